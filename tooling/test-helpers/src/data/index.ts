@@ -1,0 +1,1 @@
+export { repositoryRoot, testDataDir, testDataPath } from './test-data.js';

@@ -1,0 +1,1 @@
+export { type WaitForHttpOptions, waitForHttp } from './wait-for-http.js';

@@ -1,0 +1,1 @@
+export { freePort, freePorts, servicePorts } from './free-port.js';

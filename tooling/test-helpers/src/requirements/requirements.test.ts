@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runFixture } from '../../fixtures/run-fixture.js';
+import { findExecutable } from './find-executable.js';
+import { decideRequirements, findMissingRequirements, isContinuousIntegration } from './requirements.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'klody-data-'));
+writeFileSync(join(dataDir, 'present.txt'), 'here');
+const missingTool = 'klody-tool-that-does-not-exist';
+
+describe('requirements', () => {
+  it('runs when the data and the tools are there', () => {
+    const env = { PATH: process.env.PATH, CI: 'true' };
+    expect(decideRequirements({ data: ['present.txt'], tools: ['node'] }, { env, dataDir })).toEqual({
+      action: 'run',
+    });
+  });
+
+  it('skips with the reason on a developer machine', () => {
+    const decision = decideRequirements(
+      { tools: [missingTool] },
+      { env: { PATH: process.env.PATH }, dataDir },
+    );
+    expect(decision).toEqual({
+      action: 'skip',
+      reason: `${missingTool} is not installed (not found on PATH)`,
+    });
+  });
+
+  it('fails under CI=true instead of skipping', () => {
+    const decision = decideRequirements(
+      { tools: [missingTool] },
+      { env: { PATH: process.env.PATH, CI: 'true' }, dataDir },
+    );
+    expect(decision.action).toBe('fail');
+  });
+
+  it('names every missing data file with where it was looked for', () => {
+    const missing = findMissingRequirements(
+      { data: ['present.txt', 'models/absent.gguf'] },
+      { env: {}, dataDir },
+    );
+    expect(missing).toEqual([
+      `test data ${join(dataDir, 'models/absent.gguf')} is missing (set KLODY_TEST_DATA to the shared data folder)`,
+    ]);
+  });
+
+  it('reads CI the way CI systems set it', () => {
+    expect(isContinuousIntegration({ CI: 'true' })).toBe(true);
+    expect(isContinuousIntegration({ CI: '1' })).toBe(true);
+    expect(isContinuousIntegration({ CI: 'false' })).toBe(false);
+    expect(isContinuousIntegration({})).toBe(false);
+  });
+
+  it('finds executables on PATH and by absolute path, and nothing else', () => {
+    expect(findExecutable('node')).not.toBeNull();
+    expect(findExecutable(process.execPath)).toBe(process.execPath);
+    expect(findExecutable(join(dataDir, 'present.txt'))).toBeNull();
+    expect(findExecutable(missingTool)).toBeNull();
+  });
+});
+
+describe('a whole vitest run with a missing tool', () => {
+  it('fails under CI=true, naming the tool', () => {
+    const run = runFixture('missing-tool.fixture.ts', { ...process.env, CI: 'true' });
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain(missingTool);
+    expect(run.output).toContain('missing under CI=true');
+  });
+
+  it('passes with the test skipped and the reason shown on a developer machine', () => {
+    const env = { ...process.env };
+    delete env.CI;
+    const run = runFixture('missing-tool.fixture.ts', env);
+    expect(run.status).toBe(0);
+    expect(run.output).toContain(
+      `skipping "needs a missing tool": ${missingTool} is not installed (not found on PATH)`,
+    );
+    expect(run.output).toMatch(/1 skipped/);
+  });
+});

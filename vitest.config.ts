@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+import { rootResolution } from './vitest.shared.js';
+
+// One root configuration: every package, app and tool with a vitest.config.ts is a project.
+export default defineConfig({
+  ...rootResolution,
+  test: {
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'tooling/*/vitest.config.ts'],
+  },
+});
