@@ -5,7 +5,7 @@
 // `npm start`/`npm test` again, so it cannot loop.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,6 +62,8 @@ function environment() {
     // node-llama-cpp ships prebuilt CPU binaries: never try to download or compile llama.cpp.
     NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true',
   };
+  // Tools that look pnpm up on PATH (turbo does) find the project's own.
+  env.PATH = [join(toolsFolder, 'node_modules', '.bin'), env.PATH].filter(Boolean).join(delimiter);
   const headers = nodeHeadersPrefix();
   if (headers && !env.npm_config_nodedir) env.npm_config_nodedir = headers;
   return env;

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ServiceDefinition } from './service-definition.js';
+
+export interface KlodyServicesOptions {
+  /** The repository root. */
+  root: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs a TypeScript entry point on sources (the `@klody/source` condition), with no build step. */
+export function sourceCommand(
+  root: string,
+  entry: string,
+  args: readonly string[],
+): Pick<ServiceDefinition, 'command' | 'args' | 'cwd'> {
+  const tsx = createRequire(join(root, 'package.json')).resolve('tsx');
+  return {
+    command: process.execPath,
+    args: ['--conditions=@klody/source', '--import', tsx, join(root, entry), ...args],
+    cwd: root,
+  };
+}
+
+function port(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const value = Number(env[variable]);
+  return Number.isInteger(value) && value > 0 && value < 65_536 ? value : fallback;
+}
+
+/**
+ * Every Klody service that exists in this checkout, in start order (the gateway first: the organs
+ * use it). Ports come from `KLODY_<APP>_PORT` (CONTRACTS.md).
+ */
+export function klodyServices({ root, env = process.env }: KlodyServicesOptions): ServiceDefinition[] {
+  const services: ServiceDefinition[] = [];
+  const gatewayEntry = 'apps/gateway/src/cli.ts';
+  if (existsSync(join(root, gatewayEntry))) {
+    const gatewayPort = port(env, 'KLODY_GATEWAY_PORT', 8090);
+    services.push({
+      name: 'gateway',
+      ...sourceCommand(root, gatewayEntry, [
+        'start',
+        '--config',
+        join(root, 'apps/gateway/examples/tiny.yaml'),
+        '--port',
+        String(gatewayPort),
+      ]),
+      url: `http://127.0.0.1:${gatewayPort}/v1`,
+      healthUrl: `http://127.0.0.1:${gatewayPort}/health`,
+    });
+  }
+  return services;
+}
