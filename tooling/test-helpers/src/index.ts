@@ -8,6 +8,7 @@ export {
   type ProcessReaper,
   type ReapedProcess,
 } from './processes/index.js';
+export { countTests, formatSummaryLine, SummaryLineReporter, type TestCounts } from './reporter/index.js';
 export {
   decideRequirements,
   findExecutable,

@@ -1,0 +1,6 @@
+export {
+  countTests,
+  formatSummaryLine,
+  SummaryLineReporter,
+  type TestCounts,
+} from './summary-line-reporter.js';
