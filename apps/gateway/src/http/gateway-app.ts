@@ -268,6 +268,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
       } catch (error) {
         outgoing.off('close', onEarlyClose);
         if (controller.signal.aborted) {
+          outgoing.destroy();
           metrics.observe(name, 499, 'client_aborted', (performance.now() - started) / 1000, null);
           return RESPONSE_ALREADY_SENT;
         }
@@ -278,6 +279,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
       outgoing.off('close', onEarlyClose);
       if (controller.signal.aborted || outgoing.destroyed) {
         lease.release();
+        outgoing.destroy();
         return RESPONSE_ALREADY_SENT;
       }
       const config = manager.workerConfigs().find((worker) => worker.name === name);

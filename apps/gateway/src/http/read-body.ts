@@ -34,13 +34,23 @@ export function readBody(incoming: IncomingMessage, limitBytes: number): Promise
       cleanup();
       reject(new GatewayError('invalid_request', `could not read the request body: ${error.message}`));
     };
+    // The client went away before sending the whole body: nothing to answer, but never wait forever.
+    const onClose = () => {
+      if (incoming.readableEnded) return;
+      cleanup();
+      reject(
+        new GatewayError('invalid_request', 'the client closed the connection before sending the whole body'),
+      );
+    };
     const cleanup = () => {
       incoming.off('data', onData);
       incoming.off('end', onEnd);
       incoming.off('error', onError);
+      incoming.off('close', onClose);
     };
     incoming.on('data', onData);
     incoming.on('end', onEnd);
     incoming.on('error', onError);
+    incoming.on('close', onClose);
   });
 }

@@ -110,6 +110,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     );
   });
   httpServer.keepAliveTimeout = 65_000;
+  // Requests being answered: a shutdown waits for them (streams included, up to a grace), then
+  // closes every connection, idle keep-alive ones too.
+  let activeRequests = 0;
+  httpServer.on('request', (_request, response) => {
+    activeRequests++;
+    response.once('close', () => activeRequests--);
+  });
   const actualPort = (httpServer.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   writeFileSync(home.pidFile, `${JSON.stringify({ pid: process.pid, url, config: loaded.path })}\n`);
@@ -139,14 +146,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
     },
     async close(closeOptions = {}) {
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-        setTimeout(() => {
-          httpServer.closeAllConnections();
-          resolve();
-        }, 5_000).unref();
-      });
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      const until = Date.now() + 5_000;
+      while (activeRequests > 0 && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      httpServer.closeAllConnections();
+      await closed;
       const result = await manager.shutdown({ workers: closeOptions.workers ?? false });
       if (result.failed.length > 0) logger.error('workers survived the shutdown', { workers: result.failed });
       rmSync(home.pidFile, { force: true });
