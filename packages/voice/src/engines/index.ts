@@ -1,0 +1,3 @@
+export * from './espeak-ng/index.js';
+export * from './pocketsphinx/index.js';
+export * from './silero-vad/index.js';
