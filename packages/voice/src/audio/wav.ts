@@ -159,8 +159,10 @@ export function floatToPcm16(samples: Float32Array): Uint8Array {
   const bytes = new Uint8Array(samples.length * 2);
   const view = new DataView(bytes.buffer);
   for (let index = 0; index < samples.length; index += 1) {
-    const value = Math.max(-1, Math.min(1, samples[index] ?? 0));
-    view.setInt16(index * 2, Math.round(value < 0 ? value * 32768 : value * 32767), true);
+    // The same scale as decoding (÷ 32768), so 16-bit audio survives a decode/encode round trip bit
+    // for bit; only +1.0 itself is clamped to 32767.
+    const value = Math.round((samples[index] ?? 0) * 32768);
+    view.setInt16(index * 2, Math.max(-32768, Math.min(32767, Number.isFinite(value) ? value : 0)), true);
   }
   return bytes;
 }
