@@ -1,6 +1,7 @@
 export * from './audio/index.js';
 export * from './engines/index.js';
 export * from './errors/index.js';
+export * from './evaluation/index.js';
 export * from './language/index.js';
 export * from './process/index.js';
 export type * from './speech-to-text/index.js';
