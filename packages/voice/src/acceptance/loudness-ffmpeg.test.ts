@@ -45,7 +45,7 @@ async function samples(): Promise<{ name: string; path: string; audio: MultiChan
       .filter((name) => name.endsWith('.wav'))
       .map((name) => testDataPath('audio', 'fr', name)),
   ];
-  const list = await Promise.all(
+  const list: { name: string; path: string; audio: MultiChannelAudio }[] = await Promise.all(
     files.map(async (path) => ({
       name: path.split('/').at(-1) ?? path,
       path,
