@@ -233,25 +233,41 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono {
             'invalid_options',
             'stream_format "sse" sends base64 PCM: set response_format to "pcm"',
           );
-        return streamSSE(context, async (sse) => {
-          sse.onAbort(() => abort.abort());
-          let characters = 0;
-          for await (const chunk of chunks()) {
-            characters += chunk.text.length;
+        return streamSSE(
+          context,
+          async (sse) => {
+            sse.onAbort(() => abort.abort());
+            let characters = 0;
+            for await (const chunk of chunks()) {
+              characters += chunk.text.length;
+              await sse.writeSSE({
+                data: JSON.stringify({
+                  type: 'speech.audio.delta',
+                  audio: Buffer.from(toBytes(chunk, 'pcm')).toString('base64'),
+                }),
+              });
+            }
             await sse.writeSSE({
               data: JSON.stringify({
-                type: 'speech.audio.delta',
-                audio: Buffer.from(toBytes(chunk, 'pcm')).toString('base64'),
+                type: 'speech.audio.done',
+                usage: { input_tokens: characters, output_tokens: 0, total_tokens: characters },
               }),
             });
-          }
-          await sse.writeSSE({
-            data: JSON.stringify({
-              type: 'speech.audio.done',
-              usage: { input_tokens: characters, output_tokens: 0, total_tokens: characters },
-            }),
-          });
-        });
+          },
+          // A failure after the first event can no longer change the status: say it in the stream.
+          async (error, sse) => {
+            const known = VoiceError.isInstance(error) ? error : null;
+            await sse.writeSSE({
+              data: JSON.stringify({
+                type: 'error',
+                error: {
+                  code: known?.code ?? 'internal_error',
+                  message: known?.message ?? 'synthesis failed',
+                },
+              }),
+            });
+          },
+        );
       }
 
       if (request.stream_format === 'audio') {

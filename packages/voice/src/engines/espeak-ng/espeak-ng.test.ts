@@ -135,3 +135,10 @@ describe('espeak-ng WASM (real engine, optional package)', () => {
     await expect(missing.synthesize('Bonjour.')).rejects.toMatchObject({ code: 'engine_unavailable' });
   });
 });
+
+describe('createEspeakNg', () => {
+  it('falls back to the WASM build when the binary is absent', async () => {
+    const { createEspeakNg } = await import('./espeak-ng-auto.js');
+    expect(createEspeakNg({ executable: 'espeak-ng-not-installed-here' }).id).toBe('espeak-ng-wasm');
+  });
+});
