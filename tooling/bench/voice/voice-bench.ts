@@ -21,10 +21,12 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..', '..');
-const dataDir = process.env.KLODY_TEST_DATA
-  ? isAbsolute(process.env.KLODY_TEST_DATA)
-    ? process.env.KLODY_TEST_DATA
-    : resolve(root, process.env.KLODY_TEST_DATA)
+// The shared data folder, as @klody/test-helpers finds it (KLODY_TEST_DATA, else ../shared/data).
+const { KLODY_TEST_DATA: configuredData } = process.env;
+const dataDir = configuredData
+  ? isAbsolute(configuredData)
+    ? configuredData
+    : resolve(root, configuredData)
   : resolve(root, '..', 'shared', 'data');
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, out: { type: 'string' } } });
