@@ -62,6 +62,33 @@ describe('segmentText: sentences', () => {
     ).toEqual(['J.-P. Sartre est né en 1905.', 'César mourut en 44 av. J.-C. Rome trembla.']);
   });
 
+  it('gives a closing quote back to its sentence and still ends the sentence after it', () => {
+    expect(sentences('Il a dit : « Non. » Puis il est parti. « Oui ! » répondit-elle.', 'fr')).toEqual([
+      'Il a dit : « Non. »',
+      'Puis il est parti.',
+      '« Oui ! » répondit-elle.',
+    ]);
+    expect(sentences('He said “Stop.” Then he left.', 'en')).toEqual(['He said “Stop.”', 'Then he left.']);
+  });
+
+  it('keeps dotted acronyms before lowercase and ends sentences after URLs and versions', () => {
+    expect(
+      sentences("L'O.N.U. a voté. Le P.-D.G. est là. Voir www.exemple.fr. Version 2.0. Fin.", 'fr'),
+    ).toEqual(["L'O.N.U. a voté.", 'Le P.-D.G. est là.', 'Voir www.exemple.fr.', 'Version 2.0.', 'Fin.']);
+  });
+
+  it('keeps list markers with their item and French numbers whole', () => {
+    expect(sentences('1. Premier point important\n2. Deuxième point', 'fr')).toEqual([
+      '1. Premier point important',
+      '2. Deuxième point',
+    ]);
+    expect(sentences('Prix : 1.234,56 €. Taux 3,5 %. Le 1er janv. 2024, il neigeait.', 'fr')).toEqual([
+      'Prix : 1.234,56 €.',
+      'Taux 3,5 %.',
+      'Le 1er janv. 2024, il neigeait.',
+    ]);
+  });
+
   it('splits on ! and ? and keeps the French space before them', () => {
     expect(sentences('Quoi ? Non ! Si. Bon…', 'fr')).toEqual(['Quoi ?', 'Non !', 'Si.', 'Bon…']);
   });

@@ -91,8 +91,9 @@ const nonTerminalAbbreviations = new Set(
   ].map((word) => word.normalize('NFC')),
 );
 
-// Multi-letter dotted abbreviations written with inner full stops ("e.g.", "i.e.", "p.m.", "J.-C.", "U.S.").
-const dottedAbbreviation = /(?:^|[\s(«"“'])(?:\p{L}{1,2}\.-?){2,}$/u;
+// Dotted abbreviations ("e.g.", "p.m.", "U.S.A.") need no rule of their own: followed by lowercase they
+// join by the continuation rule, ending in a capital ("J.-C.", "O.N.U.") they join as initials, and
+// "10 a.m. They…" is a real sentence end.
 // A single capital followed by a full stop: an initial ("J. R. R. Tolkien", "J.-P. Sartre").
 const initial = /(?:^|[\s(«"“'.-])\p{Lu}\.$/u;
 const closingPunctuation = /^[»”’)\]}›]/u;
@@ -117,8 +118,9 @@ export function isFalseSentenceBreak(before: string, after: string): boolean {
   if (lowercaseStart.test(right)) return true;
   if (!left.endsWith('.')) return false;
   if (nonTerminalAbbreviations.has(lastWord(left))) return true;
-  if (dottedAbbreviation.test(left)) return true;
   if (initial.test(left)) return true;
+  // A list marker or ordinal alone ("1.", "12.") introduces what follows.
+  if (/^\p{N}{1,3}\.$/u.test(left)) return true;
   // "3. 14" or "le 14. 7" — a number cut in two by a stray space; a number then a number never starts a sentence.
   if (/\p{N}\.$/u.test(left) && digitStart.test(right)) return true;
   return false;
@@ -160,8 +162,20 @@ function sentencesOfLine(text: string, line: Span, language: string | undefined)
     pieces.push({ start, end: start + piece.segment.length });
   }
   const sentences: Span[] = [];
-  for (const piece of pieces) {
+  for (const original of pieces) {
+    const piece = { ...original };
     const previous = sentences.at(-1);
+    // The segmenter may start a piece with the quote or bracket that closes the previous sentence
+    // ("« Non. » Puis…"): that mark goes back to the previous sentence, the rest is judged on its own.
+    const closers = previous ? /^\s*[»”’)\]}›]+/u.exec(text.slice(piece.start, piece.end)) : null;
+    if (previous && closers) {
+      previous.end = piece.start + closers[0].length;
+      piece.start = previous.end;
+      if (text.slice(piece.start, piece.end).trim().length === 0) {
+        previous.end = piece.end;
+        continue;
+      }
+    }
     if (
       previous &&
       isFalseSentenceBreak(text.slice(previous.start, previous.end), text.slice(piece.start, piece.end))
