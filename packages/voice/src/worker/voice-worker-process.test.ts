@@ -16,10 +16,11 @@ describeRequiring(
   () => {
     const reaper = useProcessReaper();
     let baseUrl = '';
+    let worker: ReturnType<typeof reaper.spawn>;
 
     beforeAll(async () => {
       const port = await freePort();
-      reaper.spawn(
+      worker = reaper.spawn(
         tsx,
         [
           '--conditions=@klody/source',
@@ -131,6 +132,26 @@ describeRequiring(
         code: 'engine_unavailable',
         message: expect.stringContaining('cannot reach http://127.0.0.1:9/v1/audio/speech'),
       });
+    });
+
+    it('refuses a non-loopback bind without a key, with exit code 2', async () => {
+      const refused = reaper.spawn(
+        tsx,
+        ['--conditions=@klody/source', 'src/worker/bin.ts', '--host', '0.0.0.0', '--port', '0'],
+        {
+          cwd: packageRoot,
+        },
+      );
+      const exit = await refused.exited;
+      expect(exit.code).toBe(2);
+      expect(refused.stderr()).toContain('--host 0.0.0.0 is not a loopback address');
+    });
+
+    it('logs JSON lines and stops cleanly on SIGTERM', async () => {
+      expect(worker.stderr()).toContain('"message":"listening"');
+      const exit = await worker.stop(10_000);
+      expect(exit.code).toBe(0);
+      expect(worker.stderr()).toContain('"message":"stopping"');
     });
   },
 );
