@@ -166,6 +166,22 @@ describe('voice worker routes (with fake engines)', () => {
     expect(await notMultipart.json()).toMatchObject({ error: { code: 'invalid_options' } });
   });
 
+  it('refuses uploads over the audio limit with 413 before reading them', async () => {
+    const form = new FormData();
+    form.set(
+      'file',
+      new Blob([encodeWav({ channels: [new Float32Array(16_000)], sampleRate: 16_000 })]),
+      'big.wav',
+    );
+    const response = await app({ maxAudioBytes: 1000 }).request('/v1/audio/transcriptions', {
+      method: 'POST',
+      headers: host,
+      body: form,
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
   it('requires the bearer key when one is set', async () => {
     const locked = app({ apiKey: 'secret' });
     expect((await locked.request('/v1/models', { headers: host })).status).toBe(401);
