@@ -20,6 +20,15 @@ export interface SegmentSynthesizer<Prepared> {
 /** Checks the options every engine shares, with messages that name the bad value. */
 export function checkSynthesizeOptions(options: SynthesizeOptions): void {
   const { speed, pitch, pauseSeconds } = options;
+  if (
+    options.prefetch !== undefined &&
+    (!Number.isInteger(options.prefetch) || options.prefetch < 0 || options.prefetch > 8)
+  ) {
+    throw new VoiceError(
+      'invalid_options',
+      `prefetch must be an integer between 0 and 8, got ${options.prefetch}`,
+    );
+  }
   if (speed !== undefined && (!Number.isFinite(speed) || speed < 0.25 || speed > 4)) {
     throw new VoiceError('invalid_options', `speed must be between 0.25 and 4 (1 is normal), got ${speed}`);
   }
@@ -36,7 +45,8 @@ export function checkSynthesizeOptions(options: SynthesizeOptions): void {
 
 /**
  * Turns a one-segment synthesiser into a `TextToSpeech`: the text is segmented (newlines, sentences,
- * cap) and each segment is synthesised only when the consumer pulls the next chunk, so the first
+ * cap) and each segment is synthesised only when the consumer pulls the next chunk (or `prefetch`
+ * segments ahead once a chunk is ready), so the first
  * audio leaves before the second sentence is even started and a long text never becomes one
  * endless utterance.
  */
@@ -47,12 +57,33 @@ export function createSegmentedTextToSpeech<Prepared>(engine: SegmentSynthesizer
     const language =
       options.segmentation?.language ?? options.language ?? engine.segmentationLanguage?.(prepared);
     const segments: TextSegment[] = segmentTextForSpeech(text, { ...options.segmentation, language });
-    let index = 0;
-    for (const segment of segments) {
-      throwIfAborted(options.signal);
-      const audio = await engine.synthesizeSegment(segment.text, prepared, options.signal);
-      yield { ...audio, index, text: segment.text, start: segment.start, end: segment.end };
-      index += 1;
+    const prefetch = options.prefetch ?? 0;
+    // Our own controller, so that a consumer who stops early also stops the segments started ahead.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const pending: Promise<MonoAudio>[] = [];
+    let started = 0;
+    const startNext = () => {
+      const segment = segments[started] as TextSegment;
+      started += 1;
+      const synthesis = engine.synthesizeSegment(segment.text, prepared, controller.signal);
+      synthesis.catch(() => {}); // observed when its turn comes; never an unhandled rejection meanwhile
+      pending.push(synthesis);
+    };
+    try {
+      for (let index = 0; index < segments.length; index += 1) {
+        throwIfAborted(options.signal);
+        if (pending.length === 0) startNext();
+        const audio = await (pending.shift() as Promise<MonoAudio>);
+        // Only once a chunk is ready do the next segments start, so the first audio never waits for them.
+        while (started < segments.length && pending.length < prefetch) startNext();
+        const segment = segments[index] as TextSegment;
+        yield { ...audio, index, text: segment.text, start: segment.start, end: segment.end };
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (pending.length > 0) controller.abort(new Error('the consumer stopped reading the stream'));
     }
   }
   return {

@@ -23,6 +23,12 @@ export interface SynthesizeOptions {
   pitch?: number;
   /** How the text is cut before synthesis (newlines first, then sentences, capped and merged). */
   segmentation?: SegmentTextOptions;
+  /**
+   * Segments `stream` synthesises ahead while the consumer handles the current chunk (default 0:
+   * strictly on demand). Never before the first chunk is ready. 1 hides a slow engine's latency
+   * between sentences.
+   */
+  prefetch?: number;
   /** Silence between segments in `synthesize` (seconds); `stream` leaves the gaps to the player. */
   pauseSeconds?: number;
   signal?: AbortSignal;
