@@ -208,6 +208,8 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono {
         ...(request.language !== undefined ? { language: request.language } : {}),
         ...(request.speed !== undefined ? { speed: request.speed } : {}),
         signal: abort.signal,
+        // While the client plays one sentence, the next is synthesised (streaming modes only).
+        ...(request.stream_format ? { prefetch: 1 } : {}),
       };
       const format = request.response_format;
       const iterator = engine.stream(request.input, synthesizeOptions)[Symbol.asyncIterator]();
