@@ -43,6 +43,7 @@ async function post(url: string, body: unknown): Promise<Response> {
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: SSE events are checked field by field by the assertions
 async function sse(response: Response): Promise<Array<Record<string, any>>> {
   const text = await response.text();
   const events = text

@@ -58,6 +58,8 @@ interface WorkerEntry {
   generation: number;
   /** Set when the registry no longer lists it: stop when idle. */
   retired: boolean;
+  /** When an adopted process was last checked alive (ms). */
+  checkedAt: number;
 }
 
 export interface Lease {
@@ -139,6 +141,7 @@ export class WorkerManager {
       slots: new Semaphore(config.slots),
       generation: 0,
       retired: false,
+      checkedAt: 0,
     };
   }
 
@@ -283,6 +286,10 @@ export class WorkerManager {
     for (;;) {
       if (options.signal?.aborted) throw new GatewayError('invalid_request', 'the request was cancelled');
       if ((entry.state === 'ready' || entry.state === 'survivor') && entry.pid !== null) {
+        // A process we spawned reports its exit at once (markExited); an adopted one has no exit
+        // event, so it is checked here, at most every 250 ms to keep the hot path free of syscalls.
+        if (!entry.adopted || this.now() - entry.checkedAt < 250) return { started: false, evicted: [] };
+        entry.checkedAt = this.now();
         if (this.options.runtime.isAlive(entry.pid)) return { started: false, evicted: [] };
         this.markExited(entry, entry.generation, 'the process is gone');
       }
@@ -491,10 +498,15 @@ export class WorkerManager {
     let releaseSlot: (() => void) | null = null;
     try {
       await this.ensure(name, options);
-      const timeout = AbortSignal.timeout(config.queue.timeoutSeconds * 1000);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       try {
-        releaseSlot = await entry.slots.acquire(signal);
+        if (entry.slots.free > 0 && entry.slots.waiting === 0) {
+          // The common case, kept cheap: a free slot needs no timer and no combined signal.
+          releaseSlot = await entry.slots.acquire();
+        } else {
+          const timeout = AbortSignal.timeout(config.queue.timeoutSeconds * 1000);
+          const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+          releaseSlot = await entry.slots.acquire(signal);
+        }
       } catch {
         if (options.signal?.aborted) throw new GatewayError('invalid_request', 'the request was cancelled');
         throw new GatewayError(
