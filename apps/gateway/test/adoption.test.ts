@@ -98,6 +98,23 @@ describe('gateway killed with SIGKILL and restarted', () => {
     const after = await (await fetch(`${gatewayUrl}/admin/status`)).json();
     expect(after.workers[0]).toMatchObject({ pid, starts: 0, requests: 1 });
 
+    // SIGHUP reloads the file: a new alias is routed at once, the adopted worker keeps its PID.
+    writeRegistry(home, {
+      budgetGb: 2,
+      workers: [testWorker('keeper', workerPort, { aliases: ['hup-alias'] })],
+    });
+    process.kill(second.pid, 'SIGHUP');
+    await second.waitForOutput(/"message":"SIGHUP","ok":true/, 10_000);
+    const renamed = await postJson(`${gatewayUrl}/v1/chat/completions`, {
+      model: 'hup-alias',
+      messages: [{ role: 'user', content: 'hup' }],
+    });
+    expect((await renamed.json()).choices[0].message.content).toBe('keeper heard: hup');
+    expect((await (await fetch(`${gatewayUrl}/admin/status`)).json()).workers[0]).toMatchObject({
+      pid,
+      starts: 0,
+    });
+
     // The CLI status prints a table naming the adopted worker.
     const table = runCli('status', '--url', gatewayUrl);
     expect(table.status).toBe(0);

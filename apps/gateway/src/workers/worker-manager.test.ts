@@ -56,7 +56,7 @@ class FakeRuntime implements ProcessRuntime {
 const noMemory: MemoryProbe = { processTreeBytes: async () => null, availableBytes: async () => null };
 const silent = { info() {}, warn() {}, error() {} };
 
-function manager(runtime: FakeRuntime, budgetGb = 1, killWaitMs = 50) {
+function manager(runtime: FakeRuntime, budgetGb = 1, killWaitMs = 50, extra: Record<string, unknown> = {}) {
   const home = mkdtempSync(join(tmpdir(), 'klody-manager-'));
   const { registry, directory } = parseRegistry(
     {
@@ -68,6 +68,7 @@ function manager(runtime: FakeRuntime, budgetGb = 1, killWaitMs = 50) {
         estimatedGb: 0.6,
         stopTimeoutSeconds: 0.05,
         startTimeoutSeconds: 2,
+        ...extra,
       })),
     },
     home,
@@ -148,5 +149,17 @@ describe('WorkerManager with a fake runtime', () => {
     await expect(workers.ensure('b', { deadline: Date.now() + 100 })).rejects.toMatchObject({
       code: 'workers_busy',
     });
+  });
+
+  it('stops a worker idle past its TTL, not one in use', async () => {
+    const runtime = new FakeRuntime();
+    const workers = manager(runtime, 2, 50, { idleTtlSeconds: 0.1 });
+    await workers.ensure('a');
+    const lease = await workers.acquire('b');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await workers.tick();
+    const states = Object.fromEntries(workers.status().map((worker) => [worker.name, worker.state]));
+    expect(states).toMatchObject({ a: 'stopped', b: 'ready' });
+    lease.release();
   });
 });
