@@ -109,7 +109,7 @@ program
       process.on('SIGTERM', () => void stop('SIGTERM'));
       process.on('SIGHUP', () => {
         const result = gateway.reload();
-        logger.info('SIGHUP', result);
+        logger.info('SIGHUP', { ok: result.ok, detail: result.message });
       });
     },
   );

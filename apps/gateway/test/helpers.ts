@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import type { RegistryInput } from '../src/registry/index.js';
+import type { z } from 'zod';
+import type { managedWorkerSchema, RegistryInput } from '../src/registry/index.js';
 import { PidRecords } from '../src/workers/index.js';
 
 export const gatewayRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,7 +28,7 @@ export function testWorker(
   name: string,
   port: number,
   options: { extraArgs?: string[]; estimatedGb?: number } & Record<string, unknown> = {},
-): Record<string, unknown> {
+): z.input<typeof managedWorkerSchema> {
   const { extraArgs = [], estimatedGb = 0.1, ...rest } = options;
   return {
     name,
@@ -39,7 +40,15 @@ export function testWorker(
     startTimeoutSeconds: 15,
     stopTimeoutSeconds: 2,
     ...rest,
-  };
+  } as z.input<typeof managedWorkerSchema>;
+}
+
+// Test code reads many JSON answers; typing each one adds nothing that the assertions do not check.
+declare global {
+  interface Response {
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    json(): Promise<any>;
+  }
 }
 
 /** Kills (SIGKILL, whole group) every worker recorded under a KLODY_HOME: tests never leave one behind. */

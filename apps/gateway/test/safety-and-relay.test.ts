@@ -208,6 +208,24 @@ describe('relay', () => {
     expect((await renamed.json()).model).toBe('beta-upstream-name');
   });
 
+  it('routes a multipart upload by its form field and relays the bytes untouched', async () => {
+    const form = new FormData();
+    form.append('model', 'beta');
+    form.append('file', new Blob([new Uint8Array([82, 73, 70, 70])]), 'clip.wav');
+    const response = await fetch(`${gateway.url}/v1/audio/transcriptions`, { method: 'POST', body: form });
+    // The test worker only reads JSON: its own 400 comes back as it sent it, proving the upload reached it.
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: 'invalid_json', message: 'worker: bad JSON' } });
+    const anonymous = new FormData();
+    anonymous.append('file', new Blob(['x']), 'clip.wav');
+    const refused = await fetch(`${gateway.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      body: anonymous,
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toContain('"model"');
+  });
+
   it("relays a worker's HTML error raw: status, headers, bytes", async () => {
     const response = await postJson(`${gateway.url}/v1/completions`, {
       model: 'alpha',

@@ -29,7 +29,7 @@ class Histogram {
   ) {}
 
   observe(labelValues: Record<string, string>, value: number): void {
-    const key = JSON.stringify(labelValues);
+    const key = Object.values(labelValues).join('\u0000');
     let series = this.series.get(key);
     if (!series) {
       series = { labels: labelValues, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
@@ -81,9 +81,11 @@ export class GatewayMetrics {
     seconds: number,
     firstByteSeconds: number | null,
   ): void {
-    const labelValues = { worker, status: String(status), outcome };
-    const key = JSON.stringify(labelValues);
-    const counter = this.requests.get(key) ?? { labels: labelValues, value: 0 };
+    const key = `${worker}\u0000${status}\u0000${outcome}`;
+    const counter = this.requests.get(key) ?? {
+      labels: { worker, status: String(status), outcome },
+      value: 0,
+    };
     counter.value++;
     this.requests.set(key, counter);
     this.duration.observe({ worker }, seconds);

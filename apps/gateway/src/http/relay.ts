@@ -43,12 +43,15 @@ export function forwardHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeader
   return out;
 }
 
-function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name === 'connection' || name === 'keep-alive' || name === 'transfer-encoding')
-      continue;
-    out[name] = value;
+const responseHopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
+/** The worker's response headers as they came (raw pairs keep case and order), minus hop-by-hop ones. */
+function responseHeaders(rawHeaders: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index] as string;
+    if (responseHopByHop.has(name.toLowerCase())) continue;
+    out.push(name, rawHeaders[index + 1] as string);
   }
   return out;
 }
@@ -124,9 +127,10 @@ export function relay(options: RelayOptions): void {
       response.destroy();
       return;
     }
-    options.outgoing.writeHead(status, responseHeaders(response.headers));
-    // Streams (SSE) must leave at once, not when a buffer fills.
-    options.outgoing.flushHeaders();
+    options.outgoing.writeHead(status, responseHeaders(response.rawHeaders));
+    // A stream (no length announced: SSE, chunked) must show its headers at once; a sized body goes
+    // out with its headers in one write.
+    if (response.headers['content-length'] === undefined) options.outgoing.flushHeaders();
     response.on('data', (chunk: Buffer) => {
       firstByteAt ??= performance.now();
       if (!options.outgoing.write(chunk)) {

@@ -90,3 +90,20 @@ workers:
     expect(() => loadRegistry(join(folder, 'missing.yaml'))).toThrow(/cannot read the registry/);
   });
 });
+
+describe('the shipped examples', () => {
+  const examples = join(import.meta.dirname, '..', '..', 'examples');
+  for (const file of ['tiny.yaml', 'llama-server.yaml', 'ollama-remote.yaml', 'mlx-lm.yaml', 'vllm.yaml']) {
+    it(`${file} is a valid registry`, () => {
+      const { registry } = loadRegistry(join(examples, file));
+      expect(registry.workers.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('the toy example never poses as the real brain or embed models', () => {
+    const { registry } = loadRegistry(join(examples, 'tiny.yaml'));
+    const aliases = registry.workers.flatMap((worker) => [worker.name, ...worker.aliases]);
+    expect(aliases).not.toContain('brain');
+    expect(aliases).not.toContain('embed');
+  });
+});

@@ -58,6 +58,8 @@ interface WorkerEntry {
   generation: number;
   /** Set when the registry no longer lists it: stop when idle. */
   retired: boolean;
+  /** When an adopted process was last checked alive (ms). */
+  checkedAt: number;
 }
 
 export interface Lease {
@@ -71,6 +73,20 @@ export interface Lease {
 export interface EnsureResult {
   started: boolean;
   evicted: string[];
+}
+
+/** Where a load's time went: stop the evicted → their RAM back (measured) → spawn → healthy. */
+export interface SwapTimings {
+  worker: string;
+  evicted: string[];
+  /** SIGTERM to the evicted processes being gone. */
+  stopMs: number;
+  /** From their exit until MemAvailable showed their memory back; null when not seen within 2 s or not measurable. */
+  ramRecoveredMs: number | null;
+  /** The spawn call itself, until the process has a pid. */
+  spawnMs: number;
+  /** From the spawn until the health check answered. */
+  healthyMs: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,6 +111,8 @@ export class WorkerManager {
   private measuring = false;
   private readonly now: () => number;
   private readonly killWaitMs: number;
+  /** The last loads' timings, newest last (at most 50). */
+  readonly swaps: SwapTimings[] = [];
 
   constructor(private readonly options: WorkerManagerOptions) {
     this.registry = options.registry;
@@ -123,6 +141,7 @@ export class WorkerManager {
       slots: new Semaphore(config.slots),
       generation: 0,
       retired: false,
+      checkedAt: 0,
     };
   }
 
@@ -267,6 +286,10 @@ export class WorkerManager {
     for (;;) {
       if (options.signal?.aborted) throw new GatewayError('invalid_request', 'the request was cancelled');
       if ((entry.state === 'ready' || entry.state === 'survivor') && entry.pid !== null) {
+        // A process we spawned reports its exit at once (markExited); an adopted one has no exit
+        // event, so it is checked here, at most every 250 ms to keep the hot path free of syscalls.
+        if (!entry.adopted || this.now() - entry.checkedAt < 250) return { started: false, evicted: [] };
+        entry.checkedAt = this.now();
         if (this.options.runtime.isAlive(entry.pid)) return { started: false, evicted: [] };
         this.markExited(entry, entry.generation, 'the process is gone');
       }
@@ -311,17 +334,40 @@ export class WorkerManager {
     entry.lastError = null;
     const evicted = [...reservation.evict];
     try {
-      // Every evicted worker is marked stopping before the first await (terminate does it synchronously).
+      const freedBytes = evicted.reduce((sum, name) => {
+        const victim = this.entries.get(name);
+        return sum + (victim?.measuredGb ?? 0) * 1024 ** 3;
+      }, 0);
+      const stopStarted = performance.now();
+      // Every evicted worker is marked stopping before the first await (terminate does it synchronously),
+      // so that no ensure() can find it ready meanwhile.
       const stops = evicted.map((name) => this.terminate(name, 'evicted'));
+      // Read at once: the signals were just sent, the processes have not exited yet.
+      const availableBefore = evicted.length > 0 ? await this.options.memory.availableBytes() : null;
       const results = await Promise.allSettled(stops);
       const failure = results.find((result) => result.status === 'rejected');
       if (failure) throw (failure as PromiseRejectedResult).reason;
+      const stopped = performance.now();
       for (const name of evicted) {
         const victim = this.entries.get(name);
         if (victim) victim.evictions++;
       }
-      await this.spawnAndWait(entry, config, deadline);
-      this.options.logger.info('worker ready', { worker: config.name, pid: entry.pid, evicted });
+      const recovery =
+        availableBefore !== null && freedBytes > 0
+          ? this.watchRecovery(availableBefore + freedBytes * 0.8, stopped)
+          : Promise.resolve(null);
+      const { spawnMs, healthyMs } = await this.spawnAndWait(entry, config, deadline);
+      const timings: SwapTimings = {
+        worker: config.name,
+        evicted,
+        stopMs: Math.round((stopped - stopStarted) * 10) / 10,
+        ramRecoveredMs: await recovery,
+        spawnMs,
+        healthyMs,
+      };
+      this.swaps.push(timings);
+      if (this.swaps.length > 50) this.swaps.shift();
+      this.options.logger.info('worker ready', { worker: config.name, pid: entry.pid, evicted, timings });
       return { started: true, evicted };
     } catch (error) {
       if (entry.state === 'starting') entry.state = 'failed';
@@ -334,11 +380,23 @@ export class WorkerManager {
     }
   }
 
+  /** Polls MemAvailable until it reaches `targetBytes`: milliseconds since `since`, or null after 2 s. */
+  private async watchRecovery(targetBytes: number, since: number): Promise<number | null> {
+    const until = since + 2_000;
+    while (performance.now() < until) {
+      const available = await this.options.memory.availableBytes();
+      if (available === null) return null;
+      if (available >= targetBytes) return Math.round((performance.now() - since) * 10) / 10;
+      await sleep(5);
+    }
+    return null;
+  }
+
   private async spawnAndWait(
     entry: WorkerEntry,
     config: ManagedWorkerConfig,
     deadline: number,
-  ): Promise<void> {
+  ): Promise<{ spawnMs: number; healthyMs: number }> {
     const { runtime, records, logs } = this.options;
     if (await runtime.portInUse(config.port)) {
       throw new GatewayError(
@@ -348,6 +406,7 @@ export class WorkerManager {
     }
     const command = workerCommand(config, this.configDirectory);
     const generation = ++entry.generation;
+    const spawnStarted = performance.now();
     const spawned = runtime.spawn({
       name: config.name,
       command: command.command,
@@ -367,6 +426,7 @@ export class WorkerManager {
         `cannot start "${config.name}": ${exit ? (exit as { signal: string | null }).signal : 'no pid'}`,
       );
     }
+    const spawnMs = Math.round((performance.now() - spawnStarted) * 10) / 10;
     entry.pid = spawned.pid;
     entry.adopted = false;
     entry.starts++;
@@ -395,7 +455,7 @@ export class WorkerManager {
         entry.state = 'ready';
         entry.lastUsed ??= this.now();
         void this.measure(entry);
-        return;
+        return { spawnMs, healthyMs: Math.round((performance.now() - spawnStarted) * 10) / 10 };
       }
       await sleep(delay);
       delay = Math.min(delay * 2, 250);
@@ -438,10 +498,15 @@ export class WorkerManager {
     let releaseSlot: (() => void) | null = null;
     try {
       await this.ensure(name, options);
-      const timeout = AbortSignal.timeout(config.queue.timeoutSeconds * 1000);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       try {
-        releaseSlot = await entry.slots.acquire(signal);
+        if (entry.slots.free > 0 && entry.slots.waiting === 0) {
+          // The common case, kept cheap: a free slot needs no timer and no combined signal.
+          releaseSlot = await entry.slots.acquire();
+        } else {
+          const timeout = AbortSignal.timeout(config.queue.timeoutSeconds * 1000);
+          const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+          releaseSlot = await entry.slots.acquire(signal);
+        }
       } catch {
         if (options.signal?.aborted) throw new GatewayError('invalid_request', 'the request was cancelled');
         throw new GatewayError(
