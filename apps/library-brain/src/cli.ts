@@ -82,9 +82,9 @@ program
   .command('serve')
   .description('start the HTTP API and web page on 127.0.0.1 (KLODY_LIBRARY_BRAIN_PORT, default 8765)')
   .option('--port <n>', 'port', positiveInteger)
-  .option('--ingest-shared-books', 'on first run, ingest the shared books folder when it exists')
-  .action((options: { port?: number; ingestSharedBooks?: boolean }) =>
-    runCli({ command: 'serve', port: options.port ?? null, ingestSharedBooks: !!options.ingestSharedBooks }),
+  .option('--seed <folder>', 'on first run (an empty library), ingest this folder in the background')
+  .action((options: { port?: number; seed?: string }) =>
+    runCli({ command: 'serve', port: options.port ?? null, seed: options.seed ?? null }),
   );
 
 try {

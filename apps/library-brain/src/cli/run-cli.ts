@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { ConfigurationError, type LibraryBrainConfig, readConfig } from '../config/config.js';
 import { createApp } from '../http/create-app.js';
 import { createLibrary } from '../library/create-library.js';
+import { seedLibrary } from '../library/first-run.js';
 import type { Answer, Library } from '../library/library.js';
 import { formatBooks, formatPassages } from './format.js';
 import { createIngestProgress } from './progress-bar.js';
@@ -15,7 +16,7 @@ export type CliCommand =
   | { command: 'search'; query: string; k: number; json: boolean }
   | { command: 'ask'; question: string; json: boolean }
   | { command: 'gate'; generate: boolean; updateBaseline: boolean; report: string | null; json: boolean }
-  | { command: 'serve'; port: number | null; ingestSharedBooks: boolean };
+  | { command: 'serve'; port: number | null; seed: string | null };
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -133,7 +134,7 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
       return withLibrary(config, (library) => runGate(library, config, command));
     }
     case 'serve':
-      return serveForever(config, command.port, command.ingestSharedBooks);
+      return serveForever(config, command.port, command.seed);
   }
 }
 
@@ -143,7 +144,6 @@ async function serveForever(
   ingestSharedBooks: boolean,
 ): Promise<number> {
   const library = await createLibrary(config, { log: (message) => process.stderr.write(`${message}\n`) });
-  const { firstRunIngestion } = await import('../library/first-run.js');
   const app = createApp({
     library,
     libraryRoots: config.libraryRoots,
@@ -163,7 +163,11 @@ async function serveForever(
     );
   });
   process.stderr.write(`Library Brain listening on http://${config.host}:${listenPort}/\n`);
-  if (ingestSharedBooks) void firstRunIngestion(library, config);
+  if (seed) {
+    seedLibrary(library, resolve(seed), join(config.home, 'seeded'), (message) => process.stderr.write(`${message}\n`)).catch((error: unknown) =>
+      process.stderr.write(`first run: ingestion failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
+  }
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
