@@ -14,18 +14,20 @@ const pnpmVersion = manifest.packageManager.replace(/^pnpm@/, '');
 const toolsFolder = join(root, '.tools', 'pnpm');
 const pnpmEntry = join(toolsFolder, 'node_modules', 'pnpm', 'bin', 'pnpm.mjs');
 
+// Each job is a plain `node` command run after the install (no `pnpm exec` layers in between, so
+// signals and exit codes pass straight through).
 const jobs = {
   // The main job: every service that exists, in the foreground, stopped together on Ctrl-C.
   start: (extra) => [
-    'exec',
-    'tsx',
     '--conditions=@klody/source',
+    '--import',
+    'tsx',
     'tooling/stack/src/cli.ts',
     'start',
     ...extra,
   ],
   // Every test, once, on sources (no build step).
-  test: (extra) => ['exec', 'vitest', 'run', ...extra],
+  test: (extra) => [join('node_modules', 'vitest', 'vitest.mjs'), 'run', ...extra],
 };
 
 function log(message) {
@@ -115,7 +117,7 @@ function main() {
 
   // The job runs as a child so that this script can report its exit code; Ctrl-C reaches the whole
   // foreground process group, so the child handles it and this script only waits.
-  const child = spawn(process.execPath, [pnpmEntry, ...job(extra)], { cwd: root, env, stdio: 'inherit' });
+  const child = spawn(process.execPath, job(extra), { cwd: root, env, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
       // SIGTERM/SIGHUP sent to this script alone must still stop the job.

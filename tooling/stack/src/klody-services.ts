@@ -45,6 +45,9 @@ export function klodyServices({ root, env = process.env }: KlodyServicesOptions)
         join(root, 'apps/gateway/examples/tiny.yaml'),
         '--port',
         String(gatewayPort),
+        // Stopping the stack stops the model workers too (CONTRACTS.md); a gateway restarted on its
+        // own leaves them running for adoption.
+        '--stop-workers-on-exit',
       ]),
       url: `http://127.0.0.1:${gatewayPort}/v1`,
       healthUrl: `http://127.0.0.1:${gatewayPort}/health`,

@@ -1,0 +1,58 @@
+import type { StatusResponse } from '@klody/gateway-client/schemas';
+
+function ago(lastUsed: number | null, now: number): string {
+  if (lastUsed === null) return 'never';
+  const seconds = Math.max(0, Math.round(now - lastUsed));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m ago`;
+  return `${Math.round(seconds / 3600)}h ago`;
+}
+
+const gb = (value: number | null) =>
+  value === null ? '-' : value < 0.1 ? `${(value * 1024).toFixed(0)} MiB` : `${value.toFixed(2)} GiB`;
+
+/** `klody-gateway status` for people: one row per worker, then the memory line. */
+export function renderStatusTable(status: StatusResponse, now = Date.now() / 1000): string {
+  const header = [
+    'WORKER',
+    'STATE',
+    'PID',
+    'PINNED',
+    'INFLIGHT',
+    'QUEUED',
+    'LAST USED',
+    'ESTIMATED',
+    'MEASURED',
+    'ALIASES',
+  ];
+  const rows = status.workers.map((worker) => [
+    worker.name,
+    worker.state + (worker.adopted ? ' (adopted)' : ''),
+    worker.pid === null ? '-' : String(worker.pid),
+    worker.pinned ? 'yes' : 'no',
+    String(worker.inflight),
+    String(worker.queued),
+    ago(worker.lastUsed, now),
+    worker.state === 'remote' ? '-' : gb(worker.estimatedGb),
+    gb(worker.measuredGb),
+    worker.aliases.join(', ') || '-',
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const problems = status.workers
+    .filter((worker) => worker.lastError)
+    .map((worker) => `  ${worker.name}: ${worker.lastError}`);
+  return [
+    line(header),
+    ...rows.map(line),
+    '',
+    `status ${status.status} · budget ${gb(status.budgetGb)} · used ${gb(status.usedGb)} · machine available ${gb(status.availableGb)}`,
+    ...(problems.length > 0 ? ['last errors:', ...problems] : []),
+  ].join('\n');
+}

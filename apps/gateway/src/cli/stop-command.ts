@@ -1,0 +1,73 @@
+// `klody-gateway stop [--workers]`: stops the gateway recorded in $KLODY_HOME/gateway/gateway.pid
+// (its workers keep running, for adoption); with --workers, also the worker processes recorded in
+// run/, each checked to be the recorded process (same start time) before it is signalled.
+import { readFileSync, rmSync } from 'node:fs';
+import { gatewayHome } from '../server/index.js';
+import { isProcessAlive, PidRecords, processStartTime } from '../workers/index.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function terminate(pid: number, group: boolean, graceMs: number): Promise<boolean> {
+  const send = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(group ? -pid : pid, signal);
+    } catch {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone
+      }
+    }
+  };
+  send('SIGTERM');
+  const until = Date.now() + graceMs;
+  while (Date.now() < until && isProcessAlive(pid)) await sleep(50);
+  if (isProcessAlive(pid)) {
+    send('SIGKILL');
+    const killUntil = Date.now() + 3_000;
+    while (Date.now() < killUntil && isProcessAlive(pid)) await sleep(50);
+  }
+  return !isProcessAlive(pid);
+}
+
+export interface StopReport {
+  gateway: 'stopped' | 'not_running' | 'survived';
+  workersStopped: string[];
+  workersFailed: string[];
+}
+
+export async function stopGateway(options: {
+  workers: boolean;
+  environment?: Record<string, string | undefined>;
+}): Promise<StopReport> {
+  const home = gatewayHome(options.environment);
+  const report: StopReport = { gateway: 'not_running', workersStopped: [], workersFailed: [] };
+  try {
+    const { pid } = JSON.parse(readFileSync(home.pidFile, 'utf8')) as { pid: number };
+    if (isProcessAlive(pid)) report.gateway = (await terminate(pid, false, 10_000)) ? 'stopped' : 'survived';
+    rmSync(home.pidFile, { force: true });
+  } catch {
+    // no pid file: no gateway recorded
+  }
+  if (options.workers) {
+    const records = new PidRecords(home.run);
+    for (const record of records.list()) {
+      const alive = isProcessAlive(record.pid);
+      const same =
+        record.startTime === null ||
+        processStartTime(record.pid) === null ||
+        processStartTime(record.pid) === record.startTime;
+      if (!alive || !same) {
+        records.remove(record.name); // gone, or the PID belongs to someone else now: never signalled
+        continue;
+      }
+      if (await terminate(record.pid, true, 10_000)) {
+        records.remove(record.name);
+        report.workersStopped.push(record.name);
+      } else {
+        report.workersFailed.push(record.name);
+      }
+    }
+  }
+  return report;
+}

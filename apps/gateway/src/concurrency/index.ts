@@ -1,0 +1,2 @@
+export { Mutex } from './mutex.js';
+export { Semaphore } from './semaphore.js';

@@ -1,0 +1,62 @@
+// OpenAI tool definitions → the JSON schemas node-llama-cpp turns into grammars. Tool parameters are
+// arbitrary JSON Schema; the grammar compiler knows a subset, so keywords it does not know are dropped
+// (the output still has the declared shape) and `anyOf` becomes `oneOf`.
+import type { GbnfJsonSchema } from 'node-llama-cpp';
+import type { Tool } from './chat-request.js';
+
+const basicTypes = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+
+export function toGrammarSchema(schema: unknown): GbnfJsonSchema {
+  if (schema === true || schema === undefined || schema === null || typeof schema !== 'object') {
+    return { type: ['string', 'number', 'boolean', 'null'] } as unknown as GbnfJsonSchema;
+  }
+  const source = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  if (typeof source.description === 'string') out.description = source.description;
+  if ('const' in source) return { const: source.const as string } as GbnfJsonSchema;
+  if (Array.isArray(source.enum)) return { enum: source.enum } as GbnfJsonSchema;
+  const union = (source.oneOf ?? source.anyOf) as unknown[] | undefined;
+  if (Array.isArray(union)) return { oneOf: union.map(toGrammarSchema) } as GbnfJsonSchema;
+  let type = source.type;
+  if (Array.isArray(type)) {
+    return {
+      oneOf: type
+        .filter((item) => basicTypes.has(String(item)))
+        .map((item) => toGrammarSchema({ ...source, type: item })),
+    } as GbnfJsonSchema;
+  }
+  if (type === undefined) type = source.properties ? 'object' : source.items ? 'array' : undefined;
+  if (type === undefined) return toGrammarSchema(true);
+  out.type = type;
+  if (type === 'object') {
+    const properties = (source.properties ?? {}) as Record<string, unknown>;
+    out.properties = Object.fromEntries(
+      Object.entries(properties).map(([key, value]) => [key, toGrammarSchema(value)]),
+    );
+    if (Array.isArray(source.required))
+      out.required = source.required.filter((key) => typeof key === 'string' && key in properties);
+    else out.required = [];
+    if (Object.keys(properties).length === 0) out.additionalProperties = false;
+  } else if (type === 'array') {
+    out.items = toGrammarSchema(source.items);
+    if (typeof source.minItems === 'number') out.minItems = source.minItems;
+    if (typeof source.maxItems === 'number') out.maxItems = source.maxItems;
+  } else if (type === 'string') {
+    if (typeof source.minLength === 'number') out.minLength = source.minLength;
+    if (typeof source.maxLength === 'number') out.maxLength = source.maxLength;
+  }
+  return out as GbnfJsonSchema;
+}
+
+/** The forced-call schema: `{"name": <one of the tools>, "arguments": <that tool's parameters>}`. */
+export function forcedToolCallSchema(tools: readonly Tool[]): GbnfJsonSchema {
+  const options = tools.map((tool) => ({
+    type: 'object',
+    properties: {
+      name: { const: tool.function.name },
+      arguments: toGrammarSchema(tool.function.parameters ?? { type: 'object', properties: {} }),
+    },
+    required: ['name', 'arguments'],
+  }));
+  return (options.length === 1 ? options[0] : { oneOf: options }) as unknown as GbnfJsonSchema;
+}

@@ -1,0 +1,302 @@
+// The embedded worker's HTTP API: the OpenAI routes a chat/embedding worker serves, /health with its
+// counters (the gateway's tests read `aborted` to prove client disconnects reach the model), and a
+// client disconnect aborts the generation at once.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { z } from 'zod';
+import { chatRequestSchema, completionRequestSchema, embeddingRequestSchema } from './chat-request.js';
+import type { GenerationResult, LlamaEngine } from './llama-engine.js';
+
+export interface WorkerCounters {
+  requests: number;
+  active: number;
+  completed: number;
+  aborted: number;
+  failed: number;
+}
+
+function errorBody(code: string, message: string) {
+  return {
+    error: { code, message, type: code === 'internal_error' ? 'server_error' : 'invalid_request_error' },
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
+}
+
+export function createWorkerApp(
+  engine: LlamaEngine,
+  options: { embeddings: boolean; bodyLimitBytes: number },
+) {
+  const counters: WorkerCounters = { requests: 0, active: 0, completed: 0, aborted: 0, failed: 0 };
+  const app = new Hono();
+
+  async function readJson(
+    request: Request,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+    const length = Number(request.headers.get('content-length') ?? '0');
+    if (length > options.bodyLimitBytes) {
+      return {
+        ok: false,
+        response: Response.json(errorBody('body_too_large', 'request body too large'), { status: 413 }),
+      };
+    }
+    const text = await request.text();
+    if (text.length > options.bodyLimitBytes) {
+      return {
+        ok: false,
+        response: Response.json(errorBody('body_too_large', 'request body too large'), { status: 413 }),
+      };
+    }
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch (error) {
+      return {
+        ok: false,
+        response: Response.json(errorBody('invalid_json', (error as Error).message), { status: 400 }),
+      };
+    }
+  }
+
+  /** Runs a generation with an abort signal tied to the client's connection; counts the outcome. */
+  async function track<T extends GenerationResult>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
+    counters.requests++;
+    counters.active++;
+    try {
+      const result = await run();
+      if (result.aborted || signal.aborted) counters.aborted++;
+      else counters.completed++;
+      return result;
+    } catch (error) {
+      if (signal.aborted) counters.aborted++;
+      else counters.failed++;
+      throw error;
+    } finally {
+      counters.active--;
+    }
+  }
+
+  const usageOf = (result: GenerationResult) => ({
+    prompt_tokens: result.promptTokens,
+    completion_tokens: result.completionTokens,
+    total_tokens: result.promptTokens + result.completionTokens,
+  });
+
+  app.get('/health', (c) => c.json({ status: 'ok', model: engine.modelId, ...counters }));
+  app.get('/v1/models', (c) =>
+    c.json({
+      object: 'list',
+      data: [{ id: engine.modelId, object: 'model', created: 0, owned_by: 'klody' }],
+    }),
+  );
+
+  app.post('/v1/chat/completions', async (c) => {
+    const body = await readJson(c.req.raw);
+    if (!body.ok) return body.response;
+    const parsed = chatRequestSchema.safeParse(body.value);
+    if (!parsed.success) return c.json(errorBody('invalid_request', describeIssues(parsed.error)), 400);
+    const request = parsed.data;
+    const id = `chatcmpl-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = request.model ?? engine.modelId;
+    const controller = new AbortController();
+    c.req.raw.signal.addEventListener('abort', () => controller.abort(), { once: true });
+
+    if (!request.stream) {
+      const result = await track(controller.signal, () =>
+        engine.chat(request, { signal: controller.signal }),
+      );
+      return c.json({
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: result.toolCalls.length > 0 && result.text === '' ? null : result.text,
+              ...(result.toolCalls.length > 0
+                ? {
+                    tool_calls: result.toolCalls.map((call) => ({
+                      id: call.id,
+                      type: 'function',
+                      function: { name: call.name, arguments: call.arguments },
+                    })),
+                  }
+                : {}),
+            },
+            finish_reason: result.finishReason,
+          },
+        ],
+        usage: usageOf(result),
+      });
+    }
+
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => controller.abort());
+      const chunk = (delta: Record<string, unknown>, finishReason: string | null) =>
+        JSON.stringify({
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model,
+          choices: [{ index: 0, delta, finish_reason: finishReason }],
+        });
+      let writing: Promise<unknown> = stream.writeSSE({
+        data: chunk({ role: 'assistant', content: '' }, null),
+      });
+      const result = await track(controller.signal, () =>
+        engine.chat(request, {
+          signal: controller.signal,
+          onText: (text) => {
+            writing = writing.then(() => stream.writeSSE({ data: chunk({ content: text }, null) }));
+          },
+        }),
+      );
+      await writing;
+      if (controller.signal.aborted) return;
+      if (result.toolCalls.length > 0) {
+        await stream.writeSSE({
+          data: chunk(
+            {
+              tool_calls: result.toolCalls.map((call, index) => ({
+                index,
+                id: call.id,
+                type: 'function',
+                function: { name: call.name, arguments: call.arguments },
+              })),
+            },
+            null,
+          ),
+        });
+      }
+      await stream.writeSSE({ data: chunk({}, result.finishReason) });
+      if (request.stream_options?.include_usage) {
+        await stream.writeSSE({
+          data: JSON.stringify({
+            id,
+            object: 'chat.completion.chunk',
+            created,
+            model,
+            choices: [],
+            usage: usageOf(result),
+          }),
+        });
+      }
+      await stream.writeSSE({ data: '[DONE]' });
+    });
+  });
+
+  app.post('/v1/completions', async (c) => {
+    const body = await readJson(c.req.raw);
+    if (!body.ok) return body.response;
+    const parsed = completionRequestSchema.safeParse(body.value);
+    if (!parsed.success) return c.json(errorBody('invalid_request', describeIssues(parsed.error)), 400);
+    const request = parsed.data;
+    const id = `cmpl-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = request.model ?? engine.modelId;
+    const controller = new AbortController();
+    c.req.raw.signal.addEventListener('abort', () => controller.abort(), { once: true });
+    const prefix = request.echo
+      ? typeof request.prompt === 'string'
+        ? request.prompt
+        : (request.prompt[0] ?? '')
+      : '';
+    const choice = (text: string, finishReason: string | null) => ({
+      index: 0,
+      text,
+      logprobs: null,
+      finish_reason: finishReason,
+    });
+
+    if (!request.stream) {
+      const result = await track(controller.signal, () =>
+        engine.complete(request, { signal: controller.signal }),
+      );
+      return c.json({
+        id,
+        object: 'text_completion',
+        created,
+        model,
+        choices: [choice(prefix + result.text, result.finishReason)],
+        usage: usageOf(result),
+      });
+    }
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => controller.abort());
+      const chunk = (text: string, finishReason: string | null) =>
+        JSON.stringify({
+          id,
+          object: 'text_completion',
+          created,
+          model,
+          choices: [choice(text, finishReason)],
+        });
+      let writing: Promise<unknown> = prefix
+        ? stream.writeSSE({ data: chunk(prefix, null) })
+        : Promise.resolve();
+      const result = await track(controller.signal, () =>
+        engine.complete(request, {
+          signal: controller.signal,
+          onText: (text) => {
+            writing = writing.then(() => stream.writeSSE({ data: chunk(text, null) }));
+          },
+        }),
+      );
+      await writing;
+      if (controller.signal.aborted) return;
+      await stream.writeSSE({ data: chunk('', result.finishReason) });
+      if (request.stream_options?.include_usage) {
+        await stream.writeSSE({
+          data: JSON.stringify({
+            id,
+            object: 'text_completion',
+            created,
+            model,
+            choices: [],
+            usage: usageOf(result),
+          }),
+        });
+      }
+      await stream.writeSSE({ data: '[DONE]' });
+    });
+  });
+
+  app.post('/v1/embeddings', async (c) => {
+    if (!options.embeddings)
+      return c.json(errorBody('not_supported', 'this worker does not serve embeddings'), 404);
+    const body = await readJson(c.req.raw);
+    if (!body.ok) return body.response;
+    const parsed = embeddingRequestSchema.safeParse(body.value);
+    if (!parsed.success) return c.json(errorBody('invalid_request', describeIssues(parsed.error)), 400);
+    const inputs = typeof parsed.data.input === 'string' ? [parsed.data.input] : parsed.data.input;
+    counters.requests++;
+    const { vectors, promptTokens } = await engine.embed(inputs);
+    counters.completed++;
+    const base64 = parsed.data.encoding_format === 'base64';
+    return c.json({
+      object: 'list',
+      model: parsed.data.model ?? engine.modelId,
+      data: vectors.map((vector, index) => ({
+        object: 'embedding',
+        index,
+        embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+      })),
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    });
+  });
+
+  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.onError((error, c) => {
+    if (error instanceof RangeError) return c.json(errorBody('invalid_request', error.message), 400);
+    process.stderr.write(`[embedded-worker] ${error.stack ?? error.message}\n`);
+    return c.json(errorBody('internal_error', error.message), 500);
+  });
+
+  return { app, counters };
+}

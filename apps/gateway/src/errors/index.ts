@@ -1,0 +1,1 @@
+export { GatewayError, type GatewayErrorCode, type GatewayErrorOptions } from './gateway-error.js';

@@ -1,0 +1,333 @@
+// The gateway's HTTP boundary (Hono on Node): OpenAI-compatible /v1 routes relayed raw to the worker
+// that serves the requested alias, the admin API, /health and /metrics.
+
+import type { ServerResponse } from 'node:http';
+import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import {
+  type EnsureResponse,
+  ensureResponseSchema,
+  type HealthResponse,
+  modelRequestSchema,
+  reserveRequestSchema,
+  reserveResponseSchema,
+  type StatusResponse,
+  statusResponseSchema,
+  type UnloadResponse,
+  unloadResponseSchema,
+} from '@klody/gateway-client/schemas';
+import { type Context, Hono } from 'hono';
+import type { z } from 'zod';
+import { GatewayError } from '../errors/index.js';
+import { checkRequestNumbers } from '../openai/index.js';
+import { isRemote } from '../registry/index.js';
+import type { WorkerManager } from '../workers/index.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+import { readBody } from './read-body.js';
+import { forwardHeaders, relay } from './relay.js';
+import { checkBearer, checkHost, checkOrigin, type GuardOptions } from './request-guard.js';
+
+export interface GatewayAppOptions {
+  manager: WorkerManager;
+  metrics: GatewayMetrics;
+  guard: GuardOptions;
+  bodyLimitBytes: number;
+  audioBodyLimitBytes: number;
+}
+
+type Env = { Bindings: HttpBindings };
+
+/** The OpenAI routes relayed to workers; the audio transcription route takes multipart uploads. */
+export const relayedRoutes = [
+  'chat/completions',
+  'completions',
+  'embeddings',
+  'rerank',
+  'audio/speech',
+  'audio/transcriptions',
+] as const;
+
+function errorJson(error: GatewayError) {
+  return { error: { code: error.code, message: error.message } };
+}
+
+export function writeJsonError(outgoing: ServerResponse, error: GatewayError): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (error.retryAfterSeconds !== null) headers['retry-after'] = String(error.retryAfterSeconds);
+  outgoing.writeHead(error.status, headers).end(JSON.stringify(errorJson(error)));
+}
+
+/** Our own answers are checked against the shared schemas too: a drift fails loudly in tests. */
+function answer<T>(c: Context<Env>, schema: z.ZodType<T>, value: T) {
+  return c.json(schema.parse(value) as object);
+}
+
+async function readAdminJson(c: Context<Env>, limitBytes: number): Promise<unknown> {
+  const body = await readBody(c.env.incoming, limitBytes);
+  try {
+    return JSON.parse(body.toString('utf8') || 'null');
+  } catch (error) {
+    throw new GatewayError('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new GatewayError(
+      'invalid_request',
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; '),
+    );
+  }
+  return result.data;
+}
+
+export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
+  const { manager, metrics, guard } = options;
+  const app = new Hono<Env>();
+
+  const unknownModel = (model: string) =>
+    new GatewayError(
+      'model_not_found',
+      `unknown model "${model}"; known aliases: ${manager.aliases().join(', ') || '(none)'}`,
+    );
+
+  app.use('*', async (c, next) => {
+    const host = checkHost(c.req.header('host'), guard);
+    if (!host.ok) throw new GatewayError(host.code, host.message);
+    const origin = checkOrigin(c.req.header('origin'), guard);
+    if (!origin.ok) throw new GatewayError(origin.code, origin.message);
+    const path = c.req.path;
+    if (path.startsWith('/v1/') || path.startsWith('/admin/') || path === '/metrics') {
+      const bearer = checkBearer(c.req.header('authorization'), guard);
+      if (!bearer.ok) throw new GatewayError(bearer.code, bearer.message);
+    }
+    await next();
+  });
+
+  app.get('/health', (c) => {
+    const workers = manager.status();
+    const degraded = workers.some((worker) => worker.state === 'failed' || worker.state === 'survivor');
+    const body: HealthResponse = {
+      status: degraded ? 'degraded' : 'ok',
+      workers: workers.length,
+      ready: workers.filter((worker) => worker.state === 'ready' || worker.state === 'remote').length,
+    };
+    return c.json(body);
+  });
+
+  app.get('/metrics', async (c) => {
+    const summary = manager.summary();
+    const text = metrics.render({
+      workers: manager.status(),
+      budgetGb: summary.budgetGb,
+      usedGb: summary.usedGb,
+      availableGb: await manager.availableGb(),
+      evictions: summary.evictions,
+    });
+    return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+
+  app.get('/v1/models', (c) => {
+    const data = manager.workerConfigs().flatMap((worker) =>
+      [worker.name, ...worker.aliases].map((id) => ({
+        id,
+        object: 'model',
+        created: 0,
+        owned_by: 'klody-gateway',
+        worker: worker.name,
+        kind: worker.kind,
+        remote: isRemote(worker),
+      })),
+    );
+    return c.json({ object: 'list', data });
+  });
+
+  app.get('/admin/status', async (c) => {
+    const workers = manager.status();
+    const summary = manager.summary();
+    const body: StatusResponse = {
+      status: workers.some((worker) => worker.state === 'failed' || worker.state === 'survivor')
+        ? 'degraded'
+        : 'ok',
+      budgetGb: summary.budgetGb,
+      usedGb: summary.usedGb,
+      availableGb: await manager.availableGb(),
+      workers,
+    };
+    return answer(c, statusResponseSchema, body);
+  });
+
+  app.post('/admin/ensure', async (c) => {
+    const { model } = parseWith(modelRequestSchema, await readAdminJson(c, options.bodyLimitBytes));
+    const name = manager.resolve(model);
+    if (!name) throw unknownModel(model);
+    const result = await manager.ensure(name, { signal: c.req.raw.signal });
+    const worker = manager.status().find((status) => status.name === name);
+    const body: EnsureResponse = {
+      model,
+      worker: name,
+      state: worker?.state ?? 'stopped',
+      pid: worker?.pid ?? null,
+      started: result.started,
+      evicted: result.evicted,
+    };
+    return answer(c, ensureResponseSchema, body);
+  });
+
+  app.post('/admin/unload', async (c) => {
+    const { model } = parseWith(modelRequestSchema, await readAdminJson(c, options.bodyLimitBytes));
+    const name = manager.resolve(model);
+    if (!name) throw unknownModel(model);
+    const unloaded = await manager.unload(name);
+    const worker = manager.status().find((status) => status.name === name);
+    const body: UnloadResponse = { model, worker: name, unloaded, state: worker?.state ?? 'stopped' };
+    return answer(c, unloadResponseSchema, body);
+  });
+
+  app.post('/admin/reserve', async (c) => {
+    const { gb } = parseWith(reserveRequestSchema, await readAdminJson(c, options.bodyLimitBytes));
+    return answer(c, reserveResponseSchema, await manager.reserve(gb));
+  });
+
+  for (const route of relayedRoutes) {
+    app.post(`/v1/${route}`, async (c) => {
+      const started = performance.now();
+      const { incoming, outgoing } = c.env;
+      const contentType = c.req.header('content-type') ?? '';
+      const multipart = contentType.toLowerCase().startsWith('multipart/form-data');
+      const limit = route === 'audio/transcriptions' ? options.audioBodyLimitBytes : options.bodyLimitBytes;
+      const raw = await readBody(incoming, limit);
+
+      let model: string;
+      let body: Buffer = raw;
+      let name: string | null;
+      if (multipart) {
+        let form: FormData;
+        try {
+          form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+        } catch (error) {
+          throw new GatewayError(
+            'invalid_request',
+            `the multipart body cannot be read: ${(error as Error).message}`,
+          );
+        }
+        const field = form.get('model');
+        if (typeof field !== 'string' || field === '')
+          throw new GatewayError('invalid_request', 'the form needs a "model" field');
+        model = field;
+        name = manager.resolve(model);
+        if (!name) throw unknownModel(model);
+      } else {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw.toString('utf8'));
+        } catch (error) {
+          throw new GatewayError('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
+        }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+          throw new GatewayError('invalid_request', 'the body must be a JSON object');
+        }
+        const request = parsed as Record<string, unknown>;
+        if (typeof request.model !== 'string' || request.model === '') {
+          throw new GatewayError(
+            'invalid_request',
+            `"model" is required; known aliases: ${manager.aliases().join(', ')}`,
+          );
+        }
+        model = request.model;
+        name = manager.resolve(model);
+        if (!name) throw unknownModel(model);
+        const problem = checkRequestNumbers(request);
+        if (problem) throw new GatewayError('invalid_request', problem);
+        // Per-model defaults and the upstream name: the body is re-serialised only when it changes.
+        const config = manager.workerConfigs().find((worker) => worker.name === name);
+        let changed = false;
+        if (config && (route === 'chat/completions' || route === 'completions')) {
+          for (const [key, value] of Object.entries(config.defaults)) {
+            if (value !== undefined && (request[key] === undefined || request[key] === null)) {
+              request[key] = value;
+              changed = true;
+            }
+          }
+        }
+        if (config?.upstreamModel && request.model !== config.upstreamModel) {
+          request.model = config.upstreamModel;
+          changed = true;
+        }
+        if (changed) body = Buffer.from(JSON.stringify(request));
+      }
+
+      // A client that leaves while waiting for a load or a slot gives its place up.
+      const controller = new AbortController();
+      const onEarlyClose = () => controller.abort();
+      outgoing.once('close', onEarlyClose);
+      let lease: Awaited<ReturnType<WorkerManager['acquire']>>;
+      try {
+        lease = await manager.acquire(name, { signal: controller.signal });
+      } catch (error) {
+        outgoing.off('close', onEarlyClose);
+        if (controller.signal.aborted) {
+          outgoing.destroy();
+          metrics.observe(name, 499, 'client_aborted', (performance.now() - started) / 1000, null);
+          return RESPONSE_ALREADY_SENT;
+        }
+        const status = GatewayError.isInstance(error) ? error.status : 500;
+        metrics.observe(name, status, 'rejected', (performance.now() - started) / 1000, null);
+        throw error;
+      }
+      outgoing.off('close', onEarlyClose);
+      if (controller.signal.aborted || outgoing.destroyed) {
+        lease.release();
+        outgoing.destroy();
+        return RESPONSE_ALREADY_SENT;
+      }
+      const config = manager.workerConfigs().find((worker) => worker.name === name);
+      const workerName = name;
+      relay({
+        baseUrl: lease.url,
+        method: 'POST',
+        path: `/v1/${route}`,
+        headers: forwardHeaders(incoming.headers),
+        body,
+        incoming,
+        outgoing,
+        headersTimeoutMs: (config?.requestTimeoutSeconds ?? 600) * 1000,
+        done(outcome, status, firstByteAt) {
+          lease.release();
+          metrics.observe(
+            workerName,
+            status,
+            outcome,
+            (performance.now() - started) / 1000,
+            firstByteAt === null ? null : (firstByteAt - started) / 1000,
+          );
+        },
+        onUnreachable: () => void manager.tick(),
+        writeError: (error) => writeJsonError(outgoing, error),
+      });
+      return RESPONSE_ALREADY_SENT;
+    });
+  }
+
+  app.notFound((c) => {
+    const error = new GatewayError('not_found', `no route ${c.req.method} ${c.req.path}`);
+    return c.json(errorJson(error), 404);
+  });
+
+  app.onError((error, c) => {
+    if (GatewayError.isInstance(error)) {
+      if (error.retryAfterSeconds !== null) c.header('Retry-After', String(error.retryAfterSeconds));
+      return c.json(errorJson(error), error.status as 400);
+    }
+    process.stderr.write(
+      `${JSON.stringify({ level: 'error', message: 'unexpected error', error: String((error as Error).stack ?? error) })}\n`,
+    );
+    return c.json(
+      { error: { code: 'internal_error', message: 'the gateway failed unexpectedly; see its log' } },
+      500,
+    );
+  });
+
+  return app;
+}

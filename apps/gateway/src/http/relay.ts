@@ -1,0 +1,172 @@
+// The relay: a worker's response goes to the client as it came (status, headers, bytes), chunk by
+// chunk, never re-parsed: a worker that answers HTML or nothing must not become an opaque 500.
+// `done` runs exactly once on every path — normal end, client disconnect, upstream error, timeout —
+// which is what releases the worker's in-flight slot; a client that goes away aborts the upstream
+// request at once, so the worker stops generating.
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { GatewayError } from '../errors/index.js';
+import type { RequestOutcome } from './gateway-metrics.js';
+
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 10_000 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 1024 });
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the gateway sets itself.
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'authorization',
+  'origin',
+  'cookie',
+]);
+
+export function forwardHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !hopByHop.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || name === 'connection' || name === 'keep-alive' || name === 'transfer-encoding')
+      continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface RelayOptions {
+  /** The worker's base URL (no /v1). */
+  baseUrl: string;
+  method: string;
+  path: string;
+  headers: OutgoingHttpHeaders;
+  body: Buffer | null;
+  outgoing: ServerResponse;
+  incoming: IncomingMessage;
+  /** Time for the worker to answer with headers. */
+  headersTimeoutMs: number;
+  /** Called exactly once when the exchange is over, however it ended. */
+  done(outcome: RequestOutcome, status: number, firstByteAt: number | null): void;
+  /** Called when the worker could not be reached (the manager checks whether it crashed). */
+  onUnreachable?(error: Error): void;
+  writeError(error: GatewayError): void;
+}
+
+export function relay(options: RelayOptions): void {
+  const target = new URL(options.path, options.baseUrl);
+  const secure = target.protocol === 'https:';
+  let finished = false;
+  let firstByteAt: number | null = null;
+  let status = 0;
+  const finish = (outcome: RequestOutcome) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(headersTimer);
+    options.done(outcome, status, firstByteAt);
+  };
+
+  const headers = { ...options.headers };
+  if (options.body) headers['content-length'] = options.body.length;
+  const upstream = (secure ? httpsRequest : httpRequest)({
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port,
+    path: `${target.pathname}${target.search}`,
+    method: options.method,
+    headers,
+    agent: secure ? httpsAgent : httpAgent,
+  });
+  upstream.setNoDelay(true);
+
+  const headersTimer = setTimeout(() => {
+    if (status === 0) {
+      upstream.destroy(
+        new GatewayError(
+          'upstream_timeout',
+          `the worker did not answer within ${options.headersTimeoutMs / 1000} s`,
+        ),
+      );
+    }
+  }, options.headersTimeoutMs);
+
+  // The client went away before the response ended: abort the worker's request.
+  const onClientClose = () => {
+    if (!options.outgoing.writableFinished) {
+      upstream.destroy();
+      finish('client_aborted');
+    }
+  };
+  options.outgoing.once('close', onClientClose);
+
+  upstream.on('response', (response) => {
+    status = response.statusCode ?? 502;
+    clearTimeout(headersTimer);
+    if (finished) {
+      response.destroy();
+      return;
+    }
+    options.outgoing.writeHead(status, responseHeaders(response.headers));
+    // Streams (SSE) must leave at once, not when a buffer fills.
+    options.outgoing.flushHeaders();
+    response.on('data', (chunk: Buffer) => {
+      firstByteAt ??= performance.now();
+      if (!options.outgoing.write(chunk)) {
+        response.pause();
+        options.outgoing.once('drain', () => response.resume());
+      }
+    });
+    response.on('end', () => {
+      options.outgoing.end();
+      finish('completed');
+    });
+    response.on('error', () => {
+      // The worker broke the stream mid-way: the client sees the connection end early.
+      options.outgoing.destroy();
+      finish('upstream_error');
+    });
+    response.on('aborted', () => {
+      options.outgoing.destroy();
+      finish('upstream_error');
+    });
+  });
+
+  upstream.on('error', (error: Error) => {
+    if (finished) return;
+    if (status !== 0) {
+      options.outgoing.destroy();
+      finish('upstream_error');
+      return;
+    }
+    const gatewayError = GatewayError.isInstance(error)
+      ? error
+      : new GatewayError(
+          'worker_unreachable',
+          `the worker at ${options.baseUrl} could not be reached: ${error.message}`,
+        );
+    if (!GatewayError.isInstance(error)) options.onUnreachable?.(error);
+    status = gatewayError.status;
+    if (!options.outgoing.headersSent && !options.outgoing.destroyed) options.writeError(gatewayError);
+    finish('upstream_error');
+  });
+
+  upstream.end(options.body ?? undefined);
+}

@@ -1,0 +1,12 @@
+export {
+  bytesToGib,
+  linuxAvailableBytes,
+  linuxTreePssBytes,
+  parseMeminfo,
+  parseSmapsRollupPss,
+  parseStatParent,
+  processTree,
+} from './linux-memory.js';
+export { parseFootprint, parseSize, parseVmmapSummary, parseVmStat } from './macos-memory.js';
+export { createSystemMemoryProbe, type MemoryProbe } from './memory-probe.js';
+export { nvidiaSmiArguments, parseNvidiaSmiComputeApps } from './nvidia-smi.js';

@@ -1,0 +1,6 @@
+export {
+  checkRequestNumbers,
+  findNonFiniteNumber,
+  type SamplingParameter,
+  samplingParameterSchemas,
+} from './sampling-parameters.js';

@@ -1,0 +1,18 @@
+export { type LoadedRegistry, loadRegistry, parseRegistry } from './load-registry.js';
+export {
+  type EmbeddedConfig,
+  embeddedSchema,
+  isRemote,
+  type ManagedWorkerConfig,
+  managedWorkerSchema,
+  type Registry,
+  type RegistryInput,
+  type RemoteWorkerConfig,
+  type RequestDefaults,
+  registrySchema,
+  remoteWorkerSchema,
+  type ServerConfig,
+  serverConfigSchema,
+  type WorkerConfig,
+  workerConfigSchema,
+} from './registry-schema.js';

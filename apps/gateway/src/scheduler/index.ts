@@ -1,0 +1,11 @@
+export {
+  type CannotFitReason,
+  type EvictionNeed,
+  type EvictionPlan,
+  footprintGb,
+  type PlanEvictionInput,
+  planEviction,
+  type SchedulerWorker,
+} from './plan-eviction.js';
+export { type LedgerDecision, type Reservation, SchedulerLedger } from './scheduler-ledger.js';
+export { SingleFlight } from './single-flight.js';

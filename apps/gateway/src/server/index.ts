@@ -1,0 +1,3 @@
+export { createJsonLogger } from './json-logger.js';
+export { gatewayHome } from './klody-home.js';
+export { type RunningGateway, type StartGatewayOptions, startGateway } from './start-gateway.js';

@@ -1,0 +1,164 @@
+// Wiring: registry → manager (adopting what still runs) → Hono app → HTTP server, with SIGHUP reload.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { GatewayError } from '../errors/index.js';
+import { createGatewayApp, GatewayMetrics, isLoopbackAddress } from '../http/index.js';
+import { createSystemMemoryProbe, type MemoryProbe } from '../memory/index.js';
+import { type LoadedRegistry, loadRegistry } from '../registry/index.js';
+import {
+  createProcessRuntime,
+  LogFiles,
+  type Logger,
+  PidRecords,
+  type ProcessRuntime,
+  WorkerManager,
+} from '../workers/index.js';
+import { createJsonLogger } from './json-logger.js';
+import { gatewayHome } from './klody-home.js';
+
+export interface StartGatewayOptions {
+  /** Path of the registry file. */
+  config: string;
+  host?: string;
+  port?: number;
+  allowNonLoopback?: boolean;
+  environment?: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Injected for tests: process effects and memory measurement. */
+  runtime?: (logs: LogFiles) => ProcessRuntime;
+  memory?: MemoryProbe;
+  killWaitMs?: number;
+  /** Monitor interval override (ms). */
+  monitorIntervalMs?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  manager: WorkerManager;
+  server: Server;
+  adopted: string[];
+  /** Re-reads the registry file; a bad file is reported and the current registry kept. */
+  reload(): { ok: boolean; message: string };
+  /** Stops serving; with `workers`, stops the worker processes too (else they stay for adoption). */
+  close(options?: { workers?: boolean }): Promise<void>;
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const environment = options.environment ?? process.env;
+  const logger = options.logger ?? createJsonLogger(environment.KLODY_LOG_LEVEL);
+  let loaded: LoadedRegistry = loadRegistry(options.config);
+  const server = loaded.registry.server;
+  const host = options.host ?? server.host;
+  const portFromEnvironment = environment.KLODY_GATEWAY_PORT
+    ? Number(environment.KLODY_GATEWAY_PORT)
+    : undefined;
+  const port = options.port ?? portFromEnvironment ?? server.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new GatewayError('invalid_config', `invalid port ${port}`);
+  const apiKey = environment[server.apiKeyEnv]?.trim() || null;
+  const allowNonLoopback = options.allowNonLoopback ?? server.allowNonLoopback;
+  if (!isLoopbackAddress(host)) {
+    if (!allowNonLoopback || apiKey === null) {
+      throw new GatewayError(
+        'unsafe_bind',
+        `refusing to bind ${host}: a non-loopback address needs --allow-non-loopback (or server.allowNonLoopback) and an API key in $${server.apiKeyEnv}`,
+      );
+    }
+  }
+
+  const home = gatewayHome(environment);
+  mkdirSync(home.run, { recursive: true });
+  const logs = new LogFiles({ directory: home.logs });
+  const records = new PidRecords(home.run);
+  const manager = new WorkerManager({
+    registry: loaded.registry,
+    configDirectory: loaded.directory,
+    runtime: (options.runtime ?? createProcessRuntime)(logs),
+    records,
+    logs,
+    memory: options.memory ?? createSystemMemoryProbe(),
+    logger,
+    killWaitMs: options.killWaitMs,
+  });
+  const adopted = await manager.adopt();
+  manager.startMonitor(options.monitorIntervalMs);
+
+  const allowedHosts = [...server.allowedHosts];
+  if (!isLoopbackAddress(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host);
+  const app = createGatewayApp({
+    manager,
+    metrics: new GatewayMetrics(),
+    guard: { allowedHosts, allowedOrigins: server.allowedOrigins, apiKey },
+    bodyLimitBytes: Math.round(server.bodyLimitMb * 1024 * 1024),
+    audioBodyLimitBytes: Math.round(server.audioBodyLimitMb * 1024 * 1024),
+  });
+
+  const httpServer = await new Promise<Server>((resolve, reject) => {
+    const instance = serve({ fetch: app.fetch, hostname: host, port }, () =>
+      resolve(instance as Server),
+    ) as Server;
+    instance.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new GatewayError(
+          'invalid_config',
+          `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
+        ),
+      ),
+    );
+  });
+  httpServer.keepAliveTimeout = 65_000;
+  // Requests being answered: a shutdown waits for them (streams included, up to a grace), then
+  // closes every connection, idle keep-alive ones too.
+  let activeRequests = 0;
+  httpServer.on('request', (_request, response) => {
+    activeRequests++;
+    response.once('close', () => activeRequests--);
+  });
+  const actualPort = (httpServer.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  writeFileSync(home.pidFile, `${JSON.stringify({ pid: process.pid, url, config: loaded.path })}\n`);
+  logger.info('gateway ready', {
+    url,
+    pid: process.pid,
+    config: loaded.path,
+    adopted,
+    workers: manager.aliases().length,
+  });
+
+  return {
+    url,
+    port: actualPort,
+    manager,
+    server: httpServer,
+    adopted,
+    reload() {
+      try {
+        const next = loadRegistry(options.config);
+        manager.reload(next.registry, next.directory);
+        loaded = next;
+        return { ok: true, message: `reloaded ${next.registry.workers.length} workers` };
+      } catch (error) {
+        logger.error('registry reload failed; keeping the current one', { error: (error as Error).message });
+        return { ok: false, message: (error as Error).message };
+      }
+    },
+    async close(closeOptions = {}) {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      const until = Date.now() + 5_000;
+      while (activeRequests > 0 && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      httpServer.closeAllConnections();
+      await closed;
+      const result = await manager.shutdown({ workers: closeOptions.workers ?? false });
+      if (result.failed.length > 0) logger.error('workers survived the shutdown', { workers: result.failed });
+      rmSync(home.pidFile, { force: true });
+      logger.info('gateway stopped', {
+        workersStopped: result.stopped,
+        workersLeftRunning: !closeOptions.workers,
+      });
+    },
+  };
+}

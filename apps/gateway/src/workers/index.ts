@@ -1,0 +1,18 @@
+export { isListeningOnPort, parseListeningInodes, processStartTime } from './listening-sockets.js';
+export { LogFiles, type LogFilesOptions } from './log-files.js';
+export { type PidRecord, PidRecords, pidRecordSchema } from './pid-records.js';
+export {
+  createProcessRuntime,
+  isProcessAlive,
+  type ProcessRuntime,
+  type SpawnedProcess,
+  type SpawnSpecification,
+} from './process-runtime.js';
+export { type WorkerCommand, workerCommand } from './worker-command.js';
+export {
+  type EnsureResult,
+  type Lease,
+  type Logger,
+  WorkerManager,
+  type WorkerManagerOptions,
+} from './worker-manager.js';

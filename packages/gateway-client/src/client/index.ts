@@ -1,0 +1,7 @@
+export {
+  type CallOptions,
+  createGatewayClient,
+  type GatewayClient,
+  type GatewayClientOptions,
+  gatewayClientOptionsFromEnvironment,
+} from './create-gateway-client.js';

@@ -1,0 +1,5 @@
+export {
+  GatewayClientError,
+  type GatewayClientErrorCode,
+  type GatewayClientErrorOptions,
+} from './gateway-client-error.js';

@@ -1,0 +1,36 @@
+export {
+  type CallOptions,
+  createGatewayClient,
+  type GatewayClient,
+  type GatewayClientOptions,
+  gatewayClientOptionsFromEnvironment,
+} from './client/index.js';
+export {
+  GatewayClientError,
+  type GatewayClientErrorCode,
+  type GatewayClientErrorOptions,
+} from './errors/index.js';
+export {
+  type EnsureResponse,
+  type ErrorBody,
+  ensureResponseSchema,
+  errorBodySchema,
+  type HealthResponse,
+  healthResponseSchema,
+  type ModelRequest,
+  modelRequestSchema,
+  type ReserveRequest,
+  type ReserveResponse,
+  reserveRequestSchema,
+  reserveResponseSchema,
+  type StatusResponse,
+  statusResponseSchema,
+  type UnloadResponse,
+  unloadResponseSchema,
+  type WorkerKind,
+  type WorkerState,
+  type WorkerStatus,
+  workerKindSchema,
+  workerStateSchema,
+  workerStatusSchema,
+} from './schemas/index.js';

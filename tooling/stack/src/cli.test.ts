@@ -1,0 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, isProcessAlive, repositoryRoot } from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
+import { expect, it } from 'vitest';
+
+const root = repositoryRoot();
+
+describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm start)', () => {
+  const reaper = useProcessReaper();
+
+  it('starts every service, prints their URLs, and Ctrl-C stops them all, model workers included', async () => {
+    const port = await freePort();
+    const stack = reaper.spawn(
+      process.execPath,
+      ['--conditions=@klody/source', '--import', 'tsx', 'tooling/stack/src/cli.ts', 'start'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          KLODY_HOME: mkdtempSync(join(tmpdir(), 'klody-home-')),
+          KLODY_GATEWAY_PORT: String(port),
+        },
+      },
+    );
+    await stack.waitForOutput('Press Ctrl-C to stop everything.', 90_000);
+    expect(stack.stdout()).toContain(`gateway  http://127.0.0.1:${port}/v1`);
+
+    // A request makes the gateway spawn a model worker: the stack must stop it too.
+    const completion = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'toy-story',
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        max_tokens: 8,
+      }),
+    });
+    expect(completion.status).toBe(200);
+    const status = (await (await fetch(`http://127.0.0.1:${port}/admin/status`)).json()) as {
+      workers: { name: string; pid: number | null }[];
+    };
+    const workerPids = status.workers.flatMap((worker) => (worker.pid ? [worker.pid] : []));
+    expect(workerPids.length).toBeGreaterThan(0);
+
+    // Ctrl-C in a terminal sends SIGINT to the stack's process; the services have their own groups.
+    process.kill(stack.pid, 'SIGINT');
+    const exit = await stack.exited;
+    expect(exit.code).toBe(0);
+    expect(stack.stderr()).toContain('[klody] stopped.');
+    await sleep(100);
+    for (const pid of workerPids) expect(isProcessAlive(pid)).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+});
