@@ -1,0 +1,2 @@
+export { type NormaliseOptions, normaliseText, stripGutenberg } from './normalise.js';
+export { estimateTokens } from './tokens.js';
