@@ -128,8 +128,10 @@ export function insertSource(
       ).lastInsertRowid,
     );
     // The heading is indexed with its chunk: "Chapter IV" finds the chapter's text.
-    const indexed =
-      chunk.heading && !chunk.text.includes(chunk.heading) ? `${chunk.heading}\n${chunk.text}` : chunk.text;
+    const heading = chunk.heading && !chunk.text.includes(chunk.heading) ? `${chunk.heading}\n` : '';
+    // So is its source's title: passages rarely repeat the name of what they are about.
+    const title = source.title ? `${source.title}\n` : '';
+    const indexed = `${title}${heading}${chunk.text}`;
     insertFts.run(id, analyse(indexed, { language: source.language }).join(' '));
     written.push({ ...chunk, id, contentHash: hash });
   }
