@@ -39,7 +39,9 @@ export function createAssigner(centroids: readonly Float32Array[], random: () =>
   const groupCount = Math.max(1, Math.round(Math.sqrt(centroids.length)));
   const groups = sphericalKMeans(centroids, groupCount, { iterations: 6, random });
   const members: number[][] = groups.map(() => []);
-  centroids.forEach((centroid, index) => members[nearest(centroid, groups)]?.push(index));
+  centroids.forEach((centroid, index) => {
+    members[nearest(centroid, groups)]?.push(index);
+  });
   return (vector: Float32Array): number => {
     const scored = groups.map((group, index) => ({ index, score: dot(vector, group) }));
     scored.sort((left, right) => right.score - left.score);
