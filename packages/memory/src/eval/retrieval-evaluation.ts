@@ -124,7 +124,6 @@ export async function rankQuestions(
         lexical: lexicalOptions,
       },
       { text: question.text, limit: depth },
-      () => null,
     );
     const lexical = runSearch(connection, { ...base, mode: 'lexical', limit: depth }).map(
       (chunk) => chunk.chunkId,
@@ -195,7 +194,6 @@ export async function liveHybridIds(
   const request: SearchRequest = await prepareSearch(
     { embedder: corpus.embedder, database: corpus.database, weights },
     { text: question.text, limit: 10 },
-    () => null,
   );
   return runSearch(corpus.database.getConnection(), request).map((chunk) => chunk.chunkId);
 }

@@ -1,7 +1,7 @@
 import type { Embedder } from '../embedder/embedder.js';
 import { MemoryError, throwIfAborted } from '../errors/index.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
-import { defaultFusionWeights, type FusionWeights, readCalibration } from './fusion-weights.js';
+import type { FusionWeights } from './fusion-weights.js';
 import type { RetrievalQuery, RetrievedChunk, Retriever } from './retriever.js';
 import { runSearch, type SearchMode, type SearchRequest } from './search.js';
 
@@ -26,7 +26,6 @@ export interface PreparedSearch {
 export async function prepareSearch(
   options: Omit<HybridRetrieverOptions, 'database'> & { database: MemoryDatabase | null },
   query: RetrievalQuery,
-  calibrated: () => FusionWeights | null,
 ): Promise<SearchRequest> {
   if (typeof query.text !== 'string')
     throw new MemoryError('invalid_argument', 'query text must be a string');
@@ -48,7 +47,7 @@ export async function prepareSearch(
     limit: query.limit ?? 10,
     filter: query.filter,
     neighbours: query.neighbours ?? 0,
-    weights: options.weights ?? calibrated() ?? defaultFusionWeights,
+    weights: options.weights,
     candidates: options.candidates,
     probes: options.probes,
     lexical: options.lexical,
@@ -62,15 +61,9 @@ export async function prepareSearch(
  */
 export function createHybridRetriever(options: HybridRetrieverOptions): Retriever {
   const { database } = options;
-  const calibrated = () => {
-    const embedder = options.embedder;
-    if (!embedder) return null;
-    const stored = readCalibration(database.getConnection(), embedder.id, embedder.dimensions);
-    return stored ? { lexical: stored.lexical, vector: stored.vector } : null;
-  };
   return {
     async retrieve(query: RetrievalQuery): Promise<RetrievedChunk[]> {
-      const request = await prepareSearch(options, query, calibrated);
+      const request = await prepareSearch(options, query);
       throwIfAborted(query.signal);
       return runSearch(database.getConnection(), request);
     },

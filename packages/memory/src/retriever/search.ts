@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { MemoryError } from '../errors/index.js';
 import { findVectorIndex } from '../store/vector-index.js';
-import type { FusionWeights } from './fusion-weights.js';
+import { defaultFusionWeights, type FusionWeights, readCalibration } from './fusion-weights.js';
 import { hydrateChunks, type ScoredId } from './hydrate.js';
 import { type LexicalSearchOptions, lexicalSearch } from './lexical-search.js';
 import type { RetrievalFilter, RetrievedChunk } from './retriever.js';
@@ -21,7 +21,8 @@ export interface SearchRequest {
   limit: number;
   filter?: RetrievalFilter;
   neighbours: number;
-  weights: FusionWeights;
+  /** Fusion weights; absent: the calibration stored for the embedder, else the defaults. */
+  weights?: FusionWeights;
   /** Depth of each list before fusion (default max(limit, 50)). */
   candidates?: number;
   probes?: number;
@@ -59,9 +60,15 @@ export function runSearch(connection: Database, request: SearchRequest): Retriev
   }
   let scored: ScoredId[];
   if (useLexical && useVector) {
+    const stored =
+      request.weights ??
+      (request.vector && request.embedderId
+        ? readCalibration(connection, request.embedderId, request.vector.length)
+        : null);
+    const weights = stored ? { lexical: stored.lexical, vector: stored.vector } : defaultFusionWeights;
     scored = reciprocalRankFusion([
-      { ids: lexical.map((hit) => hit.chunkId), weight: request.weights.lexical },
-      { ids: vector.map((hit) => hit.chunkId), weight: request.weights.vector },
+      { ids: lexical.map((hit) => hit.chunkId), weight: weights.lexical },
+      { ids: vector.map((hit) => hit.chunkId), weight: weights.vector },
     ]).map((hit) => ({
       chunkId: hit.chunkId,
       score: hit.score,

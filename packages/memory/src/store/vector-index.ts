@@ -88,7 +88,11 @@ export function createVectorIndex(
 
 /** The index for this embedder, created (active when no other index is) if it does not exist yet. */
 export function ensureVectorIndex(connection: Database, embedderId: string, dimensions: number): VectorIndex {
-  const existing = findVectorIndex(connection, embedderId, dimensions);
+  // The active index takes new vectors; an index being rebuilt for the same embedder catches up
+  // from it before the swap.
+  const existing =
+    findVectorIndex(connection, embedderId, dimensions, ['active']) ??
+    findVectorIndex(connection, embedderId, dimensions, ['building']);
   if (existing) return existing;
   const active = getActiveVectorIndex(connection);
   if (active) {

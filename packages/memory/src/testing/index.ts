@@ -1,3 +1,4 @@
+export { createClusteredEmbedder } from './clustered-embedder.js';
 export { createFakeEmbedder } from './fake-embedder.js';
 export { createFakeGenerator } from './fake-generator.js';
 export { createFakeReranker } from './fake-reranker.js';
