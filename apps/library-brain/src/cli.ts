@@ -67,15 +67,27 @@ program
   .option('--generate', 'also generate answers: keyword coverage, refusal accuracy, citation validity')
   .option('--update-baseline', 'write the measured figures as the new baseline')
   .option('--report <file>', 'where to write the Markdown report')
+  .option(
+    '--books <folder>',
+    'the shared books folder (default: $KLODY_TEST_DATA/books or ../shared/data/books)',
+  )
   .option('--json', 'print the figures as one JSON line')
-  .action((options: { generate?: boolean; updateBaseline?: boolean; report?: string; json?: boolean }) =>
-    runCli({
-      command: 'gate',
-      generate: !!options.generate,
-      updateBaseline: !!options.updateBaseline,
-      report: options.report ?? null,
-      json: !!options.json,
-    }),
+  .action(
+    (options: {
+      generate?: boolean;
+      updateBaseline?: boolean;
+      report?: string;
+      books?: string;
+      json?: boolean;
+    }) =>
+      runCli({
+        command: 'gate',
+        generate: !!options.generate,
+        updateBaseline: !!options.updateBaseline,
+        report: options.report ?? null,
+        books: options.books ?? null,
+        json: !!options.json,
+      }),
   );
 
 program

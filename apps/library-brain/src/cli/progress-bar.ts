@@ -27,7 +27,8 @@ export function createIngestProgress(stream: NodeJS.WriteStream = process.stderr
   }
   const bar = new SingleBar({
     stream,
-    format: 'files {files} | chunks {bar} {value}/{total} | {rate} chunks/s | ETA {eta} | {file}',
+    format:
+      '{bar} {percentage}% | files {files} | {chunks} passages | {rate} passages/s | ETA {eta} | {file}',
     barsize: 24,
     hideCursor: true,
     clearOnComplete: true,
@@ -39,14 +40,15 @@ export function createIngestProgress(stream: NodeJS.WriteStream = process.stderr
         files: `${progress.filesDone}/${progress.filesTotal}`,
         rate: Math.round(progress.rate),
         eta: formatSeconds(progress.etaSeconds),
-        file: progress.currentFile ?? '',
+        file: progress.currentFile?.split('/').pop() ?? '',
+        chunks: progress.chunksDone,
       };
+      const value = Math.round(progress.fraction * 1000);
       if (!started) {
-        bar.start(Math.max(progress.chunksTotal, 1), progress.chunksDone, payload);
+        bar.start(1000, value, payload);
         started = true;
       }
-      bar.setTotal(Math.max(progress.chunksTotal, 1));
-      bar.update(progress.chunksDone, payload);
+      bar.update(value, payload);
     },
     stop() {
       if (started) bar.stop();

@@ -15,7 +15,14 @@ export type CliCommand =
   | { command: 'books'; json: boolean }
   | { command: 'search'; query: string; k: number; json: boolean }
   | { command: 'ask'; question: string; json: boolean }
-  | { command: 'gate'; generate: boolean; updateBaseline: boolean; report: string | null; json: boolean }
+  | {
+      command: 'gate';
+      generate: boolean;
+      updateBaseline: boolean;
+      report: string | null;
+      books: string | null;
+      json: boolean;
+    }
   | { command: 'serve'; port: number | null; seed: string | null };
 
 function printJson(value: unknown): void {
@@ -131,7 +138,7 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
       });
     case 'gate': {
       const { runGate } = await import('../gate/run-gate.js');
-      return withLibrary(config, (library) => runGate(library, config, command));
+      return runGate(config, command);
     }
     case 'serve':
       return serveForever(config, command.port, command.seed);
@@ -164,8 +171,12 @@ async function serveForever(
   });
   process.stderr.write(`Library Brain listening on http://${config.host}:${listenPort}/\n`);
   if (seed) {
-    seedLibrary(library, resolve(seed), join(config.home, 'seeded'), (message) => process.stderr.write(`${message}\n`)).catch((error: unknown) =>
-      process.stderr.write(`first run: ingestion failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    seedLibrary(library, resolve(seed), join(config.home, 'seeded'), (message) =>
+      process.stderr.write(`${message}\n`),
+    ).catch((error: unknown) =>
+      process.stderr.write(
+        `first run: ingestion failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      ),
     );
   }
   await new Promise<void>((resolveStop) => {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Mutex } from 'async-mutex';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { openReadOnlyConnection } from './read-only-connection.js';
 
 export type Connection = Database.Database;
 
@@ -35,7 +36,7 @@ export function openLibraryDatabase(path: string): LibraryDatabase {
     path,
     getConnection: () => connection,
     writeLock: new Mutex(),
-    openReadOnlyConnection: () => configure(new Database(path, { readonly: true })),
+    openReadOnlyConnection: () => openReadOnlyConnection(path),
     close: () => connection.close(),
   };
 }

@@ -29,6 +29,8 @@ export async function seedLibrary(
   writeFileSync(markerPath, `${new Date().toISOString()} ${folder}\n`);
   log(
     `first run: ${summary.added} books ingested (${summary.chunks} passages) in ${summary.seconds.toFixed(1)} s` +
-      (summary.failed.length > 0 ? `; ${summary.failed.length} failed: ${summary.failed.map((failure) => failure.path).join(', ')}` : ''),
+      (summary.failed.length > 0
+        ? `; ${summary.failed.length} failed: ${summary.failed.map((failure) => failure.path).join(', ')}`
+        : ''),
   );
 }

@@ -17,6 +17,8 @@ export interface Book {
 export interface Passage {
   book: string;
   bookId: number;
+  /** Where the book was read from. */
+  path: string;
   chapter: string | null;
   start: number;
   end: number;
@@ -47,7 +49,8 @@ export interface IngestProgress {
   filesDone: number;
   filesTotal: number;
   chunksDone: number;
-  chunksTotal: number;
+  /** Share of the input done, by bytes (0–1): files differ too much in size for a file count. */
+  fraction: number;
   currentFile: string | null;
   /** Chunks per second so far. */
   rate: number;
