@@ -148,9 +148,12 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
 async function serveForever(
   config: LibraryBrainConfig,
   port: number | null,
-  ingestSharedBooks: boolean,
+  seed: string | null,
 ): Promise<number> {
-  const library = await createLibrary(config, { log: (message) => process.stderr.write(`${message}\n`) });
+  const library = await createLibrary(config, {
+    log: (message) => process.stderr.write(`${message}\n`),
+    workerThreads: true,
+  });
   const app = createApp({
     library,
     libraryRoots: config.libraryRoots,

@@ -40,7 +40,7 @@ const environmentSchema = z.object({
     'must be model2vec:<folder>, transformers:<folder> or openai:<alias>',
   ),
   KLODY_LIBRARY_ROOTS: optionalText,
-  KLODY_LIBRARY_BRAIN_PORT: optionalText.pipe(z.coerce.number().int().min(1).max(65_535).optional()),
+  KLODY_LIBRARY_BRAIN_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   KLODY_LIBRARY_BRAIN_HOST: optionalText,
   KLODY_LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),

@@ -24,6 +24,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
   const passage: Passage = {
     book: 'Alice in Wonderland',
     bookId: 1,
+    path: '/books/alice.txt',
     chapter: 'CHAPTER I',
     start: 0,
     end: text.length,
