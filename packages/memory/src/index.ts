@@ -4,6 +4,7 @@ export * from './embedder/index.js';
 export * from './errors/index.js';
 export * from './ingest/index.js';
 export * from './loaders/index.js';
+export * from './reranker/index.js';
 export * from './retriever/index.js';
 export * from './store/index.js';
 export * from './text/index.js';
