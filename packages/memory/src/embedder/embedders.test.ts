@@ -101,9 +101,7 @@ describe('OpenAI-compatible embedder against a real local HTTP server', () => {
     const texts = ['whales dive', 'bread rises', 'whales dive deep'];
     const vectors = await embedder.embed(texts);
     const expected = await createFakeEmbedder({ dimensions: 12 }).embed(texts);
-    vectors.forEach((vector, index) =>
-      expect(Array.from(vector)).toEqual(Array.from(expected[index] as Float32Array)),
-    );
+    expect(vectors.map((vector) => Array.from(vector))).toEqual(expected.map((vector) => Array.from(vector)));
     expect(requests.at(-1)).toMatchObject({
       body: { model: 'embed', input: texts },
       authorization: 'Bearer secret',
