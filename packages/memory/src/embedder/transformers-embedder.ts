@@ -40,7 +40,11 @@ export async function createTransformersEmbedder(options: TransformersEmbedderOp
     const output = await extractor(texts, { pooling, normalize });
     const [count, size] = output.dims as [number, number];
     const data = output.data as Float32Array;
-    return Array.from({ length: count }, (_, index) => data.slice(index * size, (index + 1) * size));
+    // A text of unknown tokens only pools to a zero vector, which normalising turns into NaN: keep it
+    // zero so the index never stores a non-finite value.
+    return Array.from({ length: count }, (_, index) =>
+      data.slice(index * size, (index + 1) * size).map((value) => (Number.isFinite(value) ? value : 0)),
+    );
   };
   const [probe] = await run(['dimension probe']);
   const dimensions = (probe as Float32Array).length;
