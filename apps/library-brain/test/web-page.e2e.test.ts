@@ -25,7 +25,17 @@ describeRequiring(
       const port = await freePort();
       const server = reaper.spawn(
         process.execPath,
-        ['--conditions=@klody/source', '--import', 'tsx', 'apps/library-brain/src/cli.ts', 'serve', '--port', String(port), '--seed', seed],
+        [
+          '--conditions=@klody/source',
+          '--import',
+          'tsx',
+          'apps/library-brain/src/cli.ts',
+          'serve',
+          '--port',
+          String(port),
+          '--seed',
+          seed,
+        ],
         { cwd: root, env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' } },
       );
       const url = `http://127.0.0.1:${port}/`;
@@ -53,9 +63,13 @@ describeRequiring(
 
         await page.fill('#question', "Qu'enseignait Pangloss ?");
         await page.click('#ask-button');
-        await page.waitForFunction(() => /cited passage/.test(document.querySelector('#answer-status')?.textContent ?? ''), undefined, {
-          timeout: 30_000,
-        });
+        await page.waitForFunction(
+          () => /cited passage/.test(document.querySelector('#answer-status')?.textContent ?? ''),
+          undefined,
+          {
+            timeout: 30_000,
+          },
+        );
         const answer = await page.locator('#answer-text').innerText();
         expect(answer).toMatch(/\[1\]/);
         expect(await page.locator('#citations li').count()).toBeGreaterThan(0);

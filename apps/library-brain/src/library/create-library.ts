@@ -18,7 +18,7 @@ import {
 } from '@klody/memory';
 import type { LibraryBrainConfig } from '../config/config.js';
 import { type LibraryDatabase, openLibraryDatabase } from '../database/open-database.js';
-import { createAnswerer } from './answerer.js';
+import { createLibraryAnswerer } from './answerer.js';
 import { bookMetadata } from './book-metadata.js';
 import { fetchGatewayModels, type GatewayModels } from './gateway-models.js';
 import type { Book, IngestProgress, IngestSummary, Library, Passage, PassageContext } from './library.js';
@@ -112,7 +112,7 @@ export async function createLibrary(
         embedder,
       })
     : createHybridRetriever({ database, embedder });
-  const answerer = createAnswerer({ config, gateway, retriever, database });
+  const answerer = createLibraryAnswerer({ config, gateway, retriever, database });
   const inProgress = new Map<string, 'pending' | 'ingesting'>();
 
   function chunkCounts(): Map<number, number> {

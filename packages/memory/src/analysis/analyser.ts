@@ -1,3 +1,4 @@
+/// <reference path="../types/snowball-stemmers.d.ts" />
 import snowball from 'snowball-stemmers';
 import { stopWords } from './stop-words.js';
 
