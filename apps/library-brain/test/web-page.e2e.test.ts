@@ -59,7 +59,7 @@ describeRequiring(
         const page = await context.newPage();
         await page.goto(url);
         await expect.poll(() => page.locator('#books-body tr').count(), { timeout: 10_000 }).toBe(2);
-        expect(await page.locator('#books-body').innerText()).toContain('Candide');
+        expect(await page.locator('#books-body').textContent()).toContain('Candide');
 
         await page.fill('#question', "Qu'enseignait Pangloss ?");
         await page.click('#ask-button');
@@ -70,17 +70,17 @@ describeRequiring(
             timeout: 30_000,
           },
         );
-        const answer = await page.locator('#answer-text').innerText();
+        const answer = await page.locator('#answer-text').textContent();
         expect(answer).toMatch(/\[1\]/);
         expect(await page.locator('#citations li').count()).toBeGreaterThan(0);
-        expect(await page.locator('#citations').innerText()).toContain('Candide');
+        expect(await page.locator('#citations').textContent()).toContain('Candide');
 
         await page.locator('#citations li button').first().click();
         await page.locator('#passage mark').waitFor({ timeout: 10_000 });
-        const highlighted = await page.locator('#passage mark').innerText();
+        const highlighted = await page.locator('#passage mark').textContent();
         expect(highlighted.length).toBeGreaterThan(20);
         expect(highlighted).toMatch(/Pangloss/);
-        expect(await page.locator('#passage-title').innerText()).toContain('Candide');
+        expect(await page.locator('#passage-title').textContent()).toContain('Candide');
 
         const artifacts = join(root, 'artifacts');
         mkdirSync(artifacts, { recursive: true });
