@@ -77,7 +77,7 @@ describeRequiring(
 
         await page.locator('#citations li button').first().click();
         await page.locator('#passage mark').waitFor({ timeout: 10_000 });
-        const highlighted = await page.locator('#passage mark').textContent();
+        const highlighted = (await page.locator('#passage mark').textContent()) ?? '';
         expect(highlighted.length).toBeGreaterThan(20);
         expect(highlighted).toMatch(/Pangloss/);
         expect(await page.locator('#passage-title').textContent()).toContain('Candide');
