@@ -11,8 +11,6 @@ import { loopbackOnly } from './security.js';
 export interface CreateAppOptions {
   library: Library;
   libraryRoots: readonly string[];
-  /** Says whether the gateway answers; null when no gateway is configured. */
-  gatewayHealth?: () => Promise<'ok' | 'unreachable' | null>;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -67,7 +65,7 @@ function webFile(name: string): string {
 }
 
 /** Library Brain's HTTP API and web page. */
-export function createApp({ library, libraryRoots, gatewayHealth, log = () => {} }: CreateAppOptions): Hono {
+export function createApp({ library, libraryRoots, log = () => {} }: CreateAppOptions): Hono {
   const app = new Hono();
   let ingesting = false;
 
@@ -100,7 +98,7 @@ export function createApp({ library, libraryRoots, gatewayHealth, log = () => {}
   );
 
   app.get('/health', async (context) => {
-    const gateway = gatewayHealth ? await gatewayHealth() : null;
+    const gateway = await library.gatewayStatus();
     const books = library.books();
     return context.json({
       status: gateway === 'unreachable' ? 'degraded' : 'ok',

@@ -48,7 +48,7 @@ export function createLibraryAnswerer({ config, gateway, retriever, database }: 
               n: citation.number,
               book: citation.sourceTitle ?? citation.sourceUri,
               bookId: citation.sourceId,
-              chapter: null,
+              chapter: citation.heading,
               start: citation.start,
               end: citation.end,
               text: citation.text,

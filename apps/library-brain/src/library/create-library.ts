@@ -28,6 +28,8 @@ export interface CreateLibraryOptions {
   fetch?: typeof fetch;
   /** Scans in a worker thread (for the server); the CLI answers one query and needs none. */
   workerThreads?: boolean;
+  /** How long to wait before asking a gateway that was down again (default 15 s). */
+  gatewayRetryMs?: number;
 }
 
 const failuresTable = `
@@ -112,7 +114,24 @@ export async function createLibrary(
         embedder,
       })
     : createHybridRetriever({ database, embedder });
-  const answerer = createLibraryAnswerer({ config, gateway, retriever, database });
+  let answerer = createLibraryAnswerer({ config, gateway, retriever, database });
+  let gatewayStatus = gateway.status;
+  let lastGatewayCheck = Date.now();
+
+  // A gateway that was down at start-up is asked again (at most every 15 s) so that chat and
+  // reranking come back without a restart. The embedder stays as chosen at start-up: switching
+  // it would need the books' vectors re-indexed.
+  async function refreshGateway(): Promise<'ok' | 'unreachable' | null> {
+    if (gatewayStatus === null || Date.now() - lastGatewayCheck < (options.gatewayRetryMs ?? 15_000)) return gatewayStatus;
+    lastGatewayCheck = Date.now();
+    const latest = await fetchGatewayModels(config.gatewayURL, config.gatewayAPIKey, options.fetch);
+    if (latest.status === 'ok' && gatewayStatus !== 'ok') {
+      log(`the gateway at ${config.gatewayURL} answers again`);
+      answerer = createLibraryAnswerer({ config, gateway: latest, retriever, database });
+    }
+    gatewayStatus = latest.status;
+    return gatewayStatus;
+  }
   const inProgress = new Map<string, 'pending' | 'ingesting'>();
 
   function chunkCounts(): Map<number, number> {
@@ -314,7 +333,11 @@ export async function createLibrary(
     ingest,
     remove,
     search,
-    ask: (question, askOptions) => answerer.ask(question, askOptions),
+    async ask(question, askOptions) {
+      await refreshGateway();
+      return answerer.ask(question, askOptions);
+    },
+    gatewayStatus: refreshGateway,
     passage,
     async close() {
       await retriever.close?.();

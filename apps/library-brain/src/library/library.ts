@@ -91,5 +91,7 @@ export interface Library {
     options?: { onToken?: (token: string) => void; signal?: AbortSignal },
   ): Promise<Answer>;
   passage(bookId: number, start: number, end: number, contextCharacters?: number): PassageContext | null;
+  /** 'ok' or 'unreachable' for the configured gateway (asked again when it was down), null without one. */
+  gatewayStatus(): Promise<'ok' | 'unreachable' | null>;
   close(): Promise<void>;
 }

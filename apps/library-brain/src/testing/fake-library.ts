@@ -88,6 +88,9 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
         after: text.slice(end),
       };
     },
+    async gatewayStatus() {
+      return null;
+    },
     async close() {},
   };
 }

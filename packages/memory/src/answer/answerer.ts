@@ -17,6 +17,8 @@ export interface Citation {
   sourceId: number;
   sourceUri: string;
   sourceTitle: string | null;
+  /** The nearest heading above the passage (a chapter), when the source has headings. */
+  heading: string | null;
   /** Offsets into the source's normalised text. */
   start: number;
   end: number;
@@ -70,6 +72,7 @@ const toCitation = (passage: NumberedPassage): Citation => ({
   sourceId: passage.chunk.sourceId,
   sourceUri: passage.chunk.sourceUri,
   sourceTitle: passage.chunk.sourceTitle,
+  heading: passage.chunk.heading,
   start: passage.chunk.start,
   end: passage.chunk.end,
   text: passage.chunk.text,
