@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import {
+  createEspeakNg,
+  createEspeakNgTextToSpeech,
+  createEspeakNgWasmTextToSpeech,
+} from '../engines/espeak-ng/index.js';
+import { createOpenAiSpeechToText, createOpenAiTextToSpeech } from '../engines/openai/index.js';
+import { createPiperTextToSpeech } from '../engines/piper/index.js';
+import { createPocketsphinxSpeechToText } from '../engines/pocketsphinx/index.js';
+import { createWhisperCppSpeechToText } from '../engines/whisper-cpp/index.js';
+import { VoiceError } from '../errors/index.js';
+import type { SpeechToText } from '../speech-to-text/speech-to-text.js';
+import type { TextToSpeech } from '../text-to-speech/text-to-speech.js';
+
+export interface EngineChoice {
+  engine?: string;
+  piperModel?: string;
+  whisperModel?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function gateway(env: NodeJS.ProcessEnv): { baseUrl: string; apiKey?: string } {
+  const url = env.KLODY_GATEWAY_URL ?? 'http://127.0.0.1:8090';
+  if (url === 'none') {
+    throw new VoiceError(
+      'engine_unavailable',
+      'openai:<alias> engines go through the gateway, and KLODY_GATEWAY_URL is "none"',
+    );
+  }
+  return { baseUrl: url, ...(env.KLODY_GATEWAY_API_KEY ? { apiKey: env.KLODY_GATEWAY_API_KEY } : {}) };
+}
+
+const speechEngines = 'espeak-ng, espeak-ng-wasm, piper (with --piper-model), openai:<alias>';
+const transcriptionEngines = 'pocketsphinx, whisper-cpp (with --whisper-model), openai:<alias>';
+
+/** The TTS engine a CLI call names (default: espeak-ng, its binary or else its WASM build). */
+export function speechEngineFor(choice: EngineChoice): TextToSpeech {
+  const name = choice.engine ?? 'espeak-ng';
+  if (name === 'espeak-ng') return createEspeakNg();
+  if (name === 'espeak-ng-binary') return createEspeakNgTextToSpeech();
+  if (name === 'espeak-ng-wasm') return createEspeakNgWasmTextToSpeech();
+  if (name === 'piper') {
+    if (!choice.piperModel)
+      throw new VoiceError('invalid_options', 'the piper engine needs --piper-model voice.onnx');
+    return createPiperTextToSpeech({ voices: [{ id: 'default', model: choice.piperModel }] });
+  }
+  if (name.startsWith('openai:') && name.length > 7) {
+    return createOpenAiTextToSpeech({
+      ...gateway(choice.env),
+      model: name.slice(7),
+      defaultVoice: 'default',
+    });
+  }
+  throw new VoiceError('invalid_options', `unknown speech engine "${name}" (use ${speechEngines})`);
+}
+
+/** The STT engine a CLI call names (default: pocketsphinx). */
+export function transcriptionEngineFor(choice: EngineChoice): SpeechToText {
+  const name = choice.engine ?? 'pocketsphinx';
+  if (name === 'pocketsphinx') return createPocketsphinxSpeechToText();
+  if (name === 'whisper-cpp') {
+    if (!choice.whisperModel)
+      throw new VoiceError('invalid_options', 'the whisper-cpp engine needs --whisper-model ggml-model.bin');
+    return createWhisperCppSpeechToText({ model: choice.whisperModel });
+  }
+  if (name.startsWith('openai:') && name.length > 7) {
+    return createOpenAiSpeechToText({ ...gateway(choice.env), model: name.slice(7) });
+  }
+  throw new VoiceError(
+    'invalid_options',
+    `unknown transcription engine "${name}" (use ${transcriptionEngines})`,
+  );
+}
+
+/**
+ * Where the Silero VAD model is: `--model`, else `KLODY_VAD_MODEL`, else
+ * `$KLODY_HOME/voice/models/silero_vad.onnx`, else (in a Klody checkout) the shared test data copy.
+ */
+export function vadModelPath(explicit: string | undefined, env: NodeJS.ProcessEnv, from: string): string {
+  if (explicit) return explicit;
+  if (env.KLODY_VAD_MODEL) return env.KLODY_VAD_MODEL;
+  const home = env.KLODY_HOME ?? join(homedir(), '.klody');
+  const candidates = [join(home, 'voice', 'models', 'silero_vad.onnx')];
+  let folder = resolve(from);
+  for (;;) {
+    if (existsSync(join(folder, 'pnpm-workspace.yaml'))) {
+      candidates.push(join(folder, '..', 'shared', 'data', 'models', 'silero-vad', 'silero_vad.onnx'));
+      break;
+    }
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) {
+    throw new VoiceError(
+      'engine_unavailable',
+      `no Silero VAD model found: pass --model silero_vad.onnx or set KLODY_VAD_MODEL (looked in ${candidates.join(', ')})`,
+    );
+  }
+  return found;
+}

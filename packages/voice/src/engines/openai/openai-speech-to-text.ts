@@ -1,0 +1,116 @@
+import type { MonoAudio } from '../../audio/pcm-audio.js';
+import { toMonoAt } from '../../audio/resample.js';
+import { encodeWav } from '../../audio/wav.js';
+import { VoiceError } from '../../errors/index.js';
+import { formatLanguage, parseLanguage } from '../../language/language-codes.js';
+import type {
+  SpeechToText,
+  TranscribeOptions,
+  Transcription,
+  TranscriptSegment,
+} from '../../speech-to-text/speech-to-text.js';
+import { fetchFailure, remoteError } from './openai-errors.js';
+import { apiUrl } from './openai-text-to-speech.js';
+
+export interface OpenAiSpeechToTextOptions {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Languages the model knows, for `languages()` (default: unknown, an empty list). */
+  languages?: string[];
+}
+
+// OpenAI answers "english", whisper.cpp "en": both become "en"; anything unknown is kept as given.
+function languageCode(value: string): string {
+  try {
+    return parseLanguage(value).code;
+  } catch {
+    return value;
+  }
+}
+
+interface VerboseTranscription {
+  text?: unknown;
+  language?: unknown;
+  duration?: unknown;
+  segments?: { start?: unknown; end?: unknown; text?: unknown }[];
+}
+
+/**
+ * Recognition through an OpenAI-compatible `/v1/audio/transcriptions` (whisper.cpp's server,
+ * speaches, the gateway, our voice worker). Audio is sent as 16 kHz mono WAV with
+ * `response_format=verbose_json`; expected phrases go as the prompt, and as `phrases` for servers
+ * (ours) that can constrain recognition to them.
+ */
+export function createOpenAiSpeechToText(options: OpenAiSpeechToTextOptions): SpeechToText {
+  const engine = `openai:${options.model}`;
+  const fetchImplementation = options.fetch ?? fetch;
+  return {
+    id: engine,
+    languages: async () => options.languages ?? [],
+    async transcribe(audio: MonoAudio, transcribeOptions: TranscribeOptions = {}): Promise<Transcription> {
+      if (audio.samples.length === 0)
+        throw new VoiceError('empty_audio', `${engine}: the audio holds no samples`);
+      const mono = toMonoAt(audio, 16_000);
+      const form = new FormData();
+      form.set(
+        'file',
+        new Blob([encodeWav({ channels: [mono.samples], sampleRate: 16_000 })], { type: 'audio/wav' }),
+        'audio.wav',
+      );
+      form.set('model', options.model);
+      form.set('response_format', 'verbose_json');
+      if (transcribeOptions.language)
+        form.set('language', formatLanguage(transcribeOptions.language, 'iso-639-1'));
+      const prompt = transcribeOptions.prompt ?? transcribeOptions.phrases?.join('. ');
+      if (prompt) form.set('prompt', prompt);
+      if (transcribeOptions.phrases) form.set('phrases', transcribeOptions.phrases.join('\n'));
+      const url = apiUrl(options.baseUrl, '/audio/transcriptions');
+      const headers: Record<string, string> = {};
+      if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+      const timeout = AbortSignal.timeout(options.timeoutMs ?? 300_000);
+      let response: Response;
+      try {
+        response = await fetchImplementation(url, {
+          method: 'POST',
+          headers,
+          body: form,
+          signal: transcribeOptions.signal ? AbortSignal.any([transcribeOptions.signal, timeout]) : timeout,
+        });
+      } catch (error) {
+        throw fetchFailure(error, engine, url);
+      }
+      if (!response.ok) throw await remoteError(response, engine, options.model);
+      let body: VerboseTranscription;
+      try {
+        body = (await response.json()) as VerboseTranscription;
+      } catch (error) {
+        throw new VoiceError('remote_error', `${engine}: the server answered something that is not JSON`, {
+          cause: error,
+        });
+      }
+      const duration = mono.samples.length / 16_000;
+      const text = typeof body.text === 'string' ? body.text.trim() : '';
+      const segments: TranscriptSegment[] = Array.isArray(body.segments)
+        ? body.segments.map((segment) => ({
+            start: Number(segment.start) || 0,
+            end: Number(segment.end) || 0,
+            text: typeof segment.text === 'string' ? segment.text.trim() : '',
+          }))
+        : text
+          ? [{ start: 0, end: duration, text }]
+          : [];
+      return {
+        text,
+        segments,
+        language:
+          typeof body.language === 'string'
+            ? languageCode(body.language)
+            : (transcribeOptions.language ?? null),
+        duration,
+      };
+    },
+  };
+}

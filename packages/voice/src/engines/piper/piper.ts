@@ -1,0 +1,188 @@
+import { access, readFile } from 'node:fs/promises';
+import { pcm16ToFloat } from '../../audio/wav.js';
+import { VoiceError } from '../../errors/index.js';
+import { parseLanguage } from '../../language/language-codes.js';
+import { runProcess } from '../../process/run-process.js';
+import { createSegmentedTextToSpeech } from '../../text-to-speech/segmented-text-to-speech.js';
+import type { SpeechVoice, SynthesizeOptions, TextToSpeech } from '../../text-to-speech/text-to-speech.js';
+
+/** One Piper voice: an ONNX model and its JSON config. */
+export interface PiperVoiceConfig {
+  /** Voice id callers pass (e.g. `fr_FR-siwis-medium`). */
+  id: string;
+  /** Path to the `.onnx` model. */
+  model: string;
+  /** Path to its config (default: `<model>.json`). */
+  config?: string;
+  /** Speaker number for multi-speaker models. */
+  speaker?: number;
+}
+
+export interface PiperOptions {
+  /** The `piper` binary (rhasspy/piper release; default `piper` on PATH). */
+  executable?: string;
+  voices: PiperVoiceConfig[];
+  /** Variation of the voice (Piper's defaults 0.667 and 0.8). */
+  noiseScale?: number;
+  noiseWidth?: number;
+  timeoutMs?: number;
+}
+
+export interface PiperModelConfig {
+  sampleRate: number;
+  language: string | null;
+}
+
+/** Reads what we need from a Piper voice config (`audio.sample_rate`, `language.code` or `espeak.voice`). */
+export function parsePiperConfig(json: string, path = 'the Piper config'): PiperModelConfig {
+  let parsed: {
+    audio?: { sample_rate?: unknown };
+    language?: { code?: unknown };
+    espeak?: { voice?: unknown };
+  };
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new VoiceError('engine_unavailable', `piper: ${path} is not valid JSON`, { cause: error });
+  }
+  const sampleRate = Number(parsed.audio?.sample_rate);
+  if (!Number.isInteger(sampleRate) || sampleRate <= 0) {
+    throw new VoiceError('engine_unavailable', `piper: ${path} has no audio.sample_rate`);
+  }
+  const code = parsed.language?.code ?? parsed.espeak?.voice;
+  return { sampleRate, language: typeof code === 'string' ? code.toLowerCase().replaceAll('_', '-') : null };
+}
+
+/** Arguments for `piper` voicing one segment as raw 16-bit PCM on stdout (text on stdin). */
+export function piperArguments(
+  voice: PiperVoiceConfig,
+  settings: { speed?: number; noiseScale?: number; noiseWidth?: number },
+): string[] {
+  const args = [
+    '--model',
+    voice.model,
+    '--config',
+    voice.config ?? `${voice.model}.json`,
+    '--output_raw',
+    '--quiet',
+  ];
+  if (voice.speaker !== undefined) args.push('--speaker', String(voice.speaker));
+  // Piper's length_scale is a duration factor: faster speech is a smaller scale.
+  if (settings.speed !== undefined && settings.speed !== 1)
+    args.push('--length_scale', (1 / settings.speed).toFixed(4));
+  if (settings.noiseScale !== undefined) args.push('--noise_scale', String(settings.noiseScale));
+  if (settings.noiseWidth !== undefined) args.push('--noise_w', String(settings.noiseWidth));
+  args.push('--sentence_silence', '0');
+  return args;
+}
+
+interface Prepared {
+  voice: PiperVoiceConfig;
+  config: PiperModelConfig;
+  speed: number | undefined;
+}
+
+/**
+ * Piper (neural TTS, MIT; voices under their own licences) as an external command: runs only where
+ * the binary and a voice model are configured. Each segment is one `piper --output_raw` run.
+ */
+export function createPiperTextToSpeech(options: PiperOptions): TextToSpeech {
+  const engine = 'piper';
+  const executable = options.executable ?? 'piper';
+  const configs = new Map<string, Promise<PiperModelConfig>>();
+  const configOf = (voice: PiperVoiceConfig) => {
+    let config = configs.get(voice.id);
+    if (!config) {
+      const path = voice.config ?? `${voice.model}.json`;
+      config = (async () => {
+        try {
+          await access(voice.model);
+        } catch (error) {
+          throw new VoiceError(
+            'engine_unavailable',
+            `piper: the model of voice "${voice.id}" is missing: ${voice.model}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        let text: string;
+        try {
+          text = await readFile(path, 'utf8');
+        } catch (error) {
+          throw new VoiceError(
+            'engine_unavailable',
+            `piper: the config of voice "${voice.id}" is missing: ${path}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        return parsePiperConfig(text, path);
+      })();
+      config.catch(() => configs.delete(voice.id));
+      configs.set(voice.id, config);
+    }
+    return config;
+  };
+  const listVoices = async (): Promise<SpeechVoice[]> =>
+    Promise.all(
+      options.voices.map(async (voice) => {
+        const config = await configOf(voice);
+        return {
+          id: voice.id,
+          name: voice.id,
+          languages: config.language ? [config.language] : [],
+          gender: null,
+        };
+      }),
+    );
+  return createSegmentedTextToSpeech<Prepared>({
+    id: engine,
+    voices: listVoices,
+    languages: async () => [...new Set((await listVoices()).flatMap((voice) => voice.languages))],
+    async prepare(request: SynthesizeOptions) {
+      if (request.voice !== undefined) {
+        const voice = options.voices.find((candidate) => candidate.id === request.voice);
+        if (!voice) {
+          const known = options.voices.map((candidate) => candidate.id).join(', ') || 'none configured';
+          throw new VoiceError(
+            'unknown_voice',
+            `piper has no voice "${request.voice}" (configured: ${known})`,
+          );
+        }
+        return { voice, config: await configOf(voice), speed: request.speed };
+      }
+      const wanted = parseLanguage(request.language ?? 'en');
+      for (const voice of options.voices) {
+        const config = await configOf(voice);
+        if (config.language && parseLanguage(config.language).code === wanted.code) {
+          return { voice, config, speed: request.speed };
+        }
+      }
+      throw new VoiceError(
+        'unknown_language',
+        `piper has no configured voice for the language "${request.language ?? 'en'}"`,
+      );
+    },
+    segmentationLanguage: (prepared) => prepared.config.language ?? undefined,
+    async synthesizeSegment(text, prepared, signal) {
+      const result = await runProcess(
+        executable,
+        piperArguments(prepared.voice, {
+          speed: prepared.speed,
+          noiseScale: options.noiseScale,
+          noiseWidth: options.noiseWidth,
+        }),
+        {
+          engine,
+          installHint: 'download a release from github.com/rhasspy/piper and a voice (.onnx + .onnx.json)',
+          input: `${text.replace(/\s+/g, ' ')}\n`,
+          timeoutMs: options.timeoutMs ?? 120_000,
+          ...(signal ? { signal } : {}),
+        },
+      );
+      return { samples: pcm16ToFloat(result.stdout), sampleRate: prepared.config.sampleRate };
+    },
+  });
+}

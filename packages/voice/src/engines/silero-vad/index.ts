@@ -1,0 +1,6 @@
+export { createSileroVad, type SileroVad, type SileroVadOptions } from './silero-vad.js';
+export {
+  defaultSpeechTimestampOptions,
+  type SpeechTimestampOptions,
+  speechTimestamps,
+} from './speech-timestamps.js';

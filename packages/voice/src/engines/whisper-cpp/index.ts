@@ -1,0 +1,6 @@
+export {
+  createWhisperCppSpeechToText,
+  parseWhisperCppJson,
+  type WhisperCppOptions,
+  whisperCppArguments,
+} from './whisper-cpp.js';

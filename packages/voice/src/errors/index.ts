@@ -1,0 +1,7 @@
+export {
+  throwIfAborted,
+  VoiceError,
+  type VoiceErrorCode,
+  type VoiceErrorOptions,
+  voiceErrorStatus,
+} from './voice-error.js';

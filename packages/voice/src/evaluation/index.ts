@@ -1,0 +1,1 @@
+export { normalizeForWordErrorRate, type WordErrorRate, wordErrorRate } from './word-error-rate.js';

@@ -1,0 +1,1 @@
+export { formatLanguage, type Language, type LanguageStyle, parseLanguage } from './language-codes.js';

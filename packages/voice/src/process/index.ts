@@ -1,0 +1,1 @@
+export { findExecutable, type ProcessResult, type RunProcessOptions, runProcess } from './run-process.js';

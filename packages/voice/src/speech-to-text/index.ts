@@ -1,0 +1,1 @@
+export type { SpeechToText, TranscribeOptions, Transcription, TranscriptSegment } from './speech-to-text.js';

@@ -1,0 +1,38 @@
+import type { MonoAudio } from '../audio/pcm-audio.js';
+
+export interface TranscriptSegment {
+  /** Seconds from the start of the audio. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Transcription {
+  text: string;
+  segments: TranscriptSegment[];
+  /** The language heard or assumed, when the engine says; else null. */
+  language: string | null;
+  /** Seconds of audio transcribed. */
+  duration: number;
+}
+
+export interface TranscribeOptions {
+  /** Language tag of the speech (`en`, `fr`). */
+  language?: string;
+  /**
+   * Expected phrases: engines that support it restrict recognition to exactly these (a grammar);
+   * others pass them as a prompt/hint.
+   */
+  phrases?: readonly string[];
+  /** Free-text context for engines that take a prompt (whisper). */
+  prompt?: string;
+  signal?: AbortSignal;
+}
+
+/** Speech to text. Audio of any sample rate; engines resample to what they need. */
+export interface SpeechToText {
+  readonly id: string;
+  /** Language tags the engine can recognise (an empty list means "whatever its model knows"). */
+  languages(): Promise<string[]>;
+  transcribe(audio: MonoAudio, options?: TranscribeOptions): Promise<Transcription>;
+}

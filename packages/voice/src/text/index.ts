@@ -1,0 +1,9 @@
+export {
+  defaultMaxCharacters,
+  defaultMinCharacters,
+  isFalseSentenceBreak,
+  type SegmentTextOptions,
+  segmentText,
+  segmentTextForSpeech,
+  type TextSegment,
+} from './segment-text.js';

@@ -1,0 +1,1 @@
+export type { DetectSpeechOptions, SpeechSegment, VoiceActivityDetector } from './voice-activity-detector.js';

@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { createEspeakNg } from '../engines/espeak-ng/index.js';
+import { createPiperTextToSpeech, type PiperVoiceConfig } from '../engines/piper/index.js';
+import { createPocketsphinxSpeechToText } from '../engines/pocketsphinx/index.js';
+import { createWhisperCppSpeechToText } from '../engines/whisper-cpp/index.js';
+import { findExecutable } from '../process/run-process.js';
+import type { SpeechToText } from '../speech-to-text/speech-to-text.js';
+import type { TextToSpeech } from '../text-to-speech/text-to-speech.js';
+import { isLoopbackHost } from './host-guard.js';
+import type { StartVoiceWorkerOptions } from './voice-worker-server.js';
+
+export const defaultVoiceWorkerPort = 8610;
+
+export const voiceWorkerUsage = `usage: klody-voice-worker [--port 8610] [--host 127.0.0.1] [--alias NAME=MODEL]...
+  [--piper-voice ID=MODEL.onnx]... [--piper-executable piper] [--whisper-model ggml.bin] [--whisper-executable whisper-cli]
+  [--espeak-executable espeak-ng] [--allow-host NAME]... [--api-key KEY]
+Serves /v1/audio/speech, /v1/audio/transcriptions, /v1/audio/voices, /v1/models and /health.
+A non-loopback --host needs --api-key (or KLODY_VOICE_WORKER_API_KEY).`;
+
+/** A bad command line: the message names what is wrong (exit code 2). */
+export class UsageError extends Error {}
+
+function pairs(values: string[] | undefined, flag: string): [string, string][] {
+  return (values ?? []).map((value) => {
+    const index = value.indexOf('=');
+    if (index <= 0 || index === value.length - 1)
+      throw new UsageError(`${flag} expects NAME=VALUE, got "${value}"`);
+    return [value.slice(0, index), value.slice(index + 1)];
+  });
+}
+
+/** Reads the worker's command line and environment into server options with real engines. */
+export function voiceWorkerOptionsFromCommandLine(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): StartVoiceWorkerOptions {
+  let parsed: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        alias: { type: 'string', multiple: true },
+        'piper-voice': { type: 'string', multiple: true },
+        'piper-executable': { type: 'string' },
+        'whisper-model': { type: 'string' },
+        'whisper-executable': { type: 'string' },
+        'espeak-executable': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
+        'api-key': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  }
+  try {
+    parsed = parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values;
+  if (values.help) throw new UsageError(voiceWorkerUsage);
+  const portText = values.port ?? env.KLODY_VOICE_WORKER_PORT ?? String(defaultVoiceWorkerPort);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port must be a port number, got "${portText}"`);
+  const hostname = values.host ?? '127.0.0.1';
+  const apiKey = values['api-key'] ?? env.KLODY_VOICE_WORKER_API_KEY;
+  if (!isLoopbackHost(hostname) && !apiKey) {
+    throw new UsageError(
+      `--host ${hostname} is not a loopback address: binding it needs --api-key (or KLODY_VOICE_WORKER_API_KEY)`,
+    );
+  }
+
+  const speech: Record<string, TextToSpeech> = {};
+  const aliases: Record<string, string> = {};
+  const espeak = createEspeakNg(
+    values['espeak-executable'] ? { executable: values['espeak-executable'] } : {},
+  );
+  speech[espeak.id] = espeak;
+  if (espeak.id !== 'espeak-ng') aliases['espeak-ng'] = espeak.id;
+  const piperVoices: PiperVoiceConfig[] = pairs(values['piper-voice'], '--piper-voice').map(
+    ([id, model]) => ({ id, model }),
+  );
+  if (piperVoices.length > 0) {
+    speech.piper = createPiperTextToSpeech({
+      voices: piperVoices,
+      ...(values['piper-executable'] ? { executable: values['piper-executable'] } : {}),
+    });
+  }
+  const transcription: Record<string, SpeechToText> = {};
+  if (findExecutable('pocketsphinx_continuous'))
+    transcription.pocketsphinx = createPocketsphinxSpeechToText();
+  if (values['whisper-model']) {
+    transcription['whisper-cpp'] = createWhisperCppSpeechToText({
+      model: values['whisper-model'],
+      ...(values['whisper-executable'] ? { executable: values['whisper-executable'] } : {}),
+    });
+  }
+  for (const [alias, model] of pairs(values.alias, '--alias')) {
+    if (!speech[model] && !transcription[model]) {
+      throw new UsageError(
+        `--alias ${alias}=${model}: no model "${model}" (served: ${[...Object.keys(speech), ...Object.keys(transcription)].join(', ')})`,
+      );
+    }
+    aliases[alias] = model;
+  }
+  return {
+    port,
+    hostname,
+    speech,
+    transcription,
+    aliases,
+    ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
+    ...(apiKey ? { apiKey } : {}),
+  };
+}
