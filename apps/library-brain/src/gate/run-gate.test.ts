@@ -10,12 +10,12 @@ import { runGate } from './run-gate.js';
 
 const books = testDataPath('books');
 
-function options(report: string) {
-  return { generate: false, updateBaseline: false, report, json: true, books };
+function options(report: string, generate = false) {
+  return { generate, updateBaseline: false, report, json: true, books };
 }
 
 describeRequiring({ data: ['books/en/11-0.txt', 'books/fr/Candide.txt'] }, 'the quality gate', () => {
-  it('passes against the committed baseline', async () => {
+  it('passes against the committed baseline, answers included', async () => {
     const home = mkdtempSync(join(tmpdir(), 'klody-gate-'));
     const output = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {

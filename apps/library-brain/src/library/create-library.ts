@@ -122,7 +122,8 @@ export async function createLibrary(
   // reranking come back without a restart. The embedder stays as chosen at start-up: switching
   // it would need the books' vectors re-indexed.
   async function refreshGateway(): Promise<'ok' | 'unreachable' | null> {
-    if (gatewayStatus === null || Date.now() - lastGatewayCheck < (options.gatewayRetryMs ?? 15_000)) return gatewayStatus;
+    if (gatewayStatus === null || Date.now() - lastGatewayCheck < (options.gatewayRetryMs ?? 15_000))
+      return gatewayStatus;
     lastGatewayCheck = Date.now();
     const latest = await fetchGatewayModels(config.gatewayURL, config.gatewayAPIKey, options.fetch);
     if (latest.status === 'ok' && gatewayStatus !== 'ok') {

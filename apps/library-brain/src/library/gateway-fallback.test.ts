@@ -43,9 +43,12 @@ describeRequiring({ data: ['books/fr/Candide.txt'] }, 'running without, then wit
     mkdirSync(books);
     copyFileSync(testDataPath('books', 'fr', 'Candide.txt'), join(books, 'Candide.txt'));
     port = await freePort();
-    library = await createLibrary(readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: `http://127.0.0.1:${port}` }), {
-      gatewayRetryMs: 0,
-    });
+    library = await createLibrary(
+      readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: `http://127.0.0.1:${port}` }),
+      {
+        gatewayRetryMs: 0,
+      },
+    );
     await library.ingest([books]);
   });
   afterAll(async () => {
@@ -62,7 +65,10 @@ describeRequiring({ data: ['books/fr/Candide.txt'] }, 'running without, then wit
   });
 
   it('streams a generated answer once the gateway is up, without a restart', async () => {
-    server = await startFakeChatServer(port, 'Pangloss enseignait la métaphysico-théologo-cosmolonigologie [1].');
+    server = await startFakeChatServer(
+      port,
+      'Pangloss enseignait la métaphysico-théologo-cosmolonigologie [1].',
+    );
     const tokens: string[] = [];
     const answer = await library.ask("Qu'enseignait Pangloss ?", { onToken: (token) => tokens.push(token) });
     expect(await library.gatewayStatus()).toBe('ok');
@@ -70,8 +76,12 @@ describeRequiring({ data: ['books/fr/Candide.txt'] }, 'running without, then wit
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.join('')).toBe(answer.answer);
     expect(answer.citations.map((citation) => citation.n)).toEqual([1]);
-    expect(library.passage(answer.citations[0]?.bookId ?? 0, answer.citations[0]?.start ?? 0, answer.citations[0]?.end ?? 0)?.text).toBe(
-      answer.citations[0]?.text,
-    );
+    expect(
+      library.passage(
+        answer.citations[0]?.bookId ?? 0,
+        answer.citations[0]?.start ?? 0,
+        answer.citations[0]?.end ?? 0,
+      )?.text,
+    ).toBe(answer.citations[0]?.text);
   });
 });
