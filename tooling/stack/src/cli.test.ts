@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, isProcessAlive, repositoryRoot } from '@klody/test-helpers';
+import { freePorts, isProcessAlive, repositoryRoot } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { expect, it } from 'vitest';
 
@@ -12,7 +12,7 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
   const reaper = useProcessReaper();
 
   it('starts every service, prints their URLs, and Ctrl-C stops them all, model workers included', async () => {
-    const port = await freePort();
+    const [port, libraryPort] = await freePorts(2);
     const stack = reaper.spawn(
       process.execPath,
       ['--conditions=@klody/source', '--import', 'tsx', 'tooling/stack/src/cli.ts', 'start'],
@@ -22,11 +22,17 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
           ...process.env,
           KLODY_HOME: mkdtempSync(join(tmpdir(), 'klody-home-')),
           KLODY_GATEWAY_PORT: String(port),
+          KLODY_LIBRARY_BRAIN_PORT: String(libraryPort),
         },
       },
     );
     await stack.waitForOutput('Press Ctrl-C to stop everything.', 90_000);
-    expect(stack.stdout()).toContain(`gateway  http://127.0.0.1:${port}/v1`);
+    expect(stack.stdout()).toMatch(new RegExp(`gateway +http://127\\.0\\.0\\.1:${port}/v1`));
+    expect(stack.stdout()).toMatch(new RegExp(`library-brain +http://127\\.0\\.0\\.1:${libraryPort}/`));
+    const libraryHealth = (await (await fetch(`http://127.0.0.1:${libraryPort}/health`)).json()) as {
+      gateway: string;
+    };
+    expect(libraryHealth.gateway).toBe('ok');
 
     // A request makes the gateway spawn a model worker: the stack must stop it too.
     const completion = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
@@ -53,5 +59,6 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
     await sleep(100);
     for (const pid of workerPids) expect(isProcessAlive(pid)).toBe(false);
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${libraryPort}/health`)).rejects.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ServiceDefinition } from './service-definition.js';
 
 export interface KlodyServicesOptions {
@@ -15,7 +15,7 @@ export function sourceCommand(
   entry: string,
   args: readonly string[],
 ): Pick<ServiceDefinition, 'command' | 'args' | 'cwd'> {
-  const tsx = createRequire(join(root, 'package.json')).resolve('tsx');
+  const tsx = createRequire(import.meta.url).resolve('tsx');
   return {
     command: process.execPath,
     args: ['--conditions=@klody/source', '--import', tsx, join(root, entry), ...args],
@@ -35,8 +35,9 @@ function port(env: NodeJS.ProcessEnv, variable: string, fallback: number): numbe
 export function klodyServices({ root, env = process.env }: KlodyServicesOptions): ServiceDefinition[] {
   const services: ServiceDefinition[] = [];
   const gatewayEntry = 'apps/gateway/src/cli.ts';
-  if (existsSync(join(root, gatewayEntry))) {
-    const gatewayPort = port(env, 'KLODY_GATEWAY_PORT', 8090);
+  const gatewayPort = port(env, 'KLODY_GATEWAY_PORT', 8090);
+  const hasGateway = existsSync(join(root, gatewayEntry));
+  if (hasGateway) {
     services.push({
       name: 'gateway',
       ...sourceCommand(root, gatewayEntry, [
@@ -51,6 +52,28 @@ export function klodyServices({ root, env = process.env }: KlodyServicesOptions)
       ]),
       url: `http://127.0.0.1:${gatewayPort}/v1`,
       healthUrl: `http://127.0.0.1:${gatewayPort}/health`,
+    });
+  }
+  const libraryEntry = 'apps/library-brain/src/cli.ts';
+  if (existsSync(join(root, libraryEntry))) {
+    const libraryPort = port(env, 'KLODY_LIBRARY_BRAIN_PORT', 8765);
+    // A first run ingests the shared books when they are beside the checkout; elsewhere the
+    // library starts empty and its page says how to add books.
+    const sharedBooks = env.KLODY_TEST_DATA
+      ? resolve(root, env.KLODY_TEST_DATA, 'books')
+      : resolve(root, '..', 'shared', 'data', 'books');
+    services.push({
+      name: 'library-brain',
+      ...sourceCommand(root, libraryEntry, [
+        'serve',
+        '--port',
+        String(libraryPort),
+        ...(existsSync(sharedBooks) ? ['--seed', sharedBooks] : []),
+      ]),
+      env:
+        hasGateway && !env.KLODY_GATEWAY_URL ? { KLODY_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` } : {},
+      url: `http://127.0.0.1:${libraryPort}/`,
+      healthUrl: `http://127.0.0.1:${libraryPort}/health`,
     });
   }
   return services;

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// `pnpm library-brain <command>`: stdout carries the result only (with --json, one line of JSON);
+// progress and logs go to stderr. Exit 0 success, 1 the command ran and the answer is no (a gate
+// regression, a failed ingestion), 2 bad usage or configuration (CONTRACTS.md).
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { runCli } from './cli/run-cli.js';
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a positive integer');
+  return number;
+}
+
+const program = new Command('library-brain')
+  .description('Answers only from your books, with citations.')
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+  .showHelpAfterError(false);
+
+program
+  .command('ingest')
+  .description('add or update books from files or folders (txt, md, html, pdf, docx, epub)')
+  .argument('<paths...>', 'files or folders')
+  .option('--json', 'print the summary as one JSON line')
+  .action((paths: string[], options: { json?: boolean }) =>
+    runCli({ command: 'ingest', paths, json: !!options.json }),
+  );
+
+program
+  .command('remove')
+  .description('remove a book (by id or exact title), with its passages and vectors')
+  .argument('<book>', 'book id or exact title')
+  .option('--json', 'print the removed book as one JSON line')
+  .action((book: string, options: { json?: boolean }) =>
+    runCli({ command: 'remove', book, json: !!options.json }),
+  );
+
+program
+  .command('books')
+  .description('list the books with their ingestion state')
+  .option('--json', 'print the list as one JSON line')
+  .action((options: { json?: boolean }) => runCli({ command: 'books', json: !!options.json }));
+
+program
+  .command('search')
+  .description('ranked passages for a query')
+  .argument('<query>', 'what to look for')
+  .option('--k <n>', 'how many passages', positiveInteger, 10)
+  .option('--json', 'print the results as one JSON line')
+  .action((query: string, options: { k: number; json?: boolean }) =>
+    runCli({ command: 'search', query, k: options.k, json: !!options.json }),
+  );
+
+program
+  .command('ask')
+  .description('answer a question from the books, with numbered citations')
+  .argument('<question>', 'your question, in English or French')
+  .option('--json', 'print the answer as one JSON line')
+  .action((question: string, options: { json?: boolean }) =>
+    runCli({ command: 'ask', question, json: !!options.json }),
+  );
+
+program
+  .command('gate')
+  .description('replay the pinned question set and compare with the committed baseline')
+  .option('--check', 'compare with the baseline (the default)')
+  .option('--generate', 'also generate answers: keyword coverage, refusal accuracy, citation validity')
+  .option('--update-baseline', 'write the measured figures as the new baseline')
+  .option('--report <file>', 'where to write the Markdown report')
+  .option(
+    '--books <folder>',
+    'the shared books folder (default: $KLODY_TEST_DATA/books or ../shared/data/books)',
+  )
+  .option('--json', 'print the figures as one JSON line')
+  .action(
+    (options: {
+      generate?: boolean;
+      updateBaseline?: boolean;
+      report?: string;
+      books?: string;
+      json?: boolean;
+    }) =>
+      runCli({
+        command: 'gate',
+        generate: !!options.generate,
+        updateBaseline: !!options.updateBaseline,
+        report: options.report ?? null,
+        books: options.books ?? null,
+        json: !!options.json,
+      }),
+  );
+
+program
+  .command('serve')
+  .description('start the HTTP API and web page on 127.0.0.1 (KLODY_LIBRARY_BRAIN_PORT, default 8765)')
+  .option('--port <n>', 'port', positiveInteger)
+  .option('--seed <folder>', 'on first run (an empty library), ingest this folder in the background')
+  .action((options: { port?: number; seed?: string }) =>
+    runCli({ command: 'serve', port: options.port ?? null, seed: options.seed ?? null }),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  throw error;
+}

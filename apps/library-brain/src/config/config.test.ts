@@ -1,0 +1,40 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, readConfig } from './config.js';
+
+describe('readConfig', () => {
+  it('has the defaults CONTRACTS.md fixes', () => {
+    const config = readConfig({});
+    expect(config.home).toBe(join(homedir(), '.klody', 'library-brain'));
+    expect(config.databasePath).toBe(join(homedir(), '.klody', 'library-brain', 'library.db'));
+    expect(config.gatewayURL).toBe('http://127.0.0.1:8090');
+    expect([config.chatModel, config.embedModel, config.rerankModel]).toEqual(['brain', 'embed', 'rerank']);
+    expect(config.libraryRoots).toEqual([join(homedir(), '.klody', 'library-brain', 'books')]);
+    expect([config.host, config.port]).toEqual(['127.0.0.1', 8765]);
+  });
+
+  it('turns the gateway off with KLODY_GATEWAY_URL=none and strips a trailing /v1', () => {
+    expect(readConfig({ KLODY_GATEWAY_URL: 'none' }).gatewayURL).toBeNull();
+    expect(readConfig({ KLODY_GATEWAY_URL: 'http://127.0.0.1:9000/v1/' }).gatewayURL).toBe(
+      'http://127.0.0.1:9000',
+    );
+  });
+
+  it('splits KLODY_LIBRARY_ROOTS on the path-list separator', () => {
+    expect(readConfig({ KLODY_LIBRARY_ROOTS: '/books/a:/books/b' }).libraryRoots).toEqual([
+      '/books/a',
+      '/books/b',
+    ]);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => readConfig({ KLODY_LIBRARY_BRAIN_PORT: 'eighty' })).toThrow(/KLODY_LIBRARY_BRAIN_PORT/);
+    expect(() => readConfig({ KLODY_GATEWAY_URL: 'not a url' })).toThrow(ConfigurationError);
+    expect(() => readConfig({ KLODY_EMBEDDER: 'word2vec:/x' })).toThrow(/KLODY_EMBEDDER/);
+  });
+
+  it('refuses a non-loopback bind', () => {
+    expect(() => readConfig({ KLODY_LIBRARY_BRAIN_HOST: '0.0.0.0' })).toThrow(/not a loopback address/);
+  });
+});

@@ -1,0 +1,109 @@
+import { homedir } from 'node:os';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Library Brain's configuration, read from the environment (CONTRACTS.md names every variable). */
+export interface LibraryBrainConfig {
+  /** `$KLODY_HOME/library-brain`: the app's own folder. */
+  home: string;
+  databasePath: string;
+  /** The gateway's base URL without `/v1`, or null when `KLODY_GATEWAY_URL=none`. */
+  gatewayURL: string | null;
+  gatewayAPIKey: string | null;
+  chatModel: string;
+  embedModel: string;
+  rerankModel: string;
+  /** An in-process embedder id (`model2vec:<folder>`, `transformers:<folder>`) instead of the gateway's. */
+  embedder: string | null;
+  /** Folders `POST /api/ingest` may read from. */
+  libraryRoots: string[];
+  host: string;
+  port: number;
+  logLevel: string;
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value.length === 0 ? undefined : value))
+  .optional();
+
+const environmentSchema = z.object({
+  KLODY_HOME: optionalText,
+  KLODY_GATEWAY_URL: optionalText,
+  KLODY_GATEWAY_API_KEY: optionalText,
+  KLODY_CHAT_MODEL: optionalText,
+  KLODY_EMBED_MODEL: optionalText,
+  KLODY_RERANK_MODEL: optionalText,
+  KLODY_EMBEDDER: optionalText.refine(
+    (value) => value === undefined || /^(model2vec|transformers|openai):.+/.test(value),
+    'must be model2vec:<folder>, transformers:<folder> or openai:<alias>',
+  ),
+  KLODY_LIBRARY_ROOTS: optionalText,
+  KLODY_LIBRARY_BRAIN_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  KLODY_LIBRARY_BRAIN_HOST: optionalText,
+  KLODY_LOG_LEVEL: optionalText.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ),
+});
+
+const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+function gatewayURL(value: string | undefined): string | null {
+  if (value?.toLowerCase() === 'none') return null;
+  const raw = value ?? 'http://127.0.0.1:8090';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(`KLODY_GATEWAY_URL: "${raw}" is not a URL (or "none")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`KLODY_GATEWAY_URL: "${raw}" must be http(s)`);
+  }
+  return raw.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+/** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigurationError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const values = parsed.data;
+  const klodyHome = resolve(values.KLODY_HOME ?? join(homedir(), '.klody'));
+  const home = join(klodyHome, 'library-brain');
+  const roots = (values.KLODY_LIBRARY_ROOTS ?? join(home, 'books'))
+    .split(delimiter)
+    .filter((root) => root.length > 0)
+    .map((root) => resolve(root));
+  for (const root of roots) {
+    if (!isAbsolute(root)) throw new ConfigurationError(`KLODY_LIBRARY_ROOTS: "${root}" is not a path`);
+  }
+  const host = values.KLODY_LIBRARY_BRAIN_HOST ?? '127.0.0.1';
+  if (!loopbackHosts.has(host)) {
+    // Library Brain has no authentication: it reads your files. It stays on loopback.
+    throw new ConfigurationError(
+      `KLODY_LIBRARY_BRAIN_HOST: "${host}" is not a loopback address; Library Brain only binds 127.0.0.1`,
+    );
+  }
+  return {
+    home,
+    databasePath: join(home, 'library.db'),
+    gatewayURL: gatewayURL(values.KLODY_GATEWAY_URL),
+    gatewayAPIKey: values.KLODY_GATEWAY_API_KEY ?? null,
+    chatModel: values.KLODY_CHAT_MODEL ?? 'brain',
+    embedModel: values.KLODY_EMBED_MODEL ?? 'embed',
+    rerankModel: values.KLODY_RERANK_MODEL ?? 'rerank',
+    embedder: values.KLODY_EMBEDDER ?? null,
+    libraryRoots: roots,
+    host,
+    port: values.KLODY_LIBRARY_BRAIN_PORT ?? 8765,
+    logLevel: values.KLODY_LOG_LEVEL ?? 'info',
+  };
+}

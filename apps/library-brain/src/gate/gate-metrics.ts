@@ -1,0 +1,85 @@
+import type { Answer, Passage } from '../library/library.js';
+import type { GateQuestion } from './question-set.js';
+
+/** Case- and accent-insensitive text for matching evidence and keywords. */
+export function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{Diacritic}/gu, '')
+    .replace(/[’‘]/g, "'")
+    .toLowerCase()
+    .replace(/\s+/g, ' ');
+}
+
+/** Whether a retrieved passage answers the question's need (see question-set.json's `about`). */
+export function isRelevant(question: GateQuestion, passage: Passage): boolean {
+  if (question.passage) return passage.path.endsWith(`/${question.passage}.txt`);
+  if (!question.source) return false;
+  if (!passage.path.endsWith(`/${question.source}`)) return false;
+  const text = fold(passage.text);
+  return question.evidence.every((evidence) => text.includes(fold(evidence)));
+}
+
+/** 1-based rank of the first relevant passage, or null when none is in the list. */
+export function firstRelevantRank(question: GateQuestion, passages: readonly Passage[]): number | null {
+  const index = passages.findIndex((passage) => isRelevant(question, passage));
+  return index === -1 ? null : index + 1;
+}
+
+export interface RetrievalFigures {
+  questions: number;
+  'recall@5': number;
+  'mrr@10': number;
+}
+
+/** recall@5 (hit rate) and MRR@10 over the ranks of answerable questions (CONTRACTS.md). */
+export function retrievalFigures(ranks: readonly (number | null)[]): RetrievalFigures {
+  const count = ranks.length;
+  if (count === 0) return { questions: 0, 'recall@5': 0, 'mrr@10': 0 };
+  const recall = ranks.filter((rank) => rank !== null && rank <= 5).length / count;
+  const mrr =
+    ranks.reduce<number>((sum, rank) => sum + (rank !== null && rank <= 10 ? 1 / rank : 0), 0) / count;
+  return { questions: count, 'recall@5': round(recall), 'mrr@10': round(mrr) };
+}
+
+export interface GenerationOutcome {
+  question: GateQuestion;
+  answer: Answer;
+  /** Citations whose offsets do not slice to their text in the source. */
+  invalidCitations: number;
+}
+
+export interface GenerationFigures {
+  questions: number;
+  keywordCoverage: number;
+  refusalAccuracy: number;
+  invalidCitations: number;
+}
+
+export function generationFigures(
+  outcomes: readonly GenerationOutcome[],
+  answerable: (question: GateQuestion) => boolean,
+): GenerationFigures {
+  const withKeywords = outcomes.filter(
+    (outcome) => answerable(outcome.question) && outcome.question.keywords.length > 0,
+  );
+  const covered = withKeywords.filter((outcome) => {
+    const answer = fold(outcome.answer.answer);
+    return (
+      !outcome.answer.refused && outcome.question.keywords.every((keyword) => answer.includes(fold(keyword)))
+    );
+  }).length;
+  const rightRefusals = outcomes.filter(
+    (outcome) => outcome.answer.refused === !answerable(outcome.question),
+  ).length;
+  return {
+    questions: outcomes.length,
+    keywordCoverage: withKeywords.length === 0 ? 0 : round(covered / withKeywords.length),
+    refusalAccuracy: outcomes.length === 0 ? 0 : round(rightRefusals / outcomes.length),
+    invalidCitations: outcomes.reduce((sum, outcome) => sum + outcome.invalidCitations, 0),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}

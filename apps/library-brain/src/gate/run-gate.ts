@@ -1,0 +1,260 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LibraryBrainConfig } from '../config/config.js';
+import { createLibrary } from '../library/create-library.js';
+import type { Library } from '../library/library.js';
+import {
+  firstRelevantRank,
+  type GenerationFigures,
+  type GenerationOutcome,
+  generationFigures,
+  type RetrievalFigures,
+  retrievalFigures,
+} from './gate-metrics.js';
+import {
+  type GateQuestion,
+  isAnswerable,
+  loadQuestionSet,
+  type QuestionSet,
+  questionGroup,
+} from './question-set.js';
+
+export interface GateOptions {
+  generate: boolean;
+  updateBaseline: boolean;
+  /** Where to write the Markdown report (default: $KLODY_HOME/library-brain/gate-report.md). */
+  report: string | null;
+  json: boolean;
+  /** The shared books folder (default: $KLODY_TEST_DATA/books, else ../shared/data/books). */
+  books?: string | null;
+}
+
+export interface GateFigures {
+  configuration: string;
+  retrieval: Record<string, RetrievalFigures>;
+  generation: GenerationFigures | null;
+}
+
+export interface Baseline extends GateFigures {
+  /** How far a figure may fall below the baseline before the gate fails (absolute, 0–1). */
+  tolerance: number;
+}
+
+export interface GateHooks {
+  /** Changes the library under test (e.g. a deliberately degraded retriever in the gate's own tests). */
+  wrapLibrary?: (library: Library) => Library;
+  baselinePath?: string;
+  log?: (message: string) => void;
+}
+
+const gateFolder = [
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'gate'),
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'gate'),
+].find((folder) => existsSync(join(folder, 'question-set.json')));
+
+function repositoryRoot(): string | null {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (dirname(folder) !== folder) {
+    if (existsSync(join(folder, 'pnpm-workspace.yaml'))) return folder;
+    folder = dirname(folder);
+  }
+  return null;
+}
+
+/** The shared books: --books, else $KLODY_TEST_DATA/books, else ../shared/data/books beside the repository. */
+export function defaultBooksFolder(): string | null {
+  if (process.env.KLODY_TEST_DATA) return resolve(process.env.KLODY_TEST_DATA, 'books');
+  const root = repositoryRoot();
+  return root ? resolve(root, '..', 'shared', 'data', 'books') : null;
+}
+
+/** Regressions: figures below the baseline by more than its tolerance, one line each. */
+export function compareWithBaseline(measured: GateFigures, baseline: Baseline): string[] {
+  const regressions: string[] = [];
+  for (const [group, figures] of Object.entries(baseline.retrieval)) {
+    const now = measured.retrieval[group];
+    if (!now) {
+      regressions.push(`${group}: no longer measured`);
+      continue;
+    }
+    for (const metric of ['recall@5', 'mrr@10'] as const) {
+      if (now[metric] < figures[metric] - baseline.tolerance) {
+        regressions.push(
+          `${group} ${metric}: ${now[metric]} < baseline ${figures[metric]} − ${baseline.tolerance}`,
+        );
+      }
+    }
+  }
+  if (baseline.generation && measured.generation) {
+    for (const metric of ['keywordCoverage', 'refusalAccuracy'] as const) {
+      if (measured.generation[metric] < baseline.generation[metric] - baseline.tolerance) {
+        regressions.push(
+          `generation ${metric}: ${measured.generation[metric]} < baseline ${baseline.generation[metric]} − ${baseline.tolerance}`,
+        );
+      }
+    }
+    if (measured.generation.invalidCitations > 0) {
+      regressions.push(`generation: ${measured.generation.invalidCitations} invalid citations (must be 0)`);
+    }
+  }
+  return regressions;
+}
+
+function markdownReport(
+  figures: GateFigures,
+  baseline: Baseline | null,
+  regressions: string[],
+  misses: string[],
+): string {
+  const lines = [
+    `# Library Brain gate — ${new Date().toISOString()}`,
+    '',
+    `Configuration: ${figures.configuration}${baseline && baseline.configuration !== figures.configuration ? ` (baseline measured with: ${baseline.configuration})` : ''}`,
+    '',
+    '| group | questions | recall@5 | baseline | mrr@10 | baseline |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...Object.entries(figures.retrieval).map(([group, now]) => {
+      const before = baseline?.retrieval[group];
+      return `| ${group} | ${now.questions} | ${now['recall@5']} | ${before?.['recall@5'] ?? '—'} | ${now['mrr@10']} | ${before?.['mrr@10'] ?? '—'} |`;
+    }),
+  ];
+  if (figures.generation) {
+    const before = baseline?.generation;
+    lines.push(
+      '',
+      '| answers | measured | baseline |',
+      '| --- | ---: | ---: |',
+      `| keyword coverage | ${figures.generation.keywordCoverage} | ${before?.keywordCoverage ?? '—'} |`,
+      `| refusal accuracy | ${figures.generation.refusalAccuracy} | ${before?.refusalAccuracy ?? '—'} |`,
+      `| invalid citations | ${figures.generation.invalidCitations} | 0 |`,
+    );
+  }
+  lines.push(
+    '',
+    regressions.length === 0
+      ? 'Result: **pass**'
+      : `Result: **regression**\n\n${regressions.map((line) => `- ${line}`).join('\n')}`,
+  );
+  if (misses.length > 0)
+    lines.push(
+      '',
+      '## Questions without a relevant passage in the top 10',
+      '',
+      ...misses.map((line) => `- ${line}`),
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+async function measure(
+  library: Library,
+  set: QuestionSet,
+  generate: boolean,
+  log: (message: string) => void,
+) {
+  const ranksByGroup = new Map<string, (number | null)[]>();
+  const misses: string[] = [];
+  const answerable = set.questions.filter(isAnswerable);
+  for (const question of answerable) {
+    const passages = await library.search(question.question, { k: 10 });
+    const rank = firstRelevantRank(question, passages);
+    if (rank === null) misses.push(`${question.id}: ${question.question}`);
+    for (const group of [questionGroup(question), 'all']) {
+      ranksByGroup.set(group, [...(ranksByGroup.get(group) ?? []), rank]);
+    }
+  }
+  const retrieval = Object.fromEntries(
+    [...ranksByGroup].map(([group, ranks]) => [group, retrievalFigures(ranks)]),
+  );
+  let generation: GenerationFigures | null = null;
+  if (generate) {
+    const outcomes: GenerationOutcome[] = [];
+    for (const [index, question] of set.questions.entries()) {
+      if (index % 20 === 0) log(`gate: answering ${index + 1}/${set.questions.length}`);
+      const answer = await library.ask(question.question);
+      const invalidCitations = answer.citations.filter(
+        (citation) => library.passage(citation.bookId, citation.start, citation.end)?.text !== citation.text,
+      ).length;
+      outcomes.push({ question, answer, invalidCitations });
+    }
+    generation = generationFigures(outcomes, (question: GateQuestion) => isAnswerable(question));
+  }
+  return { retrieval, generation, misses };
+}
+
+/** Replays the pinned question set on a fresh library and compares with the baseline; the exit code. */
+export async function runGate(
+  config: LibraryBrainConfig,
+  options: GateOptions,
+  hooks: GateHooks = {},
+): Promise<number> {
+  const log = hooks.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  if (!gateFolder) throw new Error('the gate files (gate/question-set.json) are missing from the package');
+  const books = options.books ?? defaultBooksFolder();
+  if (!books || !existsSync(books)) {
+    process.stderr.write(
+      `library-brain gate: the shared books folder is missing (${books ?? 'unknown'}); pass --books <folder> or set KLODY_TEST_DATA\n`,
+    );
+    return 2;
+  }
+  const set = loadQuestionSet(join(gateFolder, 'question-set.json'));
+  const baselinePath = hooks.baselinePath ?? join(gateFolder, 'baseline.json');
+  const baseline = existsSync(baselinePath)
+    ? (JSON.parse(readFileSync(baselinePath, 'utf8')) as Baseline)
+    : null;
+
+  // A fresh library in a temporary folder: the user's own library is never touched, and every run
+  // starts from the same state.
+  const work = mkdtempSync(join(tmpdir(), 'klody-gate-'));
+  try {
+    const passagesFolder = join(work, 'passages');
+    mkdirSync(passagesFolder);
+    for (const passage of set.passages)
+      writeFileSync(join(passagesFolder, `${passage.id}.txt`), `${passage.title}\n\n${passage.text}\n`);
+    const created = await createLibrary(
+      { ...config, home: work, databasePath: join(work, 'library.db') },
+      { log },
+    );
+    const library = hooks.wrapLibrary ? hooks.wrapLibrary(created) : created;
+    try {
+      const started = performance.now();
+      const ingestion = await library.ingest([books, passagesFolder]);
+      log(
+        `gate: ingested ${ingestion.added} documents (${ingestion.chunks} passages) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      const { retrieval, generation, misses } = await measure(library, set, options.generate, log);
+      const configuration =
+        config.embedder ??
+        (config.gatewayURL
+          ? `gateway ${config.gatewayURL} (${config.embedModel}, ${config.chatModel})`
+          : 'lexical, extractive');
+      const figures: GateFigures = { configuration, retrieval, generation };
+      const regressions = baseline && !options.updateBaseline ? compareWithBaseline(figures, baseline) : [];
+      const report = markdownReport(figures, baseline, regressions, misses);
+      const reportPath = options.report ?? join(config.home, 'gate-report.md');
+      mkdirSync(dirname(reportPath), { recursive: true });
+      writeFileSync(reportPath, report);
+      log(`gate: report written to ${reportPath}`);
+      if (options.updateBaseline) {
+        const next: Baseline = {
+          tolerance: baseline?.tolerance ?? 0.02,
+          ...figures,
+          generation: figures.generation ?? baseline?.generation ?? null,
+        };
+        writeFileSync(baselinePath, `${JSON.stringify(next, null, 2)}\n`);
+        log(`gate: baseline updated (${baselinePath})`);
+      }
+      if (options.json)
+        process.stdout.write(
+          `${JSON.stringify({ ...figures, regressions, passed: regressions.length === 0 })}\n`,
+        );
+      else process.stdout.write(report);
+      return regressions.length === 0 ? 0 : 1;
+    } finally {
+      await library.close();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,199 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import type { Library } from '../library/library.js';
+import { allowedPath } from './allowed-path.js';
+import { ApiError } from './api-error.js';
+import { loopbackOnly } from './security.js';
+
+export interface CreateAppOptions {
+  library: Library;
+  libraryRoots: readonly string[];
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** JSON bodies are small here (a question, a list of paths): 1 MiB is plenty. */
+export const jsonBodyLimitBytes = 1024 * 1024;
+
+const askBody = z.object({
+  question: z
+    .string()
+    .trim()
+    .min(1, 'question is empty')
+    .max(4_000, 'question is longer than 4,000 characters'),
+  stream: z.boolean().optional(),
+});
+const ingestBody = z.object({
+  paths: z.array(z.string().min(1)).min(1, 'paths is empty').max(10_000),
+});
+const searchQuery = z.object({
+  q: z.string().trim().min(1, 'q is empty').max(4_000),
+  k: z.coerce.number().int().min(1).max(100).default(10),
+});
+const passageQuery = z.object({
+  book: z.coerce.number().int().min(1),
+  start: z.coerce.number().int().min(0),
+  end: z.coerce.number().int().min(0),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new ApiError('invalid_request', `${where}${issue?.message ?? 'invalid request'}`);
+}
+
+async function jsonBody(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new ApiError('invalid_json', 'the request body is not valid JSON');
+  }
+}
+
+// The page's files sit in the package's web/ folder: two levels above src/http/ when running on
+// sources, one above dist/ when built.
+const webFolder = [new URL('../../web/', import.meta.url), new URL('../web/', import.meta.url)].find(
+  (folder) => existsSync(new URL('index.html', folder)),
+);
+function webFile(name: string): string {
+  if (!webFolder) throw new Error('the web page files (web/index.html) are missing from the package');
+  return readFileSync(new URL(name, webFolder), 'utf8');
+}
+
+/** Library Brain's HTTP API and web page. */
+export function createApp({ library, libraryRoots, log = () => {} }: CreateAppOptions): Hono {
+  const app = new Hono();
+  let ingesting = false;
+
+  app.onError((error, context) => {
+    if (ApiError.isInstance(error)) {
+      return context.json({ error: { code: error.code, message: error.message } }, error.status);
+    }
+    log('unexpected error', error);
+    return context.json(
+      { error: { code: 'internal_error', message: 'an unexpected error occurred; see the server log' } },
+      500,
+    );
+  });
+  app.notFound((context) =>
+    context.json(
+      { error: { code: 'not_found', message: `no route ${context.req.method} ${context.req.path}` } },
+      404,
+    ),
+  );
+
+  app.use('*', loopbackOnly());
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: jsonBodyLimitBytes,
+      onError: () => {
+        throw new ApiError('body_too_large', `the request body is larger than ${jsonBodyLimitBytes} bytes`);
+      },
+    }),
+  );
+
+  app.get('/health', async (context) => {
+    const gateway = await library.gatewayStatus();
+    const books = library.books();
+    return context.json({
+      status: gateway === 'unreachable' ? 'degraded' : 'ok',
+      gateway: gateway ?? 'disabled',
+      books: books.length,
+      ready: books.filter((book) => book.state === 'ready').length,
+    });
+  });
+
+  app.get('/api/books', (context) => context.json({ books: library.books(), roots: libraryRoots }));
+
+  app.delete('/api/books/:id', async (context) => {
+    const id = parse(z.coerce.number().int().min(1), context.req.param('id'));
+    const removed = await library.remove(String(id));
+    if (!removed) throw new ApiError('not_found', `no book with id ${id}`);
+    return context.json({ removed });
+  });
+
+  app.get('/api/search', async (context) => {
+    const { q, k } = parse(searchQuery, context.req.query());
+    const results = await library.search(q, { k, signal: context.req.raw.signal });
+    return context.json({
+      results: results.map(({ book, chapter, start, end, score, text, bookId }) => ({
+        book,
+        bookId,
+        chapter,
+        start,
+        end,
+        score,
+        text,
+      })),
+    });
+  });
+
+  app.get('/api/passage', (context) => {
+    const { book, start, end } = parse(passageQuery, context.req.query());
+    if (end < start) throw new ApiError('invalid_request', 'end is before start');
+    const passage = library.passage(book, start, end);
+    if (!passage) throw new ApiError('not_found', `book ${book} has no passage ${start}–${end}`);
+    return context.json(passage);
+  });
+
+  app.post('/api/ask', async (context) => {
+    const { question, stream } = parse(askBody, await jsonBody(context.req.raw));
+    const wantsStream = stream ?? (context.req.header('accept') ?? '').includes('text/event-stream');
+    if (!wantsStream) {
+      return context.json(await library.ask(question, { signal: context.req.raw.signal }));
+    }
+    return streamSSE(context, async (sse) => {
+      const controller = new AbortController();
+      sse.onAbort(() => controller.abort());
+      try {
+        const answer = await library.ask(question, {
+          signal: controller.signal,
+          onToken: (token) => {
+            void sse.writeSSE({ event: 'token', data: JSON.stringify({ text: token }) });
+          },
+        });
+        await sse.writeSSE({ event: 'citations', data: JSON.stringify(answer.citations) });
+        await sse.writeSSE({ event: 'done', data: JSON.stringify(answer) });
+      } catch (error) {
+        const known = ApiError.isInstance(error);
+        if (!known) log('ask failed', error);
+        await sse.writeSSE({
+          event: 'error',
+          data: JSON.stringify({
+            error: known
+              ? { code: error.code, message: error.message }
+              : { code: 'internal_error', message: 'the answer could not be produced; see the server log' },
+          }),
+        });
+      }
+    });
+  });
+
+  app.post('/api/ingest', async (context) => {
+    const { paths } = parse(ingestBody, await jsonBody(context.req.raw));
+    const allowed = paths.map((path) => allowedPath(path, libraryRoots));
+    if (ingesting)
+      throw new ApiError('ingestion_running', 'an ingestion is already running; try again when it is done');
+    ingesting = true;
+    try {
+      return context.json(await library.ingest(allowed));
+    } finally {
+      ingesting = false;
+    }
+  });
+
+  app.get('/', (context) => context.html(webFile('index.html')));
+  app.get('/app.js', (context) =>
+    context.body(webFile('app.js'), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
+  app.get('/style.css', (context) =>
+    context.body(webFile('style.css'), 200, { 'content-type': 'text/css; charset=utf-8' }),
+  );
+
+  return app;
+}

@@ -1,0 +1,117 @@
+// The CLI as a user runs it from the repository root: real processes, real database, real books.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repositoryRoot, testDataPath } from '@klody/test-helpers';
+import { describeRequiring } from '@klody/test-helpers/vitest';
+import { beforeAll, expect, it } from 'vitest';
+
+const root = repositoryRoot();
+const home = mkdtempSync(join(tmpdir(), 'klody-cli-'));
+
+function libraryBrain(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=@klody/source', '--import', 'tsx', 'apps/library-brain/src/cli.ts', ...args],
+    {
+      cwd: root,
+      env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trimEnd().split('\n');
+  expect(lines).toHaveLength(1); // --json: stdout is exactly one line
+  return JSON.parse(lines[0] ?? '');
+}
+
+describeRequiring({ data: ['books/fr/Candide.txt', 'books/en/11-0.txt'] }, 'pnpm library-brain', () => {
+  beforeAll(() => {
+    const books = join(home, 'in');
+    mkdirSync(books);
+    copyFileSync(testDataPath('books', 'fr', 'Candide.txt'), join(books, 'Candide.txt'));
+    copyFileSync(testDataPath('books', 'en', '11-0.txt'), join(books, 'alice.txt'));
+    const ingest = libraryBrain('ingest', books, '--json');
+    expect(ingest.code).toBe(0);
+    expect(lastJsonLine(ingest.stdout)).toMatchObject({ added: 2, failed: [] });
+  });
+
+  it('lists books as one JSON line', () => {
+    const books = libraryBrain('books', '--json');
+    expect(books.code).toBe(0);
+    const { books: listed } = lastJsonLine(books.stdout) as {
+      books: { title: string; author: string; state: string }[];
+    };
+    expect(listed.map((book) => [book.title, book.author, book.state])).toEqual([
+      ['Candide', 'Voltaire', 'ready'],
+      ['Alice’s Adventures in Wonderland', 'Lewis Carroll', 'ready'],
+    ]);
+  });
+
+  it('searches with the documented result shape', () => {
+    const search = libraryBrain('search', 'White Rabbit waistcoat pocket watch', '--k', '3', '--json');
+    expect(search.code).toBe(0);
+    const { results } = lastJsonLine(search.stdout) as { results: Record<string, unknown>[] };
+    expect(results).toHaveLength(3);
+    expect(Object.keys(results[0] ?? {}).sort()).toEqual([
+      'book',
+      'chapter',
+      'end',
+      'score',
+      'start',
+      'text',
+    ]);
+    expect(results[0]?.book).toBe('Alice’s Adventures in Wonderland');
+  });
+
+  it('answers in French with citations carrying book, chapter and offsets', () => {
+    const ask = libraryBrain('ask', "Qu'enseignait Pangloss ?", '--json');
+    expect(ask.code).toBe(0);
+    const answer = lastJsonLine(ask.stdout) as {
+      answer: string;
+      refused: boolean;
+      citations: Record<string, unknown>[];
+    };
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toMatch(/Pangloss/);
+    expect(answer.citations[0]).toMatchObject({
+      n: expect.any(Number),
+      book: 'Candide',
+      start: expect.any(Number),
+      end: expect.any(Number),
+    });
+    expect(String(answer.citations[0]?.chapter)).toMatch(/CHAPITRE/i);
+  });
+
+  it('refuses what no book holds, in the question’s language', () => {
+    const english = lastJsonLine(
+      libraryBrain('ask', 'Which country won the 2018 FIFA World Cup?', '--json').stdout,
+    );
+    expect(english).toEqual({
+      answer: expect.stringMatching(/sources do not contain/i),
+      refused: true,
+      citations: [],
+    });
+    const french = lastJsonLine(
+      libraryBrain('ask', "Quelle est la capitale de l'Australie ?", '--json').stdout,
+    );
+    expect(french).toMatchObject({
+      answer: expect.stringMatching(/sources ne contiennent pas/i),
+      refused: true,
+      citations: [],
+    });
+  });
+
+  it('exits 2 with a one-line message on bad usage or configuration', () => {
+    const missing = libraryBrain('ingest', join(home, 'no-such-folder'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file or folder/);
+    expect(libraryBrain('search', 'x', '--k', 'zero').code).toBe(2);
+    expect(libraryBrain('frobnicate').code).toBe(2);
+  });
+});

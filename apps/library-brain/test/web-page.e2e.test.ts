@@ -1,0 +1,93 @@
+// The web page end to end, as a person uses it: real server process, real books, real Chromium.
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, repositoryRoot, testDataPath, waitForHttp } from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
+import { chromium } from 'playwright-core';
+import { expect, it } from 'vitest';
+
+const root = repositoryRoot();
+const chromiumPath = '/usr/bin/chromium';
+
+describeRequiring(
+  { data: ['books/fr/Candide.txt', 'books/en/11-0.txt'], tools: [chromiumPath] },
+  'the Library Brain web page in Chromium',
+  () => {
+    const reaper = useProcessReaper();
+
+    it('asks about a book, streams the answer, opens a citation with the cited span highlighted', async () => {
+      const home = mkdtempSync(join(tmpdir(), 'klody-web-'));
+      const seed = join(home, 'seed');
+      mkdirSync(seed);
+      copyFileSync(testDataPath('books', 'fr', 'Candide.txt'), join(seed, 'Candide.txt'));
+      copyFileSync(testDataPath('books', 'en', '11-0.txt'), join(seed, 'alice.txt'));
+      const port = await freePort();
+      const server = reaper.spawn(
+        process.execPath,
+        [
+          '--conditions=@klody/source',
+          '--import',
+          'tsx',
+          'apps/library-brain/src/cli.ts',
+          'serve',
+          '--port',
+          String(port),
+          '--seed',
+          seed,
+        ],
+        { cwd: root, env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' } },
+      );
+      const url = `http://127.0.0.1:${port}/`;
+      await waitForHttp(`${url}health`, { timeoutMs: 60_000 });
+      await server.waitForOutput('first run: 2 books ingested', 60_000);
+
+      const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), {
+        executablePath: chromiumPath,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(url);
+        await expect.poll(() => page.locator('#books-body tr').count(), { timeout: 10_000 }).toBe(2);
+        expect(await page.locator('#books-body').textContent()).toContain('Candide');
+
+        await page.fill('#question', "Qu'enseignait Pangloss ?");
+        await page.click('#ask-button');
+        await page.waitForFunction(
+          () => /cited passage/.test(document.querySelector('#answer-status')?.textContent ?? ''),
+          undefined,
+          {
+            timeout: 30_000,
+          },
+        );
+        const answer = await page.locator('#answer-text').textContent();
+        expect(answer).toMatch(/\[1\]/);
+        expect(await page.locator('#citations li').count()).toBeGreaterThan(0);
+        expect(await page.locator('#citations').textContent()).toContain('Candide');
+
+        await page.locator('#citations li button').first().click();
+        await page.locator('#passage mark').waitFor({ timeout: 10_000 });
+        const highlighted = (await page.locator('#passage mark').textContent()) ?? '';
+        expect(highlighted.length).toBeGreaterThan(20);
+        expect(highlighted).toMatch(/Pangloss/);
+        expect(await page.locator('#passage-title').textContent()).toContain('Candide');
+
+        const artifacts = join(root, 'artifacts');
+        mkdirSync(artifacts, { recursive: true });
+        await page.screenshot({ path: join(artifacts, 'library-brain-page.png'), fullPage: true });
+      } finally {
+        await context.close();
+      }
+    });
+  },
+);

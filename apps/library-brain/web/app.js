@@ -1,0 +1,162 @@
+// Library Brain's page: plain JavaScript, no framework. Streams the answer over SSE (fetch +
+// ReadableStream, since EventSource cannot POST), shows citations, opens a cited passage with the
+// cited span highlighted, and lists the books.
+const $ = (id) => document.getElementById(id);
+
+function show(element, visible = true) {
+  element.hidden = !visible;
+}
+
+async function loadBooks() {
+  const response = await fetch('/api/books');
+  const { books, roots } = await response.json();
+  const body = $('books-body');
+  body.replaceChildren();
+  if (books.length === 0) {
+    $('books-empty').textContent =
+      `Your library is empty. Add books with "pnpm library-brain ingest <files or folders>" ` +
+      `(txt, md, html, pdf, docx, epub), or put them in ${roots.join(' or ')} and ingest that folder.`;
+    show($('books-empty'));
+    show($('books-table'), false);
+    return;
+  }
+  show($('books-empty'), false);
+  show($('books-table'));
+  for (const book of books) {
+    const row = document.createElement('tr');
+    for (const value of [book.title, book.author ?? '—', book.language ?? '—', String(book.chunks)]) {
+      const cell = document.createElement('td');
+      cell.textContent = value;
+      row.append(cell);
+    }
+    const state = document.createElement('td');
+    state.textContent = book.state;
+    state.className = `state-${book.state}`;
+    if (book.error) state.title = book.error;
+    row.append(state);
+    body.append(row);
+  }
+}
+
+async function openPassage(citation) {
+  const query = new URLSearchParams({ book: citation.bookId, start: citation.start, end: citation.end });
+  const response = await fetch(`/api/passage?${query}`);
+  if (!response.ok) return;
+  const passage = await response.json();
+  $('passage-title').textContent =
+    `[${citation.n}] ${passage.book}${citation.chapter ? ` — ${citation.chapter}` : ''}`;
+  const mark = document.createElement('mark');
+  mark.textContent = passage.text;
+  $('passage-text').replaceChildren(`…${passage.before}`, mark, `${passage.after}…`);
+  show($('passage'));
+  mark.scrollIntoView({ block: 'nearest' });
+}
+
+function renderAnswer(text, citations) {
+  // [n] markers become links to their passage.
+  const byNumber = new Map(citations.map((citation) => [citation.n, citation]));
+  const parts = text.split(/(\[\d+\])/);
+  const nodes = parts.map((part) => {
+    const match = /^\[(\d+)\]$/.exec(part);
+    const citation = match && byNumber.get(Number(match[1]));
+    if (!citation) return document.createTextNode(part);
+    const link = document.createElement('button');
+    link.type = 'button';
+    link.className = 'cite';
+    link.textContent = part;
+    link.addEventListener('click', () => openPassage(citation));
+    return link;
+  });
+  $('answer-text').replaceChildren(...nodes);
+}
+
+function renderCitations(citations) {
+  const list = $('citations');
+  list.replaceChildren();
+  for (const citation of citations) {
+    const item = document.createElement('li');
+    item.value = citation.n;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = `${citation.book}${citation.chapter ? ` — ${citation.chapter}` : ''} (${citation.start}–${citation.end})`;
+    button.addEventListener('click', () => openPassage(citation));
+    item.append(button);
+    list.append(item);
+  }
+}
+
+async function* serverSentEvents(response) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let boundary = buffer.indexOf('\n\n');
+    while (boundary !== -1) {
+      const block = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      let event = 'message';
+      let data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data += line.slice(5).trim();
+      }
+      yield { event, data: data ? JSON.parse(data) : null };
+      boundary = buffer.indexOf('\n\n');
+    }
+  }
+}
+
+async function ask(question) {
+  const button = $('ask-button');
+  button.disabled = true;
+  show($('answer'));
+  show($('passage'), false);
+  $('answer-text').textContent = '';
+  $('answer-text').classList.remove('refused');
+  $('citations').replaceChildren();
+  $('answer-status').textContent = 'Searching your books…';
+  let streamed = '';
+  try {
+    const response = await fetch('/api/ask', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ question, stream: true }),
+    });
+    if (!response.ok) {
+      const { error } = await response.json();
+      $('answer-status').textContent = error.message;
+      return;
+    }
+    for await (const { event, data } of serverSentEvents(response)) {
+      if (event === 'token') {
+        streamed += data.text;
+        $('answer-text').textContent = streamed;
+        $('answer-status').textContent = 'Writing…';
+      } else if (event === 'done') {
+        renderAnswer(data.answer, data.citations);
+        renderCitations(data.citations);
+        $('answer-text').classList.toggle('refused', data.refused);
+        $('answer-status').textContent = data.refused
+          ? ''
+          : `${data.citations.length} cited passage${data.citations.length === 1 ? '' : 's'} · ${data.mode} answer`;
+      } else if (event === 'error') {
+        $('answer-status').textContent = data.error.message;
+      }
+    }
+  } catch (error) {
+    $('answer-status').textContent = `Library Brain did not answer: ${error.message}`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+$('ask-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const question = $('question').value.trim();
+  if (question) ask(question);
+});
+
+loadBooks();
+setInterval(loadBooks, 5000);

@@ -1,0 +1,128 @@
+/// <reference path="../types/snowball-stemmers.d.ts" />
+import snowball from 'snowball-stemmers';
+import { stopWords } from './stop-words.js';
+
+export type Language = 'en' | 'fr';
+
+const stemmers = {
+  en: snowball.newStemmer('english'),
+  fr: snowball.newStemmer('french'),
+};
+
+// Stemming is the cost of analysis; texts repeat words a lot, so a bounded memo pays for itself.
+const stemCache: Record<Language, Map<string, string>> = { en: new Map(), fr: new Map() };
+const stemCacheLimit = 200_000;
+
+// French elisions (l'homme, qu'il, jusqu'au) and the English possessive: the letters before or after
+// the apostrophe are not a word of their own.
+const elisionPrefixes = new Set([
+  'l',
+  'd',
+  'j',
+  'm',
+  'n',
+  's',
+  't',
+  'c',
+  'qu',
+  'jusqu',
+  'lorsqu',
+  'puisqu',
+  'quoiqu',
+]);
+const wordPattern = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+const combiningMarks = /\p{M}/gu;
+
+export function removeDiacritics(word: string): string {
+  // NFD splits "é" into "e" + a combining mark; "œ"/"æ" are letters of their own and stay.
+  return word.normalize('NFD').replace(combiningMarks, '');
+}
+
+/** Lower-cased words with elisions and possessives cut, in text order. */
+export function tokenize(text: string): string[] {
+  const words: string[] = [];
+  for (const match of text.toLowerCase().matchAll(wordPattern)) {
+    const word = match[0];
+    if (!word.includes("'") && !word.includes('’')) {
+      words.push(word);
+      continue;
+    }
+    const parts = word.split(/['’]/);
+    for (let index = 0; index < parts.length; index++) {
+      const part = parts[index] ?? '';
+      if (part.length === 0) continue;
+      const isElision = index < parts.length - 1 && elisionPrefixes.has(part);
+      const isPossessive = index > 0 && (part === 's' || part === 't') && index === parts.length - 1;
+      if (isElision || isPossessive) continue;
+      words.push(part);
+    }
+  }
+  return words;
+}
+
+function stem(word: string, language: Language): string {
+  const cache = stemCache[language];
+  let stemmed = cache.get(word);
+  if (stemmed === undefined) {
+    // Snowball's French rules look at accents (é, è), so stem first and strip diacritics after.
+    stemmed = removeDiacritics(/^\p{N}+$/u.test(word) ? word : stemmers[language].stem(word));
+    if (cache.size >= stemCacheLimit) cache.clear();
+    cache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/** Guesses French or English from stop word counts; null when the text gives no clear sign. */
+export function detectLanguage(text: string, sampleWords = 400): Language | null {
+  let english = 0;
+  let french = 0;
+  let seen = 0;
+  for (const match of text.toLowerCase().matchAll(wordPattern)) {
+    const word = removeDiacritics(match[0].replace(/^(?:l|d|j|qu|n|s|c)['’]/, ''));
+    const inEnglish = stopWords.en.has(word);
+    const inFrench = stopWords.fr.has(word);
+    if (inEnglish && !inFrench) english++;
+    if (inFrench && !inEnglish) french++;
+    if (++seen >= sampleWords) break;
+  }
+  if (english === french) return null;
+  if (english > french) return english >= 1 ? 'en' : null;
+  return french >= 1 ? 'fr' : null;
+}
+
+export interface AnalyseOptions {
+  /** Language for stop words and stemming; null uses both stop word lists and English stems. */
+  language: Language | null;
+  /** Keep stop words (used for phrase checks); default false. */
+  keepStopWords?: boolean;
+}
+
+/**
+ * The terms the lexical index sees: words, minus stop words, Snowball-stemmed, without diacritics.
+ * The same function builds the indexed shadow text and the query, so both sides agree.
+ */
+export function analyse(text: string, options: AnalyseOptions): string[] {
+  const language = options.language;
+  const terms: string[] = [];
+  for (const word of tokenize(text)) {
+    const plain = removeDiacritics(word);
+    if (!options.keepStopWords) {
+      if (
+        language === null
+          ? stopWords.en.has(plain) || stopWords.fr.has(plain)
+          : stopWords[language].has(plain)
+      ) {
+        continue;
+      }
+    }
+    terms.push(stem(word, language ?? 'en'));
+  }
+  return terms;
+}
+
+/** Stems of one word in both languages (deduplicated), for queries whose language is unknown. */
+export function stemsOfWord(word: string): string[] {
+  const english = stem(word, 'en');
+  const french = stem(word, 'fr');
+  return english === french ? [english] : [english, french];
+}

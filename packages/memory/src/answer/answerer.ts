@@ -1,0 +1,162 @@
+import { throwIfAborted } from '../errors/index.js';
+import type { Generator } from '../generator/generator.js';
+import type { AnswerLanguage, NumberedPassage, PromptBuilder } from '../prompt/prompt-builder.js';
+import { createSourcesPromptBuilder, refusalSentences } from '../prompt/sources-prompt-builder.js';
+import { rerankWithinBudget } from '../reranker/rerank-within-budget.js';
+import type { Reranker } from '../reranker/reranker.js';
+import type { RetrievalFilter, Retriever } from '../retriever/retriever.js';
+import { createCitationScorer } from '../scorer/citation-scorer.js';
+import type { AnswerScore, Scorer } from '../scorer/scorer.js';
+import type { MemoryDatabase } from '../store/memory-database.js';
+import { coverage, evidenceTerms } from './evidence.js';
+import { extractiveAnswer } from './extractive-answer.js';
+
+export interface Citation {
+  number: number;
+  chunkId: number;
+  sourceId: number;
+  sourceUri: string;
+  sourceTitle: string | null;
+  /** The nearest heading above the passage (a chapter), when the source has headings. */
+  heading: string | null;
+  /** Offsets into the source's normalised text. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Answer {
+  text: string;
+  language: AnswerLanguage;
+  mode: 'generated' | 'extractive' | 'refusal';
+  refused: boolean;
+  /** The passages the answer was built from, numbered as in the text. */
+  citations: Citation[];
+  /** Question coverage of the best passage, in [0, 1]; compared with the refusal threshold. */
+  evidence: number;
+  score: AnswerScore | null;
+  rerank: 'done' | 'no_reranker' | 'timeout' | 'error';
+}
+
+export interface AnswererOptions {
+  retriever: Retriever;
+  /** For IDF weights of the evidence score (optional; without it every term weighs the same). */
+  database?: MemoryDatabase | null;
+  reranker?: Reranker | null;
+  /** Reranking past this many ms is abandoned and the fused order kept (default 2,000). */
+  rerankBudgetMs?: number;
+  promptBuilder?: PromptBuilder;
+  /** Null or absent: extractive answers. */
+  generator?: Generator | null;
+  scorer?: Scorer;
+  /** Below this evidence the answer is a refusal (default 0.5; calibrate with `calibrateRefusal`). */
+  refusalThreshold?: number;
+  /** Chunks retrieved (default 8). */
+  limit?: number;
+}
+
+export interface AnswerOptions {
+  signal?: AbortSignal;
+  filter?: RetrievalFilter;
+  /** Called with each piece of generated text as it streams. */
+  onText?: (piece: string) => void;
+}
+
+export interface Answerer {
+  answer(question: string, options?: AnswerOptions): Promise<Answer>;
+}
+
+const toCitation = (passage: NumberedPassage): Citation => ({
+  number: passage.number,
+  chunkId: passage.chunk.chunkId,
+  sourceId: passage.chunk.sourceId,
+  sourceUri: passage.chunk.sourceUri,
+  sourceTitle: passage.chunk.sourceTitle,
+  heading: passage.chunk.heading,
+  start: passage.chunk.start,
+  end: passage.chunk.end,
+  text: passage.chunk.text,
+});
+
+/**
+ * retrieve → rerank (within budget) → refuse when the evidence is weak → build the prompt →
+ * generate and score; with no generator, the best sentences of the passages, cited.
+ */
+export function createAnswerer(options: AnswererOptions): Answerer {
+  const promptBuilder = options.promptBuilder ?? createSourcesPromptBuilder();
+  const scorer = options.scorer ?? createCitationScorer();
+  const threshold = options.refusalThreshold ?? 0.5;
+  return {
+    async answer(question, answerOptions = {}) {
+      const { signal } = answerOptions;
+      const retrieved = await options.retriever.retrieve({
+        text: question,
+        limit: options.limit ?? 8,
+        filter: answerOptions.filter,
+        signal,
+      });
+      const reranked = await rerankWithinBudget(options.reranker, question, retrieved, {
+        budgetMs: options.rerankBudgetMs ?? 2_000,
+        signal,
+      });
+      throwIfAborted(signal);
+      const evidenceWeights = evidenceTerms(question, options.database?.getConnection() ?? null);
+      const evidence = reranked.chunks
+        .slice(0, 3)
+        .reduce((best, chunk) => Math.max(best, coverage(evidenceWeights, chunk.text)), 0);
+      const prompt = promptBuilder.build(question, reranked.chunks);
+      const rerank = reranked.skipped ?? 'done';
+      if (evidence < threshold || prompt.passages.length === 0) {
+        const text = refusalSentences[prompt.language];
+        answerOptions.onText?.(text);
+        return {
+          text,
+          language: prompt.language,
+          mode: 'refusal',
+          refused: true,
+          citations: [],
+          evidence,
+          score: null,
+          rerank,
+        };
+      }
+      if (!options.generator) {
+        const extracted = extractiveAnswer(evidenceWeights, prompt.passages);
+        const cited = new Set(extracted.sentences.map((sentence) => sentence.number));
+        const citations = prompt.passages.filter((passage) => cited.has(passage.number)).map(toCitation);
+        answerOptions.onText?.(extracted.text);
+        return {
+          text: extracted.text,
+          language: prompt.language,
+          mode: 'extractive',
+          refused: false,
+          citations,
+          evidence,
+          score: scorer.score(extracted.text, prompt.passages),
+          rerank,
+        };
+      }
+      let text = '';
+      if (answerOptions.onText) {
+        for await (const piece of options.generator.stream(prompt.messages, { signal })) {
+          text += piece;
+          answerOptions.onText(piece);
+        }
+      } else {
+        text = await options.generator.generate(prompt.messages, { signal });
+      }
+      const score = scorer.score(text, prompt.passages);
+      const cited = new Set(score.citations);
+      return {
+        text,
+        language: prompt.language,
+        mode: score.refusal && score.citations.length === 0 ? 'refusal' : 'generated',
+        refused: score.refusal && score.citations.length === 0,
+        citations: prompt.passages.filter((passage) => cited.has(passage.number)).map(toCitation),
+        evidence,
+        score,
+        rerank,
+      };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { NumberedPassage } from '../prompt/prompt-builder.js';
+import { coverage, type EvidenceTerms } from './evidence.js';
+
+export interface ExtractedSentence {
+  number: number;
+  text: string;
+  /** Offsets into the source text, like chunk offsets. */
+  start: number;
+  end: number;
+  score: number;
+}
+
+/**
+ * The answer without a generator: the sentences of the passages that cover the question best
+ * (IDF-weighted), in passage order, each followed by its citation.
+ */
+export function extractiveAnswer(
+  evidence: EvidenceTerms,
+  passages: readonly NumberedPassage[],
+  options: { sentences?: number; locale?: string } = {},
+): { text: string; sentences: ExtractedSentence[] } {
+  const segmenter = new Intl.Segmenter(options.locale ?? evidence.language ?? 'en', {
+    granularity: 'sentence',
+  });
+  const candidates: ExtractedSentence[] = [];
+  passages.forEach((passage, passageIndex) => {
+    for (const segment of segmenter.segment(passage.chunk.text)) {
+      const raw = segment.segment;
+      const trimmedStart = raw.length - raw.trimStart().length;
+      const text = raw.trim();
+      if (text.length < 3) continue;
+      // Earlier passages ranked higher: a small tie-breaker in their favour.
+      const score = coverage(evidence, text) - passageIndex * 0.001;
+      if (score <= 0) continue;
+      const start = passage.chunk.start + segment.index + trimmedStart;
+      candidates.push({ number: passage.number, text, start, end: start + text.length, score });
+    }
+  });
+  const chosen = candidates
+    .sort((left, right) => right.score - left.score)
+    .slice(0, options.sentences ?? 2)
+    .sort((left, right) => left.number - right.number || left.start - right.start);
+  return {
+    text: chosen.map((sentence) => `${sentence.text} [${sentence.number}]`).join(' '),
+    sentences: chosen,
+  };
+}

@@ -1,0 +1,11 @@
+export {
+  type Answer,
+  type Answerer,
+  type AnswererOptions,
+  type AnswerOptions,
+  type Citation,
+  createAnswerer,
+} from './answerer.js';
+export { calibrateRefusal, type RefusalSample } from './calibrate-refusal.js';
+export { coverage, type EvidenceTerms, evidenceTerms } from './evidence.js';
+export { type ExtractedSentence, extractiveAnswer } from './extractive-answer.js';

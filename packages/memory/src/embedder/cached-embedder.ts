@@ -1,0 +1,74 @@
+import type { MemoryDatabase } from '../store/memory-database.js';
+import { contentHash } from '../text/content-hash.js';
+import type { Embedder } from './embedder.js';
+
+export interface CachedEmbedderOptions {
+  embedder: Embedder;
+  database: MemoryDatabase;
+}
+
+export interface CacheStatistics {
+  hits: number;
+  misses: number;
+}
+
+/**
+ * Wraps an embedder with a cache in the consumer's database, keyed by sha256 of the canonical text,
+ * the embedder id and the dimension: re-ingesting unchanged text, or the same paragraph in two
+ * books, costs no model time.
+ */
+export function createCachedEmbedder(
+  options: CachedEmbedderOptions,
+): Embedder & { statistics: CacheStatistics } {
+  const { embedder, database } = options;
+  const statistics: CacheStatistics = { hits: 0, misses: 0 };
+  return {
+    id: embedder.id,
+    dimensions: embedder.dimensions,
+    statistics,
+    async embed(texts, embedOptions) {
+      const connection = database.getConnection();
+      const hashes = texts.map((text) => contentHash(text));
+      const read = connection.prepare(
+        'SELECT vector FROM memory_embedding_cache WHERE embedder_id = ? AND dimensions = ? AND text_hash = ?',
+      );
+      const result: (Float32Array | undefined)[] = hashes.map((hash) => {
+        const row = read.get(embedder.id, embedder.dimensions, hash) as { vector: Buffer } | undefined;
+        return row
+          ? new Float32Array(
+              row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength),
+            )
+          : undefined;
+      });
+      const missing = result.flatMap((vector, index) => (vector ? [] : [index]));
+      statistics.hits += texts.length - missing.length;
+      statistics.misses += missing.length;
+      if (missing.length > 0) {
+        const computed = await embedder.embed(
+          missing.map((index) => texts[index] as string),
+          embedOptions,
+        );
+        await database.writeLock.runExclusive(() => {
+          const write = connection.prepare(
+            'INSERT OR REPLACE INTO memory_embedding_cache (embedder_id, dimensions, text_hash, vector, created_at) VALUES (?, ?, ?, ?, ?)',
+          );
+          const now = Date.now() / 1000;
+          connection.transaction(() => {
+            missing.forEach((textIndex, position) => {
+              const vector = computed[position] as Float32Array;
+              result[textIndex] = vector;
+              write.run(
+                embedder.id,
+                embedder.dimensions,
+                hashes[textIndex],
+                Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+                now,
+              );
+            });
+          })();
+        });
+      }
+      return result as Float32Array[];
+    },
+  };
+}

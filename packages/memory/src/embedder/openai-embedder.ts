@@ -1,0 +1,107 @@
+import { MemoryError } from '../errors/index.js';
+import type { Embedder } from './embedder.js';
+
+export interface OpenAiEmbedderOptions {
+  /** Server base URL without `/v1` (the gateway, llama.cpp, Ollama, vLLM…). */
+  baseUrl: string;
+  /** Model name or gateway alias. */
+  model: string;
+  apiKey?: string;
+  /** Vector size; when absent it is read from a first request. */
+  dimensions?: number;
+  /** Ask the server for this many dimensions (Matryoshka models); sent as `dimensions`. */
+  requestDimensions?: boolean;
+  fetch?: typeof fetch;
+  /** Per-request time limit in ms (default 60 s). */
+  timeoutMs?: number;
+}
+
+interface EmbeddingResponse {
+  data?: { index?: number; embedding?: number[] | string }[];
+}
+
+function decodeBase64(value: string): Float32Array {
+  const bytes = Buffer.from(value, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/**
+ * `/v1/embeddings` of any OpenAI-compatible server. Vectors come back in request order whatever
+ * order the server lists them in (by `index`), and are checked for size and finiteness.
+ */
+export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Promise<Embedder> {
+  const fetchFunction = options.fetch ?? fetch;
+  const url = `${options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/embeddings`;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+
+  async function request(texts: readonly string[], signal: AbortSignal | undefined, dimensions?: number) {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await fetchFunction(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+        },
+        body: JSON.stringify({
+          model: options.model,
+          input: texts,
+          encoding_format: 'float',
+          ...(dimensions && options.requestDimensions ? { dimensions } : {}),
+        }),
+        signal: combined,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw new MemoryError('aborted', 'embedding request aborted', { cause: error });
+      throw new MemoryError('embedder_failed', `cannot reach ${url}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (!response.ok) {
+      const body = (await response.text().catch(() => '')).slice(0, 300);
+      throw new MemoryError('embedder_failed', `${url} answered ${response.status}: ${body}`);
+    }
+    const json = (await response.json().catch(() => null)) as EmbeddingResponse | null;
+    const data = json?.data;
+    if (!Array.isArray(data) || data.length !== texts.length) {
+      throw new MemoryError(
+        'embedder_failed',
+        `${url} returned ${data?.length ?? 'no'} embeddings for ${texts.length} texts`,
+      );
+    }
+    const vectors: Float32Array[] = new Array(texts.length);
+    data.forEach((item, position) => {
+      const index = typeof item.index === 'number' ? item.index : position;
+      const raw = item.embedding;
+      const vector = typeof raw === 'string' ? decodeBase64(raw) : Float32Array.from(raw ?? []);
+      if (vector.length === 0 || !vector.every(Number.isFinite)) {
+        throw new MemoryError('embedder_failed', `${url} returned an empty or non-finite embedding`);
+      }
+      vectors[index] = vector;
+    });
+    return vectors;
+  }
+
+  let dimensions = options.dimensions;
+  if (dimensions === undefined) {
+    const [probe] = await request(['dimension probe'], undefined);
+    dimensions = (probe as Float32Array).length;
+  }
+  const size = dimensions;
+  return {
+    id: `openai:${options.model}`,
+    dimensions: size,
+    async embed(texts, embedOptions) {
+      if (texts.length === 0) return [];
+      const vectors = await request(texts, embedOptions?.signal, size);
+      for (const vector of vectors) {
+        if (vector?.length !== size) {
+          throw new MemoryError('embedder_failed', `expected ${size} dimensions, got ${vector?.length}`);
+        }
+      }
+      return vectors;
+    },
+  };
+}

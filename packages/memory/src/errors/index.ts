@@ -1,0 +1,1 @@
+export { MemoryError, type MemoryErrorCode, throwIfAborted } from './memory-error.js';

@@ -1,0 +1,335 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { detectLanguage, type Language } from '../analysis/analyser.js';
+import type { Chunk, Chunker } from '../chunker/chunker.js';
+import { createStructuralChunker } from '../chunker/structural-chunker.js';
+import type { Embedder } from '../embedder/embedder.js';
+import { MemoryError, throwIfAborted } from '../errors/index.js';
+import type { DocumentLoader } from '../loaders/document-loader.js';
+import { createDefaultLoaders, findLoader, loadDocumentFile } from '../loaders/load-document.js';
+import type { MemoryDatabase } from '../store/memory-database.js';
+import { deleteSource, getSourceByUri, insertSource, listSources } from '../store/sources.js';
+import { ensureVectorIndex, insertVectors, readCentroids } from '../store/vector-index.js';
+import { contentHash } from '../text/content-hash.js';
+import { normaliseText } from '../text/normalise.js';
+
+export interface SourceDocument {
+  /** Stable identity of the source (a path, a URL, an id): the same uri is the same source. */
+  uri: string;
+  /** Raw text; it is normalised before hashing, chunking and storing. */
+  text: string;
+  title?: string | null;
+  format?: string;
+  metadata?: Record<string, string | number | boolean | null>;
+  /** Skip normalisation's Gutenberg stripping (default: strip). */
+  stripGutenberg?: boolean;
+}
+
+export interface IngestProgress {
+  /** Sources handled so far (written, skipped or failed). */
+  done: number;
+  total: number;
+  /** Chunks written per second since the run started. */
+  rate: number;
+  chunks: number;
+  uri: string;
+}
+
+export interface IngestReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  failed: { uri: string; message: string }[];
+  chunks: number;
+  seconds: number;
+}
+
+export interface IngesterOptions {
+  database: MemoryDatabase;
+  /** Null or absent: lexical search only. */
+  embedder?: Embedder | null;
+  chunker?: Chunker;
+  loaders?: readonly DocumentLoader[];
+  /** Texts per embedding call (default 64). */
+  batchSize?: number;
+  /** Chunks gathered before they are embedded and written in one transaction (default 512). */
+  groupChunks?: number;
+  clock?: () => number;
+}
+
+export interface IngestOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+interface Prepared {
+  document: SourceDocument;
+  text: string;
+  hash: string;
+  language: Language | null;
+  chunks: Chunk[];
+  replaces: number | null;
+}
+
+export interface Ingester {
+  /** Adds new sources, replaces changed ones, skips unchanged ones (by content hash). */
+  ingest(
+    documents: Iterable<SourceDocument> | AsyncIterable<SourceDocument>,
+    options?: IngestOptions & { total?: number },
+  ): Promise<IngestReport>;
+  /** Loads files (any format a loader reads) and ingests them with their absolute path as uri. */
+  ingestFiles(paths: readonly string[], options?: IngestOptions): Promise<IngestReport>;
+  /**
+   * Makes the database match a folder: files are ingested as above, and sources whose uri lies in
+   * the folder but whose file is gone are deleted with their chunks, vectors and cache entries.
+   */
+  syncFolder(folder: string, options?: IngestOptions): Promise<IngestReport>;
+  /** Deletes sources by uri; returns how many existed. */
+  remove(uris: readonly string[]): Promise<number>;
+}
+
+export function createIngester(options: IngesterOptions): Ingester {
+  const { database } = options;
+  const embedder = options.embedder ?? null;
+  const chunker = options.chunker ?? createStructuralChunker();
+  const loaders = options.loaders ?? createDefaultLoaders();
+  const batchSize = options.batchSize ?? 64;
+  const groupChunks = options.groupChunks ?? 512;
+  const clock = options.clock ?? (() => performance.now() / 1000);
+
+  async function embedAll(texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
+    if (!embedder) return [];
+    const vectors: Float32Array[] = [];
+    for (let offset = 0; offset < texts.length; offset += batchSize) {
+      throwIfAborted(signal);
+      const batch = texts.slice(offset, offset + batchSize);
+      const embedded = await embedder.embed(batch, { signal });
+      if (embedded.length !== batch.length) {
+        throw new MemoryError(
+          'embedder_failed',
+          `${embedder.id} returned ${embedded.length} vectors for ${batch.length} texts`,
+        );
+      }
+      vectors.push(...embedded);
+    }
+    return vectors;
+  }
+
+  /** Embeds then writes a group of prepared sources in one transaction: all of them or none. */
+  async function writeGroup(
+    group: Prepared[],
+    report: IngestReport,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const texts = group.flatMap((prepared) => prepared.chunks.map((chunk) => chunk.text));
+    const vectors = await embedAll(texts, signal);
+    throwIfAborted(signal);
+    await database.writeLock.runExclusive(() => {
+      const connection = database.getConnection();
+      connection.transaction(() => {
+        const index = embedder ? ensureVectorIndex(connection, embedder.id, embedder.dimensions) : null;
+        const centroids = index ? readCentroids(connection, index) : [];
+        let vectorOffset = 0;
+        for (const prepared of group) {
+          // Re-check inside the transaction: another writer may have stored this version meanwhile.
+          const current = getSourceByUri(connection, prepared.document.uri);
+          if (current?.contentHash === prepared.hash) {
+            vectorOffset += prepared.chunks.length;
+            report.unchanged++;
+            continue;
+          }
+          if (current) deleteSource(connection, current.id);
+          const { sourceId, chunks } = insertSource(
+            connection,
+            {
+              uri: prepared.document.uri,
+              title: prepared.document.title ?? null,
+              format: prepared.document.format ?? 'txt',
+              language: prepared.language,
+              text: prepared.text,
+              contentHash: prepared.hash,
+              metadata: prepared.document.metadata ?? {},
+            },
+            prepared.chunks,
+          );
+          if (index) {
+            insertVectors(
+              connection,
+              index,
+              chunks.map((chunk, position) => ({
+                chunkId: chunk.id,
+                sourceId,
+                vector: vectors[vectorOffset + position] as Float32Array,
+              })),
+              centroids,
+            );
+          }
+          vectorOffset += prepared.chunks.length;
+          report.chunks += chunks.length;
+          if (current) report.updated++;
+          else report.added++;
+        }
+      })();
+    });
+  }
+
+  async function ingest(
+    documents: Iterable<SourceDocument> | AsyncIterable<SourceDocument>,
+    ingestOptions: IngestOptions & { total?: number } = {},
+  ): Promise<IngestReport> {
+    const { signal, onProgress } = ingestOptions;
+    const started = clock();
+    const report: IngestReport = {
+      added: 0,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      failed: [],
+      chunks: 0,
+      seconds: 0,
+    };
+    const total = ingestOptions.total ?? (Array.isArray(documents) ? documents.length : 0);
+    let done = 0;
+    let group: Prepared[] = [];
+    let groupSize = 0;
+    const progress = (uri: string) => {
+      const elapsed = clock() - started;
+      onProgress?.({
+        done,
+        total: Math.max(total, done),
+        rate: elapsed > 0 ? report.chunks / elapsed : 0,
+        chunks: report.chunks,
+        uri,
+      });
+    };
+    const flush = async () => {
+      if (group.length === 0) return;
+      const flushing = group;
+      group = [];
+      groupSize = 0;
+      await writeGroup(flushing, report, signal);
+      done += flushing.length;
+      progress(flushing.at(-1)?.document.uri ?? '');
+    };
+    const connection = database.getConnection();
+    for await (const document of documents) {
+      throwIfAborted(signal);
+      const text = normaliseText(document.text, { stripGutenberg: document.stripGutenberg ?? true });
+      const hash = contentHash(`${document.title ?? ''}\u0000${text}`);
+      const existing = getSourceByUri(connection, document.uri);
+      if (
+        existing?.contentHash === hash &&
+        !group.some((prepared) => prepared.document.uri === document.uri)
+      ) {
+        report.unchanged++;
+        done++;
+        progress(document.uri);
+        continue;
+      }
+      const language = detectLanguage(text, 2_000);
+      const chunks = chunker.chunk(text);
+      group.push({ document, text, hash, language, chunks, replaces: existing?.id ?? null });
+      groupSize += chunks.length;
+      if (groupSize >= groupChunks) await flush();
+    }
+    await flush();
+    report.seconds = clock() - started;
+    return report;
+  }
+
+  async function loadAll(paths: readonly string[], report: IngestReport) {
+    const documents: SourceDocument[] = [];
+    for (const path of paths) {
+      const absolute = resolve(path);
+      try {
+        const loaded = await loadDocumentFile(absolute, loaders);
+        documents.push({
+          uri: absolute,
+          text: loaded.text,
+          title: loaded.title,
+          format: loaded.format,
+          metadata: loaded.metadata,
+        });
+      } catch (error) {
+        // A bad file is reported and skipped; it never stops the others nor loses stored data.
+        report.failed.push({ uri: absolute, message: (error as Error).message });
+      }
+    }
+    return documents;
+  }
+
+  async function listFiles(folder: string): Promise<string[]> {
+    const files: string[] = [];
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) files.push(...(await listFiles(path)));
+      else if (entry.isFile() && findLoader(loaders, entry.name)) files.push(path);
+    }
+    return files.sort();
+  }
+
+  async function remove(uris: readonly string[]): Promise<number> {
+    return database.writeLock.runExclusive(() => {
+      const connection = database.getConnection();
+      let removed = 0;
+      connection.transaction(() => {
+        for (const uri of uris) {
+          const source = getSourceByUri(connection, uri);
+          if (source) {
+            deleteSource(connection, source.id);
+            removed++;
+          }
+        }
+      })();
+      return removed;
+    });
+  }
+
+  return {
+    ingest,
+    async ingestFiles(paths, ingestOptions = {}) {
+      const failures: IngestReport = {
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+        failed: [],
+        chunks: 0,
+        seconds: 0,
+      };
+      const documents = await loadAll(paths, failures);
+      const report = await ingest(documents, ingestOptions);
+      report.failed.push(...failures.failed);
+      return report;
+    },
+    async syncFolder(folder, ingestOptions = {}) {
+      const root = resolve(folder);
+      if (!(await stat(root).catch(() => null))?.isDirectory()) {
+        throw new MemoryError('invalid_argument', `not a folder: ${root}`);
+      }
+      const paths = await listFiles(root);
+      const failures: IngestReport = {
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+        failed: [],
+        chunks: 0,
+        seconds: 0,
+      };
+      const documents = await loadAll(paths, failures);
+      const report = await ingest(documents, ingestOptions);
+      report.failed.push(...failures.failed);
+      const present = new Set(paths);
+      // A file that failed to load is still present: its stored version is kept, not deleted.
+      const prefix = root.endsWith('/') ? root : `${root}/`;
+      const gone = listSources(database.getConnection())
+        .map((source) => source.uri)
+        .filter((uri) => uri.startsWith(prefix) && !present.has(uri));
+      report.removed = await remove(gone);
+      return report;
+    },
+    remove,
+  };
+}

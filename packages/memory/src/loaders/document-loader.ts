@@ -1,0 +1,23 @@
+export type DocumentFormat = 'txt' | 'md' | 'html' | 'pdf' | 'docx' | 'epub';
+
+export interface LoadedDocument {
+  format: DocumentFormat;
+  /** Raw text as extracted (before normalisation). */
+  text: string;
+  title: string | null;
+  metadata: Record<string, string | number | boolean | null>;
+}
+
+export interface LoaderInput {
+  bytes: Uint8Array;
+  /** File name or path, used for the format and a fallback title. */
+  name: string;
+}
+
+/** Bytes of one document in, its text out. */
+export interface DocumentLoader {
+  readonly format: DocumentFormat;
+  /** File extensions this loader reads, lower case, without the dot. */
+  readonly extensions: readonly string[];
+  load(input: LoaderInput): Promise<LoadedDocument>;
+}

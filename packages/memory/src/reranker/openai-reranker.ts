@@ -1,0 +1,68 @@
+import { MemoryError } from '../errors/index.js';
+import type { Reranker, RerankResult } from './reranker.js';
+
+export interface OpenAiRerankerOptions {
+  /** Server base URL without `/v1` (the gateway, llama.cpp server, Infinity, TEI…). */
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+interface RerankResponse {
+  results?: { index?: number; relevance_score?: number; score?: number }[];
+}
+
+/** `/v1/rerank` with the Jina/Cohere request shape: `{ model, query, documents, top_n }`. */
+export function createOpenAiReranker(options: OpenAiRerankerOptions): Reranker {
+  const fetchFunction = options.fetch ?? fetch;
+  const url = `${options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/rerank`;
+  return {
+    id: `openai:${options.model}`,
+    async rerank(query, documents, rerankOptions) {
+      if (documents.length === 0) return [];
+      const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
+      const signal = rerankOptions?.signal ? AbortSignal.any([rerankOptions.signal, timeout]) : timeout;
+      let response: Response;
+      try {
+        response = await fetchFunction(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+          },
+          body: JSON.stringify({ model: options.model, query, documents, top_n: documents.length }),
+          signal,
+        });
+      } catch (error) {
+        if (rerankOptions?.signal?.aborted)
+          throw new MemoryError('aborted', 'rerank request aborted', { cause: error });
+        throw new MemoryError('reranker_failed', `cannot reach ${url}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      if (!response.ok) {
+        const body = (await response.text().catch(() => '')).slice(0, 300);
+        throw new MemoryError('reranker_failed', `${url} answered ${response.status}: ${body}`);
+      }
+      const json = (await response.json().catch(() => null)) as RerankResponse | null;
+      if (!Array.isArray(json?.results))
+        throw new MemoryError('reranker_failed', `${url} returned no "results" array`);
+      const results: RerankResult[] = [];
+      for (const item of json.results) {
+        const score = item.relevance_score ?? item.score;
+        if (
+          typeof item.index !== 'number' ||
+          item.index < 0 ||
+          item.index >= documents.length ||
+          typeof score !== 'number'
+        ) {
+          throw new MemoryError('reranker_failed', `${url} returned a malformed result`);
+        }
+        results.push({ index: item.index, score });
+      }
+      return results.sort((left, right) => right.score - left.score);
+    },
+  };
+}

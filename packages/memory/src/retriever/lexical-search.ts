@@ -1,0 +1,270 @@
+import type { Database } from 'better-sqlite3';
+import { analyse, detectLanguage, removeDiacritics, stemsOfWord, tokenize } from '../analysis/analyser.js';
+import { stopWords } from '../analysis/stop-words.js';
+
+export interface LexicalSearchOptions {
+  limit: number;
+  /** Source ids allowed (null: all). */
+  sourceIds: readonly number[] | null;
+  /**
+   * Query terms found in more than this fraction of chunks are dropped (default 0.05): they cost the
+   * most to scan and say the least. Terms in fewer than `frequentTermFloor` chunks are always kept.
+   */
+  maxDocumentFraction?: number;
+  frequentTermFloor?: number;
+  /** Replace query words absent from the index by the closest indexed term (default true). */
+  fuzzy?: boolean;
+  /** Rescore the best candidates with term proximity (BM25TP); default true. */
+  proximity?: boolean;
+  /** How many FTS5 candidates are rescored (default 100). */
+  rescoreDepth?: number;
+}
+
+export interface LexicalHit {
+  chunkId: number;
+  score: number;
+}
+
+export interface QueryTerm {
+  /** Alternative stems of one query word (one, or English and French when the language is unknown). */
+  stems: string[];
+  documentFrequency: number;
+}
+
+export interface AnalysedQuery {
+  terms: QueryTerm[];
+  /** Terms too frequent to search with: they still score the candidates the others found. */
+  dropped: QueryTerm[];
+  chunkCount: number;
+}
+
+const chunkCountCache = new WeakMap<Database, { at: number; count: number }>();
+
+function chunkCount(connection: Database): number {
+  // count(*) on a million rows is a few milliseconds; a stale count for a second is harmless.
+  const cached = chunkCountCache.get(connection);
+  const now = performance.now();
+  if (cached && now - cached.at < 1_000) return cached.count;
+  const count = connection.prepare('SELECT count(*) FROM memory_chunks').pluck().get() as number;
+  chunkCountCache.set(connection, { at: now, count });
+  return count;
+}
+
+/** Optimal string alignment distance (Damerau-Levenshtein without repeated edits), capped at `limit` + 1. */
+export function editDistance(left: string, right: string, limit: number): number {
+  if (Math.abs(left.length - right.length) > limit) return limit + 1;
+  let previousPrevious: number[] = [];
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= left.length; i++) {
+    const current = [i];
+    let rowMinimum = i;
+    for (let j = 1; j <= right.length; j++) {
+      const cost = left[i - 1] === right[j - 1] ? 0 : 1;
+      let value = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && left[i - 1] === right[j - 2] && left[i - 2] === right[j - 1]) {
+        value = Math.min(value, (previousPrevious[j - 2] as number) + 1);
+      }
+      current.push(value);
+      rowMinimum = Math.min(rowMinimum, value);
+    }
+    if (rowMinimum > limit) return limit + 1;
+    previousPrevious = previous;
+    previous = current;
+  }
+  return previous[right.length] as number;
+}
+
+function closestIndexedTerm(
+  connection: Database,
+  stem: string,
+): { term: string; documentFrequency: number } | null {
+  // Short words have too many neighbours to guess from; numbers are never typos of each other.
+  if (stem.length < 5 || /\d/.test(stem)) return null;
+  const limit = stem.length <= 7 ? 1 : 2;
+  const prefix = stem.slice(0, 2);
+  const upper = prefix.slice(0, -1) + String.fromCodePoint((prefix.codePointAt(1) as number) + 1);
+  const rows = connection
+    .prepare('SELECT term, doc FROM memory_fts_vocabulary WHERE term >= ? AND term < ?')
+    .all(prefix, upper) as { term: string; doc: number }[];
+  let best: { term: string; documentFrequency: number; distance: number } | null = null;
+  for (const row of rows) {
+    const distance = editDistance(stem, row.term, limit);
+    if (distance > limit) continue;
+    if (
+      !best ||
+      distance < best.distance ||
+      (distance === best.distance && row.doc > best.documentFrequency)
+    ) {
+      best = { term: row.term, documentFrequency: row.doc, distance };
+    }
+  }
+  return best ? { term: best.term, documentFrequency: best.documentFrequency } : null;
+}
+
+/** Query words → stems with their document frequencies, frequent and unknown ones removed. */
+export function analyseQuery(
+  connection: Database,
+  text: string,
+  options: Pick<LexicalSearchOptions, 'maxDocumentFraction' | 'frequentTermFloor' | 'fuzzy'> = {},
+): AnalysedQuery {
+  const language = detectLanguage(text);
+  const words = new Map<string, string[]>();
+  if (language) {
+    for (const stem of analyse(text, { language })) words.set(stem, [stem]);
+  } else {
+    for (const word of tokenize(text)) {
+      const plain = removeDiacritics(word);
+      if (stopWords.en.has(plain) || stopWords.fr.has(plain)) continue;
+      const stems = stemsOfWord(word);
+      words.set(stems.join(' '), stems);
+    }
+  }
+  const count = chunkCount(connection);
+  const frequency = connection.prepare('SELECT doc FROM memory_fts_vocabulary WHERE term = ?').pluck();
+  const candidates: QueryTerm[] = [];
+  for (const stems of words.values()) {
+    const documentFrequency = Math.max(
+      ...stems.map((stem) => (frequency.get(stem) as number | undefined) ?? 0),
+    );
+    if (documentFrequency > 0) {
+      candidates.push({ stems, documentFrequency });
+      continue;
+    }
+    // A word the index has never seen is most often a typo ("ctenphores"): take the closest indexed
+    // term within a small edit distance, as search engines' "fuzziness: auto" does.
+    const corrected = options.fuzzy === false ? null : closestIndexedTerm(connection, stems[0] as string);
+    if (corrected)
+      candidates.push({ stems: [corrected.term], documentFrequency: corrected.documentFrequency });
+  }
+  const limit = Math.max((options.maxDocumentFraction ?? 0.05) * count, options.frequentTermFloor ?? 100);
+  candidates.sort((left, right) => left.documentFrequency - right.documentFrequency);
+  const kept = candidates.filter((term) => term.documentFrequency <= limit);
+  const dropped = candidates.filter((term) => term.documentFrequency > limit);
+  // A query made only of frequent words still needs something to search with: its rarest two.
+  while (kept.length < 2 && dropped.length > 0) kept.push(dropped.shift() as QueryTerm);
+  return { terms: kept, dropped, chunkCount: count };
+}
+
+const averageLengthCache = new WeakMap<Database, { count: number; average: number }>();
+
+/** Mean analysed terms per chunk (FTS5's own BM25 normaliser), cached until the chunk count changes. */
+function averageChunkLength(connection: Database, count: number): number {
+  const cached = averageLengthCache.get(connection);
+  if (cached && cached.count === count) return cached.average;
+  const total =
+    (connection.prepare('SELECT sum(cnt) FROM memory_fts_vocabulary').pluck().get() as number | null) ?? 0;
+  const average = Math.max(total / Math.max(count, 1), 1);
+  averageLengthCache.set(connection, { count, average });
+  return average;
+}
+
+/** An FTS5 MATCH expression of quoted terms joined by OR: no user text can make it a syntax error. */
+export function toMatchExpression(terms: readonly QueryTerm[]): string {
+  const quoted = new Set<string>();
+  for (const term of terms) for (const stem of term.stems) quoted.add(`"${stem.replaceAll('"', '""')}"`);
+  return [...quoted].join(' OR ');
+}
+
+const k1 = 1.2;
+const b = 0.75;
+
+/**
+ * BM25TP term proximity (Rasolofo & Savoy, 2003): pairs of different query terms close together
+ * (within 5 positions) add a BM25-saturated bonus weighted by the rarer term's IDF.
+ */
+function proximityScore(
+  analysed: string[],
+  termIndexOf: Map<string, number>,
+  idf: readonly number[],
+  averageLength: number,
+): number {
+  const positions: { position: number; term: number }[] = [];
+  analysed.forEach((stem, position) => {
+    const term = termIndexOf.get(stem);
+    if (term !== undefined) positions.push({ position, term });
+  });
+  const accumulated = new Map<number, number>();
+  for (let left = 0; left < positions.length; left++) {
+    const first = positions[left] as { position: number; term: number };
+    for (let right = left + 1; right < positions.length; right++) {
+      const second = positions[right] as { position: number; term: number };
+      const distance = second.position - first.position;
+      if (distance > 5) break;
+      if (first.term === second.term) continue;
+      const key = Math.min(first.term, second.term) * 4096 + Math.max(first.term, second.term);
+      accumulated.set(key, (accumulated.get(key) ?? 0) + 1 / (distance * distance));
+    }
+  }
+  const lengthNorm = k1 * (1 - b + (b * analysed.length) / Math.max(averageLength, 1));
+  let score = 0;
+  for (const [key, value] of accumulated) {
+    const weight = Math.min(idf[Math.floor(key / 4096)] as number, idf[key % 4096] as number);
+    score += (weight * (value * (k1 + 1))) / (value + lengthNorm);
+  }
+  return score;
+}
+
+/** BM25 over the stemmed shadow index, optionally rescored with term proximity. */
+export function lexicalSearch(
+  connection: Database,
+  text: string,
+  options: LexicalSearchOptions,
+): LexicalHit[] {
+  const query = analyseQuery(connection, text, options);
+  if (query.terms.length === 0) return [];
+  const rescoreDepth = options.proximity === false ? 0 : (options.rescoreDepth ?? 100);
+  const filtered = options.sourceIds !== null;
+  if (filtered && options.sourceIds?.length === 0) return [];
+  const pool = Math.max(options.limit, rescoreDepth) * (filtered ? 20 : 1);
+  // MATCH … ORDER BY rank LIMIT in a CTE first: joining or filtering before the limit makes FTS5
+  // score every match of a frequent term.
+  const rows = connection
+    .prepare(
+      filtered
+        ? `WITH hits AS (SELECT rowid AS id, -bm25(memory_fts) AS score, analysed FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rank LIMIT ?)
+           SELECT hits.id, hits.score, hits.analysed FROM hits JOIN memory_chunks c ON c.id = hits.id
+           WHERE c.source_id IN (SELECT value FROM json_each(?)) ORDER BY hits.score DESC`
+        : 'SELECT rowid AS id, -bm25(memory_fts) AS score, analysed FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rank LIMIT ?',
+    )
+    .all(
+      ...(filtered
+        ? [toMatchExpression(query.terms), pool, JSON.stringify(options.sourceIds)]
+        : [toMatchExpression(query.terms), pool]),
+    ) as { id: number; score: number; analysed: string }[];
+  const scoringTerms = [...query.terms, ...query.dropped];
+  if (rescoreDepth === 0 || scoringTerms.length < 2) {
+    return rows.slice(0, options.limit).map((row) => ({ chunkId: row.id, score: row.score }));
+  }
+  const termIndexOf = new Map<string, number>();
+  scoringTerms.forEach((term, index) => {
+    for (const stem of term.stems) termIndexOf.set(stem, index);
+  });
+  const idf = scoringTerms.map((term) =>
+    Math.log(1 + (query.chunkCount - term.documentFrequency + 0.5) / (term.documentFrequency + 0.5)),
+  );
+  const averageLength = averageChunkLength(connection, query.chunkCount);
+  const firstDropped = query.terms.length;
+  const rescored = rows.slice(0, rescoreDepth).map((row) => {
+    const terms = row.analysed.split(' ');
+    let score = row.score + proximityScore(terms, termIndexOf, idf, averageLength);
+    if (query.dropped.length > 0) {
+      // The BM25 part FTS5 did not compute: the frequent terms left out of the MATCH.
+      const counts = new Map<number, number>();
+      for (const term of terms) {
+        const index = termIndexOf.get(term);
+        if (index !== undefined && index >= firstDropped) counts.set(index, (counts.get(index) ?? 0) + 1);
+      }
+      const lengthNorm = k1 * (1 - b + (b * terms.length) / averageLength);
+      for (const [index, frequency] of counts) {
+        score += ((idf[index] as number) * (frequency * (k1 + 1))) / (frequency + lengthNorm);
+      }
+    }
+    return { chunkId: row.id, score };
+  });
+  rescored.sort((left, right) => right.score - left.score);
+  return rescored.slice(0, options.limit);
+}

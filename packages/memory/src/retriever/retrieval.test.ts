@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { createIngester } from '../ingest/ingester.js';
+import { migrate } from '../store/migrate.js';
+import { createFakeEmbedder } from '../testing/fake-embedder.js';
+import { createInMemoryDatabase } from '../testing/in-memory-database.js';
+import { createHybridRetriever, createLexicalRetriever, createVectorRetriever } from './hybrid-retriever.js';
+import { analyseQuery, editDistance, toMatchExpression } from './lexical-search.js';
+import { reciprocalRankFusion } from './rrf.js';
+
+const documents = [
+  {
+    uri: 'doc://lighthouse',
+    title: 'Lighthouses',
+    text: "Le gardien du phare allumait la lampe chaque soir. L'homme vivait seul sur l'île.\n\nLes navires évitaient les rochers grâce à la lumière.",
+    metadata: { lang: 'fr', shelf: 'sea' },
+  },
+  {
+    uri: 'doc://whales',
+    title: 'Whales',
+    text: 'Sperm whales dive deep to hunt giant squid.\n\nWhaling ships chased them across the Pacific for their oil.',
+    metadata: { lang: 'en', shelf: 'sea' },
+  },
+  {
+    uri: 'doc://bread',
+    title: 'Baking',
+    text: 'Bread needs flour, water, salt and yeast. The dough rises overnight before baking.',
+    metadata: { lang: 'en', shelf: 'kitchen' },
+  },
+];
+
+async function setup() {
+  const database = createInMemoryDatabase();
+  await migrate(database);
+  const embedder = createFakeEmbedder({ dimensions: 64 });
+  await createIngester({ database, embedder, chunker: undefined }).ingest(documents);
+  return { database, embedder };
+}
+
+describe('lexical retrieval', () => {
+  it('finds French text through stemming, elisions and diacritics, and English through stemming', async () => {
+    const { database } = await setup();
+    const retriever = createLexicalRetriever({ database });
+    const french = await retriever.retrieve({ text: 'Quels hommes vivaient sur les iles ?' });
+    expect(french[0]?.sourceUri).toBe('doc://lighthouse');
+    const english = await retriever.retrieve({ text: 'hunting whale' });
+    expect(english[0]?.sourceUri).toBe('doc://whales');
+    for (const chunk of english) expect(chunk.ranks.lexical).not.toBeNull();
+  });
+
+  it('never raises an FTS5 syntax error, whatever the user types', async () => {
+    const { database } = await setup();
+    const retriever = createLexicalRetriever({ database });
+    const hostile = [
+      '"',
+      'AND OR NOT',
+      'whale*',
+      'NEAR(a b)',
+      '(((',
+      "l'",
+      '-whale',
+      '^whale',
+      'col:whale',
+      '',
+      '   ',
+      '😀',
+      'a"b"c',
+    ];
+    for (const text of hostile) await expect(retriever.retrieve({ text })).resolves.toBeInstanceOf(Array);
+    expect(toMatchExpression([{ stems: ['a"b'], documentFrequency: 1 }])).toBe('"a""b"');
+  });
+
+  it('corrects a typo to the closest indexed term', async () => {
+    const { database } = await setup();
+    const results = await createLexicalRetriever({ database }).retrieve({ text: 'whalles' });
+    expect(results[0]?.sourceUri).toBe('doc://whales');
+    expect(editDistance('ctenphor', 'ctenophor', 2)).toBe(1);
+    expect(editDistance('abcd', 'abdc', 1)).toBe(1);
+    expect(editDistance('abc', 'xyz', 1)).toBe(2);
+  });
+
+  it('drops terms found in most chunks from the match but keeps them for scoring', async () => {
+    const { database } = await setup();
+    const query = analyseQuery(database.getConnection(), 'whales salt lamp', {
+      maxDocumentFraction: 0.2,
+      frequentTermFloor: 0,
+    });
+    // Every term here is in 1 chunk of 4 (25 %): two are moved to `dropped`, the rarest two stay.
+    expect(query.terms.length).toBe(2);
+    expect(query.dropped.length).toBe(1);
+  });
+
+  it('filters by source id, uri and metadata', async () => {
+    const { database } = await setup();
+    const retriever = createLexicalRetriever({ database });
+    const all = await retriever.retrieve({ text: 'salt oil lamp' });
+    expect(new Set(all.map((chunk) => chunk.sourceUri)).size).toBe(3);
+    const kitchen = await retriever.retrieve({
+      text: 'salt oil lamp',
+      filter: { metadata: { shelf: 'kitchen' } },
+    });
+    expect(kitchen.map((chunk) => chunk.sourceUri)).toEqual(['doc://bread']);
+    const byUri = await retriever.retrieve({
+      text: 'salt oil lamp',
+      filter: { sourceUris: ['doc://whales'] },
+    });
+    expect(byUri.every((chunk) => chunk.sourceUri === 'doc://whales')).toBe(true);
+    expect(await retriever.retrieve({ text: 'salt', filter: { sourceIds: [] } })).toEqual([]);
+  });
+});
+
+describe('vector and hybrid retrieval', () => {
+  it('vector search finds the closest chunk and respects filters', async () => {
+    const { database, embedder } = await setup();
+    const retriever = createVectorRetriever({ database, embedder });
+    const results = await retriever.retrieve({ text: 'flour yeast dough', limit: 3 });
+    expect(results[0]?.sourceUri).toBe('doc://bread');
+    expect(results[0]?.ranks).toEqual({ lexical: null, vector: 1 });
+    const filtered = await retriever.retrieve({
+      text: 'flour yeast dough',
+      filter: { metadata: { shelf: 'sea' } },
+    });
+    expect(filtered.every((chunk) => chunk.sourceUri !== 'doc://bread')).toBe(true);
+  });
+
+  it('hybrid fuses both lists, keeps offsets exact, and expands neighbours', async () => {
+    const { database, embedder } = await setup();
+    const retriever = createHybridRetriever({ database, embedder, weights: { lexical: 1, vector: 1 } });
+    const results = await retriever.retrieve({ text: 'whaling ships oil', limit: 1, neighbours: 1 });
+    expect(results[0]?.sourceUri).toBe('doc://whales');
+    expect(results[0]?.ranks.lexical).toBe(1);
+    expect(results[0]?.ranks.vector).not.toBeNull();
+    const text = database
+      .getConnection()
+      .prepare('SELECT text FROM memory_sources WHERE uri = ?')
+      .pluck()
+      .get('doc://whales') as string;
+    for (const chunk of results) expect(text.slice(chunk.start, chunk.end)).toBe(chunk.text);
+  });
+});
+
+describe('reciprocalRankFusion', () => {
+  it('weights lists, deduplicates ids and keeps the first list order on ties', () => {
+    const fused = reciprocalRankFusion([
+      { ids: [1, 2, 3, 2], weight: 1 },
+      { ids: [3, 4], weight: 0 },
+    ]);
+    expect(fused.map((hit) => hit.chunkId)).toEqual([1, 2, 3, 4]);
+    expect(fused[2]?.ranks).toEqual([3, 1]);
+    expect(fused[0]?.score).toBeCloseTo(1 / 61);
+    const strong = reciprocalRankFusion([
+      { ids: [1, 2, 3], weight: 1 },
+      { ids: [3, 2, 1], weight: 2 },
+    ]);
+    expect(strong[0]?.chunkId).toBe(3);
+  });
+});

@@ -1,0 +1,162 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Embedder } from '../embedder/embedder.js';
+import { MemoryError, type MemoryErrorCode, throwIfAborted } from '../errors/index.js';
+import type { FusionWeights } from './fusion-weights.js';
+import { prepareSearch } from './hybrid-retriever.js';
+import type { RetrievalQuery, RetrievedChunk, Retriever } from './retriever.js';
+import type { SearchMode, SearchRequest } from './search.js';
+
+export interface ReadOnlyConnectionFactory {
+  /**
+   * Module (path or file URL) exporting the factory. It runs inside each worker thread and returns a
+   * better-sqlite3 `Database` opened read-only on the consumer's file, with sqlite-vec loaded.
+   */
+  module: string | URL;
+  /** Export name (default 'openReadOnlyConnection'). */
+  exportName?: string;
+  /** A structured-cloneable argument passed to the factory (e.g. the database path). */
+  argument?: unknown;
+}
+
+export interface WorkerRetrieverOptions {
+  openReadOnlyConnection: ReadOnlyConnectionFactory;
+  embedder?: Embedder | null;
+  mode?: SearchMode;
+  weights?: FusionWeights;
+  probes?: number;
+  candidates?: number;
+  lexical?: SearchRequest['lexical'];
+  /** Worker threads (default 1); queries are spread over them. */
+  threads?: number;
+}
+
+interface Pending {
+  resolve: (chunks: RetrievedChunk[]) => void;
+  reject: (error: unknown) => void;
+}
+
+function tsxApiUrl(): string {
+  // tsx's ESM API (`tsx/esm/api`, import condition); resolved next to its main entry because
+  // createRequire only sees the require condition.
+  const main = createRequire(import.meta.url).resolve('tsx');
+  return pathToFileURL(join(dirname(main), 'esm', 'api', 'index.mjs')).href;
+}
+
+function workerUrl(): URL {
+  // Sources (tests, tsx) run the .ts worker through tsx; the build ships retrieval-worker.js.
+  const here = import.meta.url;
+  return here.endsWith('.ts')
+    ? new URL('./retrieval-worker.ts', here)
+    : new URL('./retrieval-worker.js', here);
+}
+
+/**
+ * The retriever for servers: the query is embedded on the calling thread (it may be an HTTP call),
+ * and the FTS5 and sqlite-vec scans run in worker threads, each with its own read-only connection,
+ * so a 1 M-chunk scan never stalls the event loop.
+ */
+export function createWorkerRetriever(
+  options: WorkerRetrieverOptions,
+): Retriever & { close(): Promise<void> } {
+  const url = workerUrl();
+  const moduleUrl =
+    options.openReadOnlyConnection.module instanceof URL
+      ? options.openReadOnlyConnection.module.href
+      : options.openReadOnlyConnection.module.startsWith('file:')
+        ? options.openReadOnlyConnection.module
+        : pathToFileURL(options.openReadOnlyConnection.module).href;
+  const runsOnSources = url.pathname.endsWith('.ts');
+  const threads = Math.max(1, options.threads ?? 1);
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let closed = false;
+  const workers = Array.from({ length: threads }, () => {
+    const workerData = {
+      module: moduleUrl,
+      exportName: options.openReadOnlyConnection.exportName ?? 'openReadOnlyConnection',
+      argument: options.openReadOnlyConnection.argument ?? null,
+    };
+    // On sources, a small bootstrap registers tsx in the thread before importing the .ts worker
+    // (Node 20 does not carry `--import` hooks into worker threads).
+    const worker = runsOnSources
+      ? new Worker(
+          `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`,
+          { eval: true, workerData },
+        )
+      : new Worker(fileURLToPath(url), { workerData });
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on(
+        'message',
+        (message: {
+          ready?: boolean;
+          id?: number;
+          result?: RetrievedChunk[];
+          error?: { message: string; code: string | null };
+        }) => {
+          if (message.ready) {
+            resolve();
+            return;
+          }
+          const entry = pending.get(message.id as number);
+          if (!entry) return;
+          pending.delete(message.id as number);
+          if (message.error) {
+            entry.reject(
+              new MemoryError(
+                (message.error.code as MemoryErrorCode | null) ?? 'worker_failed',
+                message.error.message,
+              ),
+            );
+          } else entry.resolve(message.result ?? []);
+        },
+      );
+    });
+    worker.on('error', (error) => {
+      for (const [id, entry] of pending) {
+        pending.delete(id);
+        entry.reject(
+          new MemoryError('worker_failed', `retrieval worker failed: ${error.message}`, { cause: error }),
+        );
+      }
+    });
+    return { worker, ready, inflight: 0 };
+  });
+
+  return {
+    async retrieve(query: RetrievalQuery) {
+      if (closed) throw new MemoryError('invalid_argument', 'the worker retriever is closed');
+      const request = await prepareSearch({ ...options, database: null }, query);
+      throwIfAborted(query.signal);
+      const slot = workers.reduce((best, candidate) =>
+        candidate.inflight < best.inflight ? candidate : best,
+      );
+      await slot.ready.catch((error: Error) => {
+        throw new MemoryError('worker_failed', `retrieval worker did not start: ${error.message}`, {
+          cause: error,
+        });
+      });
+      const id = nextId++;
+      slot.inflight++;
+      try {
+        return await new Promise<RetrievedChunk[]>((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          slot.worker.postMessage({ id, request });
+        });
+      } finally {
+        slot.inflight--;
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all(workers.map(({ worker }) => worker.terminate()));
+      for (const [id, entry] of pending) {
+        pending.delete(id);
+        entry.reject(new MemoryError('aborted', 'the worker retriever was closed'));
+      }
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export { buildInvertedFile, type InvertedFileOptions, invertedFileThreshold } from './inverted-file.js';
+export type { MemoryDatabase, WriteLock } from './memory-database.js';
+export { type MigrationReport, migrate, readSchemaVersion } from './migrate.js';
+export { latestSchemaVersion } from './schema.js';
+export { getSourceByUri, getSourceText, listSources, type SourceRecord } from './sources.js';
+export {
+  countVectors,
+  getActiveVectorIndex,
+  listVectorIndexes,
+  type VectorIndex,
+  type VectorIndexState,
+} from './vector-index.js';

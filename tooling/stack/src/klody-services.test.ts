@@ -1,0 +1,51 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { klodyServices } from './klody-services.js';
+
+function checkout(apps: string[]): string {
+  const root = mkdtempSync(join(tmpdir(), 'klody-checkout-'));
+  writeFileSync(join(root, 'package.json'), '{}');
+  for (const app of apps) {
+    mkdirSync(join(root, 'apps', app, 'src'), { recursive: true });
+    writeFileSync(join(root, 'apps', app, 'src', 'cli.ts'), '');
+  }
+  return root;
+}
+
+describe('klodyServices', () => {
+  it('lists the services that exist, the gateway first, on the ports from the environment', () => {
+    const root = checkout(['gateway', 'library-brain']);
+    const services = klodyServices({
+      root: process.cwd(),
+      env: { KLODY_GATEWAY_PORT: '18090', KLODY_LIBRARY_BRAIN_PORT: '18765' },
+    }).map((service) => [service.name, service.url]);
+    expect(services).toEqual([
+      ['gateway', 'http://127.0.0.1:18090/v1'],
+      ['library-brain', 'http://127.0.0.1:18765/'],
+    ]);
+    expect(klodyServices({ root, env: {} }).map((service) => service.name)).toEqual([
+      'gateway',
+      'library-brain',
+    ]);
+    expect(klodyServices({ root: checkout([]), env: {} })).toEqual([]);
+  });
+
+  it('points Library Brain at the stack’s gateway and seeds it with the shared books when they exist', () => {
+    const root = checkout(['gateway', 'library-brain']);
+    const shared = mkdtempSync(join(tmpdir(), 'klody-shared-'));
+    mkdirSync(join(shared, 'books'));
+    const library = klodyServices({
+      root,
+      env: { KLODY_GATEWAY_PORT: '18090', KLODY_TEST_DATA: shared },
+    }).find((service) => service.name === 'library-brain');
+    expect(library?.env).toEqual({ KLODY_GATEWAY_URL: 'http://127.0.0.1:18090' });
+    expect(library?.args).toContain('--seed');
+    expect(library?.args).toContain(join(shared, 'books'));
+    const unseeded = klodyServices({ root, env: { KLODY_TEST_DATA: join(shared, 'missing') } }).find(
+      (service) => service.name === 'library-brain',
+    );
+    expect(unseeded?.args).not.toContain('--seed');
+  });
+});
