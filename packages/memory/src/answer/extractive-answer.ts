@@ -24,16 +24,21 @@ export function extractiveAnswer(
   });
   const candidates: ExtractedSentence[] = [];
   passages.forEach((passage, passageIndex) => {
-    for (const segment of segmenter.segment(passage.chunk.text)) {
+    // Books are often hard-wrapped (Project Gutenberg: a line break every ~70 characters) and the
+    // segmenter ends a sentence at every line break. A single line break is read as a space (same
+    // length, so offsets still point into the source); a blank line still ends a paragraph.
+    const unwrapped = passage.chunk.text.replace(/(?<!\n)\n(?!\n)/g, ' ');
+    for (const segment of segmenter.segment(unwrapped)) {
       const raw = segment.segment;
       const trimmedStart = raw.length - raw.trimStart().length;
-      const text = raw.trim();
+      const text = raw.trim().replace(/\s+/g, ' ');
       if (text.length < 3) continue;
       // Earlier passages ranked higher: a small tie-breaker in their favour.
       const score = coverage(evidence, text) - passageIndex * 0.001;
       if (score <= 0) continue;
       const start = passage.chunk.start + segment.index + trimmedStart;
-      candidates.push({ number: passage.number, text, start, end: start + text.length, score });
+      const end = passage.chunk.start + segment.index + raw.trimEnd().length;
+      candidates.push({ number: passage.number, text, start, end, score });
     }
   });
   const chosen = candidates

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { RetrievedChunk } from '../retriever/retriever.js';
+import { evidenceTerms } from './evidence.js';
+import { extractiveAnswer } from './extractive-answer.js';
+
+function chunk(text: string, start: number): RetrievedChunk {
+  return {
+    chunkId: 1,
+    sourceId: 1,
+    sourceUri: '/books/tom.txt',
+    sourceTitle: 'Tom',
+    ordinal: 0,
+    start,
+    end: start + text.length,
+    text,
+    heading: null,
+    score: 1,
+    ranks: { lexical: 1, vector: null },
+    neighbour: false,
+  };
+}
+
+describe('extractiveAnswer', () => {
+  it('keeps a hard-wrapped sentence whole, with offsets spanning its lines in the source', () => {
+    const source = `Chapter II\n\nTom appeared on the sidewalk with a bucket of whitewash and a\nlong-handled brush. He surveyed the fence, and all gladness left him.\n\nNext paragraph.`;
+    const start = source.indexOf('Tom appeared');
+    const text = source.slice(start);
+    const passages = [{ number: 1, chunk: chunk(text, start) }];
+    const answer = extractiveAnswer(
+      evidenceTerms('What did Tom whitewash with his bucket?', null),
+      passages,
+      {
+        sentences: 1,
+      },
+    );
+    const [sentence] = answer.sentences;
+    expect(sentence?.text).toBe(
+      'Tom appeared on the sidewalk with a bucket of whitewash and a long-handled brush.',
+    );
+    expect(source.slice(sentence?.start, sentence?.end).replace(/\s+/g, ' ')).toBe(sentence?.text);
+    expect(answer.text).toBe(`${sentence?.text} [1]`);
+  });
+
+  it('still ends a sentence at a blank line', () => {
+    const text = 'A heading without a full stop\n\nThe bucket of whitewash was heavy.';
+    const answer = extractiveAnswer(
+      evidenceTerms('whitewash bucket', null),
+      [{ number: 2, chunk: chunk(text, 0) }],
+      {
+        sentences: 1,
+      },
+    );
+    expect(answer.sentences[0]?.text).toBe('The bucket of whitewash was heavy.');
+  });
+});
