@@ -32,6 +32,14 @@ describe('klodyServices', () => {
     expect(klodyServices({ root: checkout([]), env: {} })).toEqual([]);
   });
 
+  it('starts the gateway with the registry named by KLODY_GATEWAY_CONFIG, else the toy example', () => {
+    const root = checkout(['gateway']);
+    const [custom] = klodyServices({ root, env: { KLODY_GATEWAY_CONFIG: '/etc/klody/models.yaml' } });
+    expect(custom?.args).toContain('/etc/klody/models.yaml');
+    const [example] = klodyServices({ root, env: {} });
+    expect(example?.args).toContain(join(root, 'apps/gateway/examples/tiny.yaml'));
+  });
+
   it('points Library Brain at the stack’s gateway and seeds it with the shared books when they exist', () => {
     const root = checkout(['gateway', 'library-brain']);
     const shared = mkdtempSync(join(tmpdir(), 'klody-shared-'));

@@ -43,7 +43,10 @@ export function klodyServices({ root, env = process.env }: KlodyServicesOptions)
       ...sourceCommand(root, gatewayEntry, [
         'start',
         '--config',
-        join(root, 'apps/gateway/examples/tiny.yaml'),
+        // Your own registry with KLODY_GATEWAY_CONFIG; the toy example otherwise.
+        env.KLODY_GATEWAY_CONFIG
+          ? resolve(env.KLODY_GATEWAY_CONFIG)
+          : join(root, 'apps/gateway/examples/tiny.yaml'),
         '--port',
         String(gatewayPort),
         // Stopping the stack stops the model workers too (CONTRACTS.md); a gateway restarted on its
