@@ -50,7 +50,7 @@ describe('nvidia-smi parser (captured output)', () => {
       run: async () => `${process.pid}, 100\n`,
     });
     const withGpu = await probe.processTreeBytes(process.pid);
-    const ramOnly = linuxTreePssBytes(process.pid);
+    const ramOnly = await linuxTreePssBytes(process.pid);
     expect(withGpu).not.toBeNull();
     expect(ramOnly).not.toBeNull();
     expect((withGpu as number) - (ramOnly as number)).toBeGreaterThan(90 * 1024 * 1024);
@@ -84,7 +84,7 @@ describe('Linux /proc', () => {
     try {
       await new Promise<void>((resolve) => parent.stdout?.once('data', () => resolve()));
       const pid = parent.pid as number;
-      expect(processTree(pid).length).toBe(2);
+      expect((await processTree(pid)).length).toBe(2);
       const probe = createSystemMemoryProbe({
         platform: 'linux',
         run: async () => Promise.reject(new Error('no nvidia-smi')),
@@ -93,7 +93,7 @@ describe('Linux /proc', () => {
       expect(tree).toBeGreaterThan(64 * 1024 * 1024);
       expect(await probe.availableBytes()).toBeGreaterThan(0);
     } finally {
-      for (const pid of processTree(parent.pid as number).reverse()) process.kill(pid, 'SIGKILL');
+      for (const pid of (await processTree(parent.pid as number)).reverse()) process.kill(pid, 'SIGKILL');
     }
   });
 });

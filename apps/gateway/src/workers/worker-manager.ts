@@ -352,9 +352,12 @@ export class WorkerManager {
         const victim = this.entries.get(name);
         if (victim) victim.evictions++;
       }
+      // "Recovered" once MemAvailable has grown by half the evicted PSS: part of a PSS is file-backed
+      // (shared libraries, the mapped model) that stays in the page cache and was already counted
+      // as available; the anonymous part (80 % for the embedded worker) is what comes back.
       const recovery =
         availableBefore !== null && freedBytes > 0
-          ? this.watchRecovery(availableBefore + freedBytes * 0.8, stopped)
+          ? this.watchRecovery(availableBefore + freedBytes * 0.5, stopped)
           : Promise.resolve(null);
       const { spawnMs, healthyMs } = await this.spawnAndWait(entry, config, deadline);
       const timings: SwapTimings = {
