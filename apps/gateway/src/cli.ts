@@ -3,7 +3,7 @@
 // line with --json), logs on stderr; exit 0 success, 1 "no" (or the gateway failed), 2 bad usage/config.
 import { readFileSync } from 'node:fs';
 import { createGatewayClient, GatewayClientError } from '@klody/gateway-client';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { renderStatusTable } from './cli/status-table.js';
 import { stopGateway } from './cli/stop-command.js';
 import { GatewayError } from './errors/index.js';
@@ -191,8 +191,6 @@ program
     );
     if (report.gateway === 'survived' || report.workersFailed.length > 0) process.exitCode = 1;
   });
-
-program.addOption(new Option('--version').hideHelp());
 
 try {
   await program.parseAsync(process.argv);

@@ -340,3 +340,69 @@ describe('relay', () => {
     ).toBe(200);
   });
 });
+
+describe('remote entries', () => {
+  it('routes to a remote server without managing it, and reports it unreachable in /health', async () => {
+    const [remotePort, gone] = await freePorts(2);
+    const remoteHome = temporaryHome();
+    // The "remote" server is a test worker this test starts itself: the gateway must only route to it.
+    const { spawnForTest } = await import('@klody/test-helpers/vitest');
+    const { testWorkerScript } = await import('./helpers.js');
+    const remote = spawnForTest(process.execPath, [
+      testWorkerScript,
+      '--port',
+      String(remotePort),
+      '--name',
+      'far',
+    ]);
+    await remote.waitForOutput('listening');
+    const config = writeRegistry(remoteHome, {
+      budgetGb: 1,
+      workers: [
+        {
+          name: 'far',
+          url: `http://127.0.0.1:${remotePort}/v1`,
+          healthPath: '/health',
+          upstreamModel: 'far-model',
+        },
+        { name: 'lost', url: `http://127.0.0.1:${gone}/v1`, healthPath: '/health' },
+      ],
+    });
+    const remoteGateway = await startGateway({
+      config,
+      port: 0,
+      environment: { KLODY_HOME: remoteHome, KLODY_LOG_LEVEL: 'silent' },
+      logger: createJsonLogger('silent'),
+    });
+    try {
+      const answer = await postJson(`${remoteGateway.url}/v1/chat/completions`, {
+        model: 'far',
+        messages: [{ role: 'user', content: 'hey' }],
+      });
+      expect(await answer.json()).toMatchObject({
+        model: 'far-model',
+        choices: [{ message: { content: 'far heard: hey' } }],
+      });
+      const unreachable = await postJson(`${remoteGateway.url}/v1/chat/completions`, {
+        model: 'lost',
+        messages: [],
+      });
+      expect(unreachable.status).toBe(502);
+      expect((await unreachable.json()).error.code).toBe('worker_unreachable');
+      await remoteGateway.manager.tick();
+      expect((await (await fetch(`${remoteGateway.url}/health`)).json()).status).toBe('degraded');
+      const status = await (await fetch(`${remoteGateway.url}/admin/status`)).json();
+      expect(
+        status.workers.map((worker: { state: string; pid: null }) => [worker.state, worker.pid]),
+      ).toEqual([
+        ['remote', null],
+        ['remote', null],
+      ]);
+      await remoteGateway.close({ workers: true });
+      // Never managed: closing the gateway with its workers leaves the remote server running.
+      expect((await fetch(`http://127.0.0.1:${remotePort}/health`)).status).toBe(200);
+    } finally {
+      await remoteGateway.close().catch(() => undefined);
+    }
+  });
+});

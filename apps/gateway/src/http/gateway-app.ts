@@ -107,7 +107,12 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
 
   app.get('/health', (c) => {
     const workers = manager.status();
-    const degraded = workers.some((worker) => worker.state === 'failed' || worker.state === 'survivor');
+    const degraded = workers.some(
+      (worker) =>
+        worker.state === 'failed' ||
+        worker.state === 'survivor' ||
+        (worker.state === 'remote' && worker.lastError !== null),
+    );
     const body: HealthResponse = {
       status: degraded ? 'degraded' : 'ok',
       workers: workers.length,

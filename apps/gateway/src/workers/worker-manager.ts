@@ -108,7 +108,7 @@ export class WorkerManager {
   private readonly reserveLock = new Mutex();
   private readonly waiters = new Set<() => void>();
   private monitor: NodeJS.Timeout | null = null;
-  private measuring = false;
+  private ticking: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly killWaitMs: number;
   /** The last loads' timings, newest last (at most 50). */
@@ -375,6 +375,15 @@ export class WorkerManager {
     } catch (error) {
       if (entry.state === 'starting') entry.state = 'failed';
       entry.lastError = (error as Error).message;
+      // A process that died while starting leaves no record behind (one still alive is a survivor).
+      if (
+        entry.pid !== null &&
+        (entry.state as WorkerState) !== 'survivor' &&
+        !this.options.runtime.isAlive(entry.pid)
+      ) {
+        entry.pid = null;
+        this.options.records.remove(config.name);
+      }
       throw error;
     } finally {
       for (const name of evicted) this.ledger.releaseClaim(name);
@@ -804,34 +813,45 @@ export class WorkerManager {
     this.monitor.unref();
   }
 
-  async tick(): Promise<void> {
-    if (this.measuring) return;
-    this.measuring = true;
-    try {
-      for (const [key, entry] of this.entries) {
-        if (entry.pid === null || isRemote(entry.config)) continue;
-        if (
-          (entry.state === 'ready' || entry.state === 'survivor') &&
-          !this.options.runtime.isAlive(entry.pid)
-        ) {
-          this.markExited(entry, entry.generation, 'is gone');
-          continue;
+  tick(): Promise<void> {
+    // One pass at a time; a caller arriving meanwhile waits for the pass in progress.
+    this.ticking ??= this.runTick().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async runTick(): Promise<void> {
+    for (const [key, entry] of this.entries) {
+      if (isRemote(entry.config)) {
+        // A remote server is never managed, only watched: its failure shows in status and /health.
+        const health = entry.config.healthPath;
+        if (health) {
+          const ok = await this.options.runtime.probeHealth(`${urlOf(entry.config)}${health}`, 2_000);
+          entry.lastError = ok ? null : `remote health check ${urlOf(entry.config)}${health} failed`;
         }
-        await this.measure(entry);
-        this.options.logs.rotateIfLarge(entry.config.name);
-        const ttl = (entry.config as ManagedWorkerConfig).idleTtlSeconds;
-        if (
-          ttl !== null &&
-          entry.state === 'ready' &&
-          entry.inflight + entry.queued === 0 &&
-          entry.lastUsed !== null &&
-          this.now() - entry.lastUsed > ttl * 1000
-        ) {
-          await this.terminate(key, 'idle TTL').catch(() => undefined);
-        }
+        continue;
       }
-    } finally {
-      this.measuring = false;
+      if (entry.pid === null) continue;
+      if (
+        (entry.state === 'ready' || entry.state === 'survivor') &&
+        !this.options.runtime.isAlive(entry.pid)
+      ) {
+        this.markExited(entry, entry.generation, 'is gone');
+        continue;
+      }
+      await this.measure(entry);
+      this.options.logs.rotateIfLarge(entry.config.name);
+      const ttl = (entry.config as ManagedWorkerConfig).idleTtlSeconds;
+      if (
+        ttl !== null &&
+        entry.state === 'ready' &&
+        entry.inflight + entry.queued === 0 &&
+        entry.lastUsed !== null &&
+        this.now() - entry.lastUsed > ttl * 1000
+      ) {
+        await this.terminate(key, 'idle TTL').catch(() => undefined);
+      }
     }
   }
 
