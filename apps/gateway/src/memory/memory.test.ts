@@ -25,6 +25,23 @@ describe('macOS parsers (captured outputs)', () => {
   });
   it('reads the physical footprint of vmmap -summary, not the peak', () => {
     expect(parseVmmapSummary(fixture('vmmap-summary.txt'))).toBe(Math.round(39.6 * GIB));
+    // Small processes print kibibytes, with the same header layout.
+    expect(parseVmmapSummary('Physical footprint:         2192K\nPhysical footprint (peak):  2320K\n')).toBe(
+      2192 * 1024,
+    );
+  });
+  it('reads footprint in bytes (--format bytes) and in MB', () => {
+    const header = '======================================================================\n';
+    expect(
+      parseFootprint(
+        `${header}MyApp [103]: 64-bit    Footprint: 253904480 B (16384 bytes per page)\n${header}`,
+      ),
+    ).toBe(253904480);
+    expect(
+      parseFootprint(
+        `${header}Asterism [812]: 64-bit    Footprint: 6939 MB (16384 bytes per page)\n${header}`,
+      ),
+    ).toBe(6939 * 1024 ** 2);
   });
   it('adds free, inactive, speculative and purgeable pages of vm_stat', () => {
     expect(parseVmStat(fixture('vm-stat.txt'))).toBe((12345 + 2100000 + 10000 + 2000) * 16384);
