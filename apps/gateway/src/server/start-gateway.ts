@@ -15,6 +15,7 @@ import {
   type ProcessRuntime,
   WorkerManager,
 } from '../workers/index.js';
+import { readGatewayEnvironment } from './gateway-environment.js';
 import { readLiveGateway, writeGatewayPidFile } from './gateway-pid-file.js';
 import { createJsonLogger } from './json-logger.js';
 import { gatewayHome } from './klody-home.js';
@@ -49,14 +50,12 @@ export interface RunningGateway {
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const environment = options.environment ?? process.env;
-  const logger = options.logger ?? createJsonLogger(environment.KLODY_LOG_LEVEL);
+  const variables = readGatewayEnvironment(environment);
+  const logger = options.logger ?? createJsonLogger(variables.KLODY_LOG_LEVEL);
   let loaded: LoadedRegistry = loadRegistry(options.config);
   const server = loaded.registry.server;
   const host = options.host ?? server.host;
-  const portFromEnvironment = environment.KLODY_GATEWAY_PORT
-    ? Number(environment.KLODY_GATEWAY_PORT)
-    : undefined;
-  const port = options.port ?? portFromEnvironment ?? server.port;
+  const port = options.port ?? variables.KLODY_GATEWAY_PORT ?? server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new GatewayError('invalid_config', `invalid port ${port}`);
   const apiKey = environment[server.apiKeyEnv]?.trim() || null;
