@@ -406,3 +406,51 @@ describe('remote entries', () => {
     }
   });
 });
+
+describe('kept-alive connections', () => {
+  it('resends once, on a fresh connection, when the worker closed the reused one', async () => {
+    const { createServer } = await import('node:http');
+    // A worker that drops every connection at its second request without answering: what a worker
+    // closing idle keep-alive connections looks like from the gateway at the wrong moment.
+    const served = new WeakMap<object, number>();
+    let dropped = 0;
+    const worker = createServer((request, response) => {
+      const count = (served.get(request.socket) ?? 0) + 1;
+      served.set(request.socket, count);
+      request.resume();
+      request.on('end', () => {
+        if (count >= 2) {
+          dropped++;
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => worker.listen(0, '127.0.0.1', resolve));
+    const port = (worker.address() as { port: number }).port;
+    const flakyHome = temporaryHome();
+    const config = writeRegistry(flakyHome, {
+      budgetGb: 1,
+      workers: [{ name: 'flaky', url: `http://127.0.0.1:${port}` }],
+    });
+    const flakyGateway = await startGateway({
+      config,
+      port: 0,
+      environment: { KLODY_HOME: flakyHome, KLODY_LOG_LEVEL: 'silent' },
+      logger: createJsonLogger('silent'),
+    });
+    try {
+      for (let index = 0; index < 4; index++) {
+        const response = await postJson(`${flakyGateway.url}/v1/embeddings`, { model: 'flaky', input: 'x' });
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ ok: true });
+      }
+      expect(dropped).toBeGreaterThanOrEqual(3);
+    } finally {
+      await flakyGateway.close();
+      worker.closeAllConnections();
+      worker.close();
+    }
+  });
+});
