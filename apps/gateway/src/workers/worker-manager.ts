@@ -53,6 +53,12 @@ interface WorkerEntry {
   evictions: number;
   lastError: string | null;
   measuredGb: number | null;
+  /**
+   * The largest footprint ever measured for this worker: the prior for its next load, better than the
+   * registry's estimate, and a maximum because a fresh process's first measurement can be low while
+   * its pages fill.
+   */
+  peakMeasuredGb: number | null;
   slots: Semaphore;
   /** Bumped at each spawn, so that the exit of an old process does not touch the new one. */
   generation: number;
@@ -138,6 +144,7 @@ export class WorkerManager {
       evictions: 0,
       lastError: null,
       measuredGb: null,
+      peakMeasuredGb: null,
       slots: new Semaphore(config.slots),
       generation: 0,
       retired: false,
@@ -304,7 +311,10 @@ export class WorkerManager {
       }
       const decision = this.ledger.decide(this.schedulerView(), this.registry.budgetGb, {
         worker: name,
-        gb: footprintGb({ estimatedGb: config.estimatedGb, measuredGb: entry.measuredGb }),
+        gb: footprintGb({
+          estimatedGb: config.estimatedGb,
+          measuredGb: entry.measuredGb ?? entry.peakMeasuredGb,
+        }),
       });
       if ('reservation' in decision) {
         // Synchronously, before any await: the load is registered, so concurrent callers share it.
@@ -804,6 +814,7 @@ export class WorkerManager {
     const bytes = await this.options.memory.processTreeBytes(entry.pid).catch(() => null);
     if (bytes !== null && entry.pid !== null && (entry.state === 'ready' || entry.state === 'survivor')) {
       entry.measuredGb = bytesToGib(bytes);
+      entry.peakMeasuredGb = Math.max(entry.peakMeasuredGb ?? 0, entry.measuredGb);
     }
   }
 
