@@ -98,6 +98,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   if (!isLoopbackAddress(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host);
   const app = createGatewayApp({
     manager,
+    logger,
     metrics: new GatewayMetrics(),
     guard: { allowedHosts, allowedOrigins: server.allowedOrigins, apiKey },
     bodyLimitBytes: Math.round(server.bodyLimitMb * 1024 * 1024),

@@ -834,35 +834,44 @@ export class WorkerManager {
 
   private async runTick(): Promise<void> {
     for (const [key, entry] of this.entries) {
-      if (isRemote(entry.config)) {
-        // A remote server is never managed, only watched: its failure shows in status and /health.
-        const health = entry.config.healthPath;
-        if (health) {
-          const ok = await this.options.runtime.probeHealth(`${urlOf(entry.config)}${health}`, 2_000);
-          entry.lastError = ok ? null : `remote health check ${urlOf(entry.config)}${health} failed`;
-        }
-        continue;
+      try {
+        await this.tickWorker(key, entry);
+      } catch (error) {
+        // Monitoring must never bring the gateway down (a full disk while rotating a log, …).
+        this.options.logger.error('monitoring a worker failed', {
+          worker: key,
+          error: (error as Error).message,
+        });
       }
-      if (entry.pid === null) continue;
-      if (
-        (entry.state === 'ready' || entry.state === 'survivor') &&
-        !this.options.runtime.isAlive(entry.pid)
-      ) {
-        this.markExited(entry, entry.generation, 'is gone');
-        continue;
+    }
+  }
+
+  private async tickWorker(key: string, entry: WorkerEntry): Promise<void> {
+    if (isRemote(entry.config)) {
+      // A remote server is never managed, only watched: its failure shows in status and /health.
+      const health = entry.config.healthPath;
+      if (health) {
+        const ok = await this.options.runtime.probeHealth(`${urlOf(entry.config)}${health}`, 2_000);
+        entry.lastError = ok ? null : `remote health check ${urlOf(entry.config)}${health} failed`;
       }
-      await this.measure(entry);
-      this.options.logs.rotateIfLarge(entry.config.name);
-      const ttl = (entry.config as ManagedWorkerConfig).idleTtlSeconds;
-      if (
-        ttl !== null &&
-        entry.state === 'ready' &&
-        entry.inflight + entry.queued === 0 &&
-        entry.lastUsed !== null &&
-        this.now() - entry.lastUsed > ttl * 1000
-      ) {
-        await this.terminate(key, 'idle TTL').catch(() => undefined);
-      }
+      return;
+    }
+    if (entry.pid === null) return;
+    if ((entry.state === 'ready' || entry.state === 'survivor') && !this.options.runtime.isAlive(entry.pid)) {
+      this.markExited(entry, entry.generation, 'is gone');
+      return;
+    }
+    await this.measure(entry);
+    this.options.logs.rotateIfLarge(entry.config.name);
+    const ttl = (entry.config as ManagedWorkerConfig).idleTtlSeconds;
+    if (
+      ttl !== null &&
+      entry.state === 'ready' &&
+      entry.inflight + entry.queued === 0 &&
+      entry.lastUsed !== null &&
+      this.now() - entry.lastUsed > ttl * 1000
+    ) {
+      await this.terminate(key, 'idle TTL').catch(() => undefined);
     }
   }
 
