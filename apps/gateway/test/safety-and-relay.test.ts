@@ -208,6 +208,14 @@ describe('relay', () => {
     expect((await renamed.json()).model).toBe('beta-upstream-name');
   });
 
+  it('routes every JSON route of the OpenAI API to the worker of the model', async () => {
+    for (const route of ['completions', 'embeddings', 'rerank', 'audio/speech']) {
+      const response = await postJson(`${gateway.url}/v1/${route}`, { model: 'beta', input: route });
+      expect(response.status).toBe(200);
+      expect((await response.json()).choices[0].message.content).toBe(`beta heard: ${route}`);
+    }
+  });
+
   it('routes a multipart upload by its form field and relays the bytes untouched', async () => {
     const form = new FormData();
     form.append('model', 'beta');
