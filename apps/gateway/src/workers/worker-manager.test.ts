@@ -185,4 +185,15 @@ describe('WorkerManager with a fake runtime', () => {
     // a comes back planned at its measured 0.3: with b's 0.3 it fits, nothing is evicted.
     expect(await workers.ensure('a')).toEqual({ started: true, evicted: [] });
   });
+
+  it('bounds the queue while the model loads too', async () => {
+    const runtime = new FakeRuntime(200);
+    const workers = manager(runtime, 1, 50, { slots: 2, queue: { max: 2, timeoutSeconds: 5 } });
+    const first = workers.acquire('a');
+    const second = workers.acquire('a');
+    await expect(workers.acquire('a')).rejects.toMatchObject({ code: 'queue_full' });
+    const leases = await Promise.all([first, second]);
+    for (const lease of leases) lease.release();
+    expect(runtime.spawned).toEqual(['a']);
+  });
 });

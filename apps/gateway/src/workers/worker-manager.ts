@@ -511,8 +511,10 @@ export class WorkerManager {
   async acquire(name: string, options: { signal?: AbortSignal } = {}): Promise<Lease> {
     const entry = this.entry(name);
     const config = entry.config;
-    if (entry.slots.waiting >= config.queue.max) {
-      throw new GatewayError('queue_full', `worker "${name}" has ${entry.slots.waiting} requests waiting`, {
+    // Everything waiting counts: for a slot, and for the model to load (a burst during a load is
+    // bounded too).
+    if (entry.queued >= config.queue.max) {
+      throw new GatewayError('queue_full', `worker "${name}" has ${entry.queued} requests waiting`, {
         retryAfterSeconds: Math.max(1, Math.ceil(config.queue.timeoutSeconds / 4)),
       });
     }
