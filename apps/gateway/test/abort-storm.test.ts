@@ -22,7 +22,7 @@ beforeAll(async () => {
   workerUrl = `http://127.0.0.1:${port}`;
   const config = writeRegistry(home, {
     budgetGb: 4,
-    workers: [testWorker('streamer', port, { slots: 16, queue: { max: 1000, timeoutSeconds: 60 } })],
+    workers: [testWorker('streamer', port, { slots: 32, queue: { max: 1000, timeoutSeconds: 60 } })],
   });
   gateway = await startGateway({
     config,
@@ -48,7 +48,7 @@ async function streamOnce(index: number): Promise<Outcome> {
     model: 'streamer',
     stream: true,
     chunks: 30,
-    interval_ms: 4,
+    interval_ms: 10,
     messages: [{ role: 'user', content: String(index) }],
   };
   if (plan === 'aborted-early') setTimeout(() => controller.abort(), 1);
