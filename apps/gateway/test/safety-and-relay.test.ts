@@ -5,7 +5,14 @@ import { freePorts } from '@klody/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../src/errors/index.js';
 import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
-import { killRecordedWorkers, postJson, temporaryHome, testWorker, writeRegistry } from './helpers.js';
+import {
+  killRecordedWorkers,
+  postJson,
+  temporaryHome,
+  testWorker,
+  waitFor,
+  writeRegistry,
+} from './helpers.js';
 
 const home = temporaryHome();
 const environment = { KLODY_HOME: home, KLODY_LOG_LEVEL: 'silent' };
@@ -280,7 +287,14 @@ describe('relay', () => {
     };
     const holding = await postJson(`${gateway.url}/v1/chat/completions`, slow);
     const waiting = postJson(`${gateway.url}/v1/chat/completions`, slow);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(
+      async () =>
+        (await (await fetch(`${gateway.url}/admin/status`)).json()).workers.find(
+          (worker: { name: string }) => worker.name === 'alpha',
+        ).queued === 1,
+      10_000,
+      'the second request to wait in the queue',
+    );
     const refused = await postJson(`${gateway.url}/v1/chat/completions`, slow);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
