@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // klody-gateway start|status|ensure|unload|reserve|stop — CONTRACTS.md: results on stdout (one JSON
 // line with --json), logs on stderr; exit 0 success, 1 "no" (or the gateway failed), 2 bad usage/config.
-import { readFileSync } from 'node:fs';
 import { createGatewayClient, GatewayClientError } from '@klody/gateway-client';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { renderStatusTable } from './cli/status-table.js';
 import { stopGateway } from './cli/stop-command.js';
 import { GatewayError } from './errors/index.js';
-import { createJsonLogger, gatewayHome, startGateway } from './server/index.js';
+import { createJsonLogger, gatewayHome, readLiveGateway, startGateway } from './server/index.js';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -23,11 +22,10 @@ function gatewayUrl(flag: string | undefined): string {
   if (flag) return flag;
   const fromEnvironment = process.env.KLODY_GATEWAY_URL;
   if (fromEnvironment && fromEnvironment !== 'none') return fromEnvironment;
-  try {
-    return (JSON.parse(readFileSync(gatewayHome().pidFile, 'utf8')) as { url: string }).url;
-  } catch {
-    return `http://127.0.0.1:${process.env.KLODY_GATEWAY_PORT ?? 8090}`;
-  }
+  return (
+    readLiveGateway(gatewayHome().pidFile)?.url ??
+    `http://127.0.0.1:${process.env.KLODY_GATEWAY_PORT ?? 8090}`
+  );
 }
 
 function client(flags: { url?: string }) {
@@ -191,8 +189,6 @@ program
     );
     if (report.gateway === 'survived' || report.workersFailed.length > 0) process.exitCode = 1;
   });
-
-program.addOption(new Option('--version').hideHelp());
 
 try {
   await program.parseAsync(process.argv);

@@ -22,7 +22,7 @@ beforeAll(async () => {
   workerUrl = `http://127.0.0.1:${port}`;
   const config = writeRegistry(home, {
     budgetGb: 4,
-    workers: [testWorker('streamer', port, { slots: 16, queue: { max: 1000, timeoutSeconds: 60 } })],
+    workers: [testWorker('streamer', port, { slots: 32, queue: { max: 1000, timeoutSeconds: 60 } })],
   });
   gateway = await startGateway({
     config,

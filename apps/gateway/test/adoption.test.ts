@@ -165,6 +165,50 @@ describe('gateway killed with SIGKILL and restarted', () => {
     await gateway.stop();
   }, 60_000);
 
+  it('refuses a second gateway on the same KLODY_HOME, and never signals a stale PID', async () => {
+    const [gatewayPort, otherPort, workerPort] = (await freePorts(3)) as [number, number, number];
+    const ownHome = temporaryHome();
+    const config = writeRegistry(ownHome, { budgetGb: 1, workers: [testWorker('solo', workerPort)] });
+    const ownEnvironment = { ...environment, KLODY_HOME: ownHome };
+    const first = spawnForTest(
+      process.execPath,
+      [...nodeArguments, 'start', '--config', config, '--port', String(gatewayPort)],
+      {
+        cwd: gatewayRoot,
+        env: ownEnvironment,
+      },
+    );
+    await first.waitForOutput(/klody-gateway ready on/, 30_000);
+    const second = spawnSync(
+      process.execPath,
+      [...nodeArguments, 'start', '--config', config, '--port', String(otherPort)],
+      {
+        cwd: gatewayRoot,
+        env: ownEnvironment,
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(second.status).toBe(2);
+    expect(second.stderr).toMatch(/another gateway \(pid \d+/);
+    await first.stop();
+
+    // A pid file left behind whose PID now belongs to another program (this test process, with
+    // another start time): `stop` must not signal it.
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      join(ownHome, 'gateway', 'gateway.pid'),
+      JSON.stringify({ pid: process.pid, url: 'x', config: null, startTime: '1' }),
+    );
+    const stop = spawnSync(process.execPath, [...nodeArguments, 'stop', '--json'], {
+      cwd: gatewayRoot,
+      env: ownEnvironment,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(stop.stdout)).toMatchObject({ gateway: 'not_running' });
+    expect(isProcessAlive(process.pid)).toBe(true);
+  }, 60_000);
+
   it('exits 2 with a one-line message on a bad configuration or an unsafe bind', async () => {
     const bad = writeRegistry(home, { budgetGb: -1, workers: [] } as never, 'bad.yaml');
     const invalid = runCli('start', '--config', bad);

@@ -56,9 +56,9 @@ async function status(gateway: RunningGateway) {
   };
 }
 
-/** A test worker that really holds 150 MiB (≈0.19 GiB of PSS with its runtime), estimated at 0.2 GiB. */
+/** A test worker that really holds 200 MiB (≈0.24 GiB of PSS with its runtime), estimated at 0.25 GiB. */
 const holding = (name: string, port: number, options: Record<string, unknown> = {}) =>
-  testWorker(name, port, { extraArgs: ['--hold-mb', '150'], estimatedGb: 0.2, ...options });
+  testWorker(name, port, { extraArgs: ['--hold-mb', '200'], estimatedGb: 0.25, ...options });
 
 const ask = (gateway: RunningGateway, model: string, content = 'hi') =>
   postJson(`${gateway.url}/v1/chat/completions`, { model, messages: [{ role: 'user', content }] });
@@ -117,7 +117,7 @@ describe('eviction', () => {
 
   it('a waiting request gets the worker as soon as the stream ends', async () => {
     const [a, b] = (await freePorts(2)) as [number, number];
-    const gateway = await gatewayWith([holding('busy', a), holding('other', b)], 0.3);
+    const gateway = await gatewayWith([holding('busy', a), holding('other', b)], 0.35);
     const stream = await postJson(`${gateway.url}/v1/chat/completions`, {
       model: 'busy',
       stream: true,
@@ -128,6 +128,31 @@ describe('eviction', () => {
     const waiting = ask(gateway, 'other', 'patient');
     expect(await stream.text()).toContain('busy:9');
     expect((await (await waiting).json()).choices[0].message.content).toBe('other heard: patient');
+  });
+});
+
+describe('queueing', () => {
+  it('a request waiting for a slot past the queue timeout gets 503 with Retry-After', async () => {
+    const [a] = (await freePorts(1)) as [number];
+    const gateway = await gatewayWith(
+      [testWorker('single', a, { slots: 1, queue: { max: 4, timeoutSeconds: 0.3 } })],
+      1,
+    );
+    const holding = await postJson(`${gateway.url}/v1/chat/completions`, {
+      model: 'single',
+      stream: true,
+      chunks: 20,
+      interval_ms: 50,
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    const started = performance.now();
+    const late = await ask(gateway, 'single');
+    expect(late.status).toBe(503);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(280);
+    expect(late.headers.get('retry-after')).not.toBeNull();
+    expect((await late.json()).error.code).toBe('queue_timeout');
+    expect(await holding.text()).toContain('single:19');
+    expect((await status(gateway)).workers[0]).toMatchObject({ inflight: 0, queued: 0 });
   });
 });
 
@@ -159,7 +184,7 @@ describe('termination', () => {
         }),
         holding('next', b, { startTimeoutSeconds: 1 }),
       ],
-      0.3,
+      0.35,
       {
         killWaitMs: 300,
         runtime: (logs: LogFiles) => {

@@ -5,7 +5,14 @@ import { freePorts } from '@klody/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../src/errors/index.js';
 import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
-import { killRecordedWorkers, postJson, temporaryHome, testWorker, writeRegistry } from './helpers.js';
+import {
+  killRecordedWorkers,
+  postJson,
+  temporaryHome,
+  testWorker,
+  waitFor,
+  writeRegistry,
+} from './helpers.js';
 
 const home = temporaryHome();
 const environment = { KLODY_HOME: home, KLODY_LOG_LEVEL: 'silent' };
@@ -208,6 +215,14 @@ describe('relay', () => {
     expect((await renamed.json()).model).toBe('beta-upstream-name');
   });
 
+  it('routes every JSON route of the OpenAI API to the worker of the model', async () => {
+    for (const route of ['completions', 'embeddings', 'rerank', 'audio/speech']) {
+      const response = await postJson(`${gateway.url}/v1/${route}`, { model: 'beta', input: route });
+      expect(response.status).toBe(200);
+      expect((await response.json()).choices[0].message.content).toBe(`beta heard: ${route}`);
+    }
+  });
+
   it('routes a multipart upload by its form field and relays the bytes untouched', async () => {
     const form = new FormData();
     form.append('model', 'beta');
@@ -241,15 +256,15 @@ describe('relay', () => {
     const response = await postJson(`${gateway.url}/v1/chat/completions`, {
       model: 'beta',
       stream: true,
-      chunks: 4,
-      interval_ms: 150,
+      chunks: 6,
+      interval_ms: 250,
       messages: [{ role: 'user', content: 'x' }],
     });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const started = performance.now();
     const first = await reader.read();
-    // The first chunk arrives long before the stream ends (4 × 150 ms).
-    expect(performance.now() - started).toBeLessThan(400);
+    // The first chunk arrives long before the stream ends (6 × 250 ms): it was not buffered.
+    expect(performance.now() - started).toBeLessThan(1_000);
     expect(new TextDecoder().decode(first.value)).toContain('beta:0');
     let rest = '';
     for (;;) {
@@ -257,7 +272,7 @@ describe('relay', () => {
       if (done) break;
       rest += new TextDecoder().decode(value);
     }
-    expect(rest).toContain('beta:3');
+    expect(rest).toContain('beta:5');
     expect(rest).toContain('[DONE]');
   });
 
@@ -272,7 +287,14 @@ describe('relay', () => {
     };
     const holding = await postJson(`${gateway.url}/v1/chat/completions`, slow);
     const waiting = postJson(`${gateway.url}/v1/chat/completions`, slow);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(
+      async () =>
+        (await (await fetch(`${gateway.url}/admin/status`)).json()).workers.find(
+          (worker: { name: string }) => worker.name === 'alpha',
+        ).queued === 1,
+      10_000,
+      'the second request to wait in the queue',
+    );
     const refused = await postJson(`${gateway.url}/v1/chat/completions`, slow);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -338,5 +360,119 @@ describe('relay', () => {
     expect(
       (await postJson(`${gateway.url}/v1/chat/completions`, { model: 'renamed-alpha', messages: [] })).status,
     ).toBe(200);
+  });
+});
+
+describe('remote entries', () => {
+  it('routes to a remote server without managing it, and reports it unreachable in /health', async () => {
+    const [remotePort, gone] = await freePorts(2);
+    const remoteHome = temporaryHome();
+    // The "remote" server is a test worker this test starts itself: the gateway must only route to it.
+    const { spawnForTest } = await import('@klody/test-helpers/vitest');
+    const { testWorkerScript } = await import('./helpers.js');
+    const remote = spawnForTest(process.execPath, [
+      testWorkerScript,
+      '--port',
+      String(remotePort),
+      '--name',
+      'far',
+    ]);
+    await remote.waitForOutput('listening');
+    const config = writeRegistry(remoteHome, {
+      budgetGb: 1,
+      workers: [
+        {
+          name: 'far',
+          url: `http://127.0.0.1:${remotePort}/v1`,
+          healthPath: '/health',
+          upstreamModel: 'far-model',
+        },
+        { name: 'lost', url: `http://127.0.0.1:${gone}/v1`, healthPath: '/health' },
+      ],
+    });
+    const remoteGateway = await startGateway({
+      config,
+      port: 0,
+      environment: { KLODY_HOME: remoteHome, KLODY_LOG_LEVEL: 'silent' },
+      logger: createJsonLogger('silent'),
+    });
+    try {
+      const answer = await postJson(`${remoteGateway.url}/v1/chat/completions`, {
+        model: 'far',
+        messages: [{ role: 'user', content: 'hey' }],
+      });
+      expect(await answer.json()).toMatchObject({
+        model: 'far-model',
+        choices: [{ message: { content: 'far heard: hey' } }],
+      });
+      const unreachable = await postJson(`${remoteGateway.url}/v1/chat/completions`, {
+        model: 'lost',
+        messages: [],
+      });
+      expect(unreachable.status).toBe(502);
+      expect((await unreachable.json()).error.code).toBe('worker_unreachable');
+      await remoteGateway.manager.tick();
+      expect((await (await fetch(`${remoteGateway.url}/health`)).json()).status).toBe('degraded');
+      const status = await (await fetch(`${remoteGateway.url}/admin/status`)).json();
+      expect(
+        status.workers.map((worker: { state: string; pid: null }) => [worker.state, worker.pid]),
+      ).toEqual([
+        ['remote', null],
+        ['remote', null],
+      ]);
+      await remoteGateway.close({ workers: true });
+      // Never managed: closing the gateway with its workers leaves the remote server running.
+      expect((await fetch(`http://127.0.0.1:${remotePort}/health`)).status).toBe(200);
+    } finally {
+      await remoteGateway.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('kept-alive connections', () => {
+  it('resends once, on a fresh connection, when the worker closed the reused one', async () => {
+    const { createServer } = await import('node:http');
+    // A worker that drops every connection at its second request without answering: what a worker
+    // closing idle keep-alive connections looks like from the gateway at the wrong moment.
+    const served = new WeakMap<object, number>();
+    let dropped = 0;
+    const worker = createServer((request, response) => {
+      const count = (served.get(request.socket) ?? 0) + 1;
+      served.set(request.socket, count);
+      request.resume();
+      request.on('end', () => {
+        if (count >= 2) {
+          dropped++;
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => worker.listen(0, '127.0.0.1', resolve));
+    const port = (worker.address() as { port: number }).port;
+    const flakyHome = temporaryHome();
+    const config = writeRegistry(flakyHome, {
+      budgetGb: 1,
+      workers: [{ name: 'flaky', url: `http://127.0.0.1:${port}` }],
+    });
+    const flakyGateway = await startGateway({
+      config,
+      port: 0,
+      environment: { KLODY_HOME: flakyHome, KLODY_LOG_LEVEL: 'silent' },
+      logger: createJsonLogger('silent'),
+    });
+    try {
+      for (let index = 0; index < 4; index++) {
+        const response = await postJson(`${flakyGateway.url}/v1/embeddings`, { model: 'flaky', input: 'x' });
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ ok: true });
+      }
+      expect(dropped).toBeGreaterThanOrEqual(3);
+    } finally {
+      await flakyGateway.close();
+      worker.closeAllConnections();
+      worker.close();
+    }
   });
 });

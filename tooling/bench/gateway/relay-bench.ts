@@ -1,8 +1,9 @@
 // Gateway benchmark (not part of CI). Run from the repository root:
 //   pnpm exec tsx --conditions=@klody/source tooling/bench/gateway/relay-bench.ts [--quick]
-// 1. Relay overhead: the same fast upstream called directly, through the gateway, and through nginx
-//    (Debian's package, the reference proxy), interleaved in rounds in the same run; p50/p99 of the
-//    full answer (non-streaming) and of the time to first byte (streaming).
+// 1. Relay overhead: the same fast upstream called directly, through the gateway, through nginx
+//    (Debian's package, the reference proxy) and through a bare Node.js proxy (the floor of any Node
+//    proxy), interleaved in rounds in the same run; p50/p99 of the full answer (non-streaming) and of
+//    the time to first byte (streaming).
 // 2. 10,000 streamed requests through the gateway with 30 % of the clients aborting mid-stream:
 //    in-flight afterwards, and the aborts the upstream saw.
 // 3. A swap between the two embedded workers of examples/tiny.yaml, split into stop → RAM recovered
@@ -17,6 +18,11 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadRegistry } from '../../../apps/gateway/src/registry/index.js';
+import type { StatusResponse } from '../../../packages/gateway-client/src/schemas/index.js';
+
+interface UpstreamHealth {
+  aborted: number;
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repository = resolve(here, '../../..');
@@ -139,8 +145,13 @@ function percentile(values: number[], fraction: number): number {
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
-async function relayOverhead(upstreamPort: number, gatewayPort: number, nginxPort: number) {
-  const targets = { direct: upstreamPort, gateway: gatewayPort, nginx: nginxPort } as const;
+async function relayOverhead(upstreamPort: number, gatewayPort: number, nginxPort: number, barePort: number) {
+  const targets = {
+    direct: upstreamPort,
+    gateway: gatewayPort,
+    nginx: nginxPort,
+    'bare-node-proxy': barePort,
+  } as const;
   type Target = keyof typeof targets;
   const plain = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'hi' }] });
   const streamed = JSON.stringify({
@@ -152,8 +163,8 @@ async function relayOverhead(upstreamPort: number, gatewayPort: number, nginxPor
     Object.keys(targets).map((name) => [name, new Agent({ keepAlive: true, maxSockets: 1 })]),
   ) as Record<Target, Agent>;
   const samples: Record<string, Record<Target, number[]>> = {
-    plain: { direct: [], gateway: [], nginx: [] },
-    ttfb: { direct: [], gateway: [], nginx: [] },
+    plain: { direct: [], gateway: [], nginx: [], 'bare-node-proxy': [] },
+    ttfb: { direct: [], gateway: [], nginx: [], 'bare-node-proxy': [] },
   };
   for (const name of Object.keys(targets) as Target[]) {
     for (let index = 0; index < 300; index++) {
@@ -164,9 +175,8 @@ async function relayOverhead(upstreamPort: number, gatewayPort: number, nginxPor
   for (let round = 0; round < rounds; round++) {
     // Interleaved, in a different order each round, so drift and noise from the other users of this
     // machine spread over every target alike.
-    const order = (Object.keys(targets) as Target[]).sort(
-      () => (round % 2 === 0 ? 1 : -1) * ((round % 3) - 1),
-    );
+    const names = Object.keys(targets) as Target[];
+    const order = names.map((_, index) => names[(index + round) % names.length] as Target);
     for (const name of order) {
       for (let index = 0; index < perRound; index++) {
         samples.plain?.[name].push((await timedRequest(agents[name], targets[name], plain)).totalMs);
@@ -177,7 +187,7 @@ async function relayOverhead(upstreamPort: number, gatewayPort: number, nginxPor
   const rows = [];
   for (const kind of ['plain', 'ttfb'] as const) {
     const direct = samples[kind]?.direct as number[];
-    for (const name of ['direct', 'gateway', 'nginx'] as Target[]) {
+    for (const name of ['direct', 'gateway', 'nginx', 'bare-node-proxy'] as Target[]) {
       const values = samples[kind]?.[name] as number[];
       rows.push({
         kind: kind === 'plain' ? 'non-streaming, full answer' : 'streaming, first byte',
@@ -195,7 +205,7 @@ async function relayOverhead(upstreamPort: number, gatewayPort: number, nginxPor
 }
 
 async function abortStorm(gatewayPort: number, upstreamPort: number) {
-  const before = await (await fetch(`http://127.0.0.1:${upstreamPort}/health`)).json();
+  const before = (await (await fetch(`http://127.0.0.1:${upstreamPort}/health`)).json()) as UpstreamHealth;
   let aborted = 0;
   let completed = 0;
   let next = 0;
@@ -245,16 +255,18 @@ async function abortStorm(gatewayPort: number, upstreamPort: number) {
   );
   const seconds = (performance.now() - started) / 1000;
   await new Promise((wait) => setTimeout(wait, 500));
-  const status = await (await fetch(`http://127.0.0.1:${gatewayPort}/admin/status`)).json();
-  const after = await (await fetch(`http://127.0.0.1:${upstreamPort}/health`)).json();
+  const status = (await (
+    await fetch(`http://127.0.0.1:${gatewayPort}/admin/status`)
+  ).json()) as StatusResponse;
+  const after = (await (await fetch(`http://127.0.0.1:${upstreamPort}/health`)).json()) as UpstreamHealth;
   agent.destroy();
   return {
     requests: stormTotal,
     clientAborts: aborted,
     completed,
     seconds: round3(seconds),
-    inflightAfter: status.workers[0].inflight,
-    queuedAfter: status.workers[0].queued,
+    inflightAfter: status.workers[0]?.inflight ?? null,
+    queuedAfter: status.workers[0]?.queued ?? null,
     upstreamSawAborts: after.aborted - before.aborted,
   };
 }
@@ -311,7 +323,12 @@ async function main(): Promise<void> {
   if (nginx.error) throw new Error('nginx is needed: apt-get install -y nginx');
   const nginxVersion = nginx.stderr.trim();
   const home = mkdtempSync(join(tmpdir(), 'klody-bench-'));
-  const [upstreamPort, gatewayPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
+  const [upstreamPort, gatewayPort, nginxPort, barePort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const config = join(home, 'bench.json');
   writeFileSync(
     config,
@@ -377,8 +394,17 @@ http {
   children.push(nginxProcess);
   await new Promise((wait) => setTimeout(wait, 500));
 
+  const bare = spawn(
+    process.execPath,
+    [join(here, 'bare-node-proxy.mjs'), String(barePort), String(upstreamPort)],
+    { stdio: 'ignore' },
+  );
+  children.push(bare);
+  await new Promise((wait) => setTimeout(wait, 300));
+
   log(`relay overhead: ${rounds} rounds × ${perRound} requests per target and kind`);
-  const relay = await relayOverhead(upstreamPort, gatewayPort, nginxPort);
+  const relay = await relayOverhead(upstreamPort, gatewayPort, nginxPort, barePort);
+  await stop(bare);
   log(`abort storm: ${stormTotal} streamed requests, 30 % aborted mid-stream`);
   const storm = await abortStorm(gatewayPort, upstreamPort);
   await stop(nginxProcess);

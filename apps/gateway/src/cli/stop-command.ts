@@ -1,8 +1,8 @@
 // `klody-gateway stop [--workers]`: stops the gateway recorded in $KLODY_HOME/gateway/gateway.pid
 // (its workers keep running, for adoption); with --workers, also the worker processes recorded in
 // run/, each checked to be the recorded process (same start time) before it is signalled.
-import { readFileSync, rmSync } from 'node:fs';
-import { gatewayHome } from '../server/index.js';
+import { rmSync } from 'node:fs';
+import { gatewayHome, readLiveGateway } from '../server/index.js';
 import { isProcessAlive, PidRecords, processStartTime } from '../workers/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,12 +42,10 @@ export async function stopGateway(options: {
 }): Promise<StopReport> {
   const home = gatewayHome(options.environment);
   const report: StopReport = { gateway: 'not_running', workersStopped: [], workersFailed: [] };
-  try {
-    const { pid } = JSON.parse(readFileSync(home.pidFile, 'utf8')) as { pid: number };
-    if (isProcessAlive(pid)) report.gateway = (await terminate(pid, false, 10_000)) ? 'stopped' : 'survived';
-    rmSync(home.pidFile, { force: true });
-  } catch {
-    // no pid file: no gateway recorded
+  const gateway = readLiveGateway(home.pidFile);
+  if (gateway) {
+    report.gateway = (await terminate(gateway.pid, false, 10_000)) ? 'stopped' : 'survived';
+    if (report.gateway === 'stopped') rmSync(home.pidFile, { force: true });
   }
   if (options.workers) {
     const records = new PidRecords(home.run);

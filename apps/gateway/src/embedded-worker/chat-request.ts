@@ -56,6 +56,8 @@ export const chatRequestSchema = z
     ...sampling,
     max_completion_tokens: parameters.max_completion_tokens.nullable().optional(),
     messages: z.array(chatMessageSchema).min(1),
+    // One choice per request: a client asking for more is told so rather than silently given one.
+    n: z.literal(1, 'this worker generates one choice per request (n = 1)').nullable().optional(),
     tools: z.array(toolSchema).optional(),
     tool_choice: z
       .union([

@@ -249,6 +249,36 @@ describeRequiring(
       expect(['stop', 'length', 'tool_calls']).toContain(answer.choices[0].finish_reason);
     });
 
+    it('constrains the answer to a JSON schema (response_format)', async () => {
+      const answer = await (
+        await post(`${url}/v1/chat/completions`, {
+          messages: [{ role: 'user', content: 'pick a colour' }],
+          max_tokens: 48,
+          response_format: {
+            type: 'json_schema',
+            json_schema: {
+              name: 'pick',
+              schema: {
+                type: 'object',
+                properties: { colour: { enum: ['red', 'blue'] } },
+                required: ['colour'],
+              },
+            },
+          },
+        })
+      ).json();
+      expect(['red', 'blue']).toContain(JSON.parse(answer.choices[0].message.content).colour);
+    });
+
+    it('refuses n > 1 rather than answering one choice silently', async () => {
+      const response = await post(`${url}/v1/chat/completions`, {
+        messages: [{ role: 'user', content: 'x' }],
+        n: 3,
+      });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.message).toContain('n = 1');
+    });
+
     it('refuses a tool_choice naming an unknown function', async () => {
       const response = await post(`${url}/v1/chat/completions`, {
         messages: [{ role: 'user', content: 'x' }],

@@ -215,7 +215,23 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
               aborted: result.metadata.stopReason === 'abort',
             };
           }
-          const result = await chat.generateResponse(history, { ...common, onTextChunk: callbacks.onText });
+          // Structured output: `json_schema` constrains to the schema, `json_object` to any JSON value.
+          const format = request.response_format;
+          const schema =
+            format?.type === 'json_schema'
+              ? ((format.json_schema as { schema?: unknown } | undefined)?.schema ?? null)
+              : null;
+          const grammar =
+            format?.type === 'json_schema' && schema
+              ? await llama.createGrammarForJsonSchema(toGrammarSchema(schema) as never)
+              : format?.type === 'json_object'
+                ? await llama.getGrammarFor('json')
+                : undefined;
+          const result = await chat.generateResponse(history, {
+            ...common,
+            ...(grammar ? { grammar } : {}),
+            onTextChunk: callbacks.onText,
+          });
           return {
             text: result.response,
             finishReason: finishOf(result.metadata.stopReason),

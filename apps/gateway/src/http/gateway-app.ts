@@ -21,7 +21,7 @@ import type { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
 import { checkRequestNumbers } from '../openai/index.js';
 import { isRemote } from '../registry/index.js';
-import type { WorkerManager } from '../workers/index.js';
+import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { readBody } from './read-body.js';
 import { forwardHeaders, relay } from './relay.js';
@@ -29,6 +29,7 @@ import { checkBearer, checkHost, checkOrigin, type GuardOptions } from './reques
 
 export interface GatewayAppOptions {
   manager: WorkerManager;
+  logger?: Logger;
   metrics: GatewayMetrics;
   guard: GuardOptions;
   bodyLimitBytes: number;
@@ -83,7 +84,7 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
-  const { manager, metrics, guard } = options;
+  const { manager, metrics, guard, logger } = options;
   const app = new Hono<Env>();
 
   const unknownModel = (model: string) =>
@@ -107,7 +108,12 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
 
   app.get('/health', (c) => {
     const workers = manager.status();
-    const degraded = workers.some((worker) => worker.state === 'failed' || worker.state === 'survivor');
+    const degraded = workers.some(
+      (worker) =>
+        worker.state === 'failed' ||
+        worker.state === 'survivor' ||
+        (worker.state === 'remote' && worker.lastError !== null),
+    );
     const body: HealthResponse = {
       status: degraded ? 'degraded' : 'ok',
       workers: workers.length,
@@ -303,7 +309,10 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
             firstByteAt === null ? null : (firstByteAt - started) / 1000,
           );
         },
-        onUnreachable: () => void manager.tick(),
+        onUnreachable: (error) => {
+          logger?.warn('worker unreachable', { worker: workerName, error: error.message });
+          void manager.tick();
+        },
         writeError: (error) => writeJsonError(outgoing, error),
       });
       return RESPONSE_ALREADY_SENT;

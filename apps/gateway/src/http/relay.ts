@@ -4,6 +4,7 @@
 // which is what releases the worker's in-flight slot; a client that goes away aborts the upstream
 // request at once, so the worker stops generating.
 import {
+  type ClientRequest,
   Agent as HttpAgent,
   request as httpRequest,
   type IncomingHttpHeaders,
@@ -89,16 +90,7 @@ export function relay(options: RelayOptions): void {
 
   const headers = { ...options.headers };
   if (options.body) headers['content-length'] = options.body.length;
-  const upstream = (secure ? httpsRequest : httpRequest)({
-    protocol: target.protocol,
-    hostname: target.hostname,
-    port: target.port,
-    path: `${target.pathname}${target.search}`,
-    method: options.method,
-    headers,
-    agent: secure ? httpsAgent : httpAgent,
-  });
-  upstream.setNoDelay(true);
+  let upstream: ClientRequest;
 
   const headersTimer = setTimeout(() => {
     if (status === 0) {
@@ -112,15 +104,14 @@ export function relay(options: RelayOptions): void {
   }, options.headersTimeoutMs);
 
   // The client went away before the response ended: abort the worker's request.
-  const onClientClose = () => {
+  options.outgoing.once('close', () => {
     if (!options.outgoing.writableFinished) {
       upstream.destroy();
       finish('client_aborted');
     }
-  };
-  options.outgoing.once('close', onClientClose);
+  });
 
-  upstream.on('response', (response) => {
+  const onResponse = (response: IncomingMessage) => {
     status = response.statusCode ?? 502;
     clearTimeout(headersTimer);
     if (finished) {
@@ -151,26 +142,47 @@ export function relay(options: RelayOptions): void {
       options.outgoing.destroy();
       finish('upstream_error');
     });
-  });
+  };
 
-  upstream.on('error', (error: Error) => {
-    if (finished) return;
-    if (status !== 0) {
-      options.outgoing.destroy();
+  const send = (mayRetry: boolean) => {
+    const request = (secure ? httpsRequest : httpRequest)({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      path: `${target.pathname}${target.search}`,
+      method: options.method,
+      headers,
+      agent: secure ? httpsAgent : httpAgent,
+    });
+    upstream = request;
+    request.setNoDelay(true);
+    request.on('response', onResponse);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (finished) return;
+      if (status !== 0) {
+        options.outgoing.destroy();
+        finish('upstream_error');
+        return;
+      }
+      // A kept-alive connection the worker closed just as we reused it: the request never reached
+      // it, and the body is in memory, so it is sent once more on a fresh connection (Node's advice
+      // for `request.reusedSocket`).
+      if (mayRetry && request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        send(false);
+        return;
+      }
+      const gatewayError = GatewayError.isInstance(error)
+        ? error
+        : new GatewayError(
+            'worker_unreachable',
+            `the worker at ${options.baseUrl} could not be reached: ${error.message}`,
+          );
+      if (!GatewayError.isInstance(error)) options.onUnreachable?.(error);
+      status = gatewayError.status;
+      if (!options.outgoing.headersSent && !options.outgoing.destroyed) options.writeError(gatewayError);
       finish('upstream_error');
-      return;
-    }
-    const gatewayError = GatewayError.isInstance(error)
-      ? error
-      : new GatewayError(
-          'worker_unreachable',
-          `the worker at ${options.baseUrl} could not be reached: ${error.message}`,
-        );
-    if (!GatewayError.isInstance(error)) options.onUnreachable?.(error);
-    status = gatewayError.status;
-    if (!options.outgoing.headersSent && !options.outgoing.destroyed) options.writeError(gatewayError);
-    finish('upstream_error');
-  });
-
-  upstream.end(options.body ?? undefined);
+    });
+    request.end(options.body ?? undefined);
+  };
+  send(true);
 }

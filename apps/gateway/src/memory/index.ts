@@ -6,6 +6,7 @@ export {
   parseSmapsRollupPss,
   parseStatParent,
   processTree,
+  processTreeSync,
 } from './linux-memory.js';
 export { parseFootprint, parseSize, parseVmmapSummary, parseVmStat } from './macos-memory.js';
 export { createSystemMemoryProbe, type MemoryProbe } from './memory-probe.js';

@@ -2,6 +2,7 @@
 // worker tree's figures add up honestly) from /proc/<pid>/smaps_rollup, summed over the worker's
 // process tree; and MemAvailable from /proc/meminfo (what the kernel can give without swapping).
 import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 
 const GIB = 1024 ** 3;
 
@@ -29,8 +30,38 @@ export function parseStatParent(text: string): number | null {
   return Number.isInteger(parent) ? parent : null;
 }
 
+// Everything below reads /proc asynchronously: a smaps_rollup of a process mapping tens of GiB makes
+// the kernel walk its page tables for milliseconds, which must not stall the gateway's event loop.
+
 /** The pid and all its descendants, from one scan of /proc. */
-export function processTree(rootPid: number, procRoot = '/proc'): number[] {
+export async function processTree(rootPid: number, procRoot = '/proc'): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  const entries = (await readdir(procRoot)).filter((entry) => /^\d+$/.test(entry));
+  await Promise.all(
+    entries.map(async (entry) => {
+      try {
+        const parent = parseStatParent(await readFile(`${procRoot}/${entry}/stat`, 'utf8'));
+        if (parent === null) return;
+        const list = children.get(parent) ?? [];
+        list.push(Number(entry));
+        children.set(parent, list);
+      } catch {
+        // the process ended during the scan
+      }
+    }),
+  );
+  const tree: number[] = [];
+  const pending = [rootPid];
+  while (pending.length > 0) {
+    const pid = pending.pop() as number;
+    tree.push(pid);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** The same tree, read synchronously: for start-up checks (adoption), never on the serving path. */
+export function processTreeSync(rootPid: number, procRoot = '/proc'): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
@@ -55,26 +86,24 @@ export function processTree(rootPid: number, procRoot = '/proc'): number[] {
 }
 
 /** PSS of a process tree in bytes; null when the root cannot be read (gone, or no permission). */
-export function linuxTreePssBytes(rootPid: number, procRoot = '/proc'): number | null {
-  let total = 0;
-  let readRoot = false;
-  for (const pid of processTree(rootPid, procRoot)) {
-    try {
-      const pss = parseSmapsRollupPss(readFileSync(`${procRoot}/${pid}/smaps_rollup`, 'utf8'));
-      if (pss !== null) {
-        total += pss;
-        if (pid === rootPid) readRoot = true;
+export async function linuxTreePssBytes(rootPid: number, procRoot = '/proc'): Promise<number | null> {
+  const tree = await processTree(rootPid, procRoot);
+  const figures = await Promise.all(
+    tree.map(async (pid) => {
+      try {
+        return parseSmapsRollupPss(await readFile(`${procRoot}/${pid}/smaps_rollup`, 'utf8'));
+      } catch {
+        return null; // a child that ended meanwhile
       }
-    } catch {
-      // a child that ended meanwhile
-    }
-  }
-  return readRoot ? total : null;
+    }),
+  );
+  if (figures[0] === null || figures[0] === undefined) return null;
+  return figures.reduce<number>((sum, figure) => sum + (figure ?? 0), 0);
 }
 
-export function linuxAvailableBytes(procRoot = '/proc'): number | null {
+export async function linuxAvailableBytes(procRoot = '/proc'): Promise<number | null> {
   try {
-    return parseMeminfo(readFileSync(`${procRoot}/meminfo`, 'utf8')).availableBytes;
+    return parseMeminfo(await readFile(`${procRoot}/meminfo`, 'utf8')).availableBytes;
   } catch {
     return null;
   }

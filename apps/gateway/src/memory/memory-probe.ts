@@ -44,9 +44,9 @@ export function createSystemMemoryProbe(
   if (platform === 'linux') {
     return {
       async processTreeBytes(pid) {
-        const pss = linuxTreePssBytes(pid);
+        const pss = await linuxTreePssBytes(pid);
         if (pss === null) return null;
-        return pss + (await gpuBytes(processTree(pid)));
+        return pss + (await gpuBytes(await processTree(pid)));
       },
       async availableBytes() {
         return linuxAvailableBytes();

@@ -25,6 +25,23 @@ describe('macOS parsers (captured outputs)', () => {
   });
   it('reads the physical footprint of vmmap -summary, not the peak', () => {
     expect(parseVmmapSummary(fixture('vmmap-summary.txt'))).toBe(Math.round(39.6 * GIB));
+    // Small processes print kibibytes, with the same header layout.
+    expect(parseVmmapSummary('Physical footprint:         2192K\nPhysical footprint (peak):  2320K\n')).toBe(
+      2192 * 1024,
+    );
+  });
+  it('reads footprint in bytes (--format bytes) and in MB', () => {
+    const header = '======================================================================\n';
+    expect(
+      parseFootprint(
+        `${header}MyApp [103]: 64-bit    Footprint: 253904480 B (16384 bytes per page)\n${header}`,
+      ),
+    ).toBe(253904480);
+    expect(
+      parseFootprint(
+        `${header}Asterism [812]: 64-bit    Footprint: 6939 MB (16384 bytes per page)\n${header}`,
+      ),
+    ).toBe(6939 * 1024 ** 2);
   });
   it('adds free, inactive, speculative and purgeable pages of vm_stat', () => {
     expect(parseVmStat(fixture('vm-stat.txt'))).toBe((12345 + 2100000 + 10000 + 2000) * 16384);
@@ -50,7 +67,7 @@ describe('nvidia-smi parser (captured output)', () => {
       run: async () => `${process.pid}, 100\n`,
     });
     const withGpu = await probe.processTreeBytes(process.pid);
-    const ramOnly = linuxTreePssBytes(process.pid);
+    const ramOnly = await linuxTreePssBytes(process.pid);
     expect(withGpu).not.toBeNull();
     expect(ramOnly).not.toBeNull();
     expect((withGpu as number) - (ramOnly as number)).toBeGreaterThan(90 * 1024 * 1024);
@@ -84,7 +101,7 @@ describe('Linux /proc', () => {
     try {
       await new Promise<void>((resolve) => parent.stdout?.once('data', () => resolve()));
       const pid = parent.pid as number;
-      expect(processTree(pid).length).toBe(2);
+      expect((await processTree(pid)).length).toBe(2);
       const probe = createSystemMemoryProbe({
         platform: 'linux',
         run: async () => Promise.reject(new Error('no nvidia-smi')),
@@ -93,7 +110,7 @@ describe('Linux /proc', () => {
       expect(tree).toBeGreaterThan(64 * 1024 * 1024);
       expect(await probe.availableBytes()).toBeGreaterThan(0);
     } finally {
-      for (const pid of processTree(parent.pid as number).reverse()) process.kill(pid, 'SIGKILL');
+      for (const pid of (await processTree(parent.pid as number)).reverse()) process.kill(pid, 'SIGKILL');
     }
   });
 });

@@ -1,5 +1,5 @@
 // Wiring: registry → manager (adopting what still runs) → Hono app → HTTP server, with SIGHUP reload.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -15,6 +15,8 @@ import {
   type ProcessRuntime,
   WorkerManager,
 } from '../workers/index.js';
+import { readGatewayEnvironment } from './gateway-environment.js';
+import { readLiveGateway, writeGatewayPidFile } from './gateway-pid-file.js';
 import { createJsonLogger } from './json-logger.js';
 import { gatewayHome } from './klody-home.js';
 
@@ -48,14 +50,12 @@ export interface RunningGateway {
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const environment = options.environment ?? process.env;
-  const logger = options.logger ?? createJsonLogger(environment.KLODY_LOG_LEVEL);
+  const variables = readGatewayEnvironment(environment);
+  const logger = options.logger ?? createJsonLogger(variables.KLODY_LOG_LEVEL);
   let loaded: LoadedRegistry = loadRegistry(options.config);
   const server = loaded.registry.server;
   const host = options.host ?? server.host;
-  const portFromEnvironment = environment.KLODY_GATEWAY_PORT
-    ? Number(environment.KLODY_GATEWAY_PORT)
-    : undefined;
-  const port = options.port ?? portFromEnvironment ?? server.port;
+  const port = options.port ?? variables.KLODY_GATEWAY_PORT ?? server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new GatewayError('invalid_config', `invalid port ${port}`);
   const apiKey = environment[server.apiKeyEnv]?.trim() || null;
@@ -71,6 +71,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   const home = gatewayHome(environment);
   mkdirSync(home.run, { recursive: true });
+  // Two gateways on one KLODY_HOME would both manage (and kill) the same workers.
+  const running = readLiveGateway(home.pidFile);
+  if (running && running.pid !== process.pid) {
+    throw new GatewayError(
+      'invalid_config',
+      `another gateway (pid ${running.pid}, ${running.url}) already runs for ${home.root}; stop it first or use another KLODY_HOME`,
+    );
+  }
   const logs = new LogFiles({ directory: home.logs });
   const records = new PidRecords(home.run);
   const manager = new WorkerManager({
@@ -90,6 +98,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   if (!isLoopbackAddress(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host);
   const app = createGatewayApp({
     manager,
+    logger,
     metrics: new GatewayMetrics(),
     guard: { allowedHosts, allowedOrigins: server.allowedOrigins, apiKey },
     bodyLimitBytes: Math.round(server.bodyLimitMb * 1024 * 1024),
@@ -119,7 +128,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const actualPort = (httpServer.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-  writeFileSync(home.pidFile, `${JSON.stringify({ pid: process.pid, url, config: loaded.path })}\n`);
+  writeGatewayPidFile(home.pidFile, { pid: process.pid, url, config: loaded.path });
   logger.info('gateway ready', {
     url,
     pid: process.pid,

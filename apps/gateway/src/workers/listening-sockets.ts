@@ -3,7 +3,7 @@
 // processes' open file descriptors. Adoption relies on it: a recorded PID that is alive but does not
 // own the port is not our worker (the PID was reused) and is left alone.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { processTree } from '../memory/index.js';
+import { processTreeSync } from '../memory/index.js';
 
 const LISTEN = '0A';
 
@@ -40,7 +40,7 @@ export function isListeningOnPort(pid: number, port: number, procRoot = '/proc')
     return null;
   }
   if (inodes.size === 0) return false;
-  for (const member of processTree(pid, procRoot)) {
+  for (const member of processTreeSync(pid, procRoot)) {
     let descriptors: string[];
     try {
       descriptors = readdirSync(`${procRoot}/${member}/fd`);

@@ -56,7 +56,13 @@ class FakeRuntime implements ProcessRuntime {
 const noMemory: MemoryProbe = { processTreeBytes: async () => null, availableBytes: async () => null };
 const silent = { info() {}, warn() {}, error() {} };
 
-function manager(runtime: FakeRuntime, budgetGb = 1, killWaitMs = 50, extra: Record<string, unknown> = {}) {
+function manager(
+  runtime: FakeRuntime,
+  budgetGb = 1,
+  killWaitMs = 50,
+  extra: Record<string, unknown> = {},
+  memory: MemoryProbe = noMemory,
+) {
   const home = mkdtempSync(join(tmpdir(), 'klody-manager-'));
   const { registry, directory } = parseRegistry(
     {
@@ -79,7 +85,7 @@ function manager(runtime: FakeRuntime, budgetGb = 1, killWaitMs = 50, extra: Rec
     runtime,
     records: new PidRecords(join(home, 'run')),
     logs: new LogFiles({ directory: join(home, 'logs') }),
-    memory: noMemory,
+    memory,
     logger: silent,
     killWaitMs,
   });
@@ -161,5 +167,33 @@ describe('WorkerManager with a fake runtime', () => {
     const states = Object.fromEntries(workers.status().map((worker) => [worker.name, worker.state]));
     expect(states).toMatchObject({ a: 'stopped', b: 'ready' });
     lease.release();
+  });
+
+  it('plans a reload with the footprint measured last time rather than the estimate', async () => {
+    const runtime = new FakeRuntime();
+    // Every worker measures 0.3 GiB, half its 0.6 GiB estimate (a fake probe: no /proc here).
+    const measured: MemoryProbe = {
+      processTreeBytes: async () => 0.3 * 1024 ** 3,
+      availableBytes: async () => null,
+    };
+    const workers = manager(runtime, 0.8, 50, {}, measured);
+    await workers.ensure('a');
+    await workers.tick();
+    // b is unknown: its estimate (0.6) plus a's measured 0.3 exceed 0.8, so a goes.
+    expect((await workers.ensure('b')).evicted).toEqual(['a']);
+    await workers.tick();
+    // a comes back planned at its measured 0.3: with b's 0.3 it fits, nothing is evicted.
+    expect(await workers.ensure('a')).toEqual({ started: true, evicted: [] });
+  });
+
+  it('bounds the queue while the model loads too', async () => {
+    const runtime = new FakeRuntime(200);
+    const workers = manager(runtime, 1, 50, { slots: 2, queue: { max: 2, timeoutSeconds: 5 } });
+    const first = workers.acquire('a');
+    const second = workers.acquire('a');
+    await expect(workers.acquire('a')).rejects.toMatchObject({ code: 'queue_full' });
+    const leases = await Promise.all([first, second]);
+    for (const lease of leases) lease.release();
+    expect(runtime.spawned).toEqual(['a']);
   });
 });

@@ -53,6 +53,12 @@ interface WorkerEntry {
   evictions: number;
   lastError: string | null;
   measuredGb: number | null;
+  /**
+   * The largest footprint ever measured for this worker: the prior for its next load, better than the
+   * registry's estimate, and a maximum because a fresh process's first measurement can be low while
+   * its pages fill.
+   */
+  peakMeasuredGb: number | null;
   slots: Semaphore;
   /** Bumped at each spawn, so that the exit of an old process does not touch the new one. */
   generation: number;
@@ -108,7 +114,7 @@ export class WorkerManager {
   private readonly reserveLock = new Mutex();
   private readonly waiters = new Set<() => void>();
   private monitor: NodeJS.Timeout | null = null;
-  private measuring = false;
+  private ticking: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly killWaitMs: number;
   /** The last loads' timings, newest last (at most 50). */
@@ -138,6 +144,7 @@ export class WorkerManager {
       evictions: 0,
       lastError: null,
       measuredGb: null,
+      peakMeasuredGb: null,
       slots: new Semaphore(config.slots),
       generation: 0,
       retired: false,
@@ -304,7 +311,10 @@ export class WorkerManager {
       }
       const decision = this.ledger.decide(this.schedulerView(), this.registry.budgetGb, {
         worker: name,
-        gb: footprintGb({ estimatedGb: config.estimatedGb, measuredGb: entry.measuredGb }),
+        gb: footprintGb({
+          estimatedGb: config.estimatedGb,
+          measuredGb: entry.measuredGb ?? entry.peakMeasuredGb,
+        }),
       });
       if ('reservation' in decision) {
         // Synchronously, before any await: the load is registered, so concurrent callers share it.
@@ -352,9 +362,12 @@ export class WorkerManager {
         const victim = this.entries.get(name);
         if (victim) victim.evictions++;
       }
+      // "Recovered" once MemAvailable has grown by half the evicted PSS: part of a PSS is file-backed
+      // (shared libraries, the mapped model) that stays in the page cache and was already counted
+      // as available; the anonymous part (80 % for the embedded worker) is what comes back.
       const recovery =
         availableBefore !== null && freedBytes > 0
-          ? this.watchRecovery(availableBefore + freedBytes * 0.8, stopped)
+          ? this.watchRecovery(availableBefore + freedBytes * 0.5, stopped)
           : Promise.resolve(null);
       const { spawnMs, healthyMs } = await this.spawnAndWait(entry, config, deadline);
       const timings: SwapTimings = {
@@ -372,6 +385,15 @@ export class WorkerManager {
     } catch (error) {
       if (entry.state === 'starting') entry.state = 'failed';
       entry.lastError = (error as Error).message;
+      // A process that died while starting leaves no record behind (one still alive is a survivor).
+      if (
+        entry.pid !== null &&
+        (entry.state as WorkerState) !== 'survivor' &&
+        !this.options.runtime.isAlive(entry.pid)
+      ) {
+        entry.pid = null;
+        this.options.records.remove(config.name);
+      }
       throw error;
     } finally {
       for (const name of evicted) this.ledger.releaseClaim(name);
@@ -489,8 +511,10 @@ export class WorkerManager {
   async acquire(name: string, options: { signal?: AbortSignal } = {}): Promise<Lease> {
     const entry = this.entry(name);
     const config = entry.config;
-    if (entry.slots.waiting >= config.queue.max) {
-      throw new GatewayError('queue_full', `worker "${name}" has ${entry.slots.waiting} requests waiting`, {
+    // Everything waiting counts: for a slot, and for the model to load (a burst during a load is
+    // bounded too).
+    if (entry.queued >= config.queue.max) {
+      throw new GatewayError('queue_full', `worker "${name}" has ${entry.queued} requests waiting`, {
         retryAfterSeconds: Math.max(1, Math.ceil(config.queue.timeoutSeconds / 4)),
       });
     }
@@ -792,6 +816,7 @@ export class WorkerManager {
     const bytes = await this.options.memory.processTreeBytes(entry.pid).catch(() => null);
     if (bytes !== null && entry.pid !== null && (entry.state === 'ready' || entry.state === 'survivor')) {
       entry.measuredGb = bytesToGib(bytes);
+      entry.peakMeasuredGb = Math.max(entry.peakMeasuredGb ?? 0, entry.measuredGb);
     }
   }
 
@@ -801,34 +826,54 @@ export class WorkerManager {
     this.monitor.unref();
   }
 
-  async tick(): Promise<void> {
-    if (this.measuring) return;
-    this.measuring = true;
-    try {
-      for (const [key, entry] of this.entries) {
-        if (entry.pid === null || isRemote(entry.config)) continue;
-        if (
-          (entry.state === 'ready' || entry.state === 'survivor') &&
-          !this.options.runtime.isAlive(entry.pid)
-        ) {
-          this.markExited(entry, entry.generation, 'is gone');
-          continue;
-        }
-        await this.measure(entry);
-        this.options.logs.rotateIfLarge(entry.config.name);
-        const ttl = (entry.config as ManagedWorkerConfig).idleTtlSeconds;
-        if (
-          ttl !== null &&
-          entry.state === 'ready' &&
-          entry.inflight + entry.queued === 0 &&
-          entry.lastUsed !== null &&
-          this.now() - entry.lastUsed > ttl * 1000
-        ) {
-          await this.terminate(key, 'idle TTL').catch(() => undefined);
-        }
+  tick(): Promise<void> {
+    // One pass at a time; a caller arriving meanwhile waits for the pass in progress.
+    this.ticking ??= this.runTick().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async runTick(): Promise<void> {
+    for (const [key, entry] of this.entries) {
+      try {
+        await this.tickWorker(key, entry);
+      } catch (error) {
+        // Monitoring must never bring the gateway down (a full disk while rotating a log, …).
+        this.options.logger.error('monitoring a worker failed', {
+          worker: key,
+          error: (error as Error).message,
+        });
       }
-    } finally {
-      this.measuring = false;
+    }
+  }
+
+  private async tickWorker(key: string, entry: WorkerEntry): Promise<void> {
+    if (isRemote(entry.config)) {
+      // A remote server is never managed, only watched: its failure shows in status and /health.
+      const health = entry.config.healthPath;
+      if (health) {
+        const ok = await this.options.runtime.probeHealth(`${urlOf(entry.config)}${health}`, 2_000);
+        entry.lastError = ok ? null : `remote health check ${urlOf(entry.config)}${health} failed`;
+      }
+      return;
+    }
+    if (entry.pid === null) return;
+    if ((entry.state === 'ready' || entry.state === 'survivor') && !this.options.runtime.isAlive(entry.pid)) {
+      this.markExited(entry, entry.generation, 'is gone');
+      return;
+    }
+    await this.measure(entry);
+    this.options.logs.rotateIfLarge(entry.config.name);
+    const ttl = (entry.config as ManagedWorkerConfig).idleTtlSeconds;
+    if (
+      ttl !== null &&
+      entry.state === 'ready' &&
+      entry.inflight + entry.queued === 0 &&
+      entry.lastUsed !== null &&
+      this.now() - entry.lastUsed > ttl * 1000
+    ) {
+      await this.terminate(key, 'idle TTL').catch(() => undefined);
     }
   }
 
