@@ -220,9 +220,9 @@ describeRequiring(
         process.stderr.write(`[release-test] broken types, tsc says:\n${types.typecheck.stdout}\n`);
         expect(types.typecheck.code).not.toBe(0);
         // TS2459: "declares 'createIngester' locally, but it is not exported".
-      expect(types.typecheck.stdout).toMatch(
-        /error TS\d+: Module '"@klody\/memory-broken-types"' [^\n]*'createIngester'[^\n]*not exported/,
-      );
+        expect(types.typecheck.stdout).toMatch(
+          /error TS\d+: Module '"@klody\/memory-broken-types"' [^\n]*'createIngester'[^\n]*not exported/,
+        );
         expect(types.run.code, describeResult(types.run)).toBe(0);
 
         // The exports map names files that do not exist: every stage fails.
