@@ -155,9 +155,10 @@ describeRequiring(
 
         const program = addConsumerProgram(project, 'memory', '@klody/memory');
         const check = await checkConsumer(reaper, project, program, '@klody/memory');
-        expect(check.lint).toEqual([]);
-        expect(check.typecheck.code, describeResult(check.typecheck)).toBe(0);
-        expect(check.run.code, describeResult(check.run)).toBe(0);
+        // Soft: a broken release shows what every stage says, not only the first one.
+        expect.soft(check.lint).toEqual([]);
+        expect.soft(check.typecheck.code, describeResult(check.typecheck)).toBe(0);
+        expect.soft(check.run.code, describeResult(check.run)).toBe(0);
 
         const output = check.output;
         expect(output?.migration.from).toBe(0);
