@@ -59,11 +59,21 @@ describeRequiring(
   'release configuration (verdaccio, npm)',
   () => {
     let workspace = '';
+    // The consumer project weighs about 550 MB (onnxruntime-node ships every platform's binary): it
+    // is removed after the tests, and also if the test process exits without running its hooks
+    // (a run cancelled with Ctrl-C).
+    const removeWorkspace = () => {
+      if (workspace) rmSync(workspace, { recursive: true, force: true });
+    };
     beforeAll(() => {
       workspace = mkdtempSync(join(tmpdir(), 'klody-release-'));
+      process.once('exit', removeWorkspace);
     });
     // Registered before the reaper: after-hooks run in reverse, so every process is stopped first.
-    afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+    afterAll(() => {
+      process.removeListener('exit', removeWorkspace);
+      removeWorkspace();
+    });
     const reaper = useProcessReaper();
     const env = userEnvironment();
 
