@@ -3,6 +3,7 @@
 // the registry named here. The registry's URL comes from the command line or the environment
 // (KLODY_RELEASE_REGISTRY), never from a file in the repository.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,16 +34,29 @@ function parseArguments(argv) {
   return { registry, dryRun };
 }
 
+// Under `pnpm release:local`, npm_execpath is the pnpm that runs us; elsewhere the project's own
+// (brought by `npm start`/`npm test`), else whatever pnpm is on PATH. Since pnpm 12, npm_execpath is
+// a native executable, not a JavaScript file: only a .js/.cjs/.mjs entry is run through node.
+function pnpmCommand() {
+  const fromParent = process.env.npm_execpath;
+  const projectEntry = join(root, '.tools', 'pnpm', 'node_modules', 'pnpm', 'bin', 'pnpm.mjs');
+  const entry = fromParent?.includes('pnpm') ? fromParent : existsSync(projectEntry) ? projectEntry : 'pnpm';
+  return /\.[cm]?js$/.test(entry)
+    ? { command: process.execPath, prefix: [entry] }
+    : { command: entry, prefix: [] };
+}
+
 function pnpm(args) {
-  // Under `pnpm release:local`, npm_execpath is the pnpm that runs us; elsewhere the project's own.
-  const entry = process.env.npm_execpath?.includes('pnpm')
-    ? process.env.npm_execpath
-    : join(root, '.tools', 'pnpm', 'node_modules', 'pnpm', 'bin', 'pnpm.mjs');
-  const result = spawnSync(process.execPath, [entry, ...args], {
+  const { command, prefix } = pnpmCommand();
+  const result = spawnSync(command, [...prefix, ...args], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
   });
+  if (result.error) {
+    process.stderr.write(`release:local: could not run ${command}: ${result.error.message}\n`);
+    process.exit(1);
+  }
   if (result.status !== 0) {
     process.stderr.write(`release:local: pnpm ${args.join(' ')} failed\n`);
     process.exit(1);

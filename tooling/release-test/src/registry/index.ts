@@ -1,0 +1,8 @@
+export {
+  fetchPackument,
+  type Packument,
+  type StartVerdaccioOptions,
+  startVerdaccio,
+  type Verdaccio,
+  verdaccioConfiguration,
+} from './verdaccio.js';
