@@ -52,6 +52,31 @@ describe('createProcessReaper', () => {
   });
 });
 
+describe('a test process stopped by a signal', () => {
+  it('stops the processes it started before it dies', async () => {
+    const helpers = new URL('./process-reaper.ts', import.meta.url).href;
+    const reaper = createProcessReaper();
+    // A process that uses a reaper, like a test worker, and is then sent SIGTERM (a CI timeout).
+    const user = reaper.spawn(node, [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `import { createProcessReaper } from ${JSON.stringify(helpers)};
+       const child = createProcessReaper().spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+       console.log('child ' + child.pid);
+       setInterval(() => {}, 1000);`,
+    ]);
+    const output = await user.waitForOutput(/child \d+/);
+    const childPid = Number(/child (\d+)/.exec(output)?.[1]);
+    expect(isProcessAlive(childPid)).toBe(true);
+    process.kill(user.pid, 'SIGTERM');
+    expect((await user.exited).signal).toBe('SIGTERM');
+    await sleep(100);
+    expect(isProcessAlive(childPid)).toBe(false);
+  });
+});
+
 describe('spawnForTest in a failing test', () => {
   it('still stops the process when the test fails', async () => {
     const pidFile = join(mkdtempSync(join(tmpdir(), 'klody-reaper-')), 'pid');

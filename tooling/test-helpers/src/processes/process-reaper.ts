@@ -46,12 +46,25 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+function killLiveGroups(): void {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
+  process.on('exit', killLiveGroups);
+  // A signal (Ctrl-C on the test run, a CI timeout) ends the process without 'exit' handlers
+  // running: stop the children first, then let the signal do what it would have done.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killLiveGroups();
+      process.removeListener(signal, onSignal);
+      // Only re-raise when nobody else handles it (vitest does for SIGINT: it then exits itself).
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 function groupAlive(pid: number): boolean {
