@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { ProcessReaper } from '@klody/test-helpers';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
@@ -45,8 +46,10 @@ export async function checkConsumer(
   // pack: false: an installed package holds exactly the files that were published.
   const linted = await publint({ pkgDir: packageFolder, level: 'warning', pack: false });
   const manifest = JSON.parse(readFileSync(join(packageFolder, 'package.json'), 'utf8'));
+  // formatMessage colours its text whenever CI is set (picocolors): compare plain text.
   const lint = linted.messages.map(
-    (message) => `${message.type} ${message.code}: ${formatMessage(message, manifest)}`,
+    (message) =>
+      `${message.type} ${message.code}: ${stripVTControlCharacters(formatMessage(message, manifest) ?? '')}`,
   );
 
   const tsc = join(project.folder, 'node_modules', 'typescript', 'bin', 'tsc');
