@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeEmbedder } from '../testing/fake-embedder.js';
+import type { LabelledSet } from './datasets.js';
+import {
+  buildEvaluationCorpus,
+  evaluate,
+  fuseIds,
+  liveHybridIds,
+  rankQuestions,
+} from './retrieval-evaluation.js';
+
+const topics = [
+  'lighthouse keeper lamp',
+  'whale ship harpoon',
+  'bread flour oven',
+  'train station ticket',
+  'garden rose water',
+];
+const set: LabelledSet = {
+  passages: topics.map((topic, index) => ({
+    id: String(index),
+    title: null,
+    text: `All about ${topic}: ${topic} again.`,
+  })),
+  questions: topics.flatMap((topic, index) => [
+    {
+      id: `q${index}a`,
+      text: `Tell me about the ${topic.split(' ')[0]}`,
+      relevance: new Map([[String(index), 1]]),
+    },
+    {
+      id: `q${index}b`,
+      text: `${topic.split(' ')[2]} and ${topic.split(' ')[1]}`,
+      relevance: new Map([[String(index), 1]]),
+    },
+  ]),
+};
+
+describe('retrieval evaluation', () => {
+  it('recomputes the fusion exactly as the live hybrid retriever ranks', async () => {
+    const corpus = await buildEvaluationCorpus({ set, embedder: createFakeEmbedder({ dimensions: 16 }) });
+    try {
+      const ranked = await rankQuestions(corpus, set.questions);
+      const weights = { lexical: 1, vector: 0.7 };
+      for (const entry of ranked) {
+        const live = await liveHybridIds(corpus, entry.question, weights);
+        expect(fuseIds(entry.lexical, entry.vector, weights).slice(0, 10)).toEqual(live);
+      }
+      const result = evaluate(corpus, ranked, weights);
+      expect(result.bm25['recall@1']).toBe(1);
+      expect(result.questions).toBe(10);
+      expect(result.passages).toBe(5);
+    } finally {
+      corpus.database.close();
+    }
+  });
+});
