@@ -9,6 +9,7 @@ import {
   getActiveVectorIndex,
   type VectorIndex,
 } from './vector-index.js';
+import { listVectorChunks, readVectorChunk } from './vector-scan.js';
 
 export interface InvertedFileOptions {
   /** Number of partitions (default √n, between 16 and 4,096). */
@@ -17,8 +18,6 @@ export interface InvertedFileOptions {
   sampleSize?: number;
   iterations?: number;
   seed?: number;
-  /** Rows copied per write transaction (default 2,000); the old index serves between batches. */
-  batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (progress: { phase: 'training' | 'assigning'; done: number; total: number }) => void;
 }
@@ -82,7 +81,7 @@ function copyRows(
 /**
  * Rebuilds the active vector index as an inverted file: k-means centres on a sample, every vector
  * stored in its nearest centre's sqlite-vec partition. The new index is built beside the old one,
- * batch by batch, while the old one keeps serving and taking writes; then it catches up and the two
+ * one sqlite-vec chunk at a time, while the old one keeps serving and taking writes; then it catches up and the two
  * are swapped in one transaction.
  */
 export async function buildInvertedFile(
@@ -101,15 +100,17 @@ export async function buildInvertedFile(
   const random = createRandom(options.seed ?? 42);
   const sampleSize = Math.min(total, options.sampleSize ?? Math.min(65_536, partitions * 40));
   options.onProgress?.({ phase: 'training', done: 0, total: sampleSize });
-  const sampleIds = connection
-    .prepare('SELECT id FROM memory_chunks ORDER BY random() LIMIT ?')
-    .pluck()
-    .all(sampleSize) as number[];
-  const read = connection.prepare(`SELECT embedding FROM ${source.table} WHERE rowid = ?`).pluck();
-  const sample = sampleIds.flatMap((id) => {
-    const blob = read.get(BigInt(id)) as Buffer | undefined;
-    return blob ? [toVector(blob)] : [];
-  });
+  // Sample whole vec0 chunks at random and keep each vector with the probability that fills the sample.
+  const vectorChunks = listVectorChunks(connection, source);
+  const shuffled = [...vectorChunks].sort(() => random() - 0.5);
+  const keep = Math.min(1, Math.max(0.25, sampleSize / total));
+  const sample: Float32Array[] = [];
+  for (const chunkId of shuffled) {
+    if (sample.length >= sampleSize) break;
+    for (const row of readVectorChunk(connection, source, chunkId)) {
+      if (sample.length < sampleSize && random() < keep) sample.push(row.vector);
+    }
+  }
   // Two-level training as well: coarse groups first, then centres inside each group in proportion
   // to its size, so training costs ~2·√k dot products per sampled vector and iteration.
   const coarseCount = Math.max(1, Math.round(Math.sqrt(partitions)));
@@ -126,7 +127,9 @@ export async function buildInvertedFile(
   const assign = createAssigner(centroids, random);
 
   const target = await database.writeLock.runExclusive(() => {
-    const index = createVectorIndex(connection, source.embedderId, source.dimensions, 'building');
+    const index = createVectorIndex(connection, source.embedderId, source.dimensions, 'building', {
+      chunkSize: Math.ceil((1.25 * total) / partitions),
+    });
     const insert = connection.prepare(
       'INSERT INTO memory_ivf_centroids (index_id, partition, centroid) VALUES (?, ?, ?)',
     );
@@ -146,23 +149,27 @@ export async function buildInvertedFile(
   });
 
   try {
-    const batchSize = options.batchSize ?? 2_000;
-    const nextIds = connection
-      .prepare('SELECT id FROM memory_chunks WHERE id > ? ORDER BY id LIMIT ?')
-      .pluck();
-    let last = 0;
     let done = 0;
-    for (;;) {
+    for (const chunkId of vectorChunks) {
       throwIfAborted(options.signal);
-      const ids = nextIds.all(last, batchSize) as number[];
-      if (ids.length === 0) break;
-      last = ids[ids.length - 1] as number;
+      const rows = readVectorChunk(connection, source, chunkId);
       await database.writeLock.runExclusive(() =>
-        connection.transaction(() => copyRows(connection, source, target, ids, assign))(),
+        connection.transaction(() => {
+          const sourceOf = connection.prepare('SELECT source_id FROM memory_chunks WHERE id = ?').pluck();
+          const write = connection.prepare(
+            `INSERT OR REPLACE INTO ${target.table} (rowid, partition, source_id, embedding) VALUES (?, ?, ?, ?)`,
+          );
+          for (const row of rows) {
+            const sourceId = sourceOf.get(row.chunkId) as number | undefined;
+            // A chunk deleted meanwhile is not copied.
+            if (sourceId === undefined) continue;
+            write.run(BigInt(row.chunkId), BigInt(assign(row.vector)), BigInt(sourceId), row.vector);
+          }
+        })(),
       );
-      done += ids.length;
+      done += rows.length;
       options.onProgress?.({ phase: 'assigning', done, total });
-      // Let queries and writers in between batches.
+      // Let queries and writers in between chunks.
       await new Promise((resolve) => setImmediate(resolve));
     }
     await database.writeLock.runExclusive(() =>
