@@ -48,7 +48,7 @@ describe('inverted file and worker retriever on a database file', () => {
 
   it('partitions the index, keeps every vector, and finds the exact neighbours by probing a few partitions', async () => {
     const before = getActiveVectorIndex(connection);
-    const index = await buildInvertedFile(database, { partitions: 32, seed: 1 });
+    const index = await buildInvertedFile(database, { partitions: 32, seed: 1, bufferVectors: 300 });
     expect(index.partitions).toBeGreaterThan(16);
     expect(getActiveVectorIndex(connection)?.id).toBe(index.id);
     expect(connection.prepare(`SELECT count(*) FROM ${index.table}`).pluck().get()).toBe(2_000);

@@ -18,6 +18,8 @@ export interface InvertedFileOptions {
   sampleSize?: number;
   iterations?: number;
   seed?: number;
+  /** Vectors gathered in memory per write pass (default: 256 MiB worth). */
+  bufferVectors?: number;
   signal?: AbortSignal;
   onProgress?: (progress: { phase: 'training' | 'assigning'; done: number; total: number }) => void;
 }
@@ -149,28 +151,68 @@ export async function buildInvertedFile(
   });
 
   try {
-    let done = 0;
+    // sqlite-vec appends to the last chunk of a partition; rows arriving in random partition order
+    // cost ~7× more than rows sorted by partition (measured: 50 k rows, 7.1 s against 1.1 s), and
+    // the gap grows with the index. So: one pass to assign every vector, then passes that each
+    // gather a range of partitions (at most `bufferVectors` vectors in memory) and write it sorted.
+    const assignment = new Map<number, number>();
+    const perPartition = new Int32Array(centroids.length);
     for (const chunkId of vectorChunks) {
       throwIfAborted(options.signal);
-      const rows = readVectorChunk(connection, source, chunkId);
-      await database.writeLock.runExclusive(() =>
-        connection.transaction(() => {
-          const sourceOf = connection.prepare('SELECT source_id FROM memory_chunks WHERE id = ?').pluck();
-          const write = connection.prepare(
-            `INSERT OR REPLACE INTO ${target.table} (rowid, partition, source_id, embedding) VALUES (?, ?, ?, ?)`,
-          );
-          for (const row of rows) {
-            const sourceId = sourceOf.get(row.chunkId) as number | undefined;
-            // A chunk deleted meanwhile is not copied.
-            if (sourceId === undefined) continue;
-            write.run(BigInt(row.chunkId), BigInt(assign(row.vector)), BigInt(sourceId), row.vector);
-          }
-        })(),
-      );
-      done += rows.length;
-      options.onProgress?.({ phase: 'assigning', done, total });
-      // Let queries and writers in between chunks.
+      for (const row of readVectorChunk(connection, source, chunkId)) {
+        const partition = assign(row.vector);
+        assignment.set(row.chunkId, partition);
+        perPartition[partition] = (perPartition[partition] as number) + 1;
+      }
       await new Promise((resolve) => setImmediate(resolve));
+    }
+    const bufferVectors =
+      options.bufferVectors ?? Math.max(4_096, Math.floor(268_435_456 / (4 * source.dimensions)));
+    const ranges: [number, number][] = [];
+    let rangeStart = 0;
+    let rangeCount = 0;
+    perPartition.forEach((count, partition) => {
+      if (rangeCount > 0 && rangeCount + count > bufferVectors) {
+        ranges.push([rangeStart, partition]);
+        rangeStart = partition;
+        rangeCount = 0;
+      }
+      rangeCount += count;
+    });
+    ranges.push([rangeStart, centroids.length]);
+    let done = 0;
+    for (const [from, to] of ranges) {
+      const gathered: { chunkId: number; partition: number; vector: Float32Array }[] = [];
+      for (const chunkId of vectorChunks) {
+        throwIfAborted(options.signal);
+        for (const row of readVectorChunk(connection, source, chunkId)) {
+          const partition = assignment.get(row.chunkId);
+          if (partition !== undefined && partition >= from && partition < to)
+            gathered.push({ ...row, partition });
+        }
+      }
+      gathered.sort((left, right) => left.partition - right.partition);
+      for (let offset = 0; offset < gathered.length; offset += 4_096) {
+        const slice = gathered.slice(offset, offset + 4_096);
+        await database.writeLock.runExclusive(() =>
+          connection.transaction(() => {
+            const sourceOf = connection.prepare('SELECT source_id FROM memory_chunks WHERE id = ?').pluck();
+            const write = connection.prepare(
+              `INSERT OR REPLACE INTO ${target.table} (rowid, partition, source_id, embedding) VALUES (?, ?, ?, ?)`,
+            );
+            for (const row of slice) {
+              const sourceId = sourceOf.get(row.chunkId) as number | undefined;
+              // A chunk deleted meanwhile is not copied.
+              if (sourceId === undefined) continue;
+              write.run(BigInt(row.chunkId), BigInt(row.partition), BigInt(sourceId), row.vector);
+            }
+          })(),
+        );
+        done += slice.length;
+        options.onProgress?.({ phase: 'assigning', done, total });
+        // Let queries and writers in between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     await database.writeLock.runExclusive(() =>
       connection.transaction(() => {
