@@ -28,6 +28,6 @@ export function openDatabaseFile(
 }
 
 /** The read-only connection factory for `createWorkerRetriever` (export it from your own module, or use this one). */
-export function openReadOnlyConnection(path: string) {
+export function openReadOnlyConnection(path: string): Database.Database {
   return openDatabaseFile(path, { readonly: true }).getConnection();
 }
