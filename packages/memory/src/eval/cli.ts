@@ -12,6 +12,7 @@ import { MemoryError } from '../errors/index.js';
 import { defaultFusionWeights, type FusionWeights } from '../retriever/fusion-weights.js';
 import { calibrateFusion } from './calibrate.js';
 import { type LabelledSet, readCranfield, readSquad } from './datasets.js';
+import { calibrateRefusalOnSet } from './refusal-evaluation.js';
 import {
   buildEvaluationCorpus,
   evaluate,
@@ -68,7 +69,7 @@ async function loadEmbedder(id: string): Promise<Embedder | null> {
 
 type WeightsFile = Record<
   string,
-  FusionWeights & { dimensions: number; calibratedOn: string; details: unknown }
+  FusionWeights & { refusalThreshold?: number; dimensions: number; calibratedOn: string; details: unknown }
 >;
 
 async function readWeightsFile(path: string): Promise<WeightsFile> {
@@ -194,16 +195,19 @@ async function main(argv: string[]): Promise<number> {
       const calibrationRanked = await rankQuestions(corpus, calibrationQuestions);
       const holdoutRanked = await rankQuestions(corpus, holdoutQuestions);
       const calibration = calibrateFusion(corpus, calibrationRanked);
+      const refusal = calibrateRefusalOnSet(corpus, calibrationQuestions, holdoutQuestions);
       const holdout = evaluate(corpus, holdoutRanked, calibration.weights);
       const path = resolve(options.weightsFile);
       const file = await readWeightsFile(path);
       file[embedder.id] = {
         ...calibration.weights,
+        refusalThreshold: refusal.threshold,
         dimensions: embedder.dimensions,
         calibratedOn: `${options.format}:${resolve(options.input)}${options.distractors ? ` + ${resolve(options.distractors)}` : ''}`,
         details: {
           calibration: calibration.metrics,
           holdout: { hybrid: holdout.hybrid, bm25: holdout.bm25 },
+          refusal,
         },
       };
       await mkdir(dirname(path), { recursive: true });
@@ -212,6 +216,7 @@ async function main(argv: string[]): Promise<number> {
       const output = {
         embedder: embedder.id,
         weights: calibration.weights,
+        refusal,
         calibration: { questions: calibrationQuestions.length, hybrid: calibration.metrics },
         holdout: { questions: holdoutQuestions.length, hybrid: holdout.hybrid, bm25: holdout.bm25 },
         weightsFile: path,
@@ -219,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
       if (options.json) process.stdout.write(`${JSON.stringify(output)}\n`);
       else {
         process.stdout.write(
-          `weights for ${embedder.id}: lexical ${calibration.weights.lexical}, vector ${calibration.weights.vector}\n\nheld-out half (${holdoutQuestions.length} questions):\n${table(
+          `weights for ${embedder.id}: lexical ${calibration.weights.lexical}, vector ${calibration.weights.vector}\nrefusal threshold ${refusal.threshold.toFixed(3)}: refusal accuracy ${refusal.calibrationAccuracy.toFixed(3)} on the calibration half, ${refusal.holdoutAccuracy.toFixed(3)} held out\n\nheld-out half (${holdoutQuestions.length} questions):\n${table(
             [
               ['hybrid', holdout.hybrid as unknown as Record<string, number>],
               ['bm25', holdout.bm25 as unknown as Record<string, number>],

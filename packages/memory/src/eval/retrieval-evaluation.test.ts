@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeEmbedder } from '../testing/fake-embedder.js';
 import type { LabelledSet } from './datasets.js';
+import { calibrateRefusalOnSet, refusalSamples } from './refusal-evaluation.js';
 import {
   buildEvaluationCorpus,
   evaluate,
@@ -50,6 +51,24 @@ describe('retrieval evaluation', () => {
       expect(result.bm25['recall@1']).toBe(1);
       expect(result.questions).toBe(10);
       expect(result.passages).toBe(5);
+    } finally {
+      corpus.database.close();
+    }
+  });
+
+  it('calibrates refusal on questions with and without their passage', async () => {
+    const corpus = await buildEvaluationCorpus({ set, embedder: null });
+    try {
+      const samples = refusalSamples(corpus, set.questions);
+      expect(samples).toHaveLength(20);
+      // Samples come in pairs: a question with its passage has more evidence than without it.
+      for (let index = 0; index < samples.length; index += 2) {
+        expect(samples[index]?.answerable).toBe(true);
+        expect(samples[index + 1]?.answerable).toBe(false);
+        expect(samples[index]?.evidence).toBeGreaterThan(samples[index + 1]?.evidence as number);
+      }
+      const calibration = calibrateRefusalOnSet(corpus, set.questions.slice(0, 5), set.questions.slice(5));
+      expect(calibration.holdoutAccuracy).toBeGreaterThanOrEqual(0.8);
     } finally {
       corpus.database.close();
     }
