@@ -1,4 +1,9 @@
 export { buildInvertedFile, type InvertedFileOptions, invertedFileThreshold } from './inverted-file.js';
+export {
+  type MaintainVectorIndexOptions,
+  maintainVectorIndex,
+  type VectorIndexMaintenance,
+} from './maintain-vector-index.js';
 export type { MemoryDatabase, WriteLock } from './memory-database.js';
 export { type MigrationReport, migrate, readSchemaVersion } from './migrate.js';
 export {
