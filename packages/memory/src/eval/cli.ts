@@ -60,7 +60,8 @@ async function loadSet(options: CommonOptions): Promise<LabelledSet> {
 
 async function loadEmbedder(id: string): Promise<Embedder | null> {
   if (id === 'none') return null;
-  const gateway = process.env.KLODY_GATEWAY_URL;
+  // CONTRACTS.md: the gateway's default address, `none` disables it.
+  const gateway = process.env.KLODY_GATEWAY_URL ?? 'http://127.0.0.1:8090';
   return createEmbedderFromId(id, {
     baseUrl: gateway && gateway !== 'none' ? gateway : undefined,
     apiKey: process.env.KLODY_GATEWAY_API_KEY,
