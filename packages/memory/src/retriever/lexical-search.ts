@@ -12,6 +12,11 @@ export interface LexicalSearchOptions {
    */
   maxDocumentFraction?: number;
   frequentTermFloor?: number;
+  /**
+   * Most rows the MATCH may touch, summed over its terms (default 2 % of the chunks, at least
+   * 20,000): beyond it the more frequent terms only rescore the candidates the rarer ones found.
+   */
+  matchedPostings?: number;
   /** Replace query words absent from the index by the closest indexed term (default true). */
   fuzzy?: boolean;
   /** Rescore the best candidates with term proximity (BM25TP); default true. */
@@ -109,7 +114,10 @@ function closestIndexedTerm(
 export function analyseQuery(
   connection: Database,
   text: string,
-  options: Pick<LexicalSearchOptions, 'maxDocumentFraction' | 'frequentTermFloor' | 'fuzzy'> = {},
+  options: Pick<
+    LexicalSearchOptions,
+    'maxDocumentFraction' | 'frequentTermFloor' | 'fuzzy' | 'matchedPostings'
+  > = {},
 ): AnalysedQuery {
   const language = detectLanguage(text);
   const words = new Map<string, string[]>();
@@ -142,8 +150,18 @@ export function analyseQuery(
   }
   const limit = Math.max((options.maxDocumentFraction ?? 0.05) * count, options.frequentTermFloor ?? 100);
   candidates.sort((left, right) => left.documentFrequency - right.documentFrequency);
-  const kept = candidates.filter((term) => term.documentFrequency <= limit);
-  const dropped = candidates.filter((term) => term.documentFrequency > limit);
+  // FTS5 scores every row that matches any term before it can sort: the MATCH takes the rarest
+  // terms while their posting lists add up to the budget, the others only rescore the candidates.
+  const budget = Math.max(options.matchedPostings ?? 0.02 * count, 20_000);
+  const kept: QueryTerm[] = [];
+  const dropped: QueryTerm[] = [];
+  let postings = 0;
+  for (const term of candidates) {
+    if (term.documentFrequency <= limit && postings + term.documentFrequency <= budget) {
+      kept.push(term);
+      postings += term.documentFrequency;
+    } else dropped.push(term);
+  }
   // A query made only of frequent words still needs something to search with: its rarest two.
   while (kept.length < 2 && dropped.length > 0) kept.push(dropped.shift() as QueryTerm);
   return { terms: kept, dropped, chunkCount: count };
