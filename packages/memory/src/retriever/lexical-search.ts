@@ -237,20 +237,21 @@ export function lexicalSearch(
   const rescoreDepth = options.proximity === false ? 0 : (options.rescoreDepth ?? 100);
   const filtered = options.sourceIds !== null;
   if (filtered && options.sourceIds?.length === 0) return [];
-  const pool = Math.max(options.limit, rescoreDepth) * (filtered ? 20 : 1);
-  // MATCH … ORDER BY rank LIMIT in a CTE first: joining or filtering before the limit makes FTS5
-  // score every match of a frequent term.
+  const pool = Math.max(options.limit, rescoreDepth);
+  // Unfiltered: MATCH … ORDER BY rank LIMIT, FTS5's fast path. Filtered: the filter goes inside the
+  // query, so a selective filter still finds its best chunks (a top-n taken before filtering could
+  // hold none of them); the postings budget above bounds how many rows that scores.
   const rows = connection
     .prepare(
       filtered
-        ? `WITH hits AS (SELECT rowid AS id, -bm25(memory_fts) AS score, analysed FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rank LIMIT ?)
-           SELECT hits.id, hits.score, hits.analysed FROM hits JOIN memory_chunks c ON c.id = hits.id
-           WHERE c.source_id IN (SELECT value FROM json_each(?)) ORDER BY hits.score DESC`
+        ? `SELECT rowid AS id, -bm25(memory_fts) AS score, analysed FROM memory_fts
+           WHERE memory_fts MATCH ? AND rowid IN (SELECT id FROM memory_chunks WHERE source_id IN (SELECT value FROM json_each(?)))
+           ORDER BY rank LIMIT ?`
         : 'SELECT rowid AS id, -bm25(memory_fts) AS score, analysed FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rank LIMIT ?',
     )
     .all(
       ...(filtered
-        ? [toMatchExpression(query.terms), pool, JSON.stringify(options.sourceIds)]
+        ? [toMatchExpression(query.terms), JSON.stringify(options.sourceIds), pool]
         : [toMatchExpression(query.terms), pool]),
     ) as { id: number; score: number; analysed: string }[];
   const scoringTerms = [...query.terms, ...query.dropped];

@@ -126,6 +126,8 @@ export function createWorkerRetriever(
         );
       }
     });
+    // A worker that fails to start is reported by the query that needs it, not as an unhandled rejection.
+    ready.catch(() => undefined);
     return { worker, ready, inflight: 0 };
   });
 
