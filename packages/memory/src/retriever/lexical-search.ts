@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { analyse, detectLanguage, removeDiacritics, stemsOfWord, tokenize } from '../analysis/analyser.js';
 import { stopWords } from '../analysis/stop-words.js';
+import { readIndexStatistics } from '../store/index-statistics.js';
 
 export interface LexicalSearchOptions {
   limit: number;
@@ -43,16 +44,8 @@ export interface AnalysedQuery {
   chunkCount: number;
 }
 
-const chunkCountCache = new WeakMap<Database, { at: number; count: number }>();
-
 function chunkCount(connection: Database): number {
-  // count(*) on a million rows is a few milliseconds; a stale count for a second is harmless.
-  const cached = chunkCountCache.get(connection);
-  const now = performance.now();
-  if (cached && now - cached.at < 1_000) return cached.count;
-  const count = connection.prepare('SELECT count(*) FROM memory_chunks').pluck().get() as number;
-  chunkCountCache.set(connection, { at: now, count });
-  return count;
+  return readIndexStatistics(connection).chunks;
 }
 
 /** Optimal string alignment distance (Damerau-Levenshtein without repeated edits), capped at `limit` + 1. */
@@ -167,17 +160,10 @@ export function analyseQuery(
   return { terms: kept, dropped, chunkCount: count };
 }
 
-const averageLengthCache = new WeakMap<Database, { count: number; average: number }>();
-
-/** Mean analysed terms per chunk (FTS5's own BM25 normaliser), cached until the chunk count changes. */
-function averageChunkLength(connection: Database, count: number): number {
-  const cached = averageLengthCache.get(connection);
-  if (cached && cached.count === count) return cached.average;
-  const total =
-    (connection.prepare('SELECT sum(cnt) FROM memory_fts_vocabulary').pluck().get() as number | null) ?? 0;
-  const average = Math.max(total / Math.max(count, 1), 1);
-  averageLengthCache.set(connection, { count, average });
-  return average;
+/** Mean analysed terms per chunk (FTS5's own BM25 normaliser), from the statistics the writes keep. */
+function averageChunkLength(connection: Database): number {
+  const statistics = readIndexStatistics(connection);
+  return Math.max(statistics.indexedTerms / Math.max(statistics.chunks, 1), 1);
 }
 
 /** An FTS5 MATCH expression of quoted terms joined by OR: no user text can make it a syntax error. */
@@ -265,7 +251,7 @@ export function lexicalSearch(
   const idf = scoringTerms.map((term) =>
     Math.log(1 + (query.chunkCount - term.documentFrequency + 0.5) / (term.documentFrequency + 0.5)),
   );
-  const averageLength = averageChunkLength(connection, query.chunkCount);
+  const averageLength = averageChunkLength(connection);
   const firstDropped = query.terms.length;
   const rescored = rows.slice(0, rescoreDepth).map((row) => {
     const terms = row.analysed.split(' ');
