@@ -197,6 +197,8 @@ if (values.rebuild || !existsSync(metaPath)) {
 }
 
 const database = openDatabaseFile(path);
+// A corpus cached by an older version gets the current schema (e.g. the kept index statistics).
+await migrate(database);
 const connection = database.getConnection();
 const index = getActiveVectorIndex(connection);
 if (!index) throw new Error('no vector index');
