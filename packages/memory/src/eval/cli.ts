@@ -10,6 +10,7 @@ import type { Embedder } from '../embedder/embedder.js';
 import { createEmbedderFromId } from '../embedder/embedder-from-id.js';
 import { MemoryError } from '../errors/index.js';
 import { defaultFusionWeights, type FusionWeights } from '../retriever/fusion-weights.js';
+import { evaluateAnswers } from './answer-evaluation.js';
 import { calibrateFusion } from './calibrate.js';
 import { type LabelledSet, readCranfield, readSquad } from './datasets.js';
 import { calibrateRefusalOnSet } from './refusal-evaluation.js';
@@ -168,6 +169,46 @@ async function main(argv: string[]): Promise<number> {
               ['hybrid', result.hybrid as unknown as Record<string, number>],
               ['bm25', result.bm25 as unknown as Record<string, number>],
             ])}\n\nquestions ${result.questions} · passages ${result.passages} · distractors ${result.distractors} · embedder ${embedder?.id ?? 'none'} · weights ${weights.lexical}/${weights.vector}\n`,
+          );
+        }
+      } finally {
+        corpus.database.close();
+      }
+    });
+
+  addCommon(
+    program
+      .command('answers')
+      .description('citation validity, refusal accuracy and gold citations of the answerer'),
+  )
+    .option(
+      '--refusal-threshold <number>',
+      'evidence below which the answerer refuses (default: calibrated, else 0.5)',
+    )
+    .action(async (options: CommonOptions & { refusalThreshold?: string }) => {
+      const set = await loadSet(options);
+      const embedder = await loadEmbedder(options.embedder);
+      let refusalThreshold: number | undefined;
+      if (options.refusalThreshold !== undefined) {
+        refusalThreshold = Number(options.refusalThreshold);
+        if (!Number.isFinite(refusalThreshold)) throw new UsageError('--refusal-threshold must be a number');
+      } else if (embedder) {
+        refusalThreshold = (await readWeightsFile(resolve(options.weightsFile)))[embedder.id]
+          ?.refusalThreshold;
+      }
+      const corpus = await buildEvaluationCorpus({
+        set,
+        embedder,
+        distractorsFolder: options.distractors,
+        log,
+      });
+      try {
+        const result = await evaluateAnswers(corpus, set.questions, { refusalThreshold });
+        const output = { ...result, refusalThreshold: refusalThreshold ?? 0.5 };
+        if (options.json) process.stdout.write(`${JSON.stringify(output)}\n`);
+        else {
+          process.stdout.write(
+            `citation validity ${result.citationValidity.toFixed(3)} · refusal accuracy ${result.refusalAccuracy.toFixed(3)} · gold passage cited ${result.goldCited.toFixed(3)} · questions ${result.questions} · refusal threshold ${output.refusalThreshold}\n`,
           );
         }
       } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeEmbedder } from '../testing/fake-embedder.js';
+import { evaluateAnswers } from './answer-evaluation.js';
 import type { LabelledSet } from './datasets.js';
 import { calibrateRefusalOnSet, refusalSamples } from './refusal-evaluation.js';
 import {
@@ -69,6 +70,19 @@ describe('retrieval evaluation', () => {
       }
       const calibration = calibrateRefusalOnSet(corpus, set.questions.slice(0, 5), set.questions.slice(5));
       expect(calibration.holdoutAccuracy).toBeGreaterThanOrEqual(0.8);
+    } finally {
+      corpus.database.close();
+    }
+  });
+
+  it('scores the answerer: valid citations, refusals when the passages are withheld, gold cited', async () => {
+    const corpus = await buildEvaluationCorpus({ set, embedder: null });
+    try {
+      const result = await evaluateAnswers(corpus, set.questions);
+      expect(result.questions).toBe(10);
+      expect(result.citationValidity).toBe(1);
+      expect(result.goldCited).toBeGreaterThanOrEqual(0.8);
+      expect(result.refusalAccuracy).toBeGreaterThanOrEqual(0.8);
     } finally {
       corpus.database.close();
     }
