@@ -1,3 +1,5 @@
+import { configDefaults } from 'vitest/config';
 import { klodyProject } from '../../vitest.shared.js';
 
-export default klodyProject('memory');
+// The publish end-to-end test (e2e/) runs on its own: see vitest.e2e.config.ts.
+export default klodyProject('memory', { exclude: [...configDefaults.exclude, 'e2e/**'] });

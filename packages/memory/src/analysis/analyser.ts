@@ -12,6 +12,16 @@ const stemmers = {
 // Stemming is the cost of analysis; texts repeat words a lot, so a bounded memo pays for itself.
 const stemCache: Record<Language, Map<string, string>> = { en: new Map(), fr: new Map() };
 const stemCacheLimit = 200_000;
+// Word → indexed term (null for a stop word), per language and mode: analysis is a lookup for the
+// words a corpus repeats.
+const termCache: Record<string, Map<string, string | null>> = {
+  'en:content': new Map(),
+  'fr:content': new Map(),
+  'any:content': new Map(),
+  'en:all': new Map(),
+  'fr:all': new Map(),
+  'any:all': new Map(),
+};
 
 // French elisions (l'homme, qu'il, jusqu'au) and the English possessive: the letters before or after
 // the apostrophe are not a word of their own.
@@ -103,19 +113,25 @@ export interface AnalyseOptions {
  */
 export function analyse(text: string, options: AnalyseOptions): string[] {
   const language = options.language;
+  const cache = termCache[`${language ?? 'any'}:${options.keepStopWords ? 'all' : 'content'}`] as Map<
+    string,
+    string | null
+  >;
   const terms: string[] = [];
   for (const word of tokenize(text)) {
-    const plain = removeDiacritics(word);
-    if (!options.keepStopWords) {
-      if (
-        language === null
+    let term = cache.get(word);
+    if (term === undefined) {
+      const plain = removeDiacritics(word);
+      const isStopWord =
+        !options.keepStopWords &&
+        (language === null
           ? stopWords.en.has(plain) || stopWords.fr.has(plain)
-          : stopWords[language].has(plain)
-      ) {
-        continue;
-      }
+          : stopWords[language].has(plain));
+      term = isStopWord ? null : stem(word, language ?? 'en');
+      if (cache.size >= stemCacheLimit) cache.clear();
+      cache.set(word, term);
     }
-    terms.push(stem(word, language ?? 'en'));
+    if (term !== null) terms.push(term);
   }
   return terms;
 }

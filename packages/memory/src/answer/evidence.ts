@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { analyse, detectLanguage, type Language } from '../analysis/analyser.js';
+import { readIndexStatistics } from '../store/index-statistics.js';
 
 export interface EvidenceTerms {
   terms: string[];
@@ -12,7 +13,7 @@ export function evidenceTerms(question: string, connection: Database | null): Ev
   const language = detectLanguage(question);
   const terms = [...new Set(analyse(question, { language }))];
   if (!connection) return { terms, weights: terms.map(() => 1), language };
-  const count = Math.max(connection.prepare('SELECT count(*) FROM memory_chunks').pluck().get() as number, 1);
+  const count = Math.max(readIndexStatistics(connection).chunks, 1);
   const frequency = connection.prepare('SELECT doc FROM memory_fts_vocabulary WHERE term = ?').pluck();
   const weights = terms.map((term) => {
     // A word no chunk contains weighs like the rarest indexed word, not more: one odd word in a

@@ -45,8 +45,13 @@ export function extractiveAnswer(
     .sort((left, right) => right.score - left.score)
     .slice(0, options.sentences ?? 2)
     .sort((left, right) => left.number - right.number || left.start - right.start);
-  return {
-    text: chosen.map((sentence) => `${sentence.text} [${sentence.number}]`).join(' '),
-    sentences: chosen,
-  };
+  // Consecutive sentences of one passage are cited once, after the last of them.
+  const parts: string[] = [];
+  chosen.forEach((sentence, index) => {
+    const next = chosen[index + 1];
+    parts.push(
+      next && next.number === sentence.number ? sentence.text : `${sentence.text} [${sentence.number}]`,
+    );
+  });
+  return { text: parts.join(' '), sentences: chosen };
 }

@@ -10,8 +10,10 @@ import type { Embedder } from '../embedder/embedder.js';
 import { createEmbedderFromId } from '../embedder/embedder-from-id.js';
 import { MemoryError } from '../errors/index.js';
 import { defaultFusionWeights, type FusionWeights } from '../retriever/fusion-weights.js';
+import { evaluateAnswers } from './answer-evaluation.js';
 import { calibrateFusion } from './calibrate.js';
 import { type LabelledSet, readCranfield, readSquad } from './datasets.js';
+import { calibrateRefusalOnSet } from './refusal-evaluation.js';
 import {
   buildEvaluationCorpus,
   evaluate,
@@ -59,7 +61,8 @@ async function loadSet(options: CommonOptions): Promise<LabelledSet> {
 
 async function loadEmbedder(id: string): Promise<Embedder | null> {
   if (id === 'none') return null;
-  const gateway = process.env.KLODY_GATEWAY_URL;
+  // CONTRACTS.md: the gateway's default address, `none` disables it.
+  const gateway = process.env.KLODY_GATEWAY_URL ?? 'http://127.0.0.1:8090';
   return createEmbedderFromId(id, {
     baseUrl: gateway && gateway !== 'none' ? gateway : undefined,
     apiKey: process.env.KLODY_GATEWAY_API_KEY,
@@ -68,7 +71,7 @@ async function loadEmbedder(id: string): Promise<Embedder | null> {
 
 type WeightsFile = Record<
   string,
-  FusionWeights & { dimensions: number; calibratedOn: string; details: unknown }
+  FusionWeights & { refusalThreshold?: number; dimensions: number; calibratedOn: string; details: unknown }
 >;
 
 async function readWeightsFile(path: string): Promise<WeightsFile> {
@@ -174,6 +177,46 @@ async function main(argv: string[]): Promise<number> {
     });
 
   addCommon(
+    program
+      .command('answers')
+      .description('citation validity, refusal accuracy and gold citations of the answerer'),
+  )
+    .option(
+      '--refusal-threshold <number>',
+      'evidence below which the answerer refuses (default: calibrated, else 0.5)',
+    )
+    .action(async (options: CommonOptions & { refusalThreshold?: string }) => {
+      const set = await loadSet(options);
+      const embedder = await loadEmbedder(options.embedder);
+      let refusalThreshold: number | undefined;
+      if (options.refusalThreshold !== undefined) {
+        refusalThreshold = Number(options.refusalThreshold);
+        if (!Number.isFinite(refusalThreshold)) throw new UsageError('--refusal-threshold must be a number');
+      } else if (embedder) {
+        refusalThreshold = (await readWeightsFile(resolve(options.weightsFile)))[embedder.id]
+          ?.refusalThreshold;
+      }
+      const corpus = await buildEvaluationCorpus({
+        set,
+        embedder,
+        distractorsFolder: options.distractors,
+        log,
+      });
+      try {
+        const result = await evaluateAnswers(corpus, set.questions, { refusalThreshold });
+        const output = { ...result, refusalThreshold: refusalThreshold ?? 0.5 };
+        if (options.json) process.stdout.write(`${JSON.stringify(output)}\n`);
+        else {
+          process.stdout.write(
+            `citation validity ${result.citationValidity.toFixed(3)} · refusal accuracy ${result.refusalAccuracy.toFixed(3)} · gold passage cited ${result.goldCited.toFixed(3)} · questions ${result.questions} · refusal threshold ${output.refusalThreshold}\n`,
+          );
+        }
+      } finally {
+        corpus.database.close();
+      }
+    });
+
+  addCommon(
     program.command('calibrate').description('fit the fusion weights of an embedder on the calibration half'),
   ).action(async (options: CommonOptions) => {
     // Calibration always fits on the calibration half and reports the held-out half.
@@ -194,16 +237,19 @@ async function main(argv: string[]): Promise<number> {
       const calibrationRanked = await rankQuestions(corpus, calibrationQuestions);
       const holdoutRanked = await rankQuestions(corpus, holdoutQuestions);
       const calibration = calibrateFusion(corpus, calibrationRanked);
+      const refusal = calibrateRefusalOnSet(corpus, calibrationQuestions, holdoutQuestions);
       const holdout = evaluate(corpus, holdoutRanked, calibration.weights);
       const path = resolve(options.weightsFile);
       const file = await readWeightsFile(path);
       file[embedder.id] = {
         ...calibration.weights,
+        refusalThreshold: refusal.threshold,
         dimensions: embedder.dimensions,
         calibratedOn: `${options.format}:${resolve(options.input)}${options.distractors ? ` + ${resolve(options.distractors)}` : ''}`,
         details: {
           calibration: calibration.metrics,
           holdout: { hybrid: holdout.hybrid, bm25: holdout.bm25 },
+          refusal,
         },
       };
       await mkdir(dirname(path), { recursive: true });
@@ -212,6 +258,7 @@ async function main(argv: string[]): Promise<number> {
       const output = {
         embedder: embedder.id,
         weights: calibration.weights,
+        refusal,
         calibration: { questions: calibrationQuestions.length, hybrid: calibration.metrics },
         holdout: { questions: holdoutQuestions.length, hybrid: holdout.hybrid, bm25: holdout.bm25 },
         weightsFile: path,
@@ -219,7 +266,7 @@ async function main(argv: string[]): Promise<number> {
       if (options.json) process.stdout.write(`${JSON.stringify(output)}\n`);
       else {
         process.stdout.write(
-          `weights for ${embedder.id}: lexical ${calibration.weights.lexical}, vector ${calibration.weights.vector}\n\nheld-out half (${holdoutQuestions.length} questions):\n${table(
+          `weights for ${embedder.id}: lexical ${calibration.weights.lexical}, vector ${calibration.weights.vector}\nrefusal threshold ${refusal.threshold.toFixed(3)}: refusal accuracy ${refusal.calibrationAccuracy.toFixed(3)} on the calibration half, ${refusal.holdoutAccuracy.toFixed(3)} held out\n\nheld-out half (${holdoutQuestions.length} questions):\n${table(
             [
               ['hybrid', holdout.hybrid as unknown as Record<string, number>],
               ['bm25', holdout.bm25 as unknown as Record<string, number>],

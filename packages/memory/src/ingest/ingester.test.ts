@@ -9,6 +9,7 @@ import * as sqliteVec from 'sqlite-vec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDocuments } from '../../fixtures/synthetic-documents.js';
 import { createCachedEmbedder } from '../embedder/cached-embedder.js';
+import { readIndexStatistics } from '../store/index-statistics.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
 import { migrate } from '../store/migrate.js';
 import { getActiveVectorIndex } from '../store/vector-index.js';
@@ -32,6 +33,13 @@ function counts(database: MemoryDatabase) {
       'SELECT count(*) FROM memory_chunks WHERE source_id NOT IN (SELECT id FROM memory_sources)',
     ),
     duplicateUris: one('SELECT count(*) - count(DISTINCT uri) FROM memory_sources'),
+    // The statistics kept by the writes agree with a full recount.
+    statisticsDrift:
+      Math.abs(readIndexStatistics(connection).chunks - one('SELECT count(*) FROM memory_chunks')) +
+      Math.abs(
+        readIndexStatistics(connection).indexedTerms -
+          one('SELECT coalesce(sum(cnt), 0) FROM memory_fts_vocabulary'),
+      ),
   };
 }
 
@@ -81,6 +89,7 @@ describe('createIngester', () => {
     expect(afterRemove.vectors).toBe(afterRemove.chunks);
     expect(afterRemove.fts).toBe(afterRemove.chunks);
     expect(afterRemove.cache).toBe(afterRemove.chunks);
+    expect([afterFirst, afterThird, afterRemove].map((state) => state.statisticsDrift)).toEqual([0, 0, 0]);
   });
 
   it('emits progress with done, total and rate', async () => {
@@ -198,6 +207,8 @@ describe('ingestion killed with SIGKILL', () => {
       expect(final.duplicateUris).toBe(0);
       expect(final.fts).toBe(final.chunks);
       expect(final.vectors).toBe(final.chunks);
+      expect(partial.statisticsDrift).toBe(0);
+      expect(final.statisticsDrift).toBe(0);
       const perSource = connection
         .prepare('SELECT count(DISTINCT n) FROM (SELECT count(*) AS n FROM memory_chunks GROUP BY source_id)')
         .pluck()

@@ -18,10 +18,6 @@ export interface HybridRetrieverOptions {
   lexical?: SearchRequest['lexical'];
 }
 
-export interface PreparedSearch {
-  request: SearchRequest;
-}
-
 /** Builds the plain-data request of a query (embedding it when needed). */
 export async function prepareSearch(
   options: Omit<HybridRetrieverOptions, 'database'> & { database: MemoryDatabase | null },

@@ -21,7 +21,16 @@ export {
 } from './lexical-search.js';
 export type { RetrievalFilter, RetrievalQuery, RetrievedChunk, Retriever } from './retriever.js';
 export { type FusedHit, type RankedList, reciprocalRankFusion } from './rrf.js';
-export { runSearch, type SearchMode, type SearchRequest } from './search.js';
+export {
+  fuseAndHydrate,
+  type Hit,
+  runSearch,
+  type SearchLists,
+  type SearchMode,
+  type SearchPhase,
+  type SearchRequest,
+  searchLists,
+} from './search.js';
 export { resolveSourceFilter } from './source-filter.js';
 export { type VectorSearchOptions, vectorSearch } from './vector-search.js';
 export {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { analyse, detectLanguage, removeDiacritics, stemsOfWord, tokenize } from '../analysis/analyser.js';
 import { stopWords } from '../analysis/stop-words.js';
+import { readIndexStatistics } from '../store/index-statistics.js';
 
 export interface LexicalSearchOptions {
   limit: number;
@@ -12,6 +13,11 @@ export interface LexicalSearchOptions {
    */
   maxDocumentFraction?: number;
   frequentTermFloor?: number;
+  /**
+   * Most rows the MATCH may touch, summed over its terms (default 2 % of the chunks, at least
+   * 20,000): beyond it the more frequent terms only rescore the candidates the rarer ones found.
+   */
+  matchedPostings?: number;
   /** Replace query words absent from the index by the closest indexed term (default true). */
   fuzzy?: boolean;
   /** Rescore the best candidates with term proximity (BM25TP); default true. */
@@ -38,16 +44,8 @@ export interface AnalysedQuery {
   chunkCount: number;
 }
 
-const chunkCountCache = new WeakMap<Database, { at: number; count: number }>();
-
 function chunkCount(connection: Database): number {
-  // count(*) on a million rows is a few milliseconds; a stale count for a second is harmless.
-  const cached = chunkCountCache.get(connection);
-  const now = performance.now();
-  if (cached && now - cached.at < 1_000) return cached.count;
-  const count = connection.prepare('SELECT count(*) FROM memory_chunks').pluck().get() as number;
-  chunkCountCache.set(connection, { at: now, count });
-  return count;
+  return readIndexStatistics(connection).chunks;
 }
 
 /** Optimal string alignment distance (Damerau-Levenshtein without repeated edits), capped at `limit` + 1. */
@@ -109,7 +107,10 @@ function closestIndexedTerm(
 export function analyseQuery(
   connection: Database,
   text: string,
-  options: Pick<LexicalSearchOptions, 'maxDocumentFraction' | 'frequentTermFloor' | 'fuzzy'> = {},
+  options: Pick<
+    LexicalSearchOptions,
+    'maxDocumentFraction' | 'frequentTermFloor' | 'fuzzy' | 'matchedPostings'
+  > = {},
 ): AnalysedQuery {
   const language = detectLanguage(text);
   const words = new Map<string, string[]>();
@@ -142,24 +143,27 @@ export function analyseQuery(
   }
   const limit = Math.max((options.maxDocumentFraction ?? 0.05) * count, options.frequentTermFloor ?? 100);
   candidates.sort((left, right) => left.documentFrequency - right.documentFrequency);
-  const kept = candidates.filter((term) => term.documentFrequency <= limit);
-  const dropped = candidates.filter((term) => term.documentFrequency > limit);
+  // FTS5 scores every row that matches any term before it can sort: the MATCH takes the rarest
+  // terms while their posting lists add up to the budget, the others only rescore the candidates.
+  const budget = Math.max(options.matchedPostings ?? 0.02 * count, 20_000);
+  const kept: QueryTerm[] = [];
+  const dropped: QueryTerm[] = [];
+  let postings = 0;
+  for (const term of candidates) {
+    if (term.documentFrequency <= limit && postings + term.documentFrequency <= budget) {
+      kept.push(term);
+      postings += term.documentFrequency;
+    } else dropped.push(term);
+  }
   // A query made only of frequent words still needs something to search with: its rarest two.
   while (kept.length < 2 && dropped.length > 0) kept.push(dropped.shift() as QueryTerm);
   return { terms: kept, dropped, chunkCount: count };
 }
 
-const averageLengthCache = new WeakMap<Database, { count: number; average: number }>();
-
-/** Mean analysed terms per chunk (FTS5's own BM25 normaliser), cached until the chunk count changes. */
-function averageChunkLength(connection: Database, count: number): number {
-  const cached = averageLengthCache.get(connection);
-  if (cached && cached.count === count) return cached.average;
-  const total =
-    (connection.prepare('SELECT sum(cnt) FROM memory_fts_vocabulary').pluck().get() as number | null) ?? 0;
-  const average = Math.max(total / Math.max(count, 1), 1);
-  averageLengthCache.set(connection, { count, average });
-  return average;
+/** Mean analysed terms per chunk (FTS5's own BM25 normaliser), from the statistics the writes keep. */
+function averageChunkLength(connection: Database): number {
+  const statistics = readIndexStatistics(connection);
+  return Math.max(statistics.indexedTerms / Math.max(statistics.chunks, 1), 1);
 }
 
 /** An FTS5 MATCH expression of quoted terms joined by OR: no user text can make it a syntax error. */
@@ -219,20 +223,21 @@ export function lexicalSearch(
   const rescoreDepth = options.proximity === false ? 0 : (options.rescoreDepth ?? 100);
   const filtered = options.sourceIds !== null;
   if (filtered && options.sourceIds?.length === 0) return [];
-  const pool = Math.max(options.limit, rescoreDepth) * (filtered ? 20 : 1);
-  // MATCH … ORDER BY rank LIMIT in a CTE first: joining or filtering before the limit makes FTS5
-  // score every match of a frequent term.
+  const pool = Math.max(options.limit, rescoreDepth);
+  // Unfiltered: MATCH … ORDER BY rank LIMIT, FTS5's fast path. Filtered: the filter goes inside the
+  // query, so a selective filter still finds its best chunks (a top-n taken before filtering could
+  // hold none of them); the postings budget above bounds how many rows that scores.
   const rows = connection
     .prepare(
       filtered
-        ? `WITH hits AS (SELECT rowid AS id, -bm25(memory_fts) AS score, analysed FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rank LIMIT ?)
-           SELECT hits.id, hits.score, hits.analysed FROM hits JOIN memory_chunks c ON c.id = hits.id
-           WHERE c.source_id IN (SELECT value FROM json_each(?)) ORDER BY hits.score DESC`
+        ? `SELECT rowid AS id, -bm25(memory_fts) AS score, analysed FROM memory_fts
+           WHERE memory_fts MATCH ? AND rowid IN (SELECT id FROM memory_chunks WHERE source_id IN (SELECT value FROM json_each(?)))
+           ORDER BY rank LIMIT ?`
         : 'SELECT rowid AS id, -bm25(memory_fts) AS score, analysed FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rank LIMIT ?',
     )
     .all(
       ...(filtered
-        ? [toMatchExpression(query.terms), pool, JSON.stringify(options.sourceIds)]
+        ? [toMatchExpression(query.terms), JSON.stringify(options.sourceIds), pool]
         : [toMatchExpression(query.terms), pool]),
     ) as { id: number; score: number; analysed: string }[];
   const scoringTerms = [...query.terms, ...query.dropped];
@@ -246,7 +251,7 @@ export function lexicalSearch(
   const idf = scoringTerms.map((term) =>
     Math.log(1 + (query.chunkCount - term.documentFrequency + 0.5) / (term.documentFrequency + 0.5)),
   );
-  const averageLength = averageChunkLength(connection, query.chunkCount);
+  const averageLength = averageChunkLength(connection);
   const firstDropped = query.terms.length;
   const rescored = rows.slice(0, rescoreDepth).map((row) => {
     const terms = row.analysed.split(' ');

@@ -2,7 +2,14 @@
 // better-sqlite3 connection cannot cross threads, and heavy scans must not block the event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import { runSearch, type SearchRequest } from './search.js';
+import {
+  fuseAndHydrate,
+  runSearch,
+  type SearchLists,
+  type SearchPhase,
+  type SearchRequest,
+  searchLists,
+} from './search.js';
 
 interface WorkerData {
   module: string;
@@ -21,14 +28,26 @@ if (typeof open !== 'function') {
 }
 const connection = (await open(data.argument)) as Database;
 
-port.on('message', (message: { id: number; request: SearchRequest } | { close: true }) => {
+type Message =
+  | { id: number; request: SearchRequest; phase: 'all' }
+  | { id: number; request: SearchRequest; phase: 'lists'; phases: SearchPhase[] }
+  | { id: number; request: SearchRequest; phase: 'hydrate'; lists: SearchLists }
+  | { close: true };
+
+function handle(message: Exclude<Message, { close: true }>): unknown {
+  if (message.phase === 'lists') return searchLists(connection, message.request, message.phases);
+  if (message.phase === 'hydrate') return fuseAndHydrate(connection, message.request, message.lists);
+  return runSearch(connection, message.request);
+}
+
+port.on('message', (message: Message) => {
   if ('close' in message) {
     connection.close();
     port.close();
     return;
   }
   try {
-    port.postMessage({ id: message.id, result: runSearch(connection, message.request) });
+    port.postMessage({ id: message.id, result: handle(message) });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     port.postMessage({

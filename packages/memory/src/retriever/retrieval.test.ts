@@ -108,6 +108,29 @@ describe('lexical retrieval', () => {
   });
 });
 
+describe('selective filters', () => {
+  it('find the best chunks of the filtered source even when thousands of others match better', async () => {
+    const database = createInMemoryDatabase();
+    await migrate(database);
+    const crowd = Array.from({ length: 2_500 }, (_, index) => ({
+      uri: `doc://crowd-${index}`,
+      text: `Lantern lantern lantern beside the harbour, number ${index}.`,
+    }));
+    await createIngester({ database }).ingest([
+      ...crowd,
+      {
+        uri: 'doc://needle',
+        text: 'A long story about the sea, the wind, and somewhere at the end a lantern.',
+      },
+    ]);
+    const results = await createLexicalRetriever({ database }).retrieve({
+      text: 'lantern',
+      filter: { sourceUris: ['doc://needle'] },
+    });
+    expect(results.map((chunk) => chunk.sourceUri)).toEqual(['doc://needle']);
+  });
+});
+
 describe('vector and hybrid retrieval', () => {
   it('vector search finds the closest chunk and respects filters', async () => {
     const { database, embedder } = await setup();

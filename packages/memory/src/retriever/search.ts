@@ -29,25 +29,52 @@ export interface SearchRequest {
   exact?: boolean;
   lexical?: Pick<
     LexicalSearchOptions,
-    'maxDocumentFraction' | 'frequentTermFloor' | 'proximity' | 'rescoreDepth'
+    'maxDocumentFraction' | 'frequentTermFloor' | 'proximity' | 'rescoreDepth' | 'matchedPostings'
   >;
 }
 
-/** Runs one search synchronously on a connection: lexical, vector, or their weighted RRF. */
-export function runSearch(connection: Database, request: SearchRequest): RetrievedChunk[] {
+export interface Hit {
+  chunkId: number;
+  score: number;
+}
+
+export interface SearchLists {
+  lexical: Hit[];
+  vector: Hit[];
+}
+
+export type SearchPhase = 'lexical' | 'vector';
+
+function plan(request: SearchRequest) {
   const limit = Math.max(1, Math.floor(request.limit));
-  const sourceIds = resolveSourceFilter(connection, request.filter);
-  const depth = Math.max(limit, request.candidates ?? 50);
-  const useLexical = request.mode !== 'vector';
-  const useVector = request.mode !== 'lexical' && request.vector !== null;
   if (request.mode === 'vector' && request.vector === null) {
     throw new MemoryError('invalid_argument', 'a vector search needs an embedder');
   }
-  const lexical = useLexical
-    ? lexicalSearch(connection, request.text, { ...request.lexical, limit: depth, sourceIds })
-    : [];
-  let vector: { chunkId: number; score: number }[] = [];
-  if (useVector && request.vector && request.embedderId) {
+  return {
+    limit,
+    depth: Math.max(limit, request.candidates ?? 50),
+    useLexical: request.mode !== 'vector',
+    useVector: request.mode !== 'lexical' && request.vector !== null,
+  };
+}
+
+/**
+ * The scans of a search: the BM25 list, the vector list, or both. They are independent, so the
+ * worker retriever runs them on two threads at once.
+ */
+export function searchLists(
+  connection: Database,
+  request: SearchRequest,
+  phases: readonly SearchPhase[] = ['lexical', 'vector'],
+): SearchLists {
+  const { depth, useLexical, useVector } = plan(request);
+  const sourceIds = resolveSourceFilter(connection, request.filter);
+  const lexical =
+    useLexical && phases.includes('lexical')
+      ? lexicalSearch(connection, request.text, { ...request.lexical, limit: depth, sourceIds })
+      : [];
+  let vector: Hit[] = [];
+  if (useVector && phases.includes('vector') && request.vector && request.embedderId) {
     const index = findVectorIndex(connection, request.embedderId, request.vector.length, ['active']);
     if (index) {
       vector = vectorSearch(connection, index, request.vector, {
@@ -58,6 +85,17 @@ export function runSearch(connection: Database, request: SearchRequest): Retriev
       });
     }
   }
+  return { lexical, vector };
+}
+
+/** Fuses the lists (weighted RRF when both are used) and reads the chunks with their sources. */
+export function fuseAndHydrate(
+  connection: Database,
+  request: SearchRequest,
+  lists: SearchLists,
+): RetrievedChunk[] {
+  const { limit, useLexical, useVector } = plan(request);
+  const { lexical, vector } = lists;
   let scored: ScoredId[];
   if (useLexical && useVector) {
     const stored =
@@ -88,4 +126,9 @@ export function runSearch(connection: Database, request: SearchRequest): Retriev
     }));
   }
   return hydrateChunks(connection, scored.slice(0, limit), request.neighbours);
+}
+
+/** Runs one search synchronously on a connection: lexical, vector, or their weighted RRF. */
+export function runSearch(connection: Database, request: SearchRequest): RetrievedChunk[] {
+  return fuseAndHydrate(connection, request, searchLists(connection, request));
 }

@@ -8,7 +8,7 @@ import * as sqliteVec from 'sqlite-vec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryError } from '../errors/index.js';
 import { createIngester } from '../ingest/ingester.js';
-import { buildInvertedFile } from '../store/inverted-file.js';
+import { maintainVectorIndex } from '../store/maintain-vector-index.js';
 import { migrate } from '../store/migrate.js';
 import { getActiveVectorIndex } from '../store/vector-index.js';
 import { createClusteredEmbedder } from '../testing/clustered-embedder.js';
@@ -48,7 +48,16 @@ describe('inverted file and worker retriever on a database file', () => {
 
   it('partitions the index, keeps every vector, and finds the exact neighbours by probing a few partitions', async () => {
     const before = getActiveVectorIndex(connection);
-    const index = await buildInvertedFile(database, { partitions: 32, seed: 1 });
+    // Chosen by size: below the threshold nothing happens, above it an inverted file is built.
+    expect((await maintainVectorIndex(database, { threshold: 5_000 })).action).toBe('none');
+    const maintenance = await maintainVectorIndex(database, {
+      threshold: 1_000,
+      partitions: 32,
+      seed: 1,
+      bufferVectors: 300,
+    });
+    expect(maintenance.action).toBe('built');
+    const index = maintenance.index as NonNullable<typeof maintenance.index>;
     expect(index.partitions).toBeGreaterThan(16);
     expect(getActiveVectorIndex(connection)?.id).toBe(index.id);
     expect(connection.prepare(`SELECT count(*) FROM ${index.table}`).pluck().get()).toBe(2_000);

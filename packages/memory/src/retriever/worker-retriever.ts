@@ -7,7 +7,7 @@ import { MemoryError, type MemoryErrorCode, throwIfAborted } from '../errors/ind
 import type { FusionWeights } from './fusion-weights.js';
 import { prepareSearch } from './hybrid-retriever.js';
 import type { RetrievalQuery, RetrievedChunk, Retriever } from './retriever.js';
-import type { SearchMode, SearchRequest } from './search.js';
+import type { SearchLists, SearchMode, SearchRequest } from './search.js';
 
 export interface ReadOnlyConnectionFactory {
   /**
@@ -29,7 +29,10 @@ export interface WorkerRetrieverOptions {
   probes?: number;
   candidates?: number;
   lexical?: SearchRequest['lexical'];
-  /** Worker threads (default 1); queries are spread over them. */
+  /**
+   * Worker threads (default 2): a hybrid query runs its BM25 and vector scans on two of them at
+   * once; concurrent queries are spread over all of them.
+   */
   threads?: number;
 }
 
@@ -69,7 +72,7 @@ export function createWorkerRetriever(
         ? options.openReadOnlyConnection.module
         : pathToFileURL(options.openReadOnlyConnection.module).href;
   const runsOnSources = url.pathname.endsWith('.ts');
-  const threads = Math.max(1, options.threads ?? 1);
+  const threads = Math.max(1, options.threads ?? 2);
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let closed = false;
@@ -123,32 +126,50 @@ export function createWorkerRetriever(
         );
       }
     });
+    // A worker that fails to start is reported by the query that needs it, not as an unhandled rejection.
+    ready.catch(() => undefined);
     return { worker, ready, inflight: 0 };
   });
+
+  /** Posts one message to the least busy worker and waits for its answer. */
+  async function call(message: Record<string, unknown>): Promise<unknown> {
+    const slot = workers.reduce((best, candidate) => (candidate.inflight < best.inflight ? candidate : best));
+    await slot.ready.catch((error: Error) => {
+      throw new MemoryError('worker_failed', `retrieval worker did not start: ${error.message}`, {
+        cause: error,
+      });
+    });
+    const id = nextId++;
+    slot.inflight++;
+    try {
+      return await new Promise<unknown>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: RetrievedChunk[]) => void, reject });
+        slot.worker.postMessage({ id, ...message });
+      });
+    } finally {
+      slot.inflight--;
+    }
+  }
 
   return {
     async retrieve(query: RetrievalQuery) {
       if (closed) throw new MemoryError('invalid_argument', 'the worker retriever is closed');
       const request = await prepareSearch({ ...options, database: null }, query);
       throwIfAborted(query.signal);
-      const slot = workers.reduce((best, candidate) =>
-        candidate.inflight < best.inflight ? candidate : best,
-      );
-      await slot.ready.catch((error: Error) => {
-        throw new MemoryError('worker_failed', `retrieval worker did not start: ${error.message}`, {
-          cause: error,
-        });
-      });
-      const id = nextId++;
-      slot.inflight++;
-      try {
-        return await new Promise<RetrievedChunk[]>((resolve, reject) => {
-          pending.set(id, { resolve, reject });
-          slot.worker.postMessage({ id, request });
-        });
-      } finally {
-        slot.inflight--;
+      const hybrid = request.mode === 'hybrid' && request.vector !== null;
+      if (hybrid && workers.length >= 2) {
+        // The BM25 and vector scans are independent: one thread each, then fuse and read the chunks.
+        const [lexical, vector] = (await Promise.all([
+          call({ request, phase: 'lists', phases: ['lexical'] }),
+          call({ request, phase: 'lists', phases: ['vector'] }),
+        ])) as [SearchLists, SearchLists];
+        return (await call({
+          request,
+          phase: 'hydrate',
+          lists: { lexical: lexical.lexical, vector: vector.vector },
+        })) as RetrievedChunk[];
       }
+      return (await call({ request, phase: 'all' })) as RetrievedChunk[];
     },
     async close() {
       closed = true;

@@ -1,6 +1,16 @@
 export { buildInvertedFile, type InvertedFileOptions, invertedFileThreshold } from './inverted-file.js';
+export {
+  type MaintainVectorIndexOptions,
+  maintainVectorIndex,
+  type VectorIndexMaintenance,
+} from './maintain-vector-index.js';
 export type { MemoryDatabase, WriteLock } from './memory-database.js';
 export { type MigrationReport, migrate, readSchemaVersion } from './migrate.js';
+export {
+  type OpenDatabaseFileOptions,
+  openDatabaseFile,
+  openReadOnlyConnection,
+} from './open-database-file.js';
 export { latestSchemaVersion } from './schema.js';
 export { getSourceByUri, getSourceText, listSources, type SourceRecord } from './sources.js';
 export {

@@ -9,6 +9,7 @@ import {
   getActiveVectorIndex,
   type VectorIndex,
 } from './vector-index.js';
+import { listVectorChunks, readVectorChunk } from './vector-scan.js';
 
 export interface InvertedFileOptions {
   /** Number of partitions (default √n, between 16 and 4,096). */
@@ -17,8 +18,8 @@ export interface InvertedFileOptions {
   sampleSize?: number;
   iterations?: number;
   seed?: number;
-  /** Rows copied per write transaction (default 2,000); the old index serves between batches. */
-  batchSize?: number;
+  /** Vectors gathered in memory per write pass (default: 256 MiB worth). */
+  bufferVectors?: number;
   signal?: AbortSignal;
   onProgress?: (progress: { phase: 'training' | 'assigning'; done: number; total: number }) => void;
 }
@@ -82,7 +83,7 @@ function copyRows(
 /**
  * Rebuilds the active vector index as an inverted file: k-means centres on a sample, every vector
  * stored in its nearest centre's sqlite-vec partition. The new index is built beside the old one,
- * batch by batch, while the old one keeps serving and taking writes; then it catches up and the two
+ * one sqlite-vec chunk at a time, while the old one keeps serving and taking writes; then it catches up and the two
  * are swapped in one transaction.
  */
 export async function buildInvertedFile(
@@ -101,15 +102,17 @@ export async function buildInvertedFile(
   const random = createRandom(options.seed ?? 42);
   const sampleSize = Math.min(total, options.sampleSize ?? Math.min(65_536, partitions * 40));
   options.onProgress?.({ phase: 'training', done: 0, total: sampleSize });
-  const sampleIds = connection
-    .prepare('SELECT id FROM memory_chunks ORDER BY random() LIMIT ?')
-    .pluck()
-    .all(sampleSize) as number[];
-  const read = connection.prepare(`SELECT embedding FROM ${source.table} WHERE rowid = ?`).pluck();
-  const sample = sampleIds.flatMap((id) => {
-    const blob = read.get(BigInt(id)) as Buffer | undefined;
-    return blob ? [toVector(blob)] : [];
-  });
+  // Sample whole vec0 chunks at random and keep each vector with the probability that fills the sample.
+  const vectorChunks = listVectorChunks(connection, source);
+  const shuffled = [...vectorChunks].sort(() => random() - 0.5);
+  const keep = Math.min(1, Math.max(0.25, sampleSize / total));
+  const sample: Float32Array[] = [];
+  for (const chunkId of shuffled) {
+    if (sample.length >= sampleSize) break;
+    for (const row of readVectorChunk(connection, source, chunkId)) {
+      if (sample.length < sampleSize && random() < keep) sample.push(row.vector);
+    }
+  }
   // Two-level training as well: coarse groups first, then centres inside each group in proportion
   // to its size, so training costs ~2·√k dot products per sampled vector and iteration.
   const coarseCount = Math.max(1, Math.round(Math.sqrt(partitions)));
@@ -126,7 +129,9 @@ export async function buildInvertedFile(
   const assign = createAssigner(centroids, random);
 
   const target = await database.writeLock.runExclusive(() => {
-    const index = createVectorIndex(connection, source.embedderId, source.dimensions, 'building');
+    const index = createVectorIndex(connection, source.embedderId, source.dimensions, 'building', {
+      chunkSize: Math.ceil((1.25 * total) / partitions),
+    });
     const insert = connection.prepare(
       'INSERT INTO memory_ivf_centroids (index_id, partition, centroid) VALUES (?, ?, ?)',
     );
@@ -146,24 +151,68 @@ export async function buildInvertedFile(
   });
 
   try {
-    const batchSize = options.batchSize ?? 2_000;
-    const nextIds = connection
-      .prepare('SELECT id FROM memory_chunks WHERE id > ? ORDER BY id LIMIT ?')
-      .pluck();
-    let last = 0;
-    let done = 0;
-    for (;;) {
+    // sqlite-vec appends to the last chunk of a partition; rows arriving in random partition order
+    // cost ~7× more than rows sorted by partition (measured: 50 k rows, 7.1 s against 1.1 s), and
+    // the gap grows with the index. So: one pass to assign every vector, then passes that each
+    // gather a range of partitions (at most `bufferVectors` vectors in memory) and write it sorted.
+    const assignment = new Map<number, number>();
+    const perPartition = new Int32Array(centroids.length);
+    for (const chunkId of vectorChunks) {
       throwIfAborted(options.signal);
-      const ids = nextIds.all(last, batchSize) as number[];
-      if (ids.length === 0) break;
-      last = ids[ids.length - 1] as number;
-      await database.writeLock.runExclusive(() =>
-        connection.transaction(() => copyRows(connection, source, target, ids, assign))(),
-      );
-      done += ids.length;
-      options.onProgress?.({ phase: 'assigning', done, total });
-      // Let queries and writers in between batches.
+      for (const row of readVectorChunk(connection, source, chunkId)) {
+        const partition = assign(row.vector);
+        assignment.set(row.chunkId, partition);
+        perPartition[partition] = (perPartition[partition] as number) + 1;
+      }
       await new Promise((resolve) => setImmediate(resolve));
+    }
+    const bufferVectors =
+      options.bufferVectors ?? Math.max(4_096, Math.floor(268_435_456 / (4 * source.dimensions)));
+    const ranges: [number, number][] = [];
+    let rangeStart = 0;
+    let rangeCount = 0;
+    perPartition.forEach((count, partition) => {
+      if (rangeCount > 0 && rangeCount + count > bufferVectors) {
+        ranges.push([rangeStart, partition]);
+        rangeStart = partition;
+        rangeCount = 0;
+      }
+      rangeCount += count;
+    });
+    ranges.push([rangeStart, centroids.length]);
+    let done = 0;
+    for (const [from, to] of ranges) {
+      const gathered: { chunkId: number; partition: number; vector: Float32Array }[] = [];
+      for (const chunkId of vectorChunks) {
+        throwIfAborted(options.signal);
+        for (const row of readVectorChunk(connection, source, chunkId)) {
+          const partition = assignment.get(row.chunkId);
+          if (partition !== undefined && partition >= from && partition < to)
+            gathered.push({ ...row, partition });
+        }
+      }
+      gathered.sort((left, right) => left.partition - right.partition);
+      for (let offset = 0; offset < gathered.length; offset += 4_096) {
+        const slice = gathered.slice(offset, offset + 4_096);
+        await database.writeLock.runExclusive(() =>
+          connection.transaction(() => {
+            const sourceOf = connection.prepare('SELECT source_id FROM memory_chunks WHERE id = ?').pluck();
+            const write = connection.prepare(
+              `INSERT OR REPLACE INTO ${target.table} (rowid, partition, source_id, embedding) VALUES (?, ?, ?, ?)`,
+            );
+            for (const row of slice) {
+              const sourceId = sourceOf.get(row.chunkId) as number | undefined;
+              // A chunk deleted meanwhile is not copied.
+              if (sourceId === undefined) continue;
+              write.run(BigInt(row.chunkId), BigInt(row.partition), BigInt(sourceId), row.vector);
+            }
+          })(),
+        );
+        done += slice.length;
+        options.onProgress?.({ phase: 'assigning', done, total });
+        // Let queries and writers in between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     await database.writeLock.runExclusive(() =>
       connection.transaction(() => {

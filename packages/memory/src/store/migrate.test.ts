@@ -38,7 +38,7 @@ describe('migrate', () => {
     );
     const report = await migrate(database);
     expect(report.from).toBe(1);
-    expect(report.applied).toEqual([2]);
+    expect(report.applied).toEqual([2, 3]);
     expect(connection.prepare('SELECT title FROM books').pluck().get()).toBe('x');
   });
 

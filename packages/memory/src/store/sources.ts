@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { analyse, type Language } from '../analysis/analyser.js';
 import type { Chunk } from '../chunker/chunker.js';
 import { contentHash } from '../text/content-hash.js';
+import { adjustIndexStatistics } from './index-statistics.js';
 import { deleteVectors, listVectorIndexes } from './vector-index.js';
 
 export interface SourceRecord {
@@ -113,6 +114,7 @@ export function insertSource(
   );
   const insertFts = connection.prepare('INSERT INTO memory_fts (rowid, analysed) VALUES (?, ?)');
   const written: WrittenChunk[] = [];
+  let indexedTerms = 0;
   for (const chunk of chunks) {
     const hash = contentHash(chunk.text);
     const id = Number(
@@ -132,9 +134,12 @@ export function insertSource(
     // So is its source's title: passages rarely repeat the name of what they are about.
     const title = source.title ? `${source.title}\n` : '';
     const indexed = `${title}${heading}${chunk.text}`;
-    insertFts.run(id, analyse(indexed, { language: source.language }).join(' '));
+    const terms = analyse(indexed, { language: source.language });
+    indexedTerms += terms.length;
+    insertFts.run(id, terms.join(' '));
     written.push({ ...chunk, id, contentHash: hash });
   }
+  adjustIndexStatistics(connection, written.length, indexedTerms);
   return { sourceId, chunks: written };
 }
 
@@ -148,7 +153,14 @@ export function deleteSource(connection: Database, sourceId: number): void {
     .all(sourceId) as { id: number; content_hash: string }[];
   const chunkIds = chunkRows.map((row) => row.id);
   const deleteFts = connection.prepare('DELETE FROM memory_fts WHERE rowid = ?');
-  for (const chunkId of chunkIds) deleteFts.run(chunkId);
+  const readFts = connection.prepare('SELECT analysed FROM memory_fts WHERE rowid = ?').pluck();
+  let indexedTerms = 0;
+  for (const chunkId of chunkIds) {
+    const analysed = (readFts.get(chunkId) as string | undefined) ?? '';
+    indexedTerms += analysed.length === 0 ? 0 : analysed.split(' ').length;
+    deleteFts.run(chunkId);
+  }
+  adjustIndexStatistics(connection, -chunkIds.length, -indexedTerms);
   for (const index of listVectorIndexes(connection)) deleteVectors(connection, index, chunkIds);
   connection.prepare('DELETE FROM memory_chunks WHERE source_id = ?').run(sourceId);
   connection.prepare('DELETE FROM memory_sources WHERE id = ?').run(sourceId);

@@ -66,6 +66,7 @@ export function createVectorIndex(
   embedderId: string,
   dimensions: number,
   state: VectorIndexState,
+  options: { chunkSize?: number } = {},
 ): VectorIndex {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 8192) {
     throw new MemoryError(
@@ -80,8 +81,11 @@ export function createVectorIndex(
     )
     .run(embedderId, dimensions, state, now, now);
   const id = Number(result.lastInsertRowid);
+  // sqlite-vec stores each partition in chunks of `chunk_size` slots and scans whole chunks: an
+  // inverted file sizes them to its partitions, or a probe would read mostly empty slots.
+  const chunkSize = Math.max(8, Math.min(1024, Math.ceil((options.chunkSize ?? 1024) / 8) * 8));
   connection.exec(
-    `CREATE VIRTUAL TABLE memory_vectors_${id} USING vec0(partition INTEGER PARTITION KEY, source_id INTEGER, embedding float[${dimensions}] distance_metric=cosine)`,
+    `CREATE VIRTUAL TABLE memory_vectors_${id} USING vec0(partition INTEGER PARTITION KEY, source_id INTEGER, embedding float[${dimensions}] distance_metric=cosine, chunk_size=${chunkSize})`,
   );
   return { id, embedderId, dimensions, state, partitions: 0, table: `memory_vectors_${id}` };
 }
