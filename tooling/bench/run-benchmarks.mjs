@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [name…]`: runs every benchmark (`<folder>/*-bench.ts`), or only the named folders,
+// `pnpm bench [name…]`: runs every benchmark (`<folder>/bench.ts` or `<folder>/*-bench.ts`), or only the named folders,
 // one after the other (they measure time: running two at once on 2 cores would spoil both), on
 // sources through tsx. Each one prints its own table and writes its JSON beside itself.
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ if (unknown.length > 0) {
 let failed = 0;
 for (const folder of folders.sort()) {
   for (const file of readdirSync(join(here, folder))
-    .filter((name) => name.endsWith('-bench.ts'))
+    .filter((name) => /(^|-)bench\.ts$/.test(name))
     .sort()) {
     process.stderr.write(`\n## ${folder}/${file}\n\n`);
     const result = spawnSync(
