@@ -93,7 +93,14 @@ workers:
 
 describe('the shipped examples', () => {
   const examples = join(import.meta.dirname, '..', '..', 'examples');
-  for (const file of ['tiny.yaml', 'llama-server.yaml', 'ollama-remote.yaml', 'mlx-lm.yaml', 'vllm.yaml']) {
+  for (const file of [
+    'tiny.yaml',
+    'llama-server.yaml',
+    'ollama-remote.yaml',
+    'mlx-lm.yaml',
+    'vllm.yaml',
+    'voice.yaml',
+  ]) {
     it(`${file} is a valid registry`, () => {
       const { registry } = loadRegistry(join(examples, file));
       expect(registry.workers.length).toBeGreaterThan(0);

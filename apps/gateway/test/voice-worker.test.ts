@@ -1,0 +1,106 @@
+// The voice worker of @klody/voice, managed by the gateway like any worker: spawned on first use,
+// speech and transcription relayed through the gateway's OpenAI audio routes.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, repositoryRoot, testDataPath } from '@klody/test-helpers';
+import { describeRequiring } from '@klody/test-helpers/vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
+import { killRecordedWorkers, postJson, temporaryHome, writeRegistry } from './helpers.js';
+
+const voiceWorker = join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts');
+
+describeRequiring(
+  { data: ['audio/en/jfk.wav'], tools: ['espeak-ng', 'pocketsphinx_continuous'] },
+  'the voice worker behind the gateway',
+  () => {
+    const home = temporaryHome();
+    let gateway: RunningGateway;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      const config = writeRegistry(home, {
+        budgetGb: 4,
+        workers: [
+          {
+            name: 'voice',
+            aliases: ['toy-tts', 'toy-stt'],
+            kind: 'tts',
+            command: process.execPath,
+            args: [
+              '--conditions=@klody/source',
+              '--import',
+              'tsx',
+              voiceWorker,
+              '--port',
+              '{port}',
+              '--alias',
+              'toy-tts=espeak-ng',
+              '--alias',
+              'toy-stt=pocketsphinx',
+            ],
+            cwd: repositoryRoot(),
+            port,
+            estimatedGb: 0.2,
+            startTimeoutSeconds: 60,
+          },
+        ],
+      } as never);
+      gateway = await startGateway({
+        config,
+        port: 0,
+        environment: { KLODY_HOME: home, KLODY_LOG_LEVEL: 'silent' },
+        logger: createJsonLogger('silent'),
+      });
+    });
+
+    afterAll(async () => {
+      await gateway?.close({ workers: true });
+      killRecordedWorkers(home);
+    });
+
+    it('speaks through /v1/audio/speech, starting the worker on first use', async () => {
+      const response = await postJson(`${gateway.url}/v1/audio/speech`, {
+        model: 'toy-tts',
+        input: 'Bonjour, ceci est un essai.',
+        voice: 'fr',
+        response_format: 'wav',
+      });
+      expect(response.status).toBe(200);
+      const audio = Buffer.from(await response.arrayBuffer());
+      expect(audio.subarray(0, 4).toString('latin1')).toBe('RIFF');
+      expect(audio.subarray(8, 12).toString('latin1')).toBe('WAVE');
+      expect(audio.length).toBeGreaterThan(20_000); // about a second of speech or more
+      const status = await (await fetch(`${gateway.url}/admin/status`)).json();
+      expect(status.workers[0]).toMatchObject({ name: 'voice', state: 'ready' });
+    });
+
+    it('transcribes through /v1/audio/transcriptions (multipart, routed by its model field)', async () => {
+      const form = new FormData();
+      form.append('model', 'toy-stt');
+      form.append(
+        'file',
+        new Blob([readFileSync(testDataPath('audio', 'en', 'jfk.wav'))], { type: 'audio/wav' }),
+        'jfk.wav',
+      );
+      const response = await fetch(`${gateway.url}/v1/audio/transcriptions`, { method: 'POST', body: form });
+      expect(response.status).toBe(200);
+      const body = await response.json();
+      // pocketsphinx free-form is weak: a transcript, not an exact one.
+      expect(typeof body.text).toBe('string');
+      expect(body.text.split(/\s+/).length).toBeGreaterThan(5);
+    });
+
+    it('answers a JSON error naming the voice when it does not exist', async () => {
+      const response = await postJson(`${gateway.url}/v1/audio/speech`, {
+        model: 'toy-tts',
+        input: 'Bonjour',
+        voice: 'no-such-voice',
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      const body = await response.json();
+      expect(body.error.message).toMatch(/no-such-voice/);
+    });
+  },
+);
