@@ -8,7 +8,14 @@ import { MemoryError, throwIfAborted } from '../errors/index.js';
 import type { DocumentLoader } from '../loaders/document-loader.js';
 import { createDefaultLoaders, findLoader, loadDocumentFile } from '../loaders/load-document.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
-import { deleteSource, getSourceByUri, insertSource, listSources } from '../store/sources.js';
+import {
+  type AnalysedChunk,
+  analyseChunk,
+  deleteSource,
+  getSourceByUri,
+  insertSource,
+  listSources,
+} from '../store/sources.js';
 import { ensureVectorIndex, insertVectors, readCentroids } from '../store/vector-index.js';
 import { contentHash } from '../text/content-hash.js';
 import { normaliseText } from '../text/normalise.js';
@@ -69,6 +76,7 @@ interface Prepared {
   hash: string;
   language: Language | null;
   chunks: Chunk[];
+  analysed: AnalysedChunk[];
   replaces: number | null;
 }
 
@@ -152,6 +160,7 @@ export function createIngester(options: IngesterOptions): Ingester {
               metadata: prepared.document.metadata ?? {},
             },
             prepared.chunks,
+            prepared.analysed,
           );
           if (index) {
             insertVectors(
@@ -229,7 +238,11 @@ export function createIngester(options: IngesterOptions): Ingester {
       }
       const language = detectLanguage(text, 2_000);
       const chunks = chunker.chunk(text);
-      group.push({ document, text, hash, language, chunks, replaces: existing?.id ?? null });
+      // Analysis happens here, outside the write lock: the transaction only writes.
+      const analysed = chunks.map((chunk) =>
+        analyseChunk({ title: document.title ?? null, language }, chunk),
+      );
+      group.push({ document, text, hash, language, chunks, analysed, replaces: existing?.id ?? null });
       groupSize += chunks.length;
       if (groupSize >= groupChunks) await flush();
     }
