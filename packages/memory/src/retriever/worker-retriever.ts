@@ -134,14 +134,15 @@ export function createWorkerRetriever(
   /** Posts one message to the least busy worker and waits for its answer. */
   async function call(message: Record<string, unknown>): Promise<unknown> {
     const slot = workers.reduce((best, candidate) => (candidate.inflight < best.inflight ? candidate : best));
-    await slot.ready.catch((error: Error) => {
-      throw new MemoryError('worker_failed', `retrieval worker did not start: ${error.message}`, {
-        cause: error,
-      });
-    });
-    const id = nextId++;
+    // Counted before any await: the two scans of one hybrid query must land on two different threads.
     slot.inflight++;
     try {
+      await slot.ready.catch((error: Error) => {
+        throw new MemoryError('worker_failed', `retrieval worker did not start: ${error.message}`, {
+          cause: error,
+        });
+      });
+      const id = nextId++;
       return await new Promise<unknown>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: RetrievedChunk[]) => void, reject });
         slot.worker.postMessage({ id, ...message });
