@@ -92,6 +92,38 @@ describe('createIngester', () => {
     expect([afterFirst, afterThird, afterRemove].map((state) => state.statisticsDrift)).toEqual([0, 0, 0]);
   });
 
+  it('prepares documents in worker threads with the same result as in the calling thread', async () => {
+    const contents = async (preparationThreads: number) => {
+      const { database, embedder } = await setup();
+      const ingester = createIngester({
+        database,
+        embedder,
+        preparationThreads,
+        chunkerOptions: { maxTokens: 60 },
+      });
+      try {
+        const report = await ingester.ingest(syntheticDocuments(12));
+        expect(report.added).toBe(12);
+      } finally {
+        await ingester.close();
+      }
+      const connection = database.getConnection();
+      return {
+        chunks: connection
+          .prepare(
+            'SELECT source_id, ordinal, start_offset, end_offset, text, heading, tokens, content_hash FROM memory_chunks ORDER BY id',
+          )
+          .all(),
+        fts: connection.prepare('SELECT rowid, analysed FROM memory_fts ORDER BY rowid').all(),
+        statistics: readIndexStatistics(connection),
+      };
+    };
+    const inThread = await contents(0);
+    const inWorkers = await contents(2);
+    expect(inThread.chunks.length).toBeGreaterThan(12);
+    expect(inWorkers).toEqual(inThread);
+  });
+
   it('emits progress with done, total and rate', async () => {
     const { database, embedder } = await setup();
     const events: IngestProgress[] = [];
