@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Mutex } from 'async-mutex';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
@@ -122,6 +123,28 @@ describe('createIngester', () => {
     const inWorkers = await contents(2);
     expect(inThread.chunks.length).toBeGreaterThan(12);
     expect(inWorkers).toEqual(inThread);
+  });
+
+  it('finishes and exits in a process using preparation threads, without closing them', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'klody-memory-threads-'));
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--conditions=@klody/source',
+          join(packageRoot, 'fixtures/ingest-child.ts'),
+          join(folder, 'x.db'),
+          '5',
+          '2',
+        ],
+        { cwd: packageRoot, timeout: 60_000 },
+      );
+      expect(stdout.trim().split('\n').at(-1)).toBe('finished');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('emits progress with done, total and rate', async () => {

@@ -34,6 +34,7 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
         if (!entry) return;
         pending.delete(message.id);
         slot.inflight--;
+        if (slot.inflight === 0) worker.unref();
         if (message.error !== undefined) entry.reject(new MemoryError('worker_failed', message.error));
         else entry.resolve(message.result as CompactPreparedDocument);
       },
@@ -46,7 +47,7 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
         );
       }
     });
-    // Ingestion must not keep the process alive on its own once it is done.
+    // An idle pool must not keep the process alive; a busy one must (see prepare).
     worker.unref();
     return slot;
   });
@@ -56,6 +57,7 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
         candidate.inflight < best.inflight ? candidate : best,
       );
       slot.inflight++;
+      slot.worker.ref();
       const id = nextId++;
       const result = await new Promise<CompactPreparedDocument>((resolve, reject) => {
         pending.set(id, { resolve, reject });
