@@ -47,6 +47,7 @@ const { values } = parseArgs({
     },
     rebuild: { type: 'boolean', default: false },
     'exact-queries': { type: 'string', default: '50' },
+    'preparation-threads': { type: 'string', default: '1' },
   },
 });
 const size = Number(values.size);
@@ -146,6 +147,8 @@ if (values.rebuild || !existsSync(metaPath)) {
     chunker: createStructuralChunker({ maxTokens: 320, overlapTokens: 0 }),
     batchSize: 256,
     groupChunks: 4_096,
+    // One thread chunks and analyses while this one embeds and writes (2 cores).
+    preparationThreads: Number(values['preparation-threads']),
   });
   const perSource = 100;
   async function* documents(): AsyncGenerator<SourceDocument> {
