@@ -4,8 +4,9 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
-    // The worker runs in its own thread and is loaded by file URL, so it is an entry of its own.
+    // Workers run in their own threads and are loaded by file URL, so each is an entry of its own.
     'retrieval-worker': 'src/retriever/retrieval-worker.ts',
+    'preparation-worker': 'src/ingest/preparation-worker.ts',
     'eval/cli': 'src/eval/cli.ts',
   },
   format: ['esm'],

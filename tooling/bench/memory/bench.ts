@@ -47,6 +47,7 @@ const { values } = parseArgs({
     },
     rebuild: { type: 'boolean', default: false },
     'exact-queries': { type: 'string', default: '50' },
+    'preparation-threads': { type: 'string', default: '1' },
   },
 });
 const size = Number(values.size);
@@ -120,7 +121,23 @@ if (values.rebuild || !existsSync(metaPath)) {
   await rm(`${path}-shm`, { force: true });
   log(`building ${size} chunks × ${dimensions}-d into ${path}`);
   const paragraphs = await bookParagraphs(values.books as string);
-  const database = openDatabaseFile(path);
+  const opened = openDatabaseFile(path);
+  // The write lock is injected: wrapping it measures the time spent writing (inside transactions).
+  const writing = { seconds: 0 };
+  const database = {
+    ...opened,
+    writeLock: {
+      runExclusive: <T>(callback: () => T | Promise<T>) =>
+        opened.writeLock.runExclusive(async () => {
+          const started = performance.now();
+          try {
+            return await callback();
+          } finally {
+            writing.seconds += (performance.now() - started) / 1000;
+          }
+        }),
+    },
+  };
   database.getConnection().pragma('synchronous = NORMAL');
   await migrate(database);
   const counted = timed(embedder);
@@ -130,6 +147,8 @@ if (values.rebuild || !existsSync(metaPath)) {
     chunker: createStructuralChunker({ maxTokens: 320, overlapTokens: 0 }),
     batchSize: 256,
     groupChunks: 4_096,
+    // One thread chunks and analyses while this one embeds and writes (2 cores).
+    preparationThreads: Number(values['preparation-threads']),
   });
   const perSource = 100;
   async function* documents(): AsyncGenerator<SourceDocument> {
@@ -154,6 +173,7 @@ if (values.rebuild || !existsSync(metaPath)) {
     },
   });
   const seconds = (performance.now() - started) / 1000;
+  const ingestWriteSeconds = writing.seconds;
   log(
     `ingested ${report.chunks} chunks in ${seconds.toFixed(1)} s, of which ${counted.seconds.toFixed(1)} s in the embedder`,
   );
@@ -188,6 +208,8 @@ if (values.rebuild || !existsSync(metaPath)) {
     seconds,
     modelSeconds: counted.seconds,
     chunksPerSecond: report.chunks / Math.max(seconds - counted.seconds, 1e-9),
+    writeSeconds: ingestWriteSeconds,
+    writeChunksPerSecond: report.chunks / Math.max(ingestWriteSeconds, 1e-9),
     ivfSeconds,
   };
   await writeFile(metaPath, JSON.stringify(ingestion));
@@ -224,28 +246,32 @@ const exactTimes: number[] = [];
 const fastTimes: number[] = [];
 const lexicalTimes: number[] = [];
 let overlap = 0;
-for (let query = 0; query < queries.length; query++) {
-  const vector = vectors[query] as Float32Array;
-  if (query >= exactQueries) break;
-  let started = performance.now();
-  const exact = (
-    connection
-      .prepare('SELECT rowid, distance FROM bench_flat WHERE embedding MATCH ? AND k = 50')
-      .all(vector) as {
-      rowid: number;
-    }[]
-  ).map((row) => ({ chunkId: Number(row.rowid) }));
+// Each path runs as its own loop: interleaved, the exact scan (gigabytes at 1 M) would evict the
+// probed partitions from the page cache before every fast query, and the other way round.
+const truths: Set<number>[] = [];
+for (let query = 0; query < Math.min(exactQueries, queries.length); query++) {
+  const started = performance.now();
+  const exact = connection
+    .prepare('SELECT rowid, distance FROM bench_flat WHERE embedding MATCH ? AND k = 50')
+    .all(vectors[query] as Float32Array) as { rowid: number }[];
   exactTimes.push(performance.now() - started);
-  started = performance.now();
-  const fast = vectorSearch(connection, index, vector, { limit: 50, sourceIds: null, probes });
+  truths.push(new Set(exact.slice(0, 10).map((row) => Number(row.rowid))));
+}
+for (let query = 0; query < queries.length; query++) {
+  const started = performance.now();
+  const fast = vectorSearch(connection, index, vectors[query] as Float32Array, {
+    limit: 50,
+    sourceIds: null,
+    probes,
+  });
   fastTimes.push(performance.now() - started);
-  started = performance.now();
+  const truth = truths[query];
+  if (truth) overlap += fast.slice(0, 10).filter((hit) => truth.has(hit.chunkId)).length;
+}
+for (let query = 0; query < queries.length; query++) {
+  const started = performance.now();
   lexicalSearch(connection, queries[query] as string, { limit: 50, sourceIds: null });
   lexicalTimes.push(performance.now() - started);
-  const truth = new Set(exact.slice(0, 10).map((hit) => hit.chunkId));
-  overlap += fast.slice(0, 10).filter((hit) => truth.has(hit.chunkId)).length;
-  // The exact scan takes seconds at 1 M vectors: compare on the first `--exact-queries` only.
-  if (query + 1 >= exactQueries) break;
 }
 const compared = exactTimes.length;
 
@@ -308,7 +334,7 @@ const result = {
   exactComparedQueries: compared,
   exactScanMs: { p50: percentile(exactTimes, 0.5), p95: percentile(exactTimes, 0.95) },
   fastVectorMs: { p50: percentile(fastTimes, 0.5), p95: percentile(fastTimes, 0.95) },
-  speedupVersusExact: percentile(exactTimes, 0.5) / percentile(fastTimes.slice(0, compared), 0.5),
+  speedupVersusExact: percentile(exactTimes, 0.5) / percentile(fastTimes, 0.5),
   recallAt10VersusExact: overlap / (compared * 10),
   lexicalMs: { p50: percentile(lexicalTimes, 0.5), p95: percentile(lexicalTimes, 0.95) },
   hybridWorkerMs: hybridWorker,
@@ -344,6 +370,12 @@ process.stdout.write(
       'ingestion without model time',
       ingestion
         ? `${ingestion.chunksPerSecond.toFixed(0)} chunks/s (${ingestion.chunks} chunks, ${ingestion.seconds.toFixed(0)} s − ${ingestion.modelSeconds.toFixed(0)} s model)`
+        : 'n/a',
+    ),
+    row(
+      'of which writing (transactions: chunks, FTS5, vec0)',
+      ingestion?.writeChunksPerSecond
+        ? `${ingestion.writeChunksPerSecond.toFixed(0)} chunks/s (${(ingestion.writeSeconds ?? 0).toFixed(0)} s)`
         : 'n/a',
     ),
     row('inverted-file build', ingestion ? `${ingestion.ivfSeconds.toFixed(0)} s` : 'n/a'),

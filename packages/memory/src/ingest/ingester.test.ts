@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Mutex } from 'async-mutex';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
@@ -90,6 +91,60 @@ describe('createIngester', () => {
     expect(afterRemove.fts).toBe(afterRemove.chunks);
     expect(afterRemove.cache).toBe(afterRemove.chunks);
     expect([afterFirst, afterThird, afterRemove].map((state) => state.statisticsDrift)).toEqual([0, 0, 0]);
+  });
+
+  it('prepares documents in worker threads with the same result as in the calling thread', async () => {
+    const contents = async (preparationThreads: number) => {
+      const { database, embedder } = await setup();
+      const ingester = createIngester({
+        database,
+        embedder,
+        preparationThreads,
+        chunkerOptions: { maxTokens: 60 },
+      });
+      try {
+        const report = await ingester.ingest(syntheticDocuments(12));
+        expect(report.added).toBe(12);
+      } finally {
+        await ingester.close();
+      }
+      const connection = database.getConnection();
+      return {
+        chunks: connection
+          .prepare(
+            'SELECT source_id, ordinal, start_offset, end_offset, text, heading, tokens, content_hash FROM memory_chunks ORDER BY id',
+          )
+          .all(),
+        fts: connection.prepare('SELECT rowid, analysed FROM memory_fts ORDER BY rowid').all(),
+        statistics: readIndexStatistics(connection),
+      };
+    };
+    const inThread = await contents(0);
+    const inWorkers = await contents(2);
+    expect(inThread.chunks.length).toBeGreaterThan(12);
+    expect(inWorkers).toEqual(inThread);
+  });
+
+  it('finishes and exits in a process using preparation threads, without closing them', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'klody-memory-threads-'));
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--conditions=@klody/source',
+          join(packageRoot, 'fixtures/ingest-child.ts'),
+          join(folder, 'x.db'),
+          '5',
+          '2',
+        ],
+        { cwd: packageRoot, timeout: 60_000 },
+      );
+      expect(stdout.trim().split('\n').at(-1)).toBe('finished');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('emits progress with done, total and rate', async () => {

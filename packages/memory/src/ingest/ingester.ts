@@ -1,17 +1,25 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { detectLanguage, type Language } from '../analysis/analyser.js';
+import type { Language } from '../analysis/analyser.js';
 import type { Chunk, Chunker } from '../chunker/chunker.js';
-import { createStructuralChunker } from '../chunker/structural-chunker.js';
+import { createStructuralChunker, type StructuralChunkerOptions } from '../chunker/structural-chunker.js';
 import type { Embedder } from '../embedder/embedder.js';
 import { MemoryError, throwIfAborted } from '../errors/index.js';
 import type { DocumentLoader } from '../loaders/document-loader.js';
 import { createDefaultLoaders, findLoader, loadDocumentFile } from '../loaders/load-document.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
-import { deleteSource, getSourceByUri, insertSource, listSources } from '../store/sources.js';
+import {
+  type AnalysedChunk,
+  deleteSource,
+  getSourceByUri,
+  insertSource,
+  listSources,
+} from '../store/sources.js';
 import { ensureVectorIndex, insertVectors, readCentroids } from '../store/vector-index.js';
 import { contentHash } from '../text/content-hash.js';
 import { normaliseText } from '../text/normalise.js';
+import { createPreparationPool, type PreparationPool } from './preparation-pool.js';
+import { type PreparedDocument, prepareDocument } from './prepare-document.js';
 
 export interface SourceDocument {
   /** Stable identity of the source (a path, a URL, an id): the same uri is the same source. */
@@ -50,6 +58,13 @@ export interface IngesterOptions {
   /** Null or absent: lexical search only. */
   embedder?: Embedder | null;
   chunker?: Chunker;
+  /** Options of the default structural chunker (used when no `chunker` is given). */
+  chunkerOptions?: StructuralChunkerOptions;
+  /**
+   * Worker threads that chunk and analyse documents while this thread embeds and writes (default 0:
+   * all in the calling thread). Needs the default chunker: a custom `chunker` cannot cross threads.
+   */
+  preparationThreads?: number;
   loaders?: readonly DocumentLoader[];
   /** Texts per embedding call (default 64). */
   batchSize?: number;
@@ -69,6 +84,7 @@ interface Prepared {
   hash: string;
   language: Language | null;
   chunks: Chunk[];
+  analysed: AnalysedChunk[];
   replaces: number | null;
 }
 
@@ -87,12 +103,21 @@ export interface Ingester {
   syncFolder(folder: string, options?: IngestOptions): Promise<IngestReport>;
   /** Deletes sources by uri; returns how many existed. */
   remove(uris: readonly string[]): Promise<number>;
+  /** Stops the preparation threads, if any (they never keep the process alive on their own). */
+  close(): Promise<void>;
 }
 
 export function createIngester(options: IngesterOptions): Ingester {
   const { database } = options;
   const embedder = options.embedder ?? null;
-  const chunker = options.chunker ?? createStructuralChunker();
+  const chunker = options.chunker ?? createStructuralChunker(options.chunkerOptions);
+  const preparationThreads = options.chunker ? 0 : Math.max(0, Math.floor(options.preparationThreads ?? 0));
+  let pool: PreparationPool | null = null;
+  const preparationPool = () => {
+    if (preparationThreads > 0 && !pool)
+      pool = createPreparationPool(preparationThreads, options.chunkerOptions ?? {});
+    return pool;
+  };
   const loaders = options.loaders ?? createDefaultLoaders();
   const batchSize = options.batchSize ?? 64;
   const groupChunks = options.groupChunks ?? 512;
@@ -152,6 +177,7 @@ export function createIngester(options: IngesterOptions): Ingester {
               metadata: prepared.document.metadata ?? {},
             },
             prepared.chunks,
+            prepared.analysed,
           );
           if (index) {
             insertVectors(
@@ -213,26 +239,55 @@ export function createIngester(options: IngesterOptions): Ingester {
       progress(flushing.at(-1)?.document.uri ?? '');
     };
     const connection = database.getConnection();
+    const pool = preparationPool();
+    // Documents being prepared (in worker threads when there are some), consumed in order.
+    const queue: {
+      document: SourceDocument;
+      text: string;
+      hash: string;
+      replaces: number | null;
+      preparation: Promise<PreparedDocument>;
+    }[] = [];
+    const consume = async () => {
+      const entry = queue.shift();
+      if (!entry) return;
+      const prepared = await entry.preparation;
+      group.push({
+        document: entry.document,
+        text: entry.text,
+        hash: entry.hash,
+        language: prepared.language,
+        chunks: prepared.chunks,
+        analysed: prepared.analysed,
+        replaces: entry.replaces,
+      });
+      groupSize += prepared.chunks.length;
+      if (groupSize >= groupChunks) await flush();
+    };
+    const inFlight = pool ? preparationThreads * 4 : 0;
     for await (const document of documents) {
       throwIfAborted(signal);
       const text = normaliseText(document.text, { stripGutenberg: document.stripGutenberg ?? true });
       const hash = contentHash(`${document.title ?? ''}\u0000${text}`);
       const existing = getSourceByUri(connection, document.uri);
-      if (
-        existing?.contentHash === hash &&
-        !group.some((prepared) => prepared.document.uri === document.uri)
-      ) {
+      const queued = (entry: { document: SourceDocument }) => entry.document.uri === document.uri;
+      if (existing?.contentHash === hash && !group.some(queued) && !queue.some(queued)) {
         report.unchanged++;
         done++;
         progress(document.uri);
         continue;
       }
-      const language = detectLanguage(text, 2_000);
-      const chunks = chunker.chunk(text);
-      group.push({ document, text, hash, language, chunks, replaces: existing?.id ?? null });
-      groupSize += chunks.length;
-      if (groupSize >= groupChunks) await flush();
+      const title = document.title ?? null;
+      // Chunking and analysis happen here, outside the write lock: the transaction only writes.
+      const preparation = pool
+        ? pool.prepare(text, title)
+        : Promise.resolve(prepareDocument(text, title, chunker));
+      // Rejections surface when the entry is consumed; until then they are not "unhandled".
+      preparation.catch(() => undefined);
+      queue.push({ document, text, hash, replaces: existing?.id ?? null, preparation });
+      while (queue.length > inFlight) await consume();
     }
+    while (queue.length > 0) await consume();
     await flush();
     report.seconds = clock() - started;
     return report;
@@ -331,5 +386,10 @@ export function createIngester(options: IngesterOptions): Ingester {
       return report;
     },
     remove,
+    async close() {
+      const running = pool as PreparationPool | null;
+      pool = null;
+      await running?.close();
+    },
   };
 }

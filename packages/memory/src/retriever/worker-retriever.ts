@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import type { Embedder } from '../embedder/embedder.js';
 import { MemoryError, type MemoryErrorCode, throwIfAborted } from '../errors/index.js';
+import { startWorker } from '../workers/start-worker.js';
 import type { FusionWeights } from './fusion-weights.js';
 import { prepareSearch } from './hybrid-retriever.js';
 import type { RetrievalQuery, RetrievedChunk, Retriever } from './retriever.js';
@@ -41,13 +39,6 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-function tsxApiUrl(): string {
-  // tsx's ESM API (`tsx/esm/api`, import condition); resolved next to its main entry because
-  // createRequire only sees the require condition.
-  const main = createRequire(import.meta.url).resolve('tsx');
-  return pathToFileURL(join(dirname(main), 'esm', 'api', 'index.mjs')).href;
-}
-
 function workerUrl(): URL {
   // Sources (tests, tsx) run the .ts worker through tsx; the build ships retrieval-worker.js.
   const here = import.meta.url;
@@ -71,7 +62,6 @@ export function createWorkerRetriever(
       : options.openReadOnlyConnection.module.startsWith('file:')
         ? options.openReadOnlyConnection.module
         : pathToFileURL(options.openReadOnlyConnection.module).href;
-  const runsOnSources = url.pathname.endsWith('.ts');
   const threads = Math.max(1, options.threads ?? 2);
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -82,14 +72,7 @@ export function createWorkerRetriever(
       exportName: options.openReadOnlyConnection.exportName ?? 'openReadOnlyConnection',
       argument: options.openReadOnlyConnection.argument ?? null,
     };
-    // On sources, a small bootstrap registers tsx in the thread before importing the .ts worker
-    // (Node 20 does not carry `--import` hooks into worker threads).
-    const worker = runsOnSources
-      ? new Worker(
-          `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`,
-          { eval: true, workerData },
-        )
-      : new Worker(fileURLToPath(url), { workerData });
+    const worker = startWorker(url, workerData);
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
       worker.on(
@@ -134,14 +117,15 @@ export function createWorkerRetriever(
   /** Posts one message to the least busy worker and waits for its answer. */
   async function call(message: Record<string, unknown>): Promise<unknown> {
     const slot = workers.reduce((best, candidate) => (candidate.inflight < best.inflight ? candidate : best));
-    await slot.ready.catch((error: Error) => {
-      throw new MemoryError('worker_failed', `retrieval worker did not start: ${error.message}`, {
-        cause: error,
-      });
-    });
-    const id = nextId++;
+    // Counted before any await: the two scans of one hybrid query must land on two different threads.
     slot.inflight++;
     try {
+      await slot.ready.catch((error: Error) => {
+        throw new MemoryError('worker_failed', `retrieval worker did not start: ${error.message}`, {
+          cause: error,
+        });
+      });
+      const id = nextId++;
       return await new Promise<unknown>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: RetrievedChunk[]) => void, reject });
         slot.worker.postMessage({ id, ...message });

@@ -83,10 +83,31 @@ export interface WrittenChunk extends Chunk {
  * Writes a source and its chunks with their FTS shadow rows. Call inside a transaction: with
  * `deleteSource` before it, a changed source is replaced all at once or not at all.
  */
+/** What a chunk adds to the index, computed before the write: its shadow terms and content hash. */
+export interface AnalysedChunk {
+  terms: string[];
+  contentHash: string;
+}
+
+/**
+ * The index side of a chunk: the analysed shadow text (title and heading included: passages rarely
+ * repeat the name of what they are about, and "Chapter IV" should find the chapter's text) and its
+ * hash. Pure and CPU-bound, so the ingester runs it before taking the write lock.
+ */
+export function analyseChunk(source: Pick<NewSource, 'title' | 'language'>, chunk: Chunk): AnalysedChunk {
+  const heading = chunk.heading && !chunk.text.includes(chunk.heading) ? `${chunk.heading}\n` : '';
+  const title = source.title ? `${source.title}\n` : '';
+  return {
+    terms: analyse(`${title}${heading}${chunk.text}`, { language: source.language }),
+    contentHash: contentHash(chunk.text),
+  };
+}
+
 export function insertSource(
   connection: Database,
   source: NewSource,
   chunks: readonly Chunk[],
+  analysed: readonly AnalysedChunk[] = chunks.map((chunk) => analyseChunk(source, chunk)),
 ): {
   sourceId: number;
   chunks: WrittenChunk[];
@@ -115,8 +136,8 @@ export function insertSource(
   const insertFts = connection.prepare('INSERT INTO memory_fts (rowid, analysed) VALUES (?, ?)');
   const written: WrittenChunk[] = [];
   let indexedTerms = 0;
-  for (const chunk of chunks) {
-    const hash = contentHash(chunk.text);
+  chunks.forEach((chunk, index) => {
+    const { terms, contentHash: hash } = analysed[index] as AnalysedChunk;
     const id = Number(
       insertChunk.run(
         sourceId,
@@ -129,16 +150,10 @@ export function insertSource(
         hash,
       ).lastInsertRowid,
     );
-    // The heading is indexed with its chunk: "Chapter IV" finds the chapter's text.
-    const heading = chunk.heading && !chunk.text.includes(chunk.heading) ? `${chunk.heading}\n` : '';
-    // So is its source's title: passages rarely repeat the name of what they are about.
-    const title = source.title ? `${source.title}\n` : '';
-    const indexed = `${title}${heading}${chunk.text}`;
-    const terms = analyse(indexed, { language: source.language });
     indexedTerms += terms.length;
     insertFts.run(id, terms.join(' '));
     written.push({ ...chunk, id, contentHash: hash });
-  }
+  });
   adjustIndexStatistics(connection, written.length, indexedTerms);
   return { sourceId, chunks: written };
 }

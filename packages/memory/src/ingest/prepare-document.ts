@@ -1,0 +1,53 @@
+import { detectLanguage, type Language } from '../analysis/analyser.js';
+import type { Chunk, Chunker } from '../chunker/chunker.js';
+import { type AnalysedChunk, analyseChunk } from '../store/sources.js';
+
+export interface PreparedDocument {
+  language: Language | null;
+  chunks: Chunk[];
+  analysed: AnalysedChunk[];
+}
+
+/** The CPU-bound part of ingesting one normalised text: language, chunks, analysed shadow terms, hashes. */
+export function prepareDocument(text: string, title: string | null, chunker: Chunker): PreparedDocument {
+  const language = detectLanguage(text, 2_000);
+  const chunks = chunker.chunk(text);
+  return { language, chunks, analysed: chunks.map((chunk) => analyseChunk({ title, language }, chunk)) };
+}
+
+/**
+ * What crosses the thread boundary: offsets instead of chunk texts (the main thread slices them from
+ * the text it already has) and each chunk's terms joined in one string, so cloning stays cheap.
+ */
+export interface CompactPreparedDocument {
+  language: Language | null;
+  chunks: { ordinal: number; start: number; end: number; heading: string | null; tokens: number }[];
+  terms: string[];
+  hashes: string[];
+}
+
+export function compact(prepared: PreparedDocument): CompactPreparedDocument {
+  return {
+    language: prepared.language,
+    chunks: prepared.chunks.map(({ ordinal, start, end, heading, tokens }) => ({
+      ordinal,
+      start,
+      end,
+      heading,
+      tokens,
+    })),
+    terms: prepared.analysed.map((entry) => entry.terms.join(' ')),
+    hashes: prepared.analysed.map((entry) => entry.contentHash),
+  };
+}
+
+export function expand(text: string, prepared: CompactPreparedDocument): PreparedDocument {
+  return {
+    language: prepared.language,
+    chunks: prepared.chunks.map((chunk) => ({ ...chunk, text: text.slice(chunk.start, chunk.end) })),
+    analysed: prepared.terms.map((terms, index) => ({
+      terms: terms.length === 0 ? [] : terms.split(' '),
+      contentHash: prepared.hashes[index] as string,
+    })),
+  };
+}
