@@ -1,5 +1,4 @@
-import { configDefaults } from 'vitest/config';
 import { klodyProject } from '../../vitest.shared.js';
 
-// The publish end-to-end test (e2e/) runs on its own: see vitest.e2e.config.ts.
-export default klodyProject('memory', { exclude: [...configDefaults.exclude, 'e2e/**'] });
+// The publishing check (verdaccio, npm install, a strict consumer) lives in tooling/release-test.
+export default klodyProject('memory');
