@@ -52,4 +52,15 @@ describe('extractiveAnswer', () => {
     );
     expect(answer.sentences[0]?.text).toBe('The bucket of whitewash was heavy.');
   });
+
+  it('leaves out a further sentence that shares only a minor word with the question', () => {
+    const first = 'It was impossible to see the word without thinking of Pemberley and its owner.';
+    const second = 'Let the owners stand on the beach and shout at the storm.';
+    const answer = extractiveAnswer(evidenceTerms('Who is the owner of Pemberley?', null), [
+      { number: 1, chunk: chunk(first, 0) },
+      { number: 2, chunk: chunk(second, 500) },
+    ]);
+    expect(answer.sentences.map((sentence) => sentence.number)).toEqual([1]);
+    expect(answer.text).toBe(`${first} [1]`);
+  });
 });

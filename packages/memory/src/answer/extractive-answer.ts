@@ -17,7 +17,7 @@ export interface ExtractedSentence {
 export function extractiveAnswer(
   evidence: EvidenceTerms,
   passages: readonly NumberedPassage[],
-  options: { sentences?: number; locale?: string } = {},
+  options: { sentences?: number; locale?: string; minimumShare?: number } = {},
 ): { text: string; sentences: ExtractedSentence[] } {
   const segmenter = new Intl.Segmenter(options.locale ?? evidence.language ?? 'en', {
     granularity: 'sentence',
@@ -41,8 +41,12 @@ export function extractiveAnswer(
       candidates.push({ number: passage.number, text, start, end, score });
     }
   });
+  candidates.sort((left, right) => right.score - left.score);
+  // A further sentence must cover at least half of what the best one covers: one that shares a
+  // single minor word with the question ("owners" for "Who is the owner of Pemberley?") is noise.
+  const best = candidates[0]?.score ?? 0;
   const chosen = candidates
-    .sort((left, right) => right.score - left.score)
+    .filter((candidate) => candidate.score >= best * (options.minimumShare ?? 0.5))
     .slice(0, options.sentences ?? 2)
     .sort((left, right) => left.number - right.number || left.start - right.start);
   // Consecutive sentences of one passage are cited once, after the last of them.
