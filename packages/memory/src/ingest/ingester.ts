@@ -107,6 +107,10 @@ export interface Ingester {
   close(): Promise<void>;
 }
 
+function emptyReport(): IngestReport {
+  return { added: 0, updated: 0, unchanged: 0, removed: 0, failed: [], chunks: 0, seconds: 0 };
+}
+
 export function createIngester(options: IngesterOptions): Ingester {
   const { database } = options;
   const embedder = options.embedder ?? null;
@@ -206,15 +210,7 @@ export function createIngester(options: IngesterOptions): Ingester {
   ): Promise<IngestReport> {
     const { signal, onProgress } = ingestOptions;
     const started = clock();
-    const report: IngestReport = {
-      added: 0,
-      updated: 0,
-      unchanged: 0,
-      removed: 0,
-      failed: [],
-      chunks: 0,
-      seconds: 0,
-    };
+    const report = emptyReport();
     const total = ingestOptions.total ?? (Array.isArray(documents) ? documents.length : 0);
     let done = 0;
     let group: Prepared[] = [];
@@ -293,7 +289,8 @@ export function createIngester(options: IngesterOptions): Ingester {
     return report;
   }
 
-  async function loadAll(paths: readonly string[], report: IngestReport) {
+  /** Loads files; one that cannot be read is added to `failed` and skipped. */
+  async function loadAll(paths: readonly string[], failed: IngestReport['failed']) {
     const documents: SourceDocument[] = [];
     for (const path of paths) {
       const absolute = resolve(path);
@@ -308,7 +305,7 @@ export function createIngester(options: IngesterOptions): Ingester {
         });
       } catch (error) {
         // A bad file is reported and skipped; it never stops the others nor loses stored data.
-        report.failed.push({ uri: absolute, message: (error as Error).message });
+        failed.push({ uri: absolute, message: (error as Error).message });
       }
     }
     return documents;
@@ -344,18 +341,10 @@ export function createIngester(options: IngesterOptions): Ingester {
   return {
     ingest,
     async ingestFiles(paths, ingestOptions = {}) {
-      const failures: IngestReport = {
-        added: 0,
-        updated: 0,
-        unchanged: 0,
-        removed: 0,
-        failed: [],
-        chunks: 0,
-        seconds: 0,
-      };
-      const documents = await loadAll(paths, failures);
+      const failed: IngestReport['failed'] = [];
+      const documents = await loadAll(paths, failed);
       const report = await ingest(documents, ingestOptions);
-      report.failed.push(...failures.failed);
+      report.failed.push(...failed);
       return report;
     },
     async syncFolder(folder, ingestOptions = {}) {
@@ -364,18 +353,10 @@ export function createIngester(options: IngesterOptions): Ingester {
         throw new MemoryError('invalid_argument', `not a folder: ${root}`);
       }
       const paths = await listFiles(root);
-      const failures: IngestReport = {
-        added: 0,
-        updated: 0,
-        unchanged: 0,
-        removed: 0,
-        failed: [],
-        chunks: 0,
-        seconds: 0,
-      };
-      const documents = await loadAll(paths, failures);
+      const failed: IngestReport['failed'] = [];
+      const documents = await loadAll(paths, failed);
       const report = await ingest(documents, ingestOptions);
-      report.failed.push(...failures.failed);
+      report.failed.push(...failed);
       const present = new Set(paths);
       // A file that failed to load is still present: its stored version is kept, not deleted.
       const prefix = root.endsWith('/') ? root : `${root}/`;
