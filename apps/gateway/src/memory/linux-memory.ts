@@ -30,26 +30,15 @@ export function parseStatParent(text: string): number | null {
   return Number.isInteger(parent) ? parent : null;
 }
 
-// Everything below reads /proc asynchronously: a smaps_rollup of a process mapping tens of GiB makes
-// the kernel walk its page tables for milliseconds, which must not stall the gateway's event loop.
+function addChild(children: Map<number, number[]>, parent: number | null, pid: number): void {
+  if (parent === null) return;
+  const list = children.get(parent) ?? [];
+  list.push(pid);
+  children.set(parent, list);
+}
 
-/** The pid and all its descendants, from one scan of /proc. */
-export async function processTree(rootPid: number, procRoot = '/proc'): Promise<number[]> {
-  const children = new Map<number, number[]>();
-  const entries = (await readdir(procRoot)).filter((entry) => /^\d+$/.test(entry));
-  await Promise.all(
-    entries.map(async (entry) => {
-      try {
-        const parent = parseStatParent(await readFile(`${procRoot}/${entry}/stat`, 'utf8'));
-        if (parent === null) return;
-        const list = children.get(parent) ?? [];
-        list.push(Number(entry));
-        children.set(parent, list);
-      } catch {
-        // the process ended during the scan
-      }
-    }),
-  );
+/** The root and every process below it in a parent → children map. */
+function descendants(rootPid: number, children: ReadonlyMap<number, number[]>): number[] {
   const tree: number[] = [];
   const pending = [rootPid];
   while (pending.length > 0) {
@@ -60,29 +49,41 @@ export async function processTree(rootPid: number, procRoot = '/proc'): Promise<
   return tree;
 }
 
+// Everything below reads /proc asynchronously: a smaps_rollup of a process mapping tens of GiB makes
+// the kernel walk its page tables for milliseconds, which must not stall the gateway's event loop.
+
+/** The pid and all its descendants, from one scan of /proc. */
+export async function processTree(rootPid: number, procRoot = '/proc'): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  const entries = (await readdir(procRoot)).filter((entry) => /^\d+$/.test(entry));
+  await Promise.all(
+    entries.map(async (entry) => {
+      try {
+        addChild(
+          children,
+          parseStatParent(await readFile(`${procRoot}/${entry}/stat`, 'utf8')),
+          Number(entry),
+        );
+      } catch {
+        // the process ended during the scan
+      }
+    }),
+  );
+  return descendants(rootPid, children);
+}
+
 /** The same tree, read synchronously: for start-up checks (adoption), never on the serving path. */
 export function processTreeSync(rootPid: number, procRoot = '/proc'): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const parent = parseStatParent(readFileSync(`${procRoot}/${entry}/stat`, 'utf8'));
-      if (parent === null) continue;
-      const list = children.get(parent) ?? [];
-      list.push(Number(entry));
-      children.set(parent, list);
+      addChild(children, parseStatParent(readFileSync(`${procRoot}/${entry}/stat`, 'utf8')), Number(entry));
     } catch {
       // the process ended during the scan
     }
   }
-  const tree: number[] = [];
-  const pending = [rootPid];
-  while (pending.length > 0) {
-    const pid = pending.pop() as number;
-    tree.push(pid);
-    pending.push(...(children.get(pid) ?? []));
-  }
-  return tree;
+  return descendants(rootPid, children);
 }
 
 /** PSS of a process tree in bytes; null when the root cannot be read (gone, or no permission). */
