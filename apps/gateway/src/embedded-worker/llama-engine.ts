@@ -80,6 +80,21 @@ type StopReason =
   | 'abort'
   | 'customStopTrigger';
 
+/** The sampling settings a chat or completion request asks for (OpenAI names → node-llama-cpp's). */
+function samplingOptions(request: ChatRequest | CompletionRequest, signal: AbortSignal, maxTokens: number) {
+  return {
+    signal,
+    stopOnAbortSignal: true,
+    maxTokens,
+    temperature: request.temperature ?? 0.8,
+    topP: request.top_p ?? undefined,
+    topK: request.top_k ?? undefined,
+    minP: request.min_p ?? undefined,
+    seed: request.seed ?? undefined,
+    customStopTriggers: stopList(request.stop),
+  };
+}
+
 function finishOf(stopReason: StopReason): FinishReason {
   if (stopReason === 'maxTokens') return 'length';
   if (stopReason === 'functionCalls') return 'tool_calls';
@@ -137,17 +152,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
             tools.length > 0 &&
             (request.tool_choice === 'required' ||
               (typeof request.tool_choice === 'object' && request.tool_choice !== null));
-          const common = {
-            signal: callbacks.signal,
-            stopOnAbortSignal: true,
-            maxTokens: maxTokensOf(request),
-            temperature: request.temperature ?? 0.8,
-            topP: request.top_p ?? undefined,
-            topK: request.top_k ?? undefined,
-            minP: request.min_p ?? undefined,
-            seed: request.seed ?? undefined,
-            customStopTriggers: stopList(request.stop),
-          };
+          const common = samplingOptions(request, callbacks.signal, maxTokensOf(request));
           if (forced) {
             const chosen =
               typeof request.tool_choice === 'object' && request.tool_choice !== null
@@ -252,15 +257,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
         try {
           const prompt = typeof request.prompt === 'string' ? request.prompt : (request.prompt[0] ?? '');
           const result = await completion.generateCompletionWithMeta(prompt, {
-            signal: callbacks.signal,
-            stopOnAbortSignal: true,
-            maxTokens: maxTokensOf(request),
-            temperature: request.temperature ?? 0.8,
-            topP: request.top_p ?? undefined,
-            topK: request.top_k ?? undefined,
-            minP: request.min_p ?? undefined,
-            seed: request.seed ?? undefined,
-            customStopTriggers: stopList(request.stop),
+            ...samplingOptions(request, callbacks.signal, maxTokensOf(request)),
             onTextChunk: callbacks.onText,
           });
           return {
