@@ -1,4 +1,5 @@
 import { MemoryError } from '../errors/index.js';
+import { openAiUrl, postOpenAiJson } from '../openai/post-openai-json.js';
 import type { Embedder } from './embedder.js';
 
 export interface OpenAiEmbedderOptions {
@@ -30,39 +31,21 @@ function decodeBase64(value: string): Float32Array {
  * order the server lists them in (by `index`), and are checked for size and finiteness.
  */
 export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Promise<Embedder> {
-  const fetchFunction = options.fetch ?? fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/embeddings`;
+  const url = openAiUrl(options.baseUrl, 'embeddings');
   const timeoutMs = options.timeoutMs ?? 60_000;
 
   async function request(texts: readonly string[], signal: AbortSignal | undefined, dimensions?: number) {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let response: Response;
-    try {
-      response = await fetchFunction(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-        },
-        body: JSON.stringify({
-          model: options.model,
-          input: texts,
-          encoding_format: 'float',
-          ...(dimensions && options.requestDimensions ? { dimensions } : {}),
-        }),
-        signal: combined,
-      });
-    } catch (error) {
-      if (signal?.aborted) throw new MemoryError('aborted', 'embedding request aborted', { cause: error });
-      throw new MemoryError('embedder_failed', `cannot reach ${url}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    if (!response.ok) {
-      const body = (await response.text().catch(() => '')).slice(0, 300);
-      throw new MemoryError('embedder_failed', `${url} answered ${response.status}: ${body}`);
-    }
+    const response = await postOpenAiJson(
+      options,
+      url,
+      {
+        model: options.model,
+        input: texts,
+        encoding_format: 'float',
+        ...(dimensions && options.requestDimensions ? { dimensions } : {}),
+      },
+      { signal, timeoutMs, failure: 'embedder_failed', what: 'embedding request' },
+    );
     const json = (await response.json().catch(() => null)) as EmbeddingResponse | null;
     const data = json?.data;
     if (!Array.isArray(data) || data.length !== texts.length) {

@@ -1,5 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { MemoryError } from '../errors/index.js';
+import { openAiUrl, postOpenAiJson } from '../openai/post-openai-json.js';
 import type { Generator } from './generator.js';
 
 export interface OpenAiGeneratorOptions {
@@ -15,33 +16,15 @@ export interface OpenAiGeneratorOptions {
 
 /** `/v1/chat/completions`, whole (`generate`) or streamed over SSE (`stream`). */
 export function createOpenAiGenerator(options: OpenAiGeneratorOptions): Generator {
-  const fetchFunction = options.fetch ?? fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/chat/completions`;
+  const url = openAiUrl(options.baseUrl, 'chat/completions');
 
-  async function post(body: Record<string, unknown>, signal: AbortSignal | undefined): Promise<Response> {
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? 300_000);
-    let response: Response;
-    try {
-      response = await fetchFunction(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-        },
-        body: JSON.stringify({ model: options.model, ...body }),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-    } catch (error) {
-      if (signal?.aborted) throw new MemoryError('aborted', 'generation aborted', { cause: error });
-      throw new MemoryError('generator_failed', `cannot reach ${url}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    if (!response.ok) {
-      const text = (await response.text().catch(() => '')).slice(0, 300);
-      throw new MemoryError('generator_failed', `${url} answered ${response.status}: ${text}`);
-    }
-    return response;
+  function post(body: Record<string, unknown>, signal: AbortSignal | undefined): Promise<Response> {
+    return postOpenAiJson(
+      options,
+      url,
+      { model: options.model, ...body },
+      { signal, timeoutMs: options.timeoutMs ?? 300_000, failure: 'generator_failed', what: 'generation' },
+    );
   }
 
   return {

@@ -1,4 +1,5 @@
 import { MemoryError } from '../errors/index.js';
+import { openAiUrl, postOpenAiJson } from '../openai/post-openai-json.js';
 import type { Reranker, RerankResult } from './reranker.js';
 
 export interface OpenAiRerankerOptions {
@@ -16,36 +17,22 @@ interface RerankResponse {
 
 /** `/v1/rerank` with the Jina/Cohere request shape: `{ model, query, documents, top_n }`. */
 export function createOpenAiReranker(options: OpenAiRerankerOptions): Reranker {
-  const fetchFunction = options.fetch ?? fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/rerank`;
+  const url = openAiUrl(options.baseUrl, 'rerank');
   return {
     id: `openai:${options.model}`,
     async rerank(query, documents, rerankOptions) {
       if (documents.length === 0) return [];
-      const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
-      const signal = rerankOptions?.signal ? AbortSignal.any([rerankOptions.signal, timeout]) : timeout;
-      let response: Response;
-      try {
-        response = await fetchFunction(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-          },
-          body: JSON.stringify({ model: options.model, query, documents, top_n: documents.length }),
-          signal,
-        });
-      } catch (error) {
-        if (rerankOptions?.signal?.aborted)
-          throw new MemoryError('aborted', 'rerank request aborted', { cause: error });
-        throw new MemoryError('reranker_failed', `cannot reach ${url}: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-      if (!response.ok) {
-        const body = (await response.text().catch(() => '')).slice(0, 300);
-        throw new MemoryError('reranker_failed', `${url} answered ${response.status}: ${body}`);
-      }
+      const response = await postOpenAiJson(
+        options,
+        url,
+        { model: options.model, query, documents, top_n: documents.length },
+        {
+          signal: rerankOptions?.signal,
+          timeoutMs: options.timeoutMs ?? 60_000,
+          failure: 'reranker_failed',
+          what: 'rerank request',
+        },
+      );
       const json = (await response.json().catch(() => null)) as RerankResponse | null;
       if (!Array.isArray(json?.results))
         throw new MemoryError('reranker_failed', `${url} returned no "results" array`);
