@@ -3,10 +3,11 @@
 // in flight, and the worker itself saw the aborts (the gateway cancelled the upstream requests).
 import { freePort } from '@klody/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
+import type { RunningGateway } from '../src/server/index.js';
 import {
   killRecordedWorkers,
   postJson,
+  startQuietGateway,
   temporaryHome,
   testWorker,
   waitFor,
@@ -24,12 +25,7 @@ beforeAll(async () => {
     budgetGb: 4,
     workers: [testWorker('streamer', port, { slots: 32, queue: { max: 1000, timeoutSeconds: 60 } })],
   });
-  gateway = await startGateway({
-    config,
-    port: 0,
-    environment: { KLODY_HOME: home, KLODY_LOG_LEVEL: 'silent' },
-    logger: createJsonLogger('silent'),
-  });
+  gateway = await startQuietGateway(home, config);
 });
 
 afterAll(async () => {

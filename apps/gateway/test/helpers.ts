@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { z } from 'zod';
 import type { managedWorkerSchema, RegistryInput } from '../src/registry/index.js';
+import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
 import { PidRecords } from '../src/workers/index.js';
 
 export const gatewayRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,6 +16,21 @@ export const cliScript = join(gatewayRoot, 'src', 'cli.ts');
 
 export function temporaryHome(): string {
   return mkdtempSync(join(tmpdir(), 'klody-gateway-test-'));
+}
+
+/** A gateway on a free port, its KLODY_HOME in `home`, logging nothing: what most process tests need. */
+export function startQuietGateway(
+  home: string,
+  config: string,
+  extra: Partial<Parameters<typeof startGateway>[0]> = {},
+): Promise<RunningGateway> {
+  return startGateway({
+    config,
+    port: 0,
+    environment: { KLODY_HOME: home, KLODY_LOG_LEVEL: 'silent' },
+    logger: createJsonLogger('silent'),
+    ...extra,
+  });
 }
 
 export function writeRegistry(home: string, registry: RegistryInput, name = 'registry.yaml'): string {

@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { freePorts, isProcessAlive } from '@klody/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
+import type { RunningGateway, startGateway } from '../src/server/index.js';
 import { createProcessRuntime, type LogFiles } from '../src/workers/index.js';
 import {
   killRecordedWorkers,
   postJson,
+  startQuietGateway,
   temporaryHome,
   testWorker,
   waitFor,
@@ -28,13 +29,7 @@ async function gatewayWith(
 ) {
   const home = temporaryHome();
   const config = writeRegistry(home, { budgetGb, workers } as never);
-  const gateway = await startGateway({
-    config,
-    port: 0,
-    environment: { KLODY_HOME: home, KLODY_LOG_LEVEL: 'silent' },
-    logger: createJsonLogger('silent'),
-    ...extra,
-  });
+  const gateway = await startQuietGateway(home, config, extra);
   cleanups.push(async () => {
     await gateway.close({ workers: true }).catch(() => undefined);
     killRecordedWorkers(home);

@@ -8,6 +8,7 @@ import { createJsonLogger, type RunningGateway, startGateway } from '../src/serv
 import {
   killRecordedWorkers,
   postJson,
+  startQuietGateway,
   temporaryHome,
   testWorker,
   waitFor,
@@ -390,12 +391,7 @@ describe('remote entries', () => {
         { name: 'lost', url: `http://127.0.0.1:${gone}/v1`, healthPath: '/health' },
       ],
     });
-    const remoteGateway = await startGateway({
-      config,
-      port: 0,
-      environment: { KLODY_HOME: remoteHome, KLODY_LOG_LEVEL: 'silent' },
-      logger: createJsonLogger('silent'),
-    });
+    const remoteGateway = await startQuietGateway(remoteHome, config);
     try {
       const answer = await postJson(`${remoteGateway.url}/v1/chat/completions`, {
         model: 'far',
@@ -456,12 +452,7 @@ describe('kept-alive connections', () => {
       budgetGb: 1,
       workers: [{ name: 'flaky', url: `http://127.0.0.1:${port}` }],
     });
-    const flakyGateway = await startGateway({
-      config,
-      port: 0,
-      environment: { KLODY_HOME: flakyHome, KLODY_LOG_LEVEL: 'silent' },
-      logger: createJsonLogger('silent'),
-    });
+    const flakyGateway = await startQuietGateway(flakyHome, config);
     try {
       for (let index = 0; index < 4; index++) {
         const response = await postJson(`${flakyGateway.url}/v1/embeddings`, { model: 'flaky', input: 'x' });

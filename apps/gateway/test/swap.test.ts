@@ -6,8 +6,15 @@ import { freePorts, testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRegistry } from '../src/registry/index.js';
-import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
-import { gatewayRoot, killRecordedWorkers, postJson, temporaryHome, writeRegistry } from './helpers.js';
+import type { RunningGateway } from '../src/server/index.js';
+import {
+  gatewayRoot,
+  killRecordedWorkers,
+  postJson,
+  startQuietGateway,
+  temporaryHome,
+  writeRegistry,
+} from './helpers.js';
 
 const example = join(gatewayRoot, 'examples', 'tiny.yaml');
 
@@ -33,12 +40,7 @@ describeRequiring(
         };
       });
       const config = writeRegistry(home, { ...registry, workers } as never);
-      gateway = await startGateway({
-        config,
-        port: 0,
-        environment: { KLODY_HOME: home, KLODY_LOG_LEVEL: 'silent' },
-        logger: createJsonLogger('silent'),
-      });
+      gateway = await startQuietGateway(home, config);
     });
 
     afterAll(async () => {

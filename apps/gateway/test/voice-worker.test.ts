@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { freePort, repositoryRoot, testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
-import { killRecordedWorkers, postJson, temporaryHome, writeRegistry } from './helpers.js';
+import type { RunningGateway } from '../src/server/index.js';
+import { killRecordedWorkers, postJson, startQuietGateway, temporaryHome, writeRegistry } from './helpers.js';
 
 const voiceWorker = join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts');
 
@@ -46,12 +46,7 @@ describeRequiring(
           },
         ],
       } as never);
-      gateway = await startGateway({
-        config,
-        port: 0,
-        environment: { KLODY_HOME: home, KLODY_LOG_LEVEL: 'silent' },
-        logger: createJsonLogger('silent'),
-      });
+      gateway = await startQuietGateway(home, config);
     });
 
     afterAll(async () => {
