@@ -95,6 +95,18 @@ function samplingOptions(request: ChatRequest | CompletionRequest, signal: Abort
   };
 }
 
+/** Token counts and the abort flag of one generation, read from its sequence's meter. */
+function usageOf(
+  stopReason: StopReason,
+  sequence: ReturnType<LlamaContext['getSequence']>,
+): Pick<GenerationResult, 'promptTokens' | 'completionTokens' | 'aborted'> {
+  return {
+    promptTokens: sequence.tokenMeter.usedInputTokens,
+    completionTokens: sequence.tokenMeter.usedOutputTokens,
+    aborted: stopReason === 'abort',
+  };
+}
+
 function finishOf(stopReason: StopReason): FinishReason {
   if (stopReason === 'maxTokens') return 'length';
   if (stopReason === 'functionCalls') return 'tool_calls';
@@ -166,12 +178,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
               throw new RangeError('tool_choice names a function that is not in tools');
             const grammar = await llama.createGrammarForJsonSchema(forcedToolCallSchema(chosen) as never);
             const result = await chat.generateResponse(history, { ...common, grammar });
-            const tokens = sequence.tokenMeter;
-            const base = {
-              promptTokens: tokens.usedInputTokens,
-              completionTokens: tokens.usedOutputTokens,
-              aborted: result.metadata.stopReason === 'abort',
-            };
+            const base = usageOf(result.metadata.stopReason, sequence);
             // Cut short by max_tokens: the JSON is incomplete, so no tool call is claimed.
             if (result.metadata.stopReason === 'maxTokens' || result.metadata.stopReason === 'abort') {
               return { ...base, text: result.response, finishReason: 'length', toolCalls: [] };
@@ -215,9 +222,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
               text: result.response,
               finishReason: toolCalls.length > 0 ? 'tool_calls' : finishOf(result.metadata.stopReason),
               toolCalls,
-              promptTokens: sequence.tokenMeter.usedInputTokens,
-              completionTokens: sequence.tokenMeter.usedOutputTokens,
-              aborted: result.metadata.stopReason === 'abort',
+              ...usageOf(result.metadata.stopReason, sequence),
             };
           }
           // Structured output: `json_schema` constrains to the schema, `json_object` to any JSON value.
@@ -241,9 +246,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
             text: result.response,
             finishReason: finishOf(result.metadata.stopReason),
             toolCalls: [],
-            promptTokens: sequence.tokenMeter.usedInputTokens,
-            completionTokens: sequence.tokenMeter.usedOutputTokens,
-            aborted: result.metadata.stopReason === 'abort',
+            ...usageOf(result.metadata.stopReason, sequence),
           };
         } finally {
           chat.dispose({ disposeSequence: false });
@@ -264,9 +267,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
             text: result.response,
             finishReason: finishOf(result.metadata.stopReason),
             toolCalls: [],
-            promptTokens: sequence.tokenMeter.usedInputTokens,
-            completionTokens: sequence.tokenMeter.usedOutputTokens,
-            aborted: result.metadata.stopReason === 'abort',
+            ...usageOf(result.metadata.stopReason, sequence),
           };
         } finally {
           completion.dispose({ disposeSequence: false });
