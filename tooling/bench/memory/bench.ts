@@ -144,7 +144,7 @@ if (values.rebuild || !existsSync(metaPath)) {
   const ingester = createIngester({
     database,
     embedder: counted,
-    chunker: createStructuralChunker({ maxTokens: 320, overlapTokens: 0 }),
+    chunkerOptions: { maxTokens: 320, overlapTokens: 0 },
     batchSize: 256,
     groupChunks: 4_096,
     // One thread chunks and analyses while this one embeds and writes (2 cores).

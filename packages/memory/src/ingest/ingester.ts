@@ -247,6 +247,7 @@ export function createIngester(options: IngesterOptions): Ingester {
     const consume = async () => {
       const entry = queue.shift();
       if (!entry) return;
+      queuedCharacters -= entry.text.length;
       const prepared = await entry.preparation;
       group.push({
         document: entry.document,
@@ -260,7 +261,13 @@ export function createIngester(options: IngesterOptions): Ingester {
       groupSize += prepared.chunks.length;
       if (groupSize >= groupChunks) await flush();
     };
-    const inFlight = pool ? preparationThreads * 4 : 0;
+    // With preparation threads, enough text is queued to cover a whole write group and the next: the
+    // threads keep chunking while this one embeds and writes, instead of waiting for it in turn
+    // (a queue of four documents left both sides idle half the time). The bound is in characters,
+    // about four per token, so memory stays bounded whatever the documents' sizes.
+    const maxTokens = options.chunkerOptions?.maxTokens ?? 300;
+    const queuedCharactersLimit = pool ? 2 * groupChunks * maxTokens * 4 : 0;
+    let queuedCharacters = 0;
     for await (const document of documents) {
       throwIfAborted(signal);
       const text = normaliseText(document.text, { stripGutenberg: document.stripGutenberg ?? true });
@@ -281,7 +288,9 @@ export function createIngester(options: IngesterOptions): Ingester {
       // Rejections surface when the entry is consumed; until then they are not "unhandled".
       preparation.catch(() => undefined);
       queue.push({ document, text, hash, replaces: existing?.id ?? null, preparation });
-      while (queue.length > inFlight) await consume();
+      queuedCharacters += text.length;
+      // At least one document per thread stays queued, however long it is.
+      while (queue.length > preparationThreads && queuedCharacters > queuedCharactersLimit) await consume();
     }
     while (queue.length > 0) await consume();
     await flush();

@@ -17,12 +17,13 @@ export function prepareDocument(text: string, title: string | null, chunker: Chu
 
 /**
  * What crosses the thread boundary: offsets instead of chunk texts (the main thread slices them from
- * the text it already has) and each chunk's terms joined in one string, so cloning stays cheap.
+ * the text it already has) and each chunk's shadow text as one string, so cloning stays cheap.
  */
 export interface CompactPreparedDocument {
   language: Language | null;
   chunks: { ordinal: number; start: number; end: number; heading: string | null; tokens: number }[];
-  terms: string[];
+  shadowTexts: string[];
+  termCounts: number[];
   hashes: string[];
 }
 
@@ -36,7 +37,8 @@ export function compact(prepared: PreparedDocument): CompactPreparedDocument {
       heading,
       tokens,
     })),
-    terms: prepared.analysed.map((entry) => entry.terms.join(' ')),
+    shadowTexts: prepared.analysed.map((entry) => entry.shadowText),
+    termCounts: prepared.analysed.map((entry) => entry.termCount),
     hashes: prepared.analysed.map((entry) => entry.contentHash),
   };
 }
@@ -45,8 +47,9 @@ export function expand(text: string, prepared: CompactPreparedDocument): Prepare
   return {
     language: prepared.language,
     chunks: prepared.chunks.map((chunk) => ({ ...chunk, text: text.slice(chunk.start, chunk.end) })),
-    analysed: prepared.terms.map((terms, index) => ({
-      terms: terms.length === 0 ? [] : terms.split(' '),
+    analysed: prepared.shadowTexts.map((shadowText, index) => ({
+      shadowText,
+      termCount: prepared.termCounts[index] as number,
       contentHash: prepared.hashes[index] as string,
     })),
   };

@@ -79,13 +79,11 @@ export interface WrittenChunk extends Chunk {
   contentHash: string;
 }
 
-/**
- * Writes a source and its chunks with their FTS shadow rows. Call inside a transaction: with
- * `deleteSource` before it, a changed source is replaced all at once or not at all.
- */
-/** What a chunk adds to the index, computed before the write: its shadow terms and content hash. */
+/** What a chunk adds to the index, computed before the write: its shadow text and content hash. */
 export interface AnalysedChunk {
-  terms: string[];
+  /** The analysed terms joined by spaces, as the FTS5 row stores them. */
+  shadowText: string;
+  termCount: number;
   contentHash: string;
 }
 
@@ -97,11 +95,14 @@ export interface AnalysedChunk {
 export function analyseChunk(source: Pick<NewSource, 'title' | 'language'>, chunk: Chunk): AnalysedChunk {
   const heading = chunk.heading && !chunk.text.includes(chunk.heading) ? `${chunk.heading}\n` : '';
   const title = source.title ? `${source.title}\n` : '';
-  return {
-    terms: analyse(`${title}${heading}${chunk.text}`, { language: source.language }),
-    contentHash: contentHash(chunk.text),
-  };
+  const terms = analyse(`${title}${heading}${chunk.text}`, { language: source.language });
+  return { shadowText: terms.join(' '), termCount: terms.length, contentHash: contentHash(chunk.text) };
 }
+
+/**
+ * Writes a source and its chunks with their FTS shadow rows. Call inside a transaction: with
+ * `deleteSource` before it, a changed source is replaced all at once or not at all.
+ */
 
 export function insertSource(
   connection: Database,
@@ -137,7 +138,7 @@ export function insertSource(
   const written: WrittenChunk[] = [];
   let indexedTerms = 0;
   chunks.forEach((chunk, index) => {
-    const { terms, contentHash: hash } = analysed[index] as AnalysedChunk;
+    const { shadowText, termCount, contentHash: hash } = analysed[index] as AnalysedChunk;
     const id = Number(
       insertChunk.run(
         sourceId,
@@ -150,8 +151,8 @@ export function insertSource(
         hash,
       ).lastInsertRowid,
     );
-    indexedTerms += terms.length;
-    insertFts.run(id, terms.join(' '));
+    indexedTerms += termCount;
+    insertFts.run(id, shadowText);
     written.push({ ...chunk, id, contentHash: hash });
   });
   adjustIndexStatistics(connection, written.length, indexedTerms);
