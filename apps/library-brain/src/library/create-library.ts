@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   createCachedEmbedder,
@@ -104,7 +105,13 @@ export async function createLibrary(
     );
   const embedder = await resolveEmbedder(config, gateway, database, log);
   const loaders = createDefaultLoaders();
-  const ingester = createIngester({ database, embedder, loaders });
+  // One thread chunks and analyses the next books while this one embeds and writes.
+  const ingester = createIngester({
+    database,
+    embedder,
+    loaders,
+    preparationThreads: availableParallelism() > 1 ? 1 : 0,
+  });
   const retriever: Retriever & { close?: () => Promise<void> } = options.workerThreads
     ? createWorkerRetriever({
         openReadOnlyConnection: {
@@ -341,6 +348,7 @@ export async function createLibrary(
     gatewayStatus: refreshGateway,
     passage,
     async close() {
+      await ingester.close();
       await retriever.close?.();
       database.close();
     },

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDocuments } from '../../fixtures/synthetic-documents.js';
+import { createStructuralChunker } from '../chunker/structural-chunker.js';
 import { createCachedEmbedder } from '../embedder/cached-embedder.js';
 import { readIndexStatistics } from '../store/index-statistics.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
@@ -123,6 +124,13 @@ describe('createIngester', () => {
     const inWorkers = await contents(2);
     expect(inThread.chunks.length).toBeGreaterThan(12);
     expect(inWorkers).toEqual(inThread);
+  });
+
+  it('refuses preparation threads with a custom chunker instead of ignoring them', async () => {
+    const { database, embedder } = await setup();
+    expect(() =>
+      createIngester({ database, embedder, chunker: createStructuralChunker(), preparationThreads: 1 }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
   });
 
   it('finishes and exits in a process using preparation threads, without closing them', async () => {

@@ -62,7 +62,7 @@ export interface IngesterOptions {
   chunkerOptions?: StructuralChunkerOptions;
   /**
    * Worker threads that chunk and analyse documents while this thread embeds and writes (default 0:
-   * all in the calling thread). Needs the default chunker: a custom `chunker` cannot cross threads.
+   * all in the calling thread). Needs the default chunker: with a custom `chunker` it is an error.
    */
   preparationThreads?: number;
   loaders?: readonly DocumentLoader[];
@@ -115,7 +115,14 @@ export function createIngester(options: IngesterOptions): Ingester {
   const { database } = options;
   const embedder = options.embedder ?? null;
   const chunker = options.chunker ?? createStructuralChunker(options.chunkerOptions);
-  const preparationThreads = options.chunker ? 0 : Math.max(0, Math.floor(options.preparationThreads ?? 0));
+  const preparationThreads = Math.max(0, Math.floor(options.preparationThreads ?? 0));
+  if (options.chunker && preparationThreads > 0) {
+    // Ignoring the threads silently once made a benchmark measure the wrong configuration.
+    throw new MemoryError(
+      'invalid_argument',
+      'preparationThreads needs the default chunker (pass chunkerOptions): a custom chunker cannot cross threads',
+    );
+  }
   let pool: PreparationPool | null = null;
   const preparationPool = () => {
     if (preparationThreads > 0 && !pool)
