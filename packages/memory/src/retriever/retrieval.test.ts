@@ -78,6 +78,40 @@ describe('lexical retrieval', () => {
     expect(editDistance('abc', 'xyz', 1)).toBe(2);
   });
 
+  it('counts a derivation Snowball keeps apart as a weaker, truncated match', async () => {
+    const database = createInMemoryDatabase();
+    await migrate(database);
+    await createIngester({ database }).ingest([
+      {
+        uri: 'doc://suburbs',
+        text: 'After the war, families left the old centre for new housing in the suburbs.',
+      },
+      {
+        uri: 'doc://harbour',
+        text: 'The harbour offered cheap housing to the dock workers and their families.',
+      },
+      // "suburban" is indexed, so the typo correction has nothing to correct.
+      { uri: 'doc://trains', text: 'The suburban train was late again this morning.' },
+    ]);
+    const retriever = createLexicalRetriever({ database });
+    const question = 'Why did families move to suburban housing?';
+    const ranked = await retriever.retrieve({ text: question, limit: 3 });
+    // "suburban" and "suburbs" stem apart (suburban / suburb); only their first five letters agree.
+    expect(ranked.map((chunk) => chunk.sourceUri).filter((uri) => uri !== 'doc://trains')).toEqual([
+      'doc://suburbs',
+      'doc://harbour',
+    ]);
+    const untruncated = await createLexicalRetriever({
+      database,
+      lexical: { truncatedMatchWeight: 0 },
+    }).retrieve({ text: question, limit: 3 });
+    const scoreOf = (chunks: typeof ranked, uri: string) =>
+      chunks.find((chunk) => chunk.sourceUri === uri)?.score as number;
+    // Only the chunk with the truncated match gains; the other keeps its score exactly.
+    expect(scoreOf(ranked, 'doc://suburbs')).toBeGreaterThan(scoreOf(untruncated, 'doc://suburbs'));
+    expect(scoreOf(ranked, 'doc://harbour')).toBeCloseTo(scoreOf(untruncated, 'doc://harbour'), 9);
+  });
+
   it('drops terms found in most chunks from the match but keeps them for scoring', async () => {
     const { database } = await setup();
     const query = analyseQuery(database.getConnection(), 'whales salt lamp', {

@@ -29,7 +29,12 @@ export interface SearchRequest {
   exact?: boolean;
   lexical?: Pick<
     LexicalSearchOptions,
-    'maxDocumentFraction' | 'frequentTermFloor' | 'proximity' | 'rescoreDepth' | 'matchedPostings'
+    | 'maxDocumentFraction'
+    | 'frequentTermFloor'
+    | 'proximity'
+    | 'rescoreDepth'
+    | 'matchedPostings'
+    | 'truncatedMatchWeight'
   >;
 }
 
