@@ -72,6 +72,19 @@ describe('tokenize', () => {
   });
 });
 
+describe('French stop words', () => {
+  it('tell accented words apart from the stop words they look like without accents', () => {
+    expect(analyse('Victor Hugo est né à Besançon, il en est sûr', { language: 'fr' })).toEqual([
+      'victor',
+      'hugo',
+      'ne',
+      'besancon',
+      'sur',
+    ]);
+    expect(analyse('il ne le savait pas, il était sur le pont', { language: 'fr' })).toEqual(['sav', 'pont']);
+  });
+});
+
 describeRequiring({ data: ['books'] }, 'tokenize on real books', () => {
   it('matches the reference definition on every line of every shared book', () => {
     const folder = testDataPath('books');

@@ -134,7 +134,7 @@ export function detectLanguage(text: string, sampleWords = 400): Language | null
   let french = 0;
   let seen = 0;
   for (const match of text.toLowerCase().matchAll(wordPattern)) {
-    const word = removeDiacritics(match[0].replace(/^(?:l|d|j|qu|n|s|c)['’]/, ''));
+    const word = match[0].replace(/^(?:l|d|j|qu|n|s|c)['’]/, '');
     const inEnglish = stopWords.en.has(word);
     const inFrench = stopWords.fr.has(word);
     if (inEnglish && !inFrench) english++;
@@ -167,12 +167,11 @@ export function analyse(text: string, options: AnalyseOptions): string[] {
   for (const word of tokenize(text)) {
     let term = cache.get(word);
     if (term === undefined) {
-      const plain = removeDiacritics(word);
       const isStopWord =
         !options.keepStopWords &&
         (language === null
-          ? stopWords.en.has(plain) || stopWords.fr.has(plain)
-          : stopWords[language].has(plain));
+          ? stopWords.en.has(word) || stopWords.fr.has(word)
+          : stopWords[language].has(word));
       term = isStopWord ? null : stem(word, language ?? 'en');
       if (cache.size >= stemCacheLimit) cache.clear();
       cache.set(word, term);

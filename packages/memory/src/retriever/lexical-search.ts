@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { analyse, detectLanguage, removeDiacritics, stemsOfWord, tokenize } from '../analysis/analyser.js';
+import { analyse, detectLanguage, stemsOfWord, tokenize } from '../analysis/analyser.js';
 import { stopWords } from '../analysis/stop-words.js';
 import { readIndexStatistics } from '../store/index-statistics.js';
 
@@ -118,14 +118,15 @@ export function analyseQuery(
     'maxDocumentFraction' | 'frequentTermFloor' | 'fuzzy' | 'matchedPostings'
   > = {},
 ): AnalysedQuery {
+  // Typed text may come decomposed (macOS input gives "e" + U+0301): the index holds NFC.
+  text = text.normalize('NFC');
   const language = detectLanguage(text);
   const words = new Map<string, string[]>();
   if (language) {
     for (const stem of analyse(text, { language })) words.set(stem, [stem]);
   } else {
     for (const word of tokenize(text)) {
-      const plain = removeDiacritics(word);
-      if (stopWords.en.has(plain) || stopWords.fr.has(plain)) continue;
+      if (stopWords.en.has(word) || stopWords.fr.has(word)) continue;
       const stems = stemsOfWord(word);
       words.set(stems.join(' '), stems);
     }

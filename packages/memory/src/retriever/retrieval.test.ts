@@ -78,6 +78,20 @@ describe('lexical retrieval', () => {
     expect(editDistance('abc', 'xyz', 1)).toBe(2);
   });
 
+  it('searches a French accented word that looks like a stop word, typed composed or decomposed', async () => {
+    const database = createInMemoryDatabase();
+    await migrate(database);
+    await createIngester({ database }).ingest([
+      { uri: 'doc://hugo', text: 'Victor Hugo est né à Besançon en 1802.' },
+      { uri: 'doc://zola', text: 'Émile Zola est arrivé à Paris en 1858, sur le pont du navire.' },
+    ]);
+    const retriever = createLexicalRetriever({ database });
+    for (const question of ['Qui est né ?', 'Qui est ne\u0301 ?']) {
+      const ranked = await retriever.retrieve({ text: question });
+      expect(ranked.map((chunk) => chunk.sourceUri)).toEqual(['doc://hugo']);
+    }
+  });
+
   it('counts a derivation Snowball keeps apart as a weaker, truncated match', async () => {
     const database = createInMemoryDatabase();
     await migrate(database);
