@@ -116,6 +116,23 @@ export function tokenize(text: string): string[] {
   return words;
 }
 
+/**
+ * How often `word` (lower case) stands as a whole word in `lowerText` (already lower-cased): not
+ * inside a longer run of letters and digits. An indexOf scan, much cheaper than tokenizing the text.
+ */
+export function countWholeWord(lowerText: string, word: string): number {
+  let count = 0;
+  let from = lowerText.indexOf(word);
+  while (from >= 0) {
+    const end = from + word.length;
+    const startsWord = from === 0 || !isWordAt(lowerText, from - 1);
+    const endsWord = end >= lowerText.length || !isWordAt(lowerText, end);
+    if (startsWord && endsWord) count++;
+    from = lowerText.indexOf(word, end);
+  }
+  return count;
+}
+
 function stem(word: string, language: Language): string {
   const cache = stemCache[language];
   let stemmed = cache.get(word);

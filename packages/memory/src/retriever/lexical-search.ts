@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { analyse, detectLanguage, stemsOfWord, tokenize } from '../analysis/analyser.js';
+import { analyse, countWholeWord, detectLanguage, stemsOfWord, tokenize } from '../analysis/analyser.js';
 import { stopWords } from '../analysis/stop-words.js';
 import { readIndexStatistics } from '../store/index-statistics.js';
 
@@ -30,6 +30,12 @@ export interface LexicalSearchOptions {
    * with the same first five letters. See `truncatedMatches`.
    */
   truncatedMatchWeight?: number;
+  /**
+   * Weight of an exact-form match when rescoring (default 0.4; 0 turns it off): a query word found
+   * in the candidate's text exactly as typed adds this fraction of its BM25 weight. See
+   * `exactFormMatches`.
+   */
+  exactFormWeight?: number;
 }
 
 export interface LexicalHit {
@@ -40,6 +46,8 @@ export interface LexicalHit {
 export interface QueryTerm {
   /** Alternative stems of one query word (one, or English and French when the language is unknown). */
   stems: string[];
+  /** The query's words (lower case) that gave these stems, as typed; empty for a typo correction. */
+  words: string[];
   documentFrequency: number;
 }
 
@@ -121,32 +129,35 @@ export function analyseQuery(
   // Typed text may come decomposed (macOS input gives "e" + U+0301): the index holds NFC.
   text = text.normalize('NFC');
   const language = detectLanguage(text);
-  const words = new Map<string, string[]>();
-  if (language) {
-    for (const stem of analyse(text, { language })) words.set(stem, [stem]);
-  } else {
-    for (const word of tokenize(text)) {
-      if (stopWords.en.has(word) || stopWords.fr.has(word)) continue;
-      const stems = stemsOfWord(word);
-      words.set(stems.join(' '), stems);
-    }
+  // Words that stem alike are one term ("whale" and "whales"), which keeps every form typed.
+  const words = new Map<string, { stems: string[]; words: string[] }>();
+  for (const word of tokenize(text)) {
+    const isStopWord = language
+      ? stopWords[language].has(word)
+      : stopWords.en.has(word) || stopWords.fr.has(word);
+    if (isStopWord) continue;
+    const stems = language ? analyse(word, { language, keepStopWords: true }) : stemsOfWord(word);
+    const key = stems.join(' ');
+    const entry = words.get(key);
+    if (!entry) words.set(key, { stems, words: [word] });
+    else if (!entry.words.includes(word)) entry.words.push(word);
   }
   const count = chunkCount(connection);
   const frequency = connection.prepare('SELECT doc FROM memory_fts_vocabulary WHERE term = ?').pluck();
   const candidates: QueryTerm[] = [];
-  for (const stems of words.values()) {
+  for (const { stems, words: typed } of words.values()) {
     const documentFrequency = Math.max(
       ...stems.map((stem) => (frequency.get(stem) as number | undefined) ?? 0),
     );
     if (documentFrequency > 0) {
-      candidates.push({ stems, documentFrequency });
+      candidates.push({ stems, words: typed, documentFrequency });
       continue;
     }
     // A word the index has never seen is most often a typo ("ctenphores"): take the closest indexed
     // term within a small edit distance, as search engines' "fuzziness: auto" does.
     const corrected = options.fuzzy === false ? null : closestIndexedTerm(connection, stems[0] as string);
     if (corrected)
-      candidates.push({ stems: [corrected.term], documentFrequency: corrected.documentFrequency });
+      candidates.push({ stems: [corrected.term], words: [], documentFrequency: corrected.documentFrequency });
   }
   const limit = Math.max((options.maxDocumentFraction ?? 0.05) * count, options.frequentTermFloor ?? 100);
   candidates.sort((left, right) => left.documentFrequency - right.documentFrequency);
@@ -174,7 +185,7 @@ function averageChunkLength(connection: Database): number {
 }
 
 /** An FTS5 MATCH expression of quoted terms joined by OR: no user text can make it a syntax error. */
-export function toMatchExpression(terms: readonly QueryTerm[]): string {
+export function toMatchExpression(terms: readonly Pick<QueryTerm, 'stems'>[]): string {
   const quoted = new Set<string>();
   for (const term of terms) for (const stem of term.stems) quoted.add(`"${stem.replaceAll('"', '""')}"`);
   return [...quoted].join(' OR ');
@@ -262,8 +273,30 @@ function truncatedMatches(
 }
 
 /**
+ * The BM25 part of query words found in the chunk's text exactly as typed. Stemming joins words a
+ * reader keeps apart ("United States" and "units", "receiver" and "received", "Panthers" and
+ * "panther"); a bonus for the exact form is the "stemmed plus exact" pair of fields that search
+ * engines recommend, without a second index: only the rescored candidates' texts are scanned.
+ */
+function exactFormMatches(
+  chunkText: string,
+  scoringTerms: readonly QueryTerm[],
+  idf: readonly number[],
+  lengthNorm: number,
+): number {
+  const lowerText = chunkText.toLowerCase();
+  let score = 0;
+  scoringTerms.forEach((term, index) => {
+    let frequency = 0;
+    for (const word of term.words) frequency += countWholeWord(lowerText, word);
+    if (frequency > 0) score += ((idf[index] as number) * (frequency * (k1 + 1))) / (frequency + lengthNorm);
+  });
+  return score;
+}
+
+/**
  * BM25 over the stemmed shadow index; the best candidates are rescored with term proximity, the
- * frequent terms left out of the MATCH and truncated matches.
+ * frequent terms left out of the MATCH, truncated matches and exact-form matches.
  */
 export function lexicalSearch(
   connection: Database,
@@ -306,12 +339,24 @@ export function lexicalSearch(
   const averageLength = averageChunkLength(connection);
   const firstDropped = query.terms.length;
   const truncatedMatchWeight = options.truncatedMatchWeight ?? 0.3;
-  const rescored = rows.slice(0, rescoreDepth).map((row) => {
+  const exactFormWeight = options.exactFormWeight ?? 0.4;
+  const candidates = rows.slice(0, rescoreDepth);
+  const textOf = new Map<number, string>();
+  if (exactFormWeight > 0) {
+    const texts = connection
+      .prepare('SELECT id, text FROM memory_chunks WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(candidates.map((row) => row.id))) as { id: number; text: string }[];
+    for (const { id, text: chunkText } of texts) textOf.set(id, chunkText);
+  }
+  const rescored = candidates.map((row) => {
     const terms = row.analysed.split(' ');
     let score = row.score + proximityScore(terms, termIndexOf, idf, averageLength);
+    const lengthNorm = k1 * (1 - b + (b * terms.length) / averageLength);
     if (truncatedMatchWeight > 0) {
-      const lengthNorm = k1 * (1 - b + (b * terms.length) / averageLength);
       score += truncatedMatchWeight * truncatedMatches(terms, scoringTerms, idf, lengthNorm);
+    }
+    if (exactFormWeight > 0) {
+      score += exactFormWeight * exactFormMatches(textOf.get(row.id) ?? '', scoringTerms, idf, lengthNorm);
     }
     if (query.dropped.length > 0) {
       // The BM25 part FTS5 did not compute: the frequent terms left out of the MATCH.
@@ -320,7 +365,6 @@ export function lexicalSearch(
         const index = termIndexOf.get(term);
         if (index !== undefined && index >= firstDropped) counts.set(index, (counts.get(index) ?? 0) + 1);
       }
-      const lengthNorm = k1 * (1 - b + (b * terms.length) / averageLength);
       for (const [index, frequency] of counts) {
         score += ((idf[index] as number) * (frequency * (k1 + 1))) / (frequency + lengthNorm);
       }

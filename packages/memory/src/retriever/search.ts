@@ -35,6 +35,7 @@ export interface SearchRequest {
     | 'rescoreDepth'
     | 'matchedPostings'
     | 'truncatedMatchWeight'
+    | 'exactFormWeight'
   >;
 }
 

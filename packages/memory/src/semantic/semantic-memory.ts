@@ -202,9 +202,7 @@ export function createSemanticMemory(options: SemanticMemoryOptions): SemanticMe
                   'SELECT rowid FROM memory_facts_fts WHERE memory_facts_fts MATCH ? ORDER BY rank LIMIT 200',
                 )
                 .pluck()
-                .all(
-                  toMatchExpression(queryTerms.map((term) => ({ stems: [term], documentFrequency: 1 }))),
-                ) as number[]
+                .all(toMatchExpression(queryTerms.map((term) => ({ stems: [term] })))) as number[]
             ).filter((id) => byId.has(id));
       let semantic: number[] = [];
       if (embedder && query.trim().length > 0) {
