@@ -133,6 +133,48 @@ export function countWholeWord(lowerText: string, word: string): number {
   return count;
 }
 
+/**
+ * How often `first` then `second` (lower case) stand as whole words in `lowerText` with only
+ * punctuation or spaces between them ("doctor who", "tour de france" as "tour de" and "de france").
+ * The scan looks for the longer word, usually the rarer, and checks its neighbour.
+ */
+export function countWholePhrase(lowerText: string, first: string, second: string): number {
+  const anchorIsFirst = first.length >= second.length;
+  const anchor = anchorIsFirst ? first : second;
+  let count = 0;
+  for (let from = lowerText.indexOf(anchor); from >= 0; from = lowerText.indexOf(anchor, from + 1)) {
+    const end = from + anchor.length;
+    if ((from > 0 && isWordAt(lowerText, from - 1)) || (end < lowerText.length && isWordAt(lowerText, end))) {
+      continue;
+    }
+    if (anchorIsFirst) {
+      let next = end;
+      while (next < lowerText.length && !isWordAt(lowerText, next)) next++;
+      const after = next + second.length;
+      if (
+        next > end &&
+        lowerText.startsWith(second, next) &&
+        (after >= lowerText.length || !isWordAt(lowerText, after))
+      ) {
+        count++;
+      }
+    } else {
+      let previous = from;
+      while (previous > 0 && !isWordAt(lowerText, previous - 1)) previous--;
+      const before = previous - first.length;
+      if (
+        previous < from &&
+        before >= 0 &&
+        lowerText.startsWith(first, before) &&
+        (before === 0 || !isWordAt(lowerText, before - 1))
+      ) {
+        count++;
+      }
+    }
+  }
+  return count;
+}
+
 function stem(word: string, language: Language): string {
   const cache = stemCache[language];
   let stemmed = cache.get(word);

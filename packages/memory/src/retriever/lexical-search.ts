@@ -1,5 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import { analyse, countWholeWord, detectLanguage, stemsOfWord, tokenize } from '../analysis/analyser.js';
+import {
+  analyse,
+  countWholePhrase,
+  countWholeWord,
+  detectLanguage,
+  stemsOfWord,
+  tokenize,
+} from '../analysis/analyser.js';
 import { stopWords } from '../analysis/stop-words.js';
 import { readIndexStatistics } from '../store/index-statistics.js';
 
@@ -36,6 +43,11 @@ export interface LexicalSearchOptions {
    * `exactFormMatches`.
    */
   exactFormWeight?: number;
+  /**
+   * Weight of a phrase match when rescoring (default 0.2; 0 turns it off): two consecutive query
+   * words, stop words included, found side by side in the candidate's text. See `queryPhrases`.
+   */
+  phraseWeight?: number;
 }
 
 export interface LexicalHit {
@@ -279,12 +291,11 @@ function truncatedMatches(
  * engines recommend, without a second index: only the rescored candidates' texts are scanned.
  */
 function exactFormMatches(
-  chunkText: string,
+  lowerText: string,
   scoringTerms: readonly QueryTerm[],
   idf: readonly number[],
   lengthNorm: number,
 ): number {
-  const lowerText = chunkText.toLowerCase();
   let score = 0;
   scoringTerms.forEach((term, index) => {
     let frequency = 0;
@@ -294,9 +305,55 @@ function exactFormMatches(
   return score;
 }
 
+interface QueryPhrase {
+  first: string;
+  second: string;
+  idf: number;
+}
+
+/**
+ * Pairs of consecutive query words with at least one content word, weighted by the IDF of the rarer
+ * content word. The shadow index has no stop words, so "Doctor Who", "prise de la Bastille" or
+ * "Tour de France" lose the words that make them names; term proximity only pairs content words.
+ * This is the ordered-bigram feature of the sequential dependence model (Metzler and Croft, 2005),
+ * read from the candidates' texts.
+ */
+function queryPhrases(
+  text: string,
+  scoringTerms: readonly QueryTerm[],
+  idf: readonly number[],
+): QueryPhrase[] {
+  const idfOfWord = new Map<string, number>();
+  scoringTerms.forEach((term, index) => {
+    for (const word of term.words) idfOfWord.set(word, idf[index] as number);
+  });
+  const words = text
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0);
+  const phrases: QueryPhrase[] = [];
+  for (let index = 0; index + 1 < words.length; index++) {
+    const first = words[index] as string;
+    const second = words[index + 1] as string;
+    const weights = [idfOfWord.get(first), idfOfWord.get(second)].filter((weight) => weight !== undefined);
+    if (weights.length > 0) phrases.push({ first, second, idf: Math.min(...weights) });
+  }
+  return phrases;
+}
+
+function phraseMatches(lowerText: string, phrases: readonly QueryPhrase[], lengthNorm: number): number {
+  let score = 0;
+  for (const phrase of phrases) {
+    const frequency = countWholePhrase(lowerText, phrase.first, phrase.second);
+    if (frequency > 0) score += (phrase.idf * (frequency * (k1 + 1))) / (frequency + lengthNorm);
+  }
+  return score;
+}
+
 /**
  * BM25 over the stemmed shadow index; the best candidates are rescored with term proximity, the
- * frequent terms left out of the MATCH, truncated matches and exact-form matches.
+ * frequent terms left out of the MATCH, truncated matches, exact-form matches and phrase matches.
  */
 export function lexicalSearch(
   connection: Database,
@@ -340,13 +397,16 @@ export function lexicalSearch(
   const firstDropped = query.terms.length;
   const truncatedMatchWeight = options.truncatedMatchWeight ?? 0.3;
   const exactFormWeight = options.exactFormWeight ?? 0.4;
+  const phraseWeight = options.phraseWeight ?? 0.2;
+  const phrases = phraseWeight > 0 ? queryPhrases(text, scoringTerms, idf) : [];
   const candidates = rows.slice(0, rescoreDepth);
+  // Exact forms and phrases are read from the candidates' own texts, lower-cased once.
   const textOf = new Map<number, string>();
-  if (exactFormWeight > 0) {
+  if (exactFormWeight > 0 || phrases.length > 0) {
     const texts = connection
       .prepare('SELECT id, text FROM memory_chunks WHERE id IN (SELECT value FROM json_each(?))')
       .all(JSON.stringify(candidates.map((row) => row.id))) as { id: number; text: string }[];
-    for (const { id, text: chunkText } of texts) textOf.set(id, chunkText);
+    for (const { id, text: chunkText } of texts) textOf.set(id, chunkText.toLowerCase());
   }
   const rescored = candidates.map((row) => {
     const terms = row.analysed.split(' ');
@@ -355,9 +415,11 @@ export function lexicalSearch(
     if (truncatedMatchWeight > 0) {
       score += truncatedMatchWeight * truncatedMatches(terms, scoringTerms, idf, lengthNorm);
     }
+    const lowerText = textOf.get(row.id) ?? '';
     if (exactFormWeight > 0) {
-      score += exactFormWeight * exactFormMatches(textOf.get(row.id) ?? '', scoringTerms, idf, lengthNorm);
+      score += exactFormWeight * exactFormMatches(lowerText, scoringTerms, idf, lengthNorm);
     }
+    if (phrases.length > 0) score += phraseWeight * phraseMatches(lowerText, phrases, lengthNorm);
     if (query.dropped.length > 0) {
       // The BM25 part FTS5 did not compute: the frequent terms left out of the MATCH.
       const counts = new Map<number, number>();

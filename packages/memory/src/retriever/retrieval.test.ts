@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countWholeWord } from '../analysis/analyser.js';
+import { countWholePhrase, countWholeWord } from '../analysis/analyser.js';
 import { createIngester } from '../ingest/ingester.js';
 import { migrate } from '../store/migrate.js';
 import { createFakeEmbedder } from '../testing/fake-embedder.js';
@@ -113,6 +113,41 @@ describe('lexical retrieval', () => {
     expect(exact[0]?.sourceUri).toBe('doc://receiver');
     expect(gap(exact)).toBeGreaterThan(gap(stemmedOnly) + 0.01);
     expect(countWholeWord('the receiver, receivers and a receiver.', 'receiver')).toBe(2);
+  });
+
+  it('ranks a phrase found as typed, stop words included, above the same words apart', async () => {
+    const database = createInMemoryDatabase();
+    await migrate(database);
+    await createIngester({ database }).ingest([
+      {
+        uri: 'doc://apart',
+        text: 'La Bastille fut une prise facile, et les soldats eurent lieu de s’en réjouir.',
+      },
+      {
+        uri: 'doc://phrase',
+        text: 'La prise de la Bastille eut lieu le matin, et les soldats s’en réjouirent.',
+      },
+    ]);
+    const question = 'Quand la prise de la Bastille a-t-elle eu lieu ?';
+    const phrased = await createLexicalRetriever({ database }).retrieve({ text: question });
+    const unphrased = await createLexicalRetriever({
+      database,
+      lexical: { phraseWeight: 0 },
+    }).retrieve({ text: question });
+    const gap = (chunks: typeof phrased) =>
+      (chunks.find((chunk) => chunk.sourceUri === 'doc://phrase')?.score as number) -
+      (chunks.find((chunk) => chunk.sourceUri === 'doc://apart')?.score as number);
+    expect(phrased[0]?.sourceUri).toBe('doc://phrase');
+    expect(gap(phrased)).toBeGreaterThan(gap(unphrased) + 0.01);
+  });
+
+  it('counts whole phrases across punctuation, anchored on either word', () => {
+    const text = 'doctor, who? the doctor who came. doctorwho. a doctor whose';
+    expect(countWholePhrase(text, 'doctor', 'who')).toBe(2);
+    expect(countWholePhrase(text, 'the', 'doctor')).toBe(1);
+    expect(countWholePhrase('tour de france', 'de', 'france')).toBe(1);
+    expect(countWholePhrase('tour de france', 'tour', 'de')).toBe(1);
+    expect(countWholePhrase('tourde france', 'tour', 'de')).toBe(0);
   });
 
   it('counts a derivation Snowball keeps apart as a weaker, truncated match', async () => {

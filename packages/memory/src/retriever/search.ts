@@ -36,6 +36,7 @@ export interface SearchRequest {
     | 'matchedPostings'
     | 'truncatedMatchWeight'
     | 'exactFormWeight'
+    | 'phraseWeight'
   >;
 }
 
