@@ -7,6 +7,7 @@ import { createInMemoryDatabase } from '../testing/in-memory-database.js';
 import { createHybridRetriever, createLexicalRetriever, createVectorRetriever } from './hybrid-retriever.js';
 import { analyseQuery, editDistance, toMatchExpression } from './lexical-search.js';
 import { reciprocalRankFusion } from './rrf.js';
+import type { SearchRequest } from './search.js';
 
 const documents = [
   {
@@ -35,6 +36,32 @@ async function setup() {
   const embedder = createFakeEmbedder({ dimensions: 64 });
   await createIngester({ database, embedder, chunker: undefined }).ingest(documents);
   return { database, embedder };
+}
+
+/** Ranks a question over fresh documents with the default rescoring and with one feature turned off. */
+async function rankWithAndWithout(
+  sources: { uri: string; text: string }[],
+  question: string,
+  turnedOff: SearchRequest['lexical'],
+) {
+  const database = createInMemoryDatabase();
+  await migrate(database);
+  await createIngester({ database }).ingest(sources);
+  const ranked = {
+    with: await createLexicalRetriever({ database }).retrieve({ text: question }),
+    without: await createLexicalRetriever({ database, lexical: turnedOff }).retrieve({ text: question }),
+  };
+  const scoreIn = (chunks: typeof ranked.with, uri: string) =>
+    chunks.find((chunk) => chunk.sourceUri === uri)?.score as number;
+  const scoreOf = (uri: string) => ({
+    with: scoreIn(ranked.with, uri),
+    without: scoreIn(ranked.without, uri),
+  });
+  const scoreGap = (better: string, worse: string) => ({
+    with: scoreOf(better).with - scoreOf(worse).with,
+    without: scoreOf(better).without - scoreOf(worse).without,
+  });
+  return { ranked, scoreOf, scoreGap };
 }
 
 describe('lexical retrieval', () => {
@@ -94,51 +121,39 @@ describe('lexical retrieval', () => {
   });
 
   it('ranks a word found exactly as typed above another word of the same stem', async () => {
-    const database = createInMemoryDatabase();
-    await migrate(database);
-    await createIngester({ database }).ingest([
-      { uri: 'doc://received', text: 'The coach received the ball twice in the final quarter.' },
-      { uri: 'doc://receiver', text: 'The receiver got the ball twice in the final quarter.' },
-    ]);
-    const question = 'Which receiver got the ball?';
     // "receiver" and "received" share the stem "receiv": without exact forms only "got" decides.
-    const exact = await createLexicalRetriever({ database }).retrieve({ text: question });
-    const stemmedOnly = await createLexicalRetriever({
-      database,
-      lexical: { exactFormWeight: 0 },
-    }).retrieve({ text: question });
-    const gap = (chunks: typeof exact) =>
-      (chunks.find((chunk) => chunk.sourceUri === 'doc://receiver')?.score as number) -
-      (chunks.find((chunk) => chunk.sourceUri === 'doc://received')?.score as number);
-    expect(exact[0]?.sourceUri).toBe('doc://receiver');
-    expect(gap(exact)).toBeGreaterThan(gap(stemmedOnly) + 0.01);
+    const { ranked, scoreGap } = await rankWithAndWithout(
+      [
+        { uri: 'doc://received', text: 'The coach received the ball twice in the final quarter.' },
+        { uri: 'doc://receiver', text: 'The receiver got the ball twice in the final quarter.' },
+      ],
+      'Which receiver got the ball?',
+      { exactFormWeight: 0 },
+    );
+    expect(ranked.with[0]?.sourceUri).toBe('doc://receiver');
+    const gap = scoreGap('doc://receiver', 'doc://received');
+    expect(gap.with).toBeGreaterThan(gap.without + 0.01);
     expect(countWholeWord('the receiver, receivers and a receiver.', 'receiver')).toBe(2);
   });
 
   it('ranks a phrase found as typed, stop words included, above the same words apart', async () => {
-    const database = createInMemoryDatabase();
-    await migrate(database);
-    await createIngester({ database }).ingest([
-      {
-        uri: 'doc://apart',
-        text: 'La Bastille fut une prise facile, et les soldats eurent lieu de s’en réjouir.',
-      },
-      {
-        uri: 'doc://phrase',
-        text: 'La prise de la Bastille eut lieu le matin, et les soldats s’en réjouirent.',
-      },
-    ]);
-    const question = 'Quand la prise de la Bastille a-t-elle eu lieu ?';
-    const phrased = await createLexicalRetriever({ database }).retrieve({ text: question });
-    const unphrased = await createLexicalRetriever({
-      database,
-      lexical: { phraseWeight: 0 },
-    }).retrieve({ text: question });
-    const gap = (chunks: typeof phrased) =>
-      (chunks.find((chunk) => chunk.sourceUri === 'doc://phrase')?.score as number) -
-      (chunks.find((chunk) => chunk.sourceUri === 'doc://apart')?.score as number);
-    expect(phrased[0]?.sourceUri).toBe('doc://phrase');
-    expect(gap(phrased)).toBeGreaterThan(gap(unphrased) + 0.01);
+    const { ranked, scoreGap } = await rankWithAndWithout(
+      [
+        {
+          uri: 'doc://apart',
+          text: 'La Bastille fut une prise facile, et les soldats eurent lieu de s’en réjouir.',
+        },
+        {
+          uri: 'doc://phrase',
+          text: 'La prise de la Bastille eut lieu le matin, et les soldats s’en réjouirent.',
+        },
+      ],
+      'Quand la prise de la Bastille a-t-elle eu lieu ?',
+      { phraseWeight: 0 },
+    );
+    expect(ranked.with[0]?.sourceUri).toBe('doc://phrase');
+    const gap = scoreGap('doc://phrase', 'doc://apart');
+    expect(gap.with).toBeGreaterThan(gap.without + 0.01);
   });
 
   it('counts whole phrases across punctuation, anchored on either word', () => {
@@ -151,37 +166,30 @@ describe('lexical retrieval', () => {
   });
 
   it('counts a derivation Snowball keeps apart as a weaker, truncated match', async () => {
-    const database = createInMemoryDatabase();
-    await migrate(database);
-    await createIngester({ database }).ingest([
-      {
-        uri: 'doc://suburbs',
-        text: 'After the war, families left the old centre for new housing in the suburbs.',
-      },
-      {
-        uri: 'doc://harbour',
-        text: 'The harbour offered cheap housing to the dock workers and their families.',
-      },
-      // "suburban" is indexed, so the typo correction has nothing to correct.
-      { uri: 'doc://trains', text: 'The suburban train was late again this morning.' },
-    ]);
-    const retriever = createLexicalRetriever({ database });
-    const question = 'Why did families move to suburban housing?';
-    const ranked = await retriever.retrieve({ text: question, limit: 3 });
     // "suburban" and "suburbs" stem apart (suburban / suburb); only their first five letters agree.
-    expect(ranked.map((chunk) => chunk.sourceUri).filter((uri) => uri !== 'doc://trains')).toEqual([
+    const { ranked, scoreOf } = await rankWithAndWithout(
+      [
+        {
+          uri: 'doc://suburbs',
+          text: 'After the war, families left the old centre for new housing in the suburbs.',
+        },
+        {
+          uri: 'doc://harbour',
+          text: 'The harbour offered cheap housing to the dock workers and their families.',
+        },
+        // "suburban" is indexed, so the typo correction has nothing to correct.
+        { uri: 'doc://trains', text: 'The suburban train was late again this morning.' },
+      ],
+      'Why did families move to suburban housing?',
+      { truncatedMatchWeight: 0 },
+    );
+    expect(ranked.with.map((chunk) => chunk.sourceUri).filter((uri) => uri !== 'doc://trains')).toEqual([
       'doc://suburbs',
       'doc://harbour',
     ]);
-    const untruncated = await createLexicalRetriever({
-      database,
-      lexical: { truncatedMatchWeight: 0 },
-    }).retrieve({ text: question, limit: 3 });
-    const scoreOf = (chunks: typeof ranked, uri: string) =>
-      chunks.find((chunk) => chunk.sourceUri === uri)?.score as number;
     // Only the chunk with the truncated match gains; the other keeps its score exactly.
-    expect(scoreOf(ranked, 'doc://suburbs')).toBeGreaterThan(scoreOf(untruncated, 'doc://suburbs'));
-    expect(scoreOf(ranked, 'doc://harbour')).toBeCloseTo(scoreOf(untruncated, 'doc://harbour'), 9);
+    expect(scoreOf('doc://suburbs').with).toBeGreaterThan(scoreOf('doc://suburbs').without);
+    expect(scoreOf('doc://harbour').with).toBeCloseTo(scoreOf('doc://harbour').without, 9);
   });
 
   it('drops terms found in most chunks from the match but keeps them for scoring', async () => {
