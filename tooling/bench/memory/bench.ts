@@ -257,6 +257,12 @@ for (let query = 0; query < Math.min(exactQueries, queries.length); query++) {
   exactTimes.push(performance.now() - started);
   truths.push(new Set(exact.slice(0, 10).map((row) => Number(row.rowid))));
 }
+// A service answers from a warm page cache: one untimed pass loads what the timed passes read
+// (after the exact scan's gigabytes, the first fast pass measured the disk: 111 ms instead of 34).
+for (const query of queries.keys()) {
+  vectorSearch(connection, index, vectors[query] as Float32Array, { limit: 50, sourceIds: null, probes });
+  lexicalSearch(connection, queries[query] as string, { limit: 50, sourceIds: null });
+}
 for (let query = 0; query < queries.length; query++) {
   const started = performance.now();
   const fast = vectorSearch(connection, index, vectors[query] as Float32Array, {

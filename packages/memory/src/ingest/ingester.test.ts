@@ -104,13 +104,25 @@ describe('createIngester', () => {
         chunkerOptions: { maxTokens: 60 },
       });
       try {
-        const report = await ingester.ingest(syntheticDocuments(12));
+        // Raw texts as files give them (BOM, CRLF): the thread normalises what this one would.
+        const documents = syntheticDocuments(12).map((document, index) =>
+          index % 2 === 0
+            ? document
+            : { ...document, text: `\uFEFF${document.text.replaceAll('\n', '\r\n')}` },
+        );
+        const report = await ingester.ingest(documents);
         expect(report.added).toBe(12);
+        // Normalised and hashed in the thread the first time, recognised here the second time.
+        const again = await ingester.ingest(documents);
+        expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 12 });
       } finally {
         await ingester.close();
       }
       const connection = database.getConnection();
       return {
+        sources: connection
+          .prepare('SELECT uri, title, language, content_hash, text FROM memory_sources ORDER BY id')
+          .all(),
         chunks: connection
           .prepare(
             'SELECT source_id, ordinal, start_offset, end_offset, text, heading, tokens, content_hash FROM memory_chunks ORDER BY id',

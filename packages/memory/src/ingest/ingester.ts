@@ -16,10 +16,13 @@ import {
   listSources,
 } from '../store/sources.js';
 import { ensureVectorIndex, insertVectors, readCentroids } from '../store/vector-index.js';
-import { contentHash } from '../text/content-hash.js';
-import { normaliseText } from '../text/normalise.js';
 import { createPreparationPool, type PreparationPool } from './preparation-pool.js';
-import { type PreparedDocument, prepareDocument } from './prepare-document.js';
+import {
+  type NormalisedSource,
+  normaliseSource,
+  type PreparedDocument,
+  prepareDocument,
+} from './prepare-document.js';
 
 export interface SourceDocument {
   /** Stable identity of the source (a path, a URL, an id): the same uri is the same source. */
@@ -246,20 +249,18 @@ export function createIngester(options: IngesterOptions): Ingester {
     // Documents being prepared (in worker threads when there are some), consumed in order.
     const queue: {
       document: SourceDocument;
-      text: string;
-      hash: string;
       replaces: number | null;
-      preparation: Promise<PreparedDocument>;
+      preparation: Promise<NormalisedSource & { prepared: PreparedDocument }>;
     }[] = [];
     const consume = async () => {
       const entry = queue.shift();
       if (!entry) return;
-      queuedCharacters -= entry.text.length;
-      const prepared = await entry.preparation;
+      queuedCharacters -= entry.document.text.length;
+      const { text, hash, prepared } = await entry.preparation;
       group.push({
         document: entry.document,
-        text: entry.text,
-        hash: entry.hash,
+        text,
+        hash,
         language: prepared.language,
         chunks: prepared.chunks,
         analysed: prepared.analysed,
@@ -277,25 +278,33 @@ export function createIngester(options: IngesterOptions): Ingester {
     let queuedCharacters = 0;
     for await (const document of documents) {
       throwIfAborted(signal);
-      const text = normaliseText(document.text, { stripGutenberg: document.stripGutenberg ?? true });
-      const hash = contentHash(`${document.title ?? ''}\u0000${text}`);
       const existing = getSourceByUri(connection, document.uri);
+      const title = document.title ?? null;
+      // A known source is hashed here, so an unchanged one is skipped before any preparation; a new
+      // one is normalised and hashed in a preparation thread when there is one.
+      const normalised = existing || !pool ? normaliseSource(document) : null;
       const queued = (entry: { document: SourceDocument }) => entry.document.uri === document.uri;
-      if (existing?.contentHash === hash && !group.some(queued) && !queue.some(queued)) {
+      const unchanged = existing !== null && existing.contentHash === normalised?.hash;
+      if (unchanged && !group.some(queued) && !queue.some(queued)) {
         report.unchanged++;
         done++;
         progress(document.uri);
         continue;
       }
-      const title = document.title ?? null;
       // Chunking and analysis happen here, outside the write lock: the transaction only writes.
       const preparation = pool
-        ? pool.prepare(text, title)
-        : Promise.resolve(prepareDocument(text, title, chunker));
+        ? pool.prepare(
+            { text: document.text, title, stripGutenberg: document.stripGutenberg ?? true },
+            normalised,
+          )
+        : Promise.resolve(normalised as NormalisedSource).then((source) => ({
+            ...source,
+            prepared: prepareDocument(source.text, title, chunker),
+          }));
       // Rejections surface when the entry is consumed; until then they are not "unhandled".
       preparation.catch(() => undefined);
-      queue.push({ document, text, hash, replaces: existing?.id ?? null, preparation });
-      queuedCharacters += text.length;
+      queue.push({ document, replaces: existing?.id ?? null, preparation });
+      queuedCharacters += document.text.length;
       // At least one document per thread stays queued, however long it is.
       while (queue.length > preparationThreads && queuedCharacters > queuedCharactersLimit) await consume();
     }

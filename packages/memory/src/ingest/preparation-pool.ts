@@ -2,10 +2,32 @@ import type { Worker } from 'node:worker_threads';
 import type { StructuralChunkerOptions } from '../chunker/structural-chunker.js';
 import { MemoryError } from '../errors/index.js';
 import { startWorker } from '../workers/start-worker.js';
-import { type CompactPreparedDocument, expand, type PreparedDocument } from './prepare-document.js';
+import {
+  type CompactPreparedDocument,
+  expand,
+  type NormalisedSource,
+  type PreparedDocument,
+} from './prepare-document.js';
+
+/** A document to prepare: raw (normalised and hashed in the thread) or already normalised. */
+export type PreparationRequest = { id: number; title: string | null } & (
+  | { raw: { text: string; title: string | null; stripGutenberg: boolean }; normalised?: undefined }
+  | { normalised: NormalisedSource; raw?: undefined }
+);
+
+export interface PreparationResult {
+  /** The normalised text, when the thread normalised it (null: the caller already has it). */
+  text: string | null;
+  hash: string;
+  prepared: CompactPreparedDocument;
+}
 
 export interface PreparationPool {
-  prepare(text: string, title: string | null): Promise<PreparedDocument>;
+  /** Prepares a raw document, or one the caller has already normalised and hashed. */
+  prepare(
+    document: { text: string; title: string | null; stripGutenberg: boolean },
+    normalised: NormalisedSource | null,
+  ): Promise<NormalisedSource & { prepared: PreparedDocument }>;
   close(): Promise<void>;
 }
 
@@ -20,7 +42,7 @@ function workerUrl(): URL {
 export function createPreparationPool(threads: number, chunker: StructuralChunkerOptions): PreparationPool {
   const pending = new Map<
     number,
-    { resolve: (value: CompactPreparedDocument) => void; reject: (error: unknown) => void }
+    { resolve: (value: PreparationResult) => void; reject: (error: unknown) => void }
   >();
   let nextId = 1;
   const workers = Array.from({ length: Math.max(1, threads) }, () => {
@@ -28,7 +50,7 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
     const slot = { worker, inflight: 0 };
     worker.on(
       'message',
-      (message: { ready?: boolean; id?: number; result?: CompactPreparedDocument; error?: string }) => {
+      (message: { ready?: boolean; id?: number; result?: PreparationResult; error?: string }) => {
         if (message.ready || message.id === undefined) return;
         const entry = pending.get(message.id);
         if (!entry) return;
@@ -36,7 +58,7 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
         slot.inflight--;
         if (slot.inflight === 0) worker.unref();
         if (message.error !== undefined) entry.reject(new MemoryError('worker_failed', message.error));
-        else entry.resolve(message.result as CompactPreparedDocument);
+        else entry.resolve(message.result as PreparationResult);
       },
     );
     worker.on('error', (error) => {
@@ -52,18 +74,22 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
     return slot;
   });
   return {
-    async prepare(text, title) {
+    async prepare(document, normalised) {
       const slot = workers.reduce((best, candidate) =>
         candidate.inflight < best.inflight ? candidate : best,
       );
       slot.inflight++;
       slot.worker.ref();
       const id = nextId++;
-      const result = await new Promise<CompactPreparedDocument>((resolve, reject) => {
+      const request: PreparationRequest = normalised
+        ? { id, title: document.title, normalised }
+        : { id, title: document.title, raw: document };
+      const result = await new Promise<PreparationResult>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        slot.worker.postMessage({ id, text, title });
+        slot.worker.postMessage(request);
       });
-      return expand(text, result);
+      const text = result.text ?? (normalised as NormalisedSource).text;
+      return { text, hash: result.hash, prepared: expand(text, result.prepared) };
     },
     async close() {
       await Promise.all(workers.map(({ worker }) => worker.terminate()));

@@ -1,11 +1,29 @@
 import { detectLanguage, type Language } from '../analysis/analyser.js';
 import type { Chunk, Chunker } from '../chunker/chunker.js';
 import { type AnalysedChunk, analyseChunk } from '../store/sources.js';
+import { contentHash } from '../text/content-hash.js';
+import { normaliseText } from '../text/normalise.js';
 
 export interface PreparedDocument {
   language: Language | null;
   chunks: Chunk[];
   analysed: AnalysedChunk[];
+}
+
+/** A source's text as stored (normalised) and the hash that tells whether it changed. */
+export interface NormalisedSource {
+  text: string;
+  hash: string;
+}
+
+/** Normalises a raw text and hashes it with its title: equal hashes mean an unchanged source. */
+export function normaliseSource(raw: {
+  text: string;
+  title?: string | null;
+  stripGutenberg?: boolean;
+}): NormalisedSource {
+  const text = normaliseText(raw.text, { stripGutenberg: raw.stripGutenberg ?? true });
+  return { text, hash: contentHash(`${raw.title ?? ''}\u0000${text}`) };
 }
 
 /** The CPU-bound part of ingesting one normalised text: language, chunks, analysed shadow terms, hashes. */
