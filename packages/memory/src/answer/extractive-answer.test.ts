@@ -41,6 +41,19 @@ describe('extractiveAnswer', () => {
     expect(answer.text).toBe(`${sentence?.text} [1]`);
   });
 
+  it('says a sentence once when overlapping passages both hold it', () => {
+    const source =
+      'De la province de Vestphalie, dit Candide: je suis né dans le château. Il partit. Le château brûla.';
+    const overlapStart = source.indexOf('De la');
+    const passages = [
+      { number: 1, chunk: chunk(source.slice(0, source.indexOf(' Le château')), 0) },
+      { number: 2, chunk: chunk(source.slice(overlapStart), overlapStart) },
+    ];
+    const answer = extractiveAnswer(evidenceTerms('Où est né Candide ?', null), passages);
+    expect(answer.text).toBe('De la province de Vestphalie, dit Candide: je suis né dans le château. [1]');
+    expect(answer.sentences).toHaveLength(1);
+  });
+
   it('still ends a sentence at a blank line', () => {
     const text = 'A heading without a full stop\n\nThe bucket of whitewash was heavy.';
     const answer = extractiveAnswer(

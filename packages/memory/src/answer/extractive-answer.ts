@@ -45,8 +45,16 @@ export function extractiveAnswer(
   // A further sentence must cover at least half of what the best one covers: one that shares a
   // single minor word with the question ("owners" for "Who is the owner of Pemberley?") is noise.
   const best = candidates[0]?.score ?? 0;
+  // Consecutive chunks overlap, so the same sentence can come from two passages: said once, with
+  // the citation of the better-ranked one.
+  const seen = new Set<string>();
   const chosen = candidates
     .filter((candidate) => candidate.score >= best * (options.minimumShare ?? 0.5))
+    .filter((candidate) => {
+      if (seen.has(candidate.text)) return false;
+      seen.add(candidate.text);
+      return true;
+    })
     .slice(0, options.sentences ?? 2)
     .sort((left, right) => left.number - right.number || left.start - right.start);
   // Consecutive sentences of one passage are cited once, after the last of them.
