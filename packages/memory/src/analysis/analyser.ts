@@ -96,7 +96,7 @@ export function tokenize(text: string): string[] {
   let hasApostrophe = false;
   for (let index = 0; index < length; index++) {
     const code = lower.charCodeAt(index);
-    if (code < 128 ? (code >= 97 && code <= 122) || (code >= 48 && code <= 57) : isWordAt(lower, index)) {
+    if (isWordAt(lower, index)) {
       if (start < 0) start = index;
       // An astral letter (𝒜) takes two code units.
       if (code >= 0xd800 && code <= 0xdbff && (lower.codePointAt(index) as number) > 0xffff) index++;

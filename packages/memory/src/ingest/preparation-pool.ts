@@ -11,7 +11,7 @@ import {
 
 /** A document to prepare: raw (normalised and hashed in the thread) or already normalised. */
 export type PreparationRequest = { id: number; title: string | null } & (
-  | { raw: { text: string; title: string | null; stripGutenberg: boolean }; normalised?: undefined }
+  | { raw: { text: string; stripGutenberg: boolean }; normalised?: undefined }
   | { normalised: NormalisedSource; raw?: undefined }
 );
 
@@ -83,7 +83,11 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
       const id = nextId++;
       const request: PreparationRequest = normalised
         ? { id, title: document.title, normalised }
-        : { id, title: document.title, raw: document };
+        : {
+            id,
+            title: document.title,
+            raw: { text: document.text, stripGutenberg: document.stripGutenberg },
+          };
       const result = await new Promise<PreparationResult>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         slot.worker.postMessage(request);

@@ -12,7 +12,7 @@ const chunker = createStructuralChunker((workerData as { chunker: StructuralChun
 port.on('message', (message: PreparationRequest) => {
   try {
     // A raw text is normalised and hashed here too; its normalised text goes back to the caller.
-    const source = message.normalised ?? normaliseSource(message.raw);
+    const source = message.normalised ?? normaliseSource({ ...message.raw, title: message.title });
     const result: PreparationResult = {
       text: message.normalised ? null : source.text,
       hash: source.hash,

@@ -206,6 +206,16 @@ export function toMatchExpression(terms: readonly Pick<QueryTerm, 'stems'>[]): s
 const k1 = 1.2;
 const b = 0.75;
 
+/** BM25's length normaliser for a chunk of `length` analysed terms. */
+function lengthNormOf(length: number, averageLength: number): number {
+  return k1 * (1 - b + (b * length) / averageLength);
+}
+
+/** BM25's saturated weight of a term (or pair, or phrase) seen `frequency` times in a chunk. */
+function saturatedWeight(idf: number, frequency: number, lengthNorm: number): number {
+  return (idf * (frequency * (k1 + 1))) / (frequency + lengthNorm);
+}
+
 /**
  * BM25TP term proximity (Rasolofo & Savoy, 2003): pairs of different query terms close together
  * (within 5 positions) add a BM25-saturated bonus weighted by the rarer term's IDF.
@@ -214,7 +224,7 @@ function proximityScore(
   analysed: string[],
   termIndexOf: Map<string, number>,
   idf: readonly number[],
-  averageLength: number,
+  lengthNorm: number,
 ): number {
   const positions: { position: number; term: number }[] = [];
   analysed.forEach((stem, position) => {
@@ -233,11 +243,10 @@ function proximityScore(
       accumulated.set(key, (accumulated.get(key) ?? 0) + 1 / (distance * distance));
     }
   }
-  const lengthNorm = k1 * (1 - b + (b * analysed.length) / Math.max(averageLength, 1));
   let score = 0;
   for (const [key, value] of accumulated) {
     const weight = Math.min(idf[Math.floor(key / 4096)] as number, idf[key % 4096] as number);
-    score += (weight * (value * (k1 + 1))) / (value + lengthNorm);
+    score += saturatedWeight(weight, value, lengthNorm);
   }
   return score;
 }
@@ -279,7 +288,7 @@ function truncatedMatches(
     }
     let frequency = 0;
     for (const prefix of truncated) frequency += prefixes.get(prefix) ?? 0;
-    if (frequency > 0) score += ((idf[index] as number) * (frequency * (k1 + 1))) / (frequency + lengthNorm);
+    if (frequency > 0) score += saturatedWeight(idf[index] as number, frequency, lengthNorm);
   });
   return score;
 }
@@ -300,7 +309,7 @@ function exactFormMatches(
   scoringTerms.forEach((term, index) => {
     let frequency = 0;
     for (const word of term.words) frequency += countWholeWord(lowerText, word);
-    if (frequency > 0) score += ((idf[index] as number) * (frequency * (k1 + 1))) / (frequency + lengthNorm);
+    if (frequency > 0) score += saturatedWeight(idf[index] as number, frequency, lengthNorm);
   });
   return score;
 }
@@ -346,7 +355,7 @@ function phraseMatches(lowerText: string, phrases: readonly QueryPhrase[], lengt
   let score = 0;
   for (const phrase of phrases) {
     const frequency = countWholePhrase(lowerText, phrase.first, phrase.second);
-    if (frequency > 0) score += (phrase.idf * (frequency * (k1 + 1))) / (frequency + lengthNorm);
+    if (frequency > 0) score += saturatedWeight(phrase.idf, frequency, lengthNorm);
   }
   return score;
 }
@@ -410,8 +419,8 @@ export function lexicalSearch(
   }
   const rescored = candidates.map((row) => {
     const terms = row.analysed.split(' ');
-    let score = row.score + proximityScore(terms, termIndexOf, idf, averageLength);
-    const lengthNorm = k1 * (1 - b + (b * terms.length) / averageLength);
+    const lengthNorm = lengthNormOf(terms.length, averageLength);
+    let score = row.score + proximityScore(terms, termIndexOf, idf, lengthNorm);
     if (truncatedMatchWeight > 0) {
       score += truncatedMatchWeight * truncatedMatches(terms, scoringTerms, idf, lengthNorm);
     }
@@ -428,7 +437,7 @@ export function lexicalSearch(
         if (index !== undefined && index >= firstDropped) counts.set(index, (counts.get(index) ?? 0) + 1);
       }
       for (const [index, frequency] of counts) {
-        score += ((idf[index] as number) * (frequency * (k1 + 1))) / (frequency + lengthNorm);
+        score += saturatedWeight(idf[index] as number, frequency, lengthNorm);
       }
     }
     return { chunkId: row.id, score };
