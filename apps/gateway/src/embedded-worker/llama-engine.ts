@@ -107,6 +107,19 @@ function usageOf(
   };
 }
 
+/** A generation that produced text only (no tool calls), with its finish reason and usage. */
+function textResult(
+  result: { response: string; metadata: { stopReason: StopReason } },
+  sequence: ReturnType<LlamaContext['getSequence']>,
+): GenerationResult {
+  return {
+    text: result.response,
+    finishReason: finishOf(result.metadata.stopReason),
+    toolCalls: [],
+    ...usageOf(result.metadata.stopReason, sequence),
+  };
+}
+
 function finishOf(stopReason: StopReason): FinishReason {
   if (stopReason === 'maxTokens') return 'length';
   if (stopReason === 'functionCalls') return 'tool_calls';
@@ -242,12 +255,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
             ...(grammar ? { grammar } : {}),
             onTextChunk: callbacks.onText,
           });
-          return {
-            text: result.response,
-            finishReason: finishOf(result.metadata.stopReason),
-            toolCalls: [],
-            ...usageOf(result.metadata.stopReason, sequence),
-          };
+          return textResult(result, sequence);
         } finally {
           chat.dispose({ disposeSequence: false });
         }
@@ -263,12 +271,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
             ...samplingOptions(request, callbacks.signal, maxTokensOf(request)),
             onTextChunk: callbacks.onText,
           });
-          return {
-            text: result.response,
-            finishReason: finishOf(result.metadata.stopReason),
-            toolCalls: [],
-            ...usageOf(result.metadata.stopReason, sequence),
-          };
+          return textResult(result, sequence);
         } finally {
           completion.dispose({ disposeSequence: false });
         }
