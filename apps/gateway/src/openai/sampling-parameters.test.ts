@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequestNumbers } from './sampling-parameters.js';
+import { checkRequestNumbers, maxJsonDepth } from './sampling-parameters.js';
 
 describe('checkRequestNumbers', () => {
   it('accepts sane parameters', () => {
@@ -20,5 +20,20 @@ describe('checkRequestNumbers', () => {
     expect(checkRequestNumbers({ max_tokens: -3 })).toMatch(/^max_tokens/);
     expect(checkRequestNumbers({ max_tokens: 2.5 })).toMatch(/^max_tokens/);
     expect(checkRequestNumbers({ top_p: 'high' })).toMatch(/^top_p/);
+  });
+
+  it('reports the first bad number in document order', () => {
+    const body = JSON.parse('{"a":[1,-1e999],"b":1e999}') as Record<string, unknown>;
+    expect(checkRequestNumbers(body)).toBe('a[1] must be a finite number');
+  });
+
+  it('refuses JSON nested thousands of levels deep without overflowing the stack', () => {
+    const deep = JSON.parse(`{"messages":${'['.repeat(5_000)}1${']'.repeat(5_000)}}`) as Record<
+      string,
+      unknown
+    >;
+    expect(checkRequestNumbers(deep)).toBe(`the JSON body nests deeper than ${maxJsonDepth} levels`);
+    const fine = JSON.parse(`{"messages":${'['.repeat(100)}1${']'.repeat(100)}}`) as Record<string, unknown>;
+    expect(checkRequestNumbers(fine)).toBeNull();
   });
 });

@@ -29,20 +29,32 @@ export const samplingParameterSchemas = {
 
 export type SamplingParameter = keyof typeof samplingParameterSchemas;
 
-/** Finds the first non-finite number anywhere in a parsed JSON value, with its path. */
-export function findNonFiniteNumber(value: unknown, path = ''): string | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? null : path || '(root)';
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const found = findNonFiniteNumber(value[index], `${path}[${index}]`);
-      if (found) return found;
+/** How deep a request's JSON may nest: far beyond any real request (tool schemas included). */
+export const maxJsonDepth = 128;
+
+/**
+ * Finds the first non-finite number anywhere in a parsed JSON value, with its path, or says the value
+ * nests deeper than `maxDepth`. The walk keeps its own stack: a recursive one overflows Node's stack on
+ * a 10 KB body nested a few thousand levels deep, which became an opaque 500.
+ */
+export function findNonFiniteNumber(value: unknown, maxDepth = maxJsonDepth): string | null {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const item = stack.pop() as { value: unknown; path: string; depth: number };
+    const current = item.value;
+    if (typeof current === 'number') {
+      if (!Number.isFinite(current)) return `${item.path || '(root)'} must be a finite number`;
+      continue;
     }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const found = findNonFiniteNumber(child, path ? `${path}.${key}` : key);
-      if (found) return found;
+    if (current === null || typeof current !== 'object') continue;
+    if (item.depth >= maxDepth) return `the JSON body nests deeper than ${maxDepth} levels`;
+    // Children are pushed in reverse so that the first bad number in document order is reported.
+    const entries = Array.isArray(current)
+      ? current.map((child, index) => [`${item.path}[${index}]`, child] as const)
+      : Object.entries(current).map(([key, child]) => [item.path ? `${item.path}.${key}` : key, child] as const);
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [path, child] = entries[index] as readonly [string, unknown];
+      stack.push({ value: child, path, depth: item.depth + 1 });
     }
   }
   return null;
@@ -53,8 +65,8 @@ export function findNonFiniteNumber(value: unknown, path = ''): string | null {
  * Only top-level known parameters are range-checked; every number anywhere must be finite.
  */
 export function checkRequestNumbers(body: Record<string, unknown>): string | null {
-  const nonFinite = findNonFiniteNumber(body);
-  if (nonFinite) return `${nonFinite} must be a finite number`;
+  const problem = findNonFiniteNumber(body);
+  if (problem) return problem;
   for (const [name, schema] of Object.entries(samplingParameterSchemas)) {
     if (!(name in body) || body[name] === null || body[name] === undefined) continue;
     const result = schema.safeParse(body[name]);
