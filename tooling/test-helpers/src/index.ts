@@ -1,4 +1,19 @@
 export { repositoryRoot, testDataDir, testDataPath } from './data/index.js';
+export {
+  type BrokenStreamVariant,
+  type FaultCase,
+  type FaultKind,
+  type FaultOutcome,
+  type FaultRoute,
+  type FaultSetting,
+  type FaultUpstream,
+  type FaultUpstreamOptions,
+  faultCases,
+  faultRoutes,
+  type RecordedRequest,
+  type ResetVariant,
+  startFaultUpstream,
+} from './fault-upstream/index.js';
 export { type WaitForHttpOptions, waitForHttp } from './http/index.js';
 export { freePort, freePorts, servicePorts } from './ports/index.js';
 export {
