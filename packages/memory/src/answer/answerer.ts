@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../errors/index.js';
+import { MemoryError, throwIfAborted } from '../errors/index.js';
 import type { Generator } from '../generator/generator.js';
 import type { AnswerLanguage, NumberedPassage, PromptBuilder } from '../prompt/prompt-builder.js';
 import { createSourcesPromptBuilder, refusalSentences } from '../prompt/sources-prompt-builder.js';
@@ -25,6 +25,15 @@ export interface Citation {
   text: string;
 }
 
+/** Why a generated answer was replaced by the extractive one (`fallbackToExtractive`). */
+export interface AnswerFallback {
+  /** The generator failed (unreachable, a bad answer, a time limit), or its answer cited no passage. */
+  reason: 'generator_failed' | 'uncited_answer';
+  message: string;
+  /** The generator's error when it failed (a MemoryError; its cause tells a time limit), else null. */
+  error: MemoryError | null;
+}
+
 export interface Answer {
   text: string;
   language: AnswerLanguage;
@@ -36,6 +45,8 @@ export interface Answer {
   evidence: number;
   score: AnswerScore | null;
   rerank: 'done' | 'no_reranker' | 'timeout' | 'error';
+  /** Set when the generated answer was replaced by the extractive one; null otherwise. */
+  fallback: AnswerFallback | null;
 }
 
 export interface AnswererOptions {
@@ -53,6 +64,13 @@ export interface AnswererOptions {
   refusalThreshold?: number;
   /** Chunks retrieved (default 8). */
   limit?: number;
+  /**
+   * When the generator fails, or answers without citing any supplied passage (and without
+   * refusing), answer extractively from the same passages instead and say why in `fallback`.
+   * Default false: the generator's error is thrown, and an uncited answer is returned as generated.
+   * A cancelled `signal` is never a fallback: it throws `aborted`.
+   */
+  fallbackToExtractive?: boolean;
 }
 
 export interface AnswerOptions {
@@ -60,6 +78,11 @@ export interface AnswerOptions {
   filter?: RetrievalFilter;
   /** Called with each piece of generated text as it streams. */
   onText?: (piece: string) => void;
+  /**
+   * Called when a generated answer is abandoned for the extractive one (`fallbackToExtractive`),
+   * before the extractive text goes to `onText`: the text streamed so far is to be discarded.
+   */
+  onFallback?: (fallback: AnswerFallback) => void;
 }
 
 export interface Answerer {
@@ -118,12 +141,14 @@ export function createAnswerer(options: AnswererOptions): Answerer {
           evidence,
           score: null,
           rerank,
+          fallback: null,
         };
       }
-      if (!options.generator) {
+      const extractive = (fallback: AnswerFallback | null): Answer => {
         const extracted = extractiveAnswer(evidenceWeights, prompt.passages);
         const cited = new Set(extracted.sentences.map((sentence) => sentence.number));
         const citations = prompt.passages.filter((passage) => cited.has(passage.number)).map(toCitation);
+        if (fallback) answerOptions.onFallback?.(fallback);
         answerOptions.onText?.(extracted.text);
         return {
           text: extracted.text,
@@ -134,28 +159,54 @@ export function createAnswerer(options: AnswererOptions): Answerer {
           evidence,
           score: scorer.score(extracted.text, prompt.passages),
           rerank,
+          fallback,
         };
-      }
+      };
+      if (!options.generator) return extractive(null);
       let text = '';
-      if (answerOptions.onText) {
-        for await (const piece of options.generator.stream(prompt.messages, { signal })) {
-          text += piece;
-          answerOptions.onText(piece);
+      try {
+        if (answerOptions.onText) {
+          for await (const piece of options.generator.stream(prompt.messages, { signal })) {
+            text += piece;
+            answerOptions.onText(piece);
+          }
+        } else {
+          text = await options.generator.generate(prompt.messages, { signal });
         }
-      } else {
-        text = await options.generator.generate(prompt.messages, { signal });
+      } catch (error) {
+        if (!options.fallbackToExtractive || signal?.aborted) throw error;
+        if (MemoryError.isInstance(error) && error.code === 'aborted') throw error;
+        const failure = MemoryError.isInstance(error)
+          ? error
+          : new MemoryError('generator_failed', error instanceof Error ? error.message : String(error), {
+              cause: error,
+            });
+        return extractive({ reason: 'generator_failed', message: failure.message, error: failure });
       }
       const score = scorer.score(text, prompt.passages);
+      const refused = score.refusal && score.citations.length === 0;
+      const validCitations = score.citations.filter((number) => !score.invalidCitations.includes(number));
+      if (options.fallbackToExtractive && !refused && validCitations.length === 0) {
+        return extractive({
+          reason: 'uncited_answer',
+          message:
+            score.citations.length === 0
+              ? 'the generated answer cited none of the passages'
+              : `the generated answer cited only passages it was not given (${score.invalidCitations.map((number) => `[${number}]`).join(', ')})`,
+          error: null,
+        });
+      }
       const cited = new Set(score.citations);
       return {
         text,
         language: prompt.language,
-        mode: score.refusal && score.citations.length === 0 ? 'refusal' : 'generated',
-        refused: score.refusal && score.citations.length === 0,
+        mode: refused ? 'refusal' : 'generated',
+        refused,
         citations: prompt.passages.filter((passage) => cited.has(passage.number)).map(toCitation),
         evidence,
         score,
         rerank,
+        fallback: null,
       };
     },
   };

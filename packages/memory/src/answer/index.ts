@@ -2,6 +2,7 @@ export {
   type Answer,
   type Answerer,
   type AnswererOptions,
+  type AnswerFallback,
   type AnswerOptions,
   type Citation,
   createAnswerer,

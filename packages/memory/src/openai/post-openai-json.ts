@@ -7,6 +7,10 @@ export interface OpenAiEndpoint {
   fetch?: typeof fetch;
 }
 
+function abortMessage(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+}
+
 /** `<base>/v1/<path>`, whether or not the base URL already ends with `/v1`. */
 export function openAiUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/${path}`;
@@ -15,15 +19,29 @@ export function openAiUrl(baseUrl: string, path: string): string {
 /**
  * POSTs JSON to an OpenAI-compatible route, with a timeout on top of the caller's signal. Every
  * failure is a MemoryError: `aborted` when the caller cancelled, `failure` when the server is
- * unreachable or answers an error status (quoting the start of its body).
+ * unreachable, too slow (`timeoutMs`, or the `limit` signal: its reason, a `TimeoutError`, is the
+ * error's cause) or answers an error status (quoting the start of its body).
  */
 export async function postOpenAiJson(
   endpoint: OpenAiEndpoint,
   url: string,
   body: unknown,
-  options: { signal?: AbortSignal; timeoutMs: number; failure: MemoryErrorCode; what: string },
+  options: {
+    signal?: AbortSignal;
+    timeoutMs: number;
+    failure: MemoryErrorCode;
+    what: string;
+    /**
+     * Aborts the request for being too slow (a first-token or idle limit the caller keeps): unlike
+     * the caller's `signal`, it is reported as the `failure` code, not as `aborted`.
+     */
+    limit?: AbortSignal;
+  },
 ): Promise<Response> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signals = [timeout, options.signal, options.limit].filter(
+    (signal): signal is AbortSignal => signal !== undefined,
+  );
   let response: Response;
   try {
     response = await (endpoint.fetch ?? fetch)(url, {
@@ -33,11 +51,21 @@ export async function postOpenAiJson(
         ...(endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {}),
       },
       body: JSON.stringify(body),
-      signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+      signal: signals.length === 1 ? timeout : AbortSignal.any(signals),
     });
   } catch (error) {
     if (options.signal?.aborted)
       throw new MemoryError('aborted', `${options.what} aborted`, { cause: error });
+    if (options.limit?.aborted)
+      throw new MemoryError(options.failure, `${url}: ${abortMessage(options.limit)}`, {
+        cause: options.limit.reason,
+      });
+    if (timeout.aborted)
+      throw new MemoryError(
+        options.failure,
+        `${url} did not answer within ${options.timeoutMs / 1000} s (${options.what})`,
+        { cause: timeout.reason },
+      );
     throw new MemoryError(options.failure, `cannot reach ${url}: ${(error as Error).message}`, {
       cause: error,
     });
