@@ -53,19 +53,22 @@ export function createCachedEmbedder(
             'INSERT OR REPLACE INTO memory_embedding_cache (embedder_id, dimensions, text_hash, vector, created_at) VALUES (?, ?, ?, ?, ?)',
           );
           const now = Date.now() / 1000;
-          connection.transaction(() => {
-            missing.forEach((textIndex, position) => {
-              const vector = computed[position] as Float32Array;
-              result[textIndex] = vector;
-              write.run(
-                embedder.id,
-                embedder.dimensions,
-                hashes[textIndex],
-                Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
-                now,
-              );
-            });
-          })();
+          // BEGIN IMMEDIATE, like every write of the package: another process may share the file.
+          connection
+            .transaction(() => {
+              missing.forEach((textIndex, position) => {
+                const vector = computed[position] as Float32Array;
+                result[textIndex] = vector;
+                write.run(
+                  embedder.id,
+                  embedder.dimensions,
+                  hashes[textIndex],
+                  Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+                  now,
+                );
+              });
+            })
+            .immediate();
         });
       }
       return result as Float32Array[];

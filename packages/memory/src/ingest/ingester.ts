@@ -166,51 +166,57 @@ export function createIngester(options: IngesterOptions): Ingester {
     throwIfAborted(signal);
     await database.writeLock.runExclusive(() => {
       const connection = database.getConnection();
-      connection.transaction(() => {
-        const index = embedder ? ensureVectorIndex(connection, embedder.id, embedder.dimensions) : null;
-        const centroids = index ? readCentroids(connection, index) : [];
-        let vectorOffset = 0;
-        for (const prepared of group) {
-          // Re-check inside the transaction: another writer may have stored this version meanwhile.
-          const current = getSourceByUri(connection, prepared.document.uri);
-          if (current?.contentHash === prepared.hash) {
-            vectorOffset += prepared.chunks.length;
-            report.unchanged++;
-            continue;
-          }
-          if (current) deleteSource(connection, current.id);
-          const { sourceId, chunks } = insertSource(
-            connection,
-            {
-              uri: prepared.document.uri,
-              title: prepared.document.title ?? null,
-              format: prepared.document.format ?? 'txt',
-              language: prepared.language,
-              text: prepared.text,
-              contentHash: prepared.hash,
-              metadata: prepared.document.metadata ?? {},
-            },
-            prepared.chunks,
-            prepared.analysed,
-          );
-          if (index) {
-            insertVectors(
+      // BEGIN IMMEDIATE: this transaction reads (the index, the stored versions) before it writes.
+      // Begun deferred, it would hold a read snapshot, and in WAL mode the upgrade to a write fails
+      // at once with "database is locked" when another process wrote meanwhile, whatever
+      // busy_timeout says. Taking the write lock first waits for the other writer instead.
+      connection
+        .transaction(() => {
+          const index = embedder ? ensureVectorIndex(connection, embedder.id, embedder.dimensions) : null;
+          const centroids = index ? readCentroids(connection, index) : [];
+          let vectorOffset = 0;
+          for (const prepared of group) {
+            // Re-check inside the transaction: another writer may have stored this version meanwhile.
+            const current = getSourceByUri(connection, prepared.document.uri);
+            if (current?.contentHash === prepared.hash) {
+              vectorOffset += prepared.chunks.length;
+              report.unchanged++;
+              continue;
+            }
+            if (current) deleteSource(connection, current.id);
+            const { sourceId, chunks } = insertSource(
               connection,
-              index,
-              chunks.map((chunk, position) => ({
-                chunkId: chunk.id,
-                sourceId,
-                vector: vectors[vectorOffset + position] as Float32Array,
-              })),
-              centroids,
+              {
+                uri: prepared.document.uri,
+                title: prepared.document.title ?? null,
+                format: prepared.document.format ?? 'txt',
+                language: prepared.language,
+                text: prepared.text,
+                contentHash: prepared.hash,
+                metadata: prepared.document.metadata ?? {},
+              },
+              prepared.chunks,
+              prepared.analysed,
             );
+            if (index) {
+              insertVectors(
+                connection,
+                index,
+                chunks.map((chunk, position) => ({
+                  chunkId: chunk.id,
+                  sourceId,
+                  vector: vectors[vectorOffset + position] as Float32Array,
+                })),
+                centroids,
+              );
+            }
+            vectorOffset += prepared.chunks.length;
+            report.chunks += chunks.length;
+            if (current) report.updated++;
+            else report.added++;
           }
-          vectorOffset += prepared.chunks.length;
-          report.chunks += chunks.length;
-          if (current) report.updated++;
-          else report.added++;
-        }
-      })();
+        })
+        .immediate();
     });
   }
 
@@ -350,15 +356,17 @@ export function createIngester(options: IngesterOptions): Ingester {
     return database.writeLock.runExclusive(() => {
       const connection = database.getConnection();
       let removed = 0;
-      connection.transaction(() => {
-        for (const uri of uris) {
-          const source = getSourceByUri(connection, uri);
-          if (source) {
-            deleteSource(connection, source.id);
-            removed++;
+      connection
+        .transaction(() => {
+          for (const uri of uris) {
+            const source = getSourceByUri(connection, uri);
+            if (source) {
+              deleteSource(connection, source.id);
+              removed++;
+            }
           }
-        }
-      })();
+        })
+        .immediate();
       return removed;
     });
   }

@@ -97,7 +97,12 @@ export async function migrateVectorIndex(
   const target =
     findVectorIndex(connection, embedder.id, embedder.dimensions, ['building']) ??
     (await database.writeLock.runExclusive(() =>
-      createVectorIndex(connection, embedder.id, embedder.dimensions, 'building'),
+      // One transaction for the registry row and its table; BEGIN IMMEDIATE, as every write here:
+      // in WAL mode a deferred transaction that reads then writes fails at once when another
+      // process wrote meanwhile, whatever busy_timeout says.
+      connection
+        .transaction(() => createVectorIndex(connection, embedder.id, embedder.dimensions, 'building'))
+        .immediate(),
     ));
   const batchSize = options.batchSize ?? 64;
   const total = connection.prepare('SELECT count(*) FROM memory_chunks').pluck().get() as number;
@@ -111,25 +116,27 @@ export async function migrateVectorIndex(
       { signal: options.signal },
     );
     await database.writeLock.runExclusive(() =>
-      connection.transaction(() => {
-        // A chunk deleted while it was being embedded is not written back.
-        const alive = new Set(
-          chunkRows(
+      connection
+        .transaction(() => {
+          // A chunk deleted while it was being embedded is not written back.
+          const alive = new Set(
+            chunkRows(
+              connection,
+              rows.map((row) => row.id),
+            ).map((row) => row.id),
+          );
+          insertVectors(
             connection,
-            rows.map((row) => row.id),
-          ).map((row) => row.id),
-        );
-        insertVectors(
-          connection,
-          target,
-          rows.flatMap((row, index) =>
-            alive.has(row.id)
-              ? [{ chunkId: row.id, sourceId: row.source_id, vector: vectors[index] as Float32Array }]
-              : [],
-          ),
-          [],
-        );
-      })(),
+            target,
+            rows.flatMap((row, index) =>
+              alive.has(row.id)
+                ? [{ chunkId: row.id, sourceId: row.source_id, vector: vectors[index] as Float32Array }]
+                : [],
+            ),
+            [],
+          );
+        })
+        .immediate(),
     );
     embedded += rows.length;
     options.onProgress?.({ done: embedded, total });
@@ -181,19 +188,21 @@ export async function migrateVectorIndex(
         );
         embedded += rows.length;
       }
-      connection.transaction(() => {
-        const stale = connection
-          .prepare(`SELECT rowid FROM ${target.table} WHERE rowid NOT IN (SELECT id FROM memory_chunks)`)
-          .pluck()
-          .all() as number[];
-        const remove = connection.prepare(`DELETE FROM ${target.table} WHERE rowid = ?`);
-        for (const rowid of stale) remove.run(BigInt(rowid));
-        const current = getActiveVectorIndex(connection);
-        if (current) dropVectorIndex(connection, current);
-        connection
-          .prepare("UPDATE memory_vector_indexes SET state = 'active', updated_at = ? WHERE id = ?")
-          .run(Date.now() / 1000, target.id);
-      })();
+      connection
+        .transaction(() => {
+          const stale = connection
+            .prepare(`SELECT rowid FROM ${target.table} WHERE rowid NOT IN (SELECT id FROM memory_chunks)`)
+            .pluck()
+            .all() as number[];
+          const remove = connection.prepare(`DELETE FROM ${target.table} WHERE rowid = ?`);
+          for (const rowid of stale) remove.run(BigInt(rowid));
+          const current = getActiveVectorIndex(connection);
+          if (current) dropVectorIndex(connection, current);
+          connection
+            .prepare("UPDATE memory_vector_indexes SET state = 'active', updated_at = ? WHERE id = ?")
+            .run(Date.now() / 1000, target.id);
+        })
+        .immediate();
     });
   }
   return { mode: 'rebuilt', index: { ...target, state: 'active' }, embedded, sampleMinimum };

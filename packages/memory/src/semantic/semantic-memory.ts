@@ -121,65 +121,73 @@ export function createSemanticMemory(options: SemanticMemoryOptions): SemanticMe
       const vector = embedder ? ((await embedder.embed([clean]))[0] as Float32Array) : null;
       return database.writeLock.runExclusive(() => {
         const connection = database.getConnection();
-        const now = clock();
-        let duplicate = connection
-          .prepare('SELECT * FROM memory_facts WHERE namespace = ? AND text_hash = ?')
-          .get(namespace, hash) as FactRow | undefined;
-        if (!duplicate) {
-          for (const row of rows(kind)) {
-            const words = overlap(analysed, terms(row.text));
-            const similar =
-              vector && row.vector && row.embedder_id === embedder?.id
-                ? cosine(vector, toVector(row.vector))
-                : null;
-            const same =
-              similar !== null ? similar >= duplicateCosine && words >= 0.5 : words >= duplicateOverlap;
-            if (same) {
-              duplicate = row;
-              break;
+        // The duplicate check and the write are one transaction that takes SQLite's write lock
+        // first (BEGIN IMMEDIATE): another process may write the same file, and a deferred
+        // transaction that reads then writes fails at once with "database is locked" in WAL mode,
+        // whatever busy_timeout says.
+        return connection
+          .transaction(() => {
+            const now = clock();
+            let duplicate = connection
+              .prepare('SELECT * FROM memory_facts WHERE namespace = ? AND text_hash = ?')
+              .get(namespace, hash) as FactRow | undefined;
+            if (!duplicate) {
+              for (const row of rows(kind)) {
+                const words = overlap(analysed, terms(row.text));
+                const similar =
+                  vector && row.vector && row.embedder_id === embedder?.id
+                    ? cosine(vector, toVector(row.vector))
+                    : null;
+                const same =
+                  similar !== null ? similar >= duplicateCosine && words >= 0.5 : words >= duplicateOverlap;
+                if (same) {
+                  duplicate = row;
+                  break;
+                }
+              }
             }
-          }
-        }
-        if (duplicate) {
-          const merged = [...new Set([...(JSON.parse(duplicate.tags) as string[]), ...tags])];
-          connection
-            .prepare(
-              'UPDATE memory_facts SET repeats = repeats + 1, last_seen_at = ?, updated_at = ?, tags = ? WHERE id = ?',
-            )
-            .run(now, now, JSON.stringify(merged), duplicate.id);
-          const updated = connection
-            .prepare('SELECT * FROM memory_facts WHERE id = ?')
-            .get(duplicate.id) as FactRow;
-          return { fact: toFact(updated), created: false };
-        }
-        const id = connection.transaction(() => {
-          const inserted = Number(
-            connection
-              .prepare(
-                'INSERT INTO memory_facts (namespace, kind, text, text_hash, tags, embedder_id, vector, repeats, created_at, updated_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)',
-              )
-              .run(
-                namespace,
-                kind,
-                clean,
-                hash,
-                JSON.stringify(tags),
-                embedder?.id ?? null,
-                vector ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength) : null,
-                now,
-                now,
-                now,
-              ).lastInsertRowid,
-          );
-          connection
-            .prepare('INSERT INTO memory_facts_fts (rowid, analysed) VALUES (?, ?)')
-            .run(inserted, analysed.join(' '));
-          return inserted;
-        })();
-        return {
-          fact: toFact(connection.prepare('SELECT * FROM memory_facts WHERE id = ?').get(id) as FactRow),
-          created: true,
-        };
+            if (duplicate) {
+              const merged = [...new Set([...(JSON.parse(duplicate.tags) as string[]), ...tags])];
+              connection
+                .prepare(
+                  'UPDATE memory_facts SET repeats = repeats + 1, last_seen_at = ?, updated_at = ?, tags = ? WHERE id = ?',
+                )
+                .run(now, now, JSON.stringify(merged), duplicate.id);
+              const updated = connection
+                .prepare('SELECT * FROM memory_facts WHERE id = ?')
+                .get(duplicate.id) as FactRow;
+              return { fact: toFact(updated), created: false };
+            }
+            const id = connection.transaction(() => {
+              const inserted = Number(
+                connection
+                  .prepare(
+                    'INSERT INTO memory_facts (namespace, kind, text, text_hash, tags, embedder_id, vector, repeats, created_at, updated_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)',
+                  )
+                  .run(
+                    namespace,
+                    kind,
+                    clean,
+                    hash,
+                    JSON.stringify(tags),
+                    embedder?.id ?? null,
+                    vector ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength) : null,
+                    now,
+                    now,
+                    now,
+                  ).lastInsertRowid,
+              );
+              connection
+                .prepare('INSERT INTO memory_facts_fts (rowid, analysed) VALUES (?, ?)')
+                .run(inserted, analysed.join(' '));
+              return inserted;
+            })();
+            return {
+              fact: toFact(connection.prepare('SELECT * FROM memory_facts WHERE id = ?').get(id) as FactRow),
+              created: true,
+            };
+          })
+          .immediate();
       });
     },
 
@@ -226,13 +234,15 @@ export function createSemanticMemory(options: SemanticMemoryOptions): SemanticMe
     async forget(id) {
       return database.writeLock.runExclusive(() => {
         const connection = database.getConnection();
-        return connection.transaction(() => {
-          const removed = connection
-            .prepare('DELETE FROM memory_facts WHERE id = ? AND namespace = ?')
-            .run(id, namespace).changes;
-          if (removed > 0) connection.prepare('DELETE FROM memory_facts_fts WHERE rowid = ?').run(id);
-          return removed > 0;
-        })();
+        return connection
+          .transaction(() => {
+            const removed = connection
+              .prepare('DELETE FROM memory_facts WHERE id = ? AND namespace = ?')
+              .run(id, namespace).changes;
+            if (removed > 0) connection.prepare('DELETE FROM memory_facts_fts WHERE rowid = ?').run(id);
+            return removed > 0;
+          })
+          .immediate();
       });
     },
 

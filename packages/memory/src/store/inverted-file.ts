@@ -128,27 +128,32 @@ export async function buildInvertedFile(
   throwIfAborted(options.signal);
   const assign = createAssigner(centroids, random);
 
-  const target = await database.writeLock.runExclusive(() => {
-    const index = createVectorIndex(connection, source.embedderId, source.dimensions, 'building', {
-      chunkSize: Math.ceil((1.25 * total) / partitions),
-    });
-    const insert = connection.prepare(
-      'INSERT INTO memory_ivf_centroids (index_id, partition, centroid) VALUES (?, ?, ?)',
-    );
-    connection.transaction(() => {
-      centroids.forEach((centroid, partition) => {
-        insert.run(
-          index.id,
-          partition,
-          Buffer.from(centroid.buffer, centroid.byteOffset, centroid.byteLength),
+  // Every write transaction here is BEGIN IMMEDIATE: another process may be writing the same file,
+  // and a deferred transaction that reads before it writes fails at once in WAL mode ("database is
+  // locked") instead of waiting for busy_timeout.
+  const target = await database.writeLock.runExclusive(() =>
+    connection
+      .transaction(() => {
+        const index = createVectorIndex(connection, source.embedderId, source.dimensions, 'building', {
+          chunkSize: Math.ceil((1.25 * total) / partitions),
+        });
+        const insert = connection.prepare(
+          'INSERT INTO memory_ivf_centroids (index_id, partition, centroid) VALUES (?, ?, ?)',
         );
-      });
-      connection
-        .prepare('UPDATE memory_vector_indexes SET partitions = ? WHERE id = ?')
-        .run(centroids.length, index.id);
-    })();
-    return { ...index, partitions: centroids.length };
-  });
+        centroids.forEach((centroid, partition) => {
+          insert.run(
+            index.id,
+            partition,
+            Buffer.from(centroid.buffer, centroid.byteOffset, centroid.byteLength),
+          );
+        });
+        connection
+          .prepare('UPDATE memory_vector_indexes SET partitions = ? WHERE id = ?')
+          .run(centroids.length, index.id);
+        return { ...index, partitions: centroids.length };
+      })
+      .immediate(),
+  );
 
   try {
     // sqlite-vec appends to the last chunk of a partition; rows arriving in random partition order
@@ -195,18 +200,20 @@ export async function buildInvertedFile(
       for (let offset = 0; offset < gathered.length; offset += 4_096) {
         const slice = gathered.slice(offset, offset + 4_096);
         await database.writeLock.runExclusive(() =>
-          connection.transaction(() => {
-            const sourceOf = connection.prepare('SELECT source_id FROM memory_chunks WHERE id = ?').pluck();
-            const write = connection.prepare(
-              `INSERT OR REPLACE INTO ${target.table} (rowid, partition, source_id, embedding) VALUES (?, ?, ?, ?)`,
-            );
-            for (const row of slice) {
-              const sourceId = sourceOf.get(row.chunkId) as number | undefined;
-              // A chunk deleted meanwhile is not copied.
-              if (sourceId === undefined) continue;
-              write.run(BigInt(row.chunkId), BigInt(row.partition), BigInt(sourceId), row.vector);
-            }
-          })(),
+          connection
+            .transaction(() => {
+              const sourceOf = connection.prepare('SELECT source_id FROM memory_chunks WHERE id = ?').pluck();
+              const write = connection.prepare(
+                `INSERT OR REPLACE INTO ${target.table} (rowid, partition, source_id, embedding) VALUES (?, ?, ?, ?)`,
+              );
+              for (const row of slice) {
+                const sourceId = sourceOf.get(row.chunkId) as number | undefined;
+                // A chunk deleted meanwhile is not copied.
+                if (sourceId === undefined) continue;
+                write.run(BigInt(row.chunkId), BigInt(row.partition), BigInt(sourceId), row.vector);
+              }
+            })
+            .immediate(),
         );
         done += slice.length;
         options.onProgress?.({ phase: 'assigning', done, total });
@@ -215,28 +222,30 @@ export async function buildInvertedFile(
       }
     }
     await database.writeLock.runExclusive(() =>
-      connection.transaction(() => {
-        // Catch up with what was written or deleted meanwhile, then swap.
-        const missing = connection
-          .prepare(`SELECT id FROM memory_chunks WHERE id NOT IN (SELECT rowid FROM ${target.table})`)
-          .pluck()
-          .all() as number[];
-        copyRows(connection, source, target, missing, assign);
-        const stale = connection
-          .prepare(`SELECT rowid FROM ${target.table} WHERE rowid NOT IN (SELECT id FROM memory_chunks)`)
-          .pluck()
-          .all() as number[];
-        const remove = connection.prepare(`DELETE FROM ${target.table} WHERE rowid = ?`);
-        for (const rowid of stale) remove.run(BigInt(rowid));
-        dropVectorIndex(connection, source);
-        connection
-          .prepare("UPDATE memory_vector_indexes SET state = 'active', updated_at = ? WHERE id = ?")
-          .run(Date.now() / 1000, target.id);
-      })(),
+      connection
+        .transaction(() => {
+          // Catch up with what was written or deleted meanwhile, then swap.
+          const missing = connection
+            .prepare(`SELECT id FROM memory_chunks WHERE id NOT IN (SELECT rowid FROM ${target.table})`)
+            .pluck()
+            .all() as number[];
+          copyRows(connection, source, target, missing, assign);
+          const stale = connection
+            .prepare(`SELECT rowid FROM ${target.table} WHERE rowid NOT IN (SELECT id FROM memory_chunks)`)
+            .pluck()
+            .all() as number[];
+          const remove = connection.prepare(`DELETE FROM ${target.table} WHERE rowid = ?`);
+          for (const rowid of stale) remove.run(BigInt(rowid));
+          dropVectorIndex(connection, source);
+          connection
+            .prepare("UPDATE memory_vector_indexes SET state = 'active', updated_at = ? WHERE id = ?")
+            .run(Date.now() / 1000, target.id);
+        })
+        .immediate(),
     );
   } catch (error) {
     await database.writeLock.runExclusive(() =>
-      connection.transaction(() => dropVectorIndex(connection, target))(),
+      connection.transaction(() => dropVectorIndex(connection, target)).immediate(),
     );
     throw error;
   }

@@ -15,6 +15,28 @@ export interface OpenDatabaseFileOptions {
 }
 
 /**
+ * Switches a connection's file to WAL. The switch needs an exclusive lock and SQLite does not wait
+ * for it (busy_timeout does not apply): two processes creating the same new file at once saw
+ * "database is locked" here. So it is retried until `timeoutMs`; once the file is in WAL (the mode
+ * is stored in the file) there is nothing to switch and no lock to take.
+ */
+function enableWriteAheadLog(connection: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      if (connection.pragma('journal_mode', { simple: true }) === 'wal') return;
+      connection.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      // Opening is synchronous (better-sqlite3): a short blocking pause, as SQLite's own busy handler does.
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+}
+
+/**
  * Opens a database file the way Klody apps do (WAL, busy_timeout, a 64 MiB page cache, sqlite-vec
  * loaded) with its own write lock. A convenience for tools and apps: the package itself never opens
  * files on its own.
@@ -27,8 +49,9 @@ export function openDatabaseFile(
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
   });
-  if (!options.readonly) connection.pragma('journal_mode = WAL');
-  connection.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000));
+  connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  if (!options.readonly) enableWriteAheadLog(connection, busyTimeoutMs);
   connection.pragma(`cache_size = ${-Math.max(1, Math.floor(options.cacheMiB ?? 64)) * 1024}`);
   sqliteVec.load(connection);
   return { getConnection: () => connection, writeLock: new Mutex(), close: () => connection.close() };
