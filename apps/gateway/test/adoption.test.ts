@@ -2,7 +2,7 @@
 // serving (its output goes to a file, not to a pipe that died), and the next gateway adopts it with
 // the same PID instead of spawning a new one. Real CLI processes throughout.
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -66,14 +66,27 @@ describe('gateway killed with SIGKILL and restarted', () => {
     await first.exited;
     expect(isProcessAlive(pid)).toBe(true);
 
+    // The worker answers only the holder of its spawn key, recorded (owner-only) for the next gateway.
+    const directRequest = {
+      stream: true,
+      chunks: 5,
+      messages: [{ role: 'user', content: 'alone' }],
+    };
+    const keyless = await postJson(`http://127.0.0.1:${workerPort}/v1/chat/completions`, directRequest);
+    expect(keyless.status).toBe(401);
+    const recordPath = join(home, 'gateway', 'run', 'keeper.json');
+    expect(statSync(recordPath).mode & 0o077).toBe(0);
+    const { workerKey } = JSON.parse(readFileSync(recordPath, 'utf8')) as { workerKey: string };
+    expect(workerKey).toMatch(/^[\w-]{40,}$/);
+
     // While the gateway is down, a request sent straight to the worker completes, and the worker keeps
     // writing its log (a pipe to the dead gateway would have broken).
     const logFile = join(home, 'gateway', 'logs', 'keeper.log');
     const logSize = statSync(logFile).size;
-    const direct = await postJson(`http://127.0.0.1:${workerPort}/v1/chat/completions`, {
-      stream: true,
-      chunks: 5,
-      messages: [{ role: 'user', content: 'alone' }],
+    const direct = await fetch(`http://127.0.0.1:${workerPort}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${workerKey}` },
+      body: JSON.stringify(directRequest),
     });
     expect(await direct.text()).toContain('keeper:4');
     await waitFor(() => statSync(logFile).size > logSize, 5_000, 'the worker to keep logging');

@@ -23,6 +23,7 @@ export function renderStatusTable(status: StatusResponse, now = Date.now() / 100
     'LAST USED',
     'ESTIMATED',
     'MEASURED',
+    'SCHEDULED',
     'ALIASES',
   ];
   const rows = status.workers.map((worker) => [
@@ -35,6 +36,7 @@ export function renderStatusTable(status: StatusResponse, now = Date.now() / 100
     ago(worker.lastUsed, now),
     worker.state === 'remote' ? '-' : gb(worker.estimatedGb),
     gb(worker.measuredGb),
+    worker.state === 'remote' ? '-' : gb(worker.scheduledGb),
     worker.aliases.join(', ') || '-',
   ]);
   const widths = header.map((title, column) =>

@@ -18,10 +18,12 @@ import {
   type LlamaEmbeddingContext,
   LlamaLogLevel,
   type LlamaModel,
+  resolveChatWrapper,
 } from 'node-llama-cpp';
 import { Mutex, Semaphore } from '../concurrency/index.js';
 import { toChatHistory } from './chat-history.js';
 import { type ChatRequest, type CompletionRequest, stopList } from './chat-request.js';
+import { ContextLengthExceededError } from './context-length-exceeded-error.js';
 import { forcedToolCallSchema, toGrammarSchema } from './tool-grammar.js';
 import type { WorkerOptions } from './worker-options.js';
 
@@ -48,16 +50,27 @@ export interface GenerationCallbacks {
   onText?: (text: string) => void;
 }
 
+/**
+ * A generation whose prompt has been measured and fits: `run` does the model work. Preparing first lets
+ * the HTTP layer answer 400 `context_length_exceeded` before it commits to a 200 stream.
+ */
+export interface PreparedGeneration {
+  promptTokens: number;
+  run(callbacks: GenerationCallbacks): Promise<GenerationResult>;
+}
+
 export interface LlamaEngine {
   readonly modelId: string;
   readonly contextSize: number;
-  chat(request: ChatRequest, callbacks: GenerationCallbacks): Promise<GenerationResult>;
-  complete(request: CompletionRequest, callbacks: GenerationCallbacks): Promise<GenerationResult>;
+  /** Throws ContextLengthExceededError when the rendered messages leave no room to generate. */
+  prepareChat(request: ChatRequest): PreparedGeneration;
+  /** Throws ContextLengthExceededError when the prompt leaves no room to generate. */
+  prepareCompletion(request: CompletionRequest): PreparedGeneration;
   embed(texts: readonly string[]): Promise<{ vectors: number[][]; promptTokens: number }>;
   dispose(): Promise<void>;
 }
 
-function chatWrapperFor(name: WorkerOptions['chatWrapper']): ChatWrapper | 'auto' {
+function chatWrapperFor(name: WorkerOptions['chatWrapper'], model: LlamaModel): ChatWrapper {
   switch (name) {
     case 'general':
       return new GeneralChatWrapper();
@@ -68,7 +81,9 @@ function chatWrapperFor(name: WorkerOptions['chatWrapper']): ChatWrapper | 'auto
     case 'llama3':
       return new Llama3ChatWrapper();
     case 'auto':
-      return 'auto';
+      // Resolved once from the model's metadata (its own template when it has one), so that a prompt
+      // can be measured with the same wrapper that will render it.
+      return resolveChatWrapper(model);
   }
 }
 
@@ -141,7 +156,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
     threads: options.threads,
   });
   const sequences = new Semaphore(options.parallel);
-  const wrapper = chatWrapperFor(options.chatWrapper);
+  const wrapper = chatWrapperFor(options.chatWrapper, model);
   let embeddingContext: Promise<LlamaEmbeddingContext> | null = null;
   const embeddingLock = new Mutex();
   const modelId = options.alias ?? basename(options.model).replace(/\.gguf$/i, '');
@@ -151,67 +166,59 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
     body: (sequence: ReturnType<LlamaContext['getSequence']>) => Promise<T>,
   ): Promise<T> {
     const release = await sequences.acquire(signal);
-    const sequence = context.getSequence();
     try {
-      return await body(sequence);
+      const sequence = context.getSequence();
+      try {
+        return await body(sequence);
+      } finally {
+        // Awaited: node-llama-cpp gives the sequence id back to the context asynchronously, and a slot
+        // released before that let the next request find "No sequences left" (1 in 40 under load).
+        await sequence.dispose();
+      }
     } finally {
-      sequence.dispose();
       release();
     }
   }
 
-  const maxTokensOf = (request: { max_tokens?: number | null; max_completion_tokens?: number | null }) =>
-    Math.min(request.max_tokens ?? request.max_completion_tokens ?? contextSize, contextSize);
+  /**
+   * Refuses a prompt that leaves no room to generate, before any slot or model time is spent: a longer
+   * one was silently cut (context shift) and answered 200 with `prompt_tokens: 0`.
+   */
+  function checkPromptLength(promptTokens: number, what: 'messages' | 'prompt' | 'input'): void {
+    if (promptTokens < contextSize) return;
+    throw new ContextLengthExceededError(
+      `This model's maximum context length is ${contextSize} tokens. However, your ${what} resulted in ${promptTokens} tokens. Please reduce the length of the ${what}.`,
+      what,
+    );
+  }
+
+  /** max_tokens as asked, bounded by the room the prompt leaves in the context. */
+  const maxTokensOf = (
+    request: { max_tokens?: number | null; max_completion_tokens?: number | null },
+    promptTokens: number,
+  ) =>
+    Math.max(
+      1,
+      Math.min(
+        request.max_tokens ?? request.max_completion_tokens ?? contextSize,
+        contextSize - promptTokens,
+      ),
+    );
 
   return {
     modelId,
     contextSize,
 
-    chat(request, callbacks) {
-      return withSequence(callbacks.signal, async (sequence) => {
-        const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: wrapper });
-        try {
-          const history = toChatHistory(request.messages);
-          const tools = request.tool_choice === 'none' ? [] : (request.tools ?? []);
-          const forced =
-            tools.length > 0 &&
-            (request.tool_choice === 'required' ||
-              (typeof request.tool_choice === 'object' && request.tool_choice !== null));
-          const common = samplingOptions(request, callbacks.signal, maxTokensOf(request));
-          if (forced) {
-            const chosen =
-              typeof request.tool_choice === 'object' && request.tool_choice !== null
-                ? tools.filter(
-                    (tool) =>
-                      tool.function.name ===
-                      (request.tool_choice as { function: { name: string } }).function.name,
-                  )
-                : tools;
-            if (chosen.length === 0)
-              throw new RangeError('tool_choice names a function that is not in tools');
-            const grammar = await llama.createGrammarForJsonSchema(forcedToolCallSchema(chosen) as never);
-            const result = await chat.generateResponse(history, { ...common, grammar });
-            const base = usageOf(result.metadata.stopReason, sequence);
-            // Cut short by max_tokens: the JSON is incomplete, so no tool call is claimed.
-            if (result.metadata.stopReason === 'maxTokens' || result.metadata.stopReason === 'abort') {
-              return { ...base, text: result.response, finishReason: 'length', toolCalls: [] };
-            }
-            const parsed = grammar.parse(result.response) as unknown as { name: string; arguments: unknown };
-            return {
-              ...base,
-              text: '',
-              finishReason: 'tool_calls',
-              toolCalls: [
-                {
-                  id: `call_${randomUUID()}`,
-                  name: parsed.name,
-                  arguments: JSON.stringify(parsed.arguments),
-                },
-              ],
-            };
-          }
-          if (tools.length > 0) {
-            const functions: ChatModelFunctions = Object.fromEntries(
+    prepareChat(request) {
+      const history = toChatHistory(request.messages);
+      const tools = request.tool_choice === 'none' ? [] : (request.tools ?? []);
+      const forced =
+        tools.length > 0 &&
+        (request.tool_choice === 'required' ||
+          (typeof request.tool_choice === 'object' && request.tool_choice !== null));
+      const functions: ChatModelFunctions | undefined =
+        tools.length > 0 && !forced
+          ? Object.fromEntries(
               tools.map((tool) => [
                 tool.function.name,
                 {
@@ -219,74 +226,144 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
                   params: toGrammarSchema(tool.function.parameters ?? { type: 'object', properties: {} }),
                 },
               ]),
-            );
+            )
+          : undefined;
+      // The prompt as the model will read it: the rendered history, function documentation included.
+      const rendered = wrapper.generateContextState({
+        chatHistory: history,
+        ...(functions ? { availableFunctions: functions, documentFunctionParams: true } : {}),
+      });
+      const promptTokens = rendered.contextText.tokenize(model.tokenizer).length;
+      checkPromptLength(promptTokens, 'messages');
+      const run = (callbacks: GenerationCallbacks) =>
+        withSequence(callbacks.signal, async (sequence): Promise<GenerationResult> => {
+          const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: wrapper });
+          try {
+            const common = samplingOptions(request, callbacks.signal, maxTokensOf(request, promptTokens));
+            if (forced) {
+              const chosen =
+                typeof request.tool_choice === 'object' && request.tool_choice !== null
+                  ? tools.filter(
+                      (tool) =>
+                        tool.function.name ===
+                        (request.tool_choice as { function: { name: string } }).function.name,
+                    )
+                  : tools;
+              if (chosen.length === 0)
+                throw new RangeError('tool_choice names a function that is not in tools');
+              const grammar = await llama.createGrammarForJsonSchema(forcedToolCallSchema(chosen) as never);
+              const result = await chat.generateResponse(history, { ...common, grammar });
+              const base = usageOf(result.metadata.stopReason, sequence);
+              // Cut short by max_tokens: the JSON is incomplete, so no tool call is claimed.
+              if (result.metadata.stopReason === 'maxTokens' || result.metadata.stopReason === 'abort') {
+                return { ...base, text: result.response, finishReason: 'length', toolCalls: [] };
+              }
+              const parsed = grammar.parse(result.response) as unknown as {
+                name: string;
+                arguments: unknown;
+              };
+              return {
+                ...base,
+                text: '',
+                finishReason: 'tool_calls',
+                toolCalls: [
+                  {
+                    id: `call_${randomUUID()}`,
+                    name: parsed.name,
+                    arguments: JSON.stringify(parsed.arguments),
+                  },
+                ],
+              };
+            }
+            if (functions) {
+              const result = await chat.generateResponse(history, {
+                ...common,
+                functions,
+                documentFunctionParams: true,
+                onTextChunk: callbacks.onText,
+              });
+              const toolCalls = (result.functionCalls ?? []).map((call) => ({
+                id: `call_${randomUUID()}`,
+                name: call.functionName,
+                arguments: JSON.stringify(call.params ?? {}),
+              }));
+              return {
+                text: result.response,
+                finishReason: toolCalls.length > 0 ? 'tool_calls' : finishOf(result.metadata.stopReason),
+                toolCalls,
+                ...usageOf(result.metadata.stopReason, sequence),
+              };
+            }
+            // Structured output: `json_schema` constrains to the schema, `json_object` to any JSON value.
+            const format = request.response_format;
+            const schema =
+              format?.type === 'json_schema'
+                ? ((format.json_schema as { schema?: unknown } | undefined)?.schema ?? null)
+                : null;
+            const grammar =
+              format?.type === 'json_schema' && schema
+                ? await llama.createGrammarForJsonSchema(toGrammarSchema(schema) as never)
+                : format?.type === 'json_object'
+                  ? await llama.getGrammarFor('json')
+                  : undefined;
             const result = await chat.generateResponse(history, {
               ...common,
-              functions,
-              documentFunctionParams: true,
+              ...(grammar ? { grammar } : {}),
               onTextChunk: callbacks.onText,
             });
-            const toolCalls = (result.functionCalls ?? []).map((call) => ({
-              id: `call_${randomUUID()}`,
-              name: call.functionName,
-              arguments: JSON.stringify(call.params ?? {}),
-            }));
-            return {
-              text: result.response,
-              finishReason: toolCalls.length > 0 ? 'tool_calls' : finishOf(result.metadata.stopReason),
-              toolCalls,
-              ...usageOf(result.metadata.stopReason, sequence),
-            };
+            return textResult(result, sequence);
+          } finally {
+            chat.dispose({ disposeSequence: false });
           }
-          // Structured output: `json_schema` constrains to the schema, `json_object` to any JSON value.
-          const format = request.response_format;
-          const schema =
-            format?.type === 'json_schema'
-              ? ((format.json_schema as { schema?: unknown } | undefined)?.schema ?? null)
-              : null;
-          const grammar =
-            format?.type === 'json_schema' && schema
-              ? await llama.createGrammarForJsonSchema(toGrammarSchema(schema) as never)
-              : format?.type === 'json_object'
-                ? await llama.getGrammarFor('json')
-                : undefined;
-          const result = await chat.generateResponse(history, {
-            ...common,
-            ...(grammar ? { grammar } : {}),
-            onTextChunk: callbacks.onText,
-          });
-          return textResult(result, sequence);
-        } finally {
-          chat.dispose({ disposeSequence: false });
-        }
-      });
+        });
+      // The measured prompt is the usage's prompt_tokens: the sequence's meter counts every token it
+      // evaluated, generated ones fed back included, so it over-reports.
+      return {
+        promptTokens,
+        run: (callbacks) => run(callbacks).then((result) => ({ ...result, promptTokens })),
+      };
     },
 
-    complete(request, callbacks) {
-      return withSequence(callbacks.signal, async (sequence) => {
-        const completion = new LlamaCompletion({ contextSequence: sequence });
-        try {
-          const prompt = typeof request.prompt === 'string' ? request.prompt : (request.prompt[0] ?? '');
-          const result = await completion.generateCompletionWithMeta(prompt, {
-            ...samplingOptions(request, callbacks.signal, maxTokensOf(request)),
-            onTextChunk: callbacks.onText,
-          });
-          return textResult(result, sequence);
-        } finally {
-          completion.dispose({ disposeSequence: false });
-        }
-      });
+    prepareCompletion(request) {
+      const prompt = typeof request.prompt === 'string' ? request.prompt : (request.prompt[0] ?? '');
+      // The beginning-of-sequence token the completion adds counts too.
+      const promptTokens = model.tokenize(prompt).length + 1;
+      checkPromptLength(promptTokens, 'prompt');
+      const run = (callbacks: GenerationCallbacks) =>
+        withSequence(callbacks.signal, async (sequence): Promise<GenerationResult> => {
+          const completion = new LlamaCompletion({ contextSequence: sequence });
+          try {
+            const result = await completion.generateCompletionWithMeta(prompt, {
+              ...samplingOptions(request, callbacks.signal, maxTokensOf(request, promptTokens)),
+              onTextChunk: callbacks.onText,
+            });
+            return textResult(result, sequence);
+          } finally {
+            completion.dispose({ disposeSequence: false });
+          }
+        });
+      // The measured prompt is the usage's prompt_tokens: the sequence's meter counts every token it
+      // evaluated, generated ones fed back included, so it over-reports.
+      return {
+        promptTokens,
+        run: (callbacks) => run(callbacks).then((result) => ({ ...result, promptTokens })),
+      };
     },
 
-    embed(texts) {
+    async embed(texts) {
+      // Every input is measured before any is embedded: one too long fails the request up front.
+      let promptTokens = 0;
+      for (const text of texts) {
+        const tokens = model.tokenize(text).length;
+        checkPromptLength(tokens, 'input');
+        promptTokens += tokens;
+      }
       // One embedding context, created on first use and used one text at a time.
       return embeddingLock.run(async () => {
         embeddingContext ??= model.createEmbeddingContext({ contextSize, threads: options.threads });
         const embedder = await embeddingContext;
         const vectors: number[][] = [];
-        let promptTokens = 0;
         for (const text of texts) {
-          promptTokens += model.tokenize(text).length;
           const embedding = await embedder.getEmbeddingFor(text);
           vectors.push([...embedding.vector]);
         }

@@ -1,6 +1,7 @@
 // Entry point of the embedded worker process: `node main.js --model x.gguf --port n [--threads 1 …]`.
 // It serves one GGUF file over the OpenAI API until SIGTERM/SIGINT, then frees the model and exits.
-import { serve } from '@hono/node-server';
+import { listen } from '../http/listen.js';
+import { workerKeyVariable } from '../workers/worker-command.js';
 import { createLlamaEngine } from './llama-engine.js';
 import { createWorkerApp } from './worker-app.js';
 import { parseWorkerArguments } from './worker-options.js';
@@ -13,17 +14,20 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
+  // Read once and removed: nothing this process starts inherits the key.
+  const workerKey = process.env[workerKeyVariable] || null;
+  delete process.env[workerKeyVariable];
   const started = performance.now();
   const engine = await createLlamaEngine(options);
   const { app } = createWorkerApp(engine, {
     embeddings: options.embeddings,
     bodyLimitBytes: Math.round(options.bodyLimitMb * 1024 * 1024),
+    workerKey,
   });
-  const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
-    process.stderr.write(
-      `${JSON.stringify({ level: 'info', message: 'embedded worker ready', model: engine.modelId, port: info.port, pid: process.pid, loadMs: Math.round(performance.now() - started) })}\n`,
-    );
-  });
+  const { server, port } = await listen({ fetch: app.fetch, hostname: options.host, port: options.port });
+  process.stderr.write(
+    `${JSON.stringify({ level: 'info', message: 'embedded worker ready', model: engine.modelId, port, pid: process.pid, loadMs: Math.round(performance.now() - started), keyed: workerKey !== null })}\n`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

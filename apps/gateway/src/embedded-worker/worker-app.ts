@@ -3,9 +3,12 @@
 // client disconnect aborts the generation at once.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { z } from 'zod';
+import { checkBearer, checkHost, checkOrigin, type GuardOptions } from '../http/request-guard.js';
 import { chatRequestSchema, completionRequestSchema, embeddingRequestSchema } from './chat-request.js';
+import { ContextLengthExceededError } from './context-length-exceeded-error.js';
 import type { GenerationResult, LlamaEngine } from './llama-engine.js';
 
 export interface WorkerCounters {
@@ -26,30 +29,53 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
 }
 
-export function createWorkerApp(
-  engine: LlamaEngine,
-  options: { embeddings: boolean; bodyLimitBytes: number },
-) {
+export interface WorkerAppOptions {
+  embeddings: boolean;
+  bodyLimitBytes: number;
+  /**
+   * The key the gateway gave this process (KLODY_WORKER_KEY): every /v1 request must carry it as its
+   * bearer, so that the worker's own port does not bypass the gateway. Null for a worker run by hand.
+   */
+  workerKey: string | null;
+}
+
+export function createWorkerApp(engine: LlamaEngine, options: WorkerAppOptions) {
   const counters: WorkerCounters = { requests: 0, active: 0, completed: 0, aborted: 0, failed: 0 };
   const app = new Hono();
+  const guard: GuardOptions = { allowedHosts: [], allowedOrigins: [], apiKey: options.workerKey };
+
+  // The loopback policy on every route (DNS rebinding, cross-site POSTs), the key on the API; /health
+  // stays open to loopback callers, as llama-server's does, for liveness probes.
+  app.use('*', async (c, next) => {
+    const verdicts = [checkHost(c.req.header('host'), guard), checkOrigin(c.req.header('origin'), guard)];
+    if (c.req.path.startsWith('/v1/')) verdicts.push(checkBearer(c.req.header('authorization'), guard));
+    for (const verdict of verdicts) {
+      if (!verdict.ok)
+        return c.json(errorBody(verdict.code, verdict.message), verdict.code === 'unauthorized' ? 401 : 403);
+    }
+    await next();
+  });
+  // Counted while it streams in: a chunked body with no Content-Length is cut at the limit instead of
+  // being buffered whole (1.2 GB of it once grew the worker to 2.5 GB).
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: options.bodyLimitBytes,
+      onError: (c) =>
+        c.json(
+          errorBody(
+            'body_too_large',
+            `the request body exceeds ${Math.round((options.bodyLimitBytes / 1024 / 1024) * 100) / 100} MiB`,
+          ),
+          413,
+        ),
+    }),
+  );
 
   async function readJson(
     request: Request,
   ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-    const length = Number(request.headers.get('content-length') ?? '0');
-    if (length > options.bodyLimitBytes) {
-      return {
-        ok: false,
-        response: Response.json(errorBody('body_too_large', 'request body too large'), { status: 413 }),
-      };
-    }
     const text = await request.text();
-    if (text.length > options.bodyLimitBytes) {
-      return {
-        ok: false,
-        response: Response.json(errorBody('body_too_large', 'request body too large'), { status: 413 }),
-      };
-    }
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch (error) {
@@ -98,6 +124,7 @@ export function createWorkerApp(
     const parsed = chatRequestSchema.safeParse(body.value);
     if (!parsed.success) return c.json(errorBody('invalid_request', describeIssues(parsed.error)), 400);
     const request = parsed.data;
+    const generation = engine.prepareChat(request);
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
     const model = request.model ?? engine.modelId;
@@ -105,9 +132,7 @@ export function createWorkerApp(
     c.req.raw.signal.addEventListener('abort', () => controller.abort(), { once: true });
 
     if (!request.stream) {
-      const result = await track(controller.signal, () =>
-        engine.chat(request, { signal: controller.signal }),
-      );
+      const result = await track(controller.signal, () => generation.run({ signal: controller.signal }));
       return c.json({
         id,
         object: 'chat.completion',
@@ -150,7 +175,7 @@ export function createWorkerApp(
         data: chunk({ role: 'assistant', content: '' }, null),
       });
       const result = await track(controller.signal, () =>
-        engine.chat(request, {
+        generation.run({
           signal: controller.signal,
           onText: (text) => {
             writing = writing.then(() => stream.writeSSE({ data: chunk({ content: text }, null) }));
@@ -197,6 +222,7 @@ export function createWorkerApp(
     const parsed = completionRequestSchema.safeParse(body.value);
     if (!parsed.success) return c.json(errorBody('invalid_request', describeIssues(parsed.error)), 400);
     const request = parsed.data;
+    const generation = engine.prepareCompletion(request);
     const id = `cmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
     const model = request.model ?? engine.modelId;
@@ -215,9 +241,7 @@ export function createWorkerApp(
     });
 
     if (!request.stream) {
-      const result = await track(controller.signal, () =>
-        engine.complete(request, { signal: controller.signal }),
-      );
+      const result = await track(controller.signal, () => generation.run({ signal: controller.signal }));
       return c.json({
         id,
         object: 'text_completion',
@@ -241,7 +265,7 @@ export function createWorkerApp(
         ? stream.writeSSE({ data: chunk(prefix, null) })
         : Promise.resolve();
       const result = await track(controller.signal, () =>
-        engine.complete(request, {
+        generation.run({
           signal: controller.signal,
           onText: (text) => {
             writing = writing.then(() => stream.writeSSE({ data: chunk(text, null) }));
@@ -293,6 +317,9 @@ export function createWorkerApp(
 
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
+    if (error instanceof ContextLengthExceededError) {
+      return c.json({ error: { ...errorBody(error.code, error.message).error, param: error.param } }, 400);
+    }
     if (error instanceof RangeError) return c.json(errorBody('invalid_request', error.message), 400);
     process.stderr.write(`[embedded-worker] ${error.stack ?? error.message}\n`);
     return c.json(errorBody('internal_error', error.message), 500);

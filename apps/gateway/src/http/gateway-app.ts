@@ -23,8 +23,9 @@ import { checkRequestNumbers } from '../openai/index.js';
 import { isRemote } from '../registry/index.js';
 import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import { quoteForMessage } from './quote-for-message.js';
 import { readBody } from './read-body.js';
-import { forwardHeaders, relay } from './relay.js';
+import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import { checkBearer, checkHost, checkOrigin, type GuardOptions } from './request-guard.js';
 
 export interface GatewayAppOptions {
@@ -90,7 +91,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
   const unknownModel = (model: string) =>
     new GatewayError(
       'model_not_found',
-      `unknown model "${model}"; known aliases: ${manager.aliases().join(', ') || '(none)'}`,
+      `unknown model ${quoteForMessage(model)}; known aliases: ${manager.aliases().join(', ') || '(none)'}`,
     );
 
   app.use('*', async (c, next) => {
@@ -275,7 +276,13 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
         outgoing.off('close', onEarlyClose);
         if (controller.signal.aborted) {
           outgoing.destroy();
-          metrics.observe(name, 499, 'client_aborted', (performance.now() - started) / 1000, null);
+          metrics.observe(
+            name,
+            clientClosedRequest,
+            'client_aborted',
+            (performance.now() - started) / 1000,
+            null,
+          );
           return RESPONSE_ALREADY_SENT;
         }
         const status = GatewayError.isInstance(error) ? error.status : 500;
@@ -294,7 +301,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
         baseUrl: lease.url,
         method: 'POST',
         path: `/v1/${route}`,
-        headers: forwardHeaders(incoming.headers),
+        headers: forwardHeaders(incoming.headers, lease.workerKey),
         body,
         incoming,
         outgoing,
@@ -320,7 +327,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
   }
 
   app.notFound((c) => {
-    const error = new GatewayError('not_found', `no route ${c.req.method} ${c.req.path}`);
+    const error = new GatewayError('not_found', `no route ${c.req.method} ${quoteForMessage(c.req.path)}`);
     return c.json(errorJson(error), 404);
   });
 

@@ -16,6 +16,9 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GatewayError } from '../errors/index.js';
 import type { RequestOutcome } from './gateway-metrics.js';
 
+/** nginx's status for a request whose client closed the connection first. */
+export const clientClosedRequest = 499;
+
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 10_000 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 1024 });
 
@@ -36,11 +39,19 @@ const hopByHop = new Set([
   'cookie',
 ]);
 
-export function forwardHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+/**
+ * The client's headers as the worker gets them: hop-by-hop ones and the client's own credentials and
+ * Origin dropped, and the worker's key (the gateway's credential for that process) added when it has one.
+ */
+export function forwardHeaders(
+  headers: IncomingHttpHeaders,
+  workerKey: string | null = null,
+): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !hopByHop.has(name)) out[name] = value;
   }
+  if (workerKey !== null) out.authorization = `Bearer ${workerKey}`;
   return out;
 }
 
@@ -84,6 +95,9 @@ export function relay(options: RelayOptions): void {
   const finish = (outcome: RequestOutcome) => {
     if (finished) return;
     finished = true;
+    // A client that left before the worker answered has no HTTP status; 499 (nginx's "client closed
+    // request") keeps the metrics' status label meaningful instead of "0".
+    if (outcome === 'client_aborted' && status === 0) status = clientClosedRequest;
     clearTimeout(headersTimer);
     options.done(outcome, status, firstByteAt);
   };

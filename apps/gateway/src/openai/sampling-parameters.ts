@@ -51,7 +51,9 @@ export function findNonFiniteNumber(value: unknown, maxDepth = maxJsonDepth): st
     // Children are pushed in reverse so that the first bad number in document order is reported.
     const entries = Array.isArray(current)
       ? current.map((child, index) => [`${item.path}[${index}]`, child] as const)
-      : Object.entries(current).map(([key, child]) => [item.path ? `${item.path}.${key}` : key, child] as const);
+      : Object.entries(current).map(
+          ([key, child]) => [item.path ? `${item.path}.${key}` : key, child] as const,
+        );
     for (let index = entries.length - 1; index >= 0; index--) {
       const [path, child] = entries[index] as readonly [string, unknown];
       stack.push({ value: child, path, depth: item.depth + 1 });

@@ -3,6 +3,7 @@ export {
   type EvictionNeed,
   type EvictionPlan,
   footprintGb,
+  loadPriorGb,
   type PlanEvictionInput,
   planEviction,
   type SchedulerWorker,

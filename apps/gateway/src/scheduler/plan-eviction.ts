@@ -48,6 +48,22 @@ export function footprintGb(worker: Pick<SchedulerWorker, 'estimatedGb' | 'measu
   return worker.measuredGb ?? worker.estimatedGb;
 }
 
+/**
+ * What a stopped worker's next load is planned at: its footprint measured at rest (no request in
+ * flight) during its latest run, else the registry's estimate. A measurement is a prior, never a
+ * verdict: one that alone exceeds the budget where the estimate fits falls back to the estimate, so the
+ * load is tried and measured again. (A peak kept forever once locked a model out until a restart: a
+ * 1.2 GB request body, or a burst of 72 requests, had grown it past the whole budget.)
+ */
+export function loadPriorGb(
+  worker: { estimatedGb: number; restingGb: number | null },
+  budgetGb: number,
+): number {
+  if (worker.restingGb === null) return worker.estimatedGb;
+  if (worker.restingGb > budgetGb && worker.estimatedGb <= budgetGb) return worker.estimatedGb;
+  return worker.restingGb;
+}
+
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
 export function planEviction(input: PlanEvictionInput): EvictionPlan {

@@ -2,9 +2,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { GatewayError } from '../errors/index.js';
-import { createGatewayApp, GatewayMetrics, isLoopbackAddress } from '../http/index.js';
+import { createGatewayApp, GatewayMetrics, isLoopbackAddress, listen } from '../http/index.js';
 import { createSystemMemoryProbe, type MemoryProbe } from '../memory/index.js';
 import { type LoadedRegistry, loadRegistry } from '../registry/index.js';
 import {
@@ -105,19 +104,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     audioBodyLimitBytes: Math.round(server.audioBodyLimitMb * 1024 * 1024),
   });
 
-  const httpServer = await new Promise<Server>((resolve, reject) => {
-    const instance = serve({ fetch: app.fetch, hostname: host, port }, () =>
-      resolve(instance as Server),
-    ) as Server;
-    instance.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new GatewayError(
-          'invalid_config',
-          `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
-        ),
-      ),
-    );
-  });
+  const httpServer = await listen({ fetch: app.fetch, hostname: host, port })
+    .then((listening) => listening.server)
+    .catch((error: NodeJS.ErrnoException) => {
+      throw new GatewayError(
+        'invalid_config',
+        `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
+      );
+    });
   httpServer.keepAliveTimeout = 65_000;
   // Requests being answered: a shutdown waits for them (streams included, up to a grace), then
   // closes every connection, idle keep-alive ones too.
@@ -134,7 +128,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     pid: process.pid,
     config: loaded.path,
     adopted,
-    workers: manager.aliases().length,
+    workers: manager.workerConfigs().length,
+    aliases: manager.aliases().length,
   });
 
   return {

@@ -8,7 +8,13 @@ export {
   type SpawnedProcess,
   type SpawnSpecification,
 } from './process-runtime.js';
-export { type WorkerCommand, workerCommand } from './worker-command.js';
+export {
+  createWorkerKey,
+  type WorkerCommand,
+  workerCommand,
+  workerEnvironment,
+  workerKeyVariable,
+} from './worker-command.js';
 export {
   type EnsureResult,
   type Lease,

@@ -14,22 +14,28 @@ export const pidRecordSchema = z.object({
   startTime: z.string().nullable(),
   startedAt: z.number(),
   logFile: z.string(),
+  /**
+   * The secret this spawn was given (KLODY_WORKER_KEY): a restarted gateway needs it to talk to the
+   * worker it adopts. Records written before keys existed have none.
+   */
+  workerKey: z.string().nullable().default(null),
 });
-export type PidRecord = z.infer<typeof pidRecordSchema>;
+export type PidRecord = z.output<typeof pidRecordSchema>;
 
 export class PidRecords {
   constructor(readonly directory: string) {
-    mkdirSync(directory, { recursive: true });
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
   }
 
   private path(name: string): string {
     return join(this.directory, `${name}.json`);
   }
 
-  write(record: PidRecord): void {
+  write(record: z.input<typeof pidRecordSchema>): void {
     // Written whole then renamed: a crash mid-write never leaves half a record.
     const temporary = `${this.path(record.name)}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`);
+    // Owner-only: the record holds the worker's key.
+    writeFileSync(temporary, `${JSON.stringify(pidRecordSchema.parse(record), null, 2)}\n`, { mode: 0o600 });
     renameSync(temporary, this.path(record.name));
   }
 

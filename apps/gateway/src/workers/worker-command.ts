@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,14 +30,18 @@ function substitute(text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
-/** The command line of a managed worker: the registry's command with `{port}` etc. replaced, or the embedded worker's. */
-export function workerCommand(config: ManagedWorkerConfig, configDirectory: string): WorkerCommand {
-  const values = {
+function placeholderValues(config: ManagedWorkerConfig, configDirectory: string) {
+  return {
     port: String(config.port),
     configDir: configDirectory,
     name: config.name,
     model: config.upstreamModel ?? config.aliases[0] ?? config.name,
   };
+}
+
+/** The command line of a managed worker: the registry's command with `{port}` etc. replaced, or the embedded worker's. */
+export function workerCommand(config: ManagedWorkerConfig, configDirectory: string): WorkerCommand {
+  const values = placeholderValues(config, configDirectory);
   if (config.embedded) {
     const entry = embeddedEntry();
     const embedded = config.embedded;
@@ -70,4 +75,34 @@ export function workerCommand(config: ManagedWorkerConfig, configDirectory: stri
     command: substitute(config.command as string, values),
     args: config.args.map((argument) => substitute(argument, values)),
   };
+}
+
+/** The environment variable that carries a spawned worker's key. */
+export const workerKeyVariable = 'KLODY_WORKER_KEY';
+
+/**
+ * A fresh secret for one spawn. The gateway sends it as `Authorization: Bearer <key>` on every relayed
+ * request, so a worker that checks it (the embedded and voice workers do; llama-server does with
+ * `env: { LLAMA_API_KEY: "{workerKey}" }`) answers the gateway only: without it, the worker's own port
+ * bypassed the gateway's key and its Host/Origin checks.
+ */
+export function createWorkerKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * A managed worker's environment: the registry's `env` with `{workerKey}`, `{port}`… replaced, plus
+ * KLODY_WORKER_KEY. The key travels in the environment, never on the command line, which every local
+ * user can read in /proc.
+ */
+export function workerEnvironment(
+  config: ManagedWorkerConfig,
+  configDirectory: string,
+  workerKey: string,
+): Record<string, string> {
+  const values = { ...placeholderValues(config, configDirectory), workerKey };
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.env)) environment[name] = substitute(value, values);
+  environment[workerKeyVariable] = workerKey;
+  return environment;
 }

@@ -186,6 +186,48 @@ describe('WorkerManager with a fake runtime', () => {
     expect(await workers.ensure('a')).toEqual({ started: true, evicted: [] });
   });
 
+  it('plans the next load at the footprint measured at rest, not at a peak under load', async () => {
+    const runtime = new FakeRuntime();
+    // A fake probe: 0.3 GiB at rest, 2.4 GiB while a request is served (a 1.2 GB body once did that).
+    let bytes = 0.3 * 1024 ** 3;
+    const probe: MemoryProbe = { processTreeBytes: async () => bytes, availableBytes: async () => null };
+    const workers = manager(runtime, 1, 50, {}, probe);
+    await workers.ensure('a');
+    await workers.tick();
+    const lease = await workers.acquire('a');
+    bytes = 2.4 * 1024 ** 3;
+    await workers.tick();
+    expect(workers.status().find((worker) => worker.name === 'a')).toMatchObject({
+      measuredGb: 2.4,
+      scheduledGb: 2.4,
+    });
+    lease.release();
+    await workers.unload('a');
+    bytes = 0.3 * 1024 ** 3;
+    // Stopped: the status shows what its next load is planned at, and that load is not refused.
+    expect(workers.status().find((worker) => worker.name === 'a')).toMatchObject({
+      measuredGb: null,
+      scheduledGb: 0.3,
+    });
+    expect(await workers.ensure('a')).toEqual({ started: true, evicted: [] });
+  });
+
+  it('tries a load whose resting footprint exceeded the whole budget when its estimate fits', async () => {
+    const runtime = new FakeRuntime();
+    // The report's toy worker: measured 0.162 GiB after a burst, over a 0.16 GiB budget.
+    const probe: MemoryProbe = {
+      processTreeBytes: async () => 0.162 * 1024 ** 3,
+      availableBytes: async () => null,
+    };
+    const workers = manager(runtime, 0.16, 50, { estimatedGb: 0.1 }, probe);
+    await workers.ensure('a');
+    await workers.tick();
+    await workers.unload('a');
+    expect(workers.status().find((worker) => worker.name === 'a')?.scheduledGb).toBe(0.1);
+    expect(await workers.ensure('a')).toEqual({ started: true, evicted: [] });
+    expect(runtime.spawned).toEqual(['a', 'a']);
+  });
+
   it('bounds the queue while the model loads too', async () => {
     const runtime = new FakeRuntime(200);
     const workers = manager(runtime, 1, 50, { slots: 2, queue: { max: 2, timeoutSeconds: 5 } });

@@ -9,6 +9,7 @@ import { bytesToGib, type MemoryProbe } from '../memory/index.js';
 import { isRemote, type ManagedWorkerConfig, type Registry, type WorkerConfig } from '../registry/index.js';
 import {
   footprintGb,
+  loadPriorGb,
   type Reservation,
   SchedulerLedger,
   type SchedulerWorker,
@@ -17,7 +18,7 @@ import {
 import type { LogFiles } from './log-files.js';
 import type { PidRecords } from './pid-records.js';
 import type { ProcessRuntime } from './process-runtime.js';
-import { workerCommand } from './worker-command.js';
+import { createWorkerKey, workerCommand, workerEnvironment } from './worker-command.js';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -54,11 +55,14 @@ interface WorkerEntry {
   lastError: string | null;
   measuredGb: number | null;
   /**
-   * The largest footprint ever measured for this worker: the prior for its next load, better than the
-   * registry's estimate, and a maximum because a fresh process's first measurement can be low while
-   * its pages fill.
+   * The largest footprint measured at rest (nothing in flight or queued) during the latest run that
+   * had such a measurement: the prior for the next load (see loadPriorGb). At rest, because a request
+   * in flight can hold far more than the model does (a huge body, a burst); the latest run, because a
+   * peak kept forever locked a model out until the gateway restarted.
    */
-  peakMeasuredGb: number | null;
+  restingGb: number | null;
+  /** The generation (spawn) `restingGb` was measured in. */
+  restingGeneration: number;
   slots: Semaphore;
   /** Bumped at each spawn, so that the exit of an old process does not touch the new one. */
   generation: number;
@@ -66,12 +70,16 @@ interface WorkerEntry {
   retired: boolean;
   /** When an adopted process was last checked alive (ms). */
   checkedAt: number;
+  /** The running process's key (sent as its bearer); null for remote workers and keyless old records. */
+  workerKey: string | null;
 }
 
 export interface Lease {
   worker: string;
   url: string;
   upstreamModel: string | null;
+  /** The bearer key the worker expects from the gateway; null when it has none. */
+  workerKey: string | null;
   /** Releases the slot; idempotent, so every path of a request may call it. */
   release(): void;
 }
@@ -144,11 +152,13 @@ export class WorkerManager {
       evictions: 0,
       lastError: null,
       measuredGb: null,
-      peakMeasuredGb: null,
+      restingGb: null,
+      restingGeneration: -1,
       slots: new Semaphore(config.slots),
       generation: 0,
       retired: false,
       checkedAt: 0,
+      workerKey: null,
     };
   }
 
@@ -267,6 +277,21 @@ export class WorkerManager {
     return view;
   }
 
+  /**
+   * The memory the scheduler counts for a worker now: its footprint while it holds memory, the prior
+   * of its next load otherwise (shown as `scheduledGb` in the status).
+   */
+  private plannedGb(entry: WorkerEntry): number {
+    if (isRemote(entry.config)) return 0;
+    const config = entry.config as ManagedWorkerConfig;
+    if (this.isRunning(entry) && entry.state !== 'starting')
+      return footprintGb({ estimatedGb: config.estimatedGb, measuredGb: entry.measuredGb });
+    return loadPriorGb(
+      { estimatedGb: config.estimatedGb, restingGb: entry.restingGb },
+      this.registry.budgetGb,
+    );
+  }
+
   private usedGb(): number {
     let total = 0;
     for (const entry of this.entries.values()) {
@@ -311,10 +336,7 @@ export class WorkerManager {
       }
       const decision = this.ledger.decide(this.schedulerView(), this.registry.budgetGb, {
         worker: name,
-        gb: footprintGb({
-          estimatedGb: config.estimatedGb,
-          measuredGb: entry.measuredGb ?? entry.peakMeasuredGb,
-        }),
+        gb: this.plannedGb(entry),
       });
       if ('reservation' in decision) {
         // Synchronously, before any await: the load is registered, so concurrent callers share it.
@@ -427,13 +449,14 @@ export class WorkerManager {
       );
     }
     const command = workerCommand(config, this.configDirectory);
+    const workerKey = createWorkerKey();
     const generation = ++entry.generation;
     const spawnStarted = performance.now();
     const spawned = runtime.spawn({
       name: config.name,
       command: command.command,
       args: command.args,
-      env: config.env,
+      env: workerEnvironment(config, this.configDirectory, workerKey),
       cwd: config.cwd,
     });
     let exit: { code: number | null; signal: string | null } | null = null;
@@ -450,6 +473,7 @@ export class WorkerManager {
     }
     const spawnMs = Math.round((performance.now() - spawnStarted) * 10) / 10;
     entry.pid = spawned.pid;
+    entry.workerKey = workerKey;
     entry.adopted = false;
     entry.starts++;
     records.write({
@@ -461,6 +485,7 @@ export class WorkerManager {
       startTime: runtime.startTime(spawned.pid),
       startedAt: this.now() / 1000,
       logFile: logs.pathOf(config.name),
+      workerKey,
     });
     const url = `${urlOf(config)}${config.healthPath}`;
     let delay = 25;
@@ -550,6 +575,7 @@ export class WorkerManager {
       worker: name,
       url: urlOf(config),
       upstreamModel: config.upstreamModel ?? null,
+      workerKey: entry.workerKey,
       release: () => {
         if (released) return;
         released = true;
@@ -731,6 +757,7 @@ export class WorkerManager {
         lastUsed: entry.lastUsed === null ? null : entry.lastUsed / 1000,
         estimatedGb: isRemote(config) ? 0 : config.estimatedGb,
         measuredGb: entry.measuredGb === null ? null : Math.round(entry.measuredGb * 10_000) / 10_000,
+        scheduledGb: Math.round(this.plannedGb(entry) * 10_000) / 10_000,
         url: urlOf(config),
         requests: entry.requests,
         starts: entry.starts,
@@ -801,6 +828,7 @@ export class WorkerManager {
       }
       entry.state = 'ready';
       entry.pid = record.pid;
+      entry.workerKey = record.workerKey;
       entry.adopted = true;
       entry.generation++;
       entry.lastUsed = this.now();
@@ -816,7 +844,11 @@ export class WorkerManager {
     const bytes = await this.options.memory.processTreeBytes(entry.pid).catch(() => null);
     if (bytes !== null && entry.pid !== null && (entry.state === 'ready' || entry.state === 'survivor')) {
       entry.measuredGb = bytesToGib(bytes);
-      entry.peakMeasuredGb = Math.max(entry.peakMeasuredGb ?? 0, entry.measuredGb);
+      if (entry.inflight + entry.queued === 0) {
+        const sameRun = entry.restingGeneration === entry.generation;
+        entry.restingGb = sameRun ? Math.max(entry.restingGb ?? 0, entry.measuredGb) : entry.measuredGb;
+        entry.restingGeneration = entry.generation;
+      }
     }
   }
 

@@ -43,6 +43,12 @@ export const workerStatusSchema = z.object({
   estimatedGb: finite(),
   /** Measured resident memory (PSS over the process tree, or the platform's footprint), null when unknown. */
   measuredGb: finite().nullable(),
+  /**
+   * What the scheduler counts for this worker now: its footprint while it runs (measured, else
+   * estimated), the planned size of its next load while it is stopped. Null from gateways older than
+   * this field.
+   */
+  scheduledGb: finite().nullable().default(null),
   url: z.string(),
   requests: z.number().int().nonnegative(),
   /** How many times the gateway started this worker. */

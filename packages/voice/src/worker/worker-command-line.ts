@@ -15,7 +15,8 @@ export const voiceWorkerUsage = `usage: klody-voice-worker [--port 8610] [--host
   [--piper-voice ID=MODEL.onnx]... [--piper-executable piper] [--whisper-model ggml.bin] [--whisper-executable whisper-cli]
   [--espeak-executable espeak-ng] [--allow-host NAME]... [--api-key KEY]
 Serves /v1/audio/speech, /v1/audio/transcriptions, /v1/audio/voices, /v1/models and /health.
-A non-loopback --host needs --api-key (or KLODY_VOICE_WORKER_API_KEY).`;
+A non-loopback --host needs --api-key (or KLODY_VOICE_WORKER_API_KEY). Started by a gateway, the worker
+requires the key the gateway passes in KLODY_WORKER_KEY.`;
 
 /** A bad command line: the message names what is wrong (exit code 2). */
 export class UsageError extends Error {}
@@ -67,7 +68,9 @@ export function voiceWorkerOptionsFromCommandLine(
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new UsageError(`--port must be a port number, got "${portText}"`);
   const hostname = values.host ?? '127.0.0.1';
-  const apiKey = values['api-key'] ?? env.KLODY_VOICE_WORKER_API_KEY;
+  // KLODY_WORKER_KEY is the per-spawn key a Klody gateway gives the workers it starts: with it, the
+  // worker answers that gateway only, not anything else that can reach its port.
+  const apiKey = values['api-key'] ?? env.KLODY_VOICE_WORKER_API_KEY ?? env.KLODY_WORKER_KEY;
   if (!isLoopbackHost(hostname) && !apiKey) {
     throw new UsageError(
       `--host ${hostname} is not a loopback address: binding it needs --api-key (or KLODY_VOICE_WORKER_API_KEY)`,
