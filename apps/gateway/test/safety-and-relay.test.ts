@@ -147,6 +147,31 @@ describe('bad input gets its documented error', () => {
     ).rejects.toThrow(/allow-non-loopback/);
   });
 
+  it('an unknown model with a 100 KB name → 404 that quotes only the start of it', async () => {
+    const name = 'x'.repeat(100_000);
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, { model: name, messages: [] });
+    expect(response.status).toBe(404);
+    const message = (await response.json()).error.message as string;
+    expect(message.length).toBeLessThan(1_000);
+    expect(message).toContain('100000 characters');
+  });
+
+  it('JSON nested thousands of levels deep → 400, not a stack overflow', async () => {
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"model":"alpha","messages":${'['.repeat(4_000)}${']'.repeat(4_000)}}`,
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ code: 'invalid_request' });
+  });
+
+  it('a malformed Host → 400 with a JSON body, not an empty one', async () => {
+    const answer = await raw('/health', { headers: { host: 'localhost:80:evil' } });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error.code).toBe('malformed_request');
+  });
+
   it('unknown routes and admin bodies get JSON errors', async () => {
     const missing = await fetch(`${gateway.url}/v2/nothing`);
     expect(missing.status).toBe(404);
@@ -167,6 +192,23 @@ describe('safety', () => {
     expect(JSON.parse(origin.body).error.code).toBe('forbidden_origin');
     const local = await raw('/health', { headers: { host: 'localhost', origin: 'http://localhost:5173' } });
     expect(local.status).toBe(200);
+  });
+
+  it('logs "gateway ready" with the number of workers, not of aliases', async () => {
+    const lines: Array<[string, Record<string, unknown> | undefined]> = [];
+    const record = (message: string, fields?: Record<string, unknown>) => lines.push([message, fields]);
+    const second = await startGateway({
+      config: configPath,
+      port: 0,
+      environment: { ...environment, KLODY_HOME: temporaryHome() },
+      logger: { info: record, warn: record, error: record },
+    });
+    try {
+      const ready = lines.find(([message]) => message === 'gateway ready')?.[1];
+      expect(ready).toMatchObject({ workers: 2, aliases: 4 });
+    } finally {
+      await second.close();
+    }
   });
 
   it('requires the bearer key on /v1 and /admin when one is set', async () => {
@@ -324,6 +366,29 @@ describe('relay', () => {
       /klody_gateway_requests_total\{worker="alpha",status="200",outcome="completed"\} \d+/,
     );
     expect(metrics).toMatch(/klody_gateway_request_duration_seconds_bucket\{worker="alpha",le="\+Inf"\} \d+/);
+  });
+
+  it('counts a client that left before the worker answered as 499, never as status "0"', async () => {
+    const betaStatus = async () =>
+      (await (await fetch(`${gateway.url}/admin/status`)).json()).workers.find(
+        (worker: { name: string }) => worker.name === 'beta',
+      );
+    const controller = new AbortController();
+    const request = fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'beta', stream: true, headers_delay_ms: 2_000, messages: [] }),
+      signal: controller.signal,
+    });
+    await waitFor(async () => (await betaStatus()).inflight === 1, 5_000, 'the request to reach the worker');
+    controller.abort();
+    await expect(request).rejects.toThrow();
+    await waitFor(async () => (await betaStatus()).inflight === 0, 5_000, 'the lease to be released');
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /klody_gateway_requests_total\{worker="beta",status="499",outcome="client_aborted"\} 1/,
+    );
+    expect(metrics).not.toMatch(/status="0"/);
   });
 
   it('reloads the registry (SIGHUP) without dropping a request in flight', async () => {
