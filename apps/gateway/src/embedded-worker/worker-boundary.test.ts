@@ -37,6 +37,8 @@ function rawRequest(
         method: options.method ?? 'POST',
         path: options.path,
         headers: options.headers,
+        // A fresh connection each: a request whose declared body was never sent leaves its socket unusable.
+        agent: false,
       },
       (response) => {
         let body = '';

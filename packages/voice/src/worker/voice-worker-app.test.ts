@@ -120,7 +120,7 @@ describe('voice worker routes (with fake engines)', () => {
     expect(tooLong.status).toBe(413);
     const tooLarge = await speech({ model: 'fake', input: 'a'.repeat(5000) }, { maxJsonBytes: 1000 });
     expect(tooLarge.status).toBe(413);
-    expect(await tooLarge.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(await tooLarge.json()).toMatchObject({ error: { code: 'body_too_large' } });
   });
 
   it('transcribes a WAV upload as json, verbose_json and text', async () => {
@@ -179,7 +179,7 @@ describe('voice worker routes (with fake engines)', () => {
       body: form,
     });
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(await response.json()).toMatchObject({ error: { code: 'body_too_large' } });
   });
 
   it('requires the bearer key when one is set', async () => {

@@ -101,11 +101,7 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono {
     }
     if (error instanceof HTTPException) {
       const code =
-        error.status === 413
-          ? 'payload_too_large'
-          : error.status === 401
-            ? 'unauthorized'
-            : 'invalid_request';
+        error.status === 413 ? 'body_too_large' : error.status === 401 ? 'unauthorized' : 'invalid_request';
       return context.json(jsonError(code, error.message), error.status);
     }
     process.stderr.write(
