@@ -7,13 +7,19 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { freePorts, repositoryRoot, testDataPath } from '@klody/test-helpers';
+import { freePorts, testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/index.js';
-import { killRecordedWorkers, postJson, startQuietGateway, temporaryHome, writeRegistry } from './helpers.js';
+import {
+  killRecordedWorkers,
+  postJson,
+  startQuietGateway,
+  temporaryHome,
+  voiceWorkerEntry,
+  writeRegistry,
+} from './helpers.js';
 
-const voiceWorker = join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts');
 const contextSize = 256;
 
 interface Target {
@@ -114,26 +120,7 @@ describeRequiring(
             estimatedGb: 0.2,
             startTimeoutSeconds: 60,
           },
-          {
-            name: 'voice',
-            aliases: ['toy-tts'],
-            kind: 'tts',
-            command: process.execPath,
-            args: [
-              '--conditions=@klody/source',
-              '--import',
-              'tsx',
-              voiceWorker,
-              '--port',
-              '{port}',
-              '--alias',
-              'toy-tts=espeak-ng',
-            ],
-            cwd: repositoryRoot(),
-            port: voicePort,
-            estimatedGb: 0.2,
-            startTimeoutSeconds: 60,
-          },
+          voiceWorkerEntry(voicePort, { 'toy-tts': 'espeak-ng' }),
         ],
       } as never);
       gateway = await startQuietGateway(home, config);

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repositoryRoot } from '@klody/test-helpers';
 import { stringify } from 'yaml';
 import type { z } from 'zod';
 import type { managedWorkerSchema, RegistryInput } from '../src/registry/index.js';
@@ -110,4 +111,30 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The voice worker of @klody/voice as a managed worker on sources, with `--alias NAME=ENGINE` pairs. */
+export function voiceWorkerEntry(
+  port: number,
+  aliases: Record<string, string>,
+): z.input<typeof managedWorkerSchema> {
+  return {
+    name: 'voice',
+    aliases: Object.keys(aliases),
+    kind: 'tts',
+    command: process.execPath,
+    args: [
+      '--conditions=@klody/source',
+      '--import',
+      'tsx',
+      join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts'),
+      '--port',
+      '{port}',
+      ...Object.entries(aliases).flatMap(([alias, engine]) => ['--alias', `${alias}=${engine}`]),
+    ],
+    cwd: repositoryRoot(),
+    port,
+    estimatedGb: 0.2,
+    startTimeoutSeconds: 60,
+  } as z.input<typeof managedWorkerSchema>;
 }

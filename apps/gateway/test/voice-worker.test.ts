@@ -1,14 +1,18 @@
 // The voice worker of @klody/voice, managed by the gateway like any worker: spawned on first use,
 // speech and transcription relayed through the gateway's OpenAI audio routes.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, repositoryRoot, testDataPath } from '@klody/test-helpers';
+import { freePort, testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/index.js';
-import { killRecordedWorkers, postJson, startQuietGateway, temporaryHome, writeRegistry } from './helpers.js';
-
-const voiceWorker = join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts');
+import {
+  killRecordedWorkers,
+  postJson,
+  startQuietGateway,
+  temporaryHome,
+  voiceWorkerEntry,
+  writeRegistry,
+} from './helpers.js';
 
 describeRequiring(
   { data: ['audio/en/jfk.wav'], tools: ['espeak-ng', 'pocketsphinx_continuous'] },
@@ -21,30 +25,7 @@ describeRequiring(
       const port = await freePort();
       const config = writeRegistry(home, {
         budgetGb: 4,
-        workers: [
-          {
-            name: 'voice',
-            aliases: ['toy-tts', 'toy-stt'],
-            kind: 'tts',
-            command: process.execPath,
-            args: [
-              '--conditions=@klody/source',
-              '--import',
-              'tsx',
-              voiceWorker,
-              '--port',
-              '{port}',
-              '--alias',
-              'toy-tts=espeak-ng',
-              '--alias',
-              'toy-stt=pocketsphinx',
-            ],
-            cwd: repositoryRoot(),
-            port,
-            estimatedGb: 0.2,
-            startTimeoutSeconds: 60,
-          },
-        ],
+        workers: [voiceWorkerEntry(port, { 'toy-tts': 'espeak-ng', 'toy-stt': 'pocketsphinx' })],
       } as never);
       gateway = await startQuietGateway(home, config);
     });

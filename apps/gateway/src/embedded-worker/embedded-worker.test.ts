@@ -1,25 +1,16 @@
 // The embedded worker as a real process serving the shared GGUF files over the OpenAI API.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { freePort, testDataPath, waitForHttp } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { beforeAll, expect, it } from 'vitest';
+import { embeddedWorkerEntry } from '../workers/worker-command.js';
 
-const require = createRequire(import.meta.url);
-const tsxLoader = pathToFileURL(
-  join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs'),
-).href;
-const main = join(import.meta.dirname, 'main.ts');
 const reaper = useProcessReaper();
 
 async function startWorker(model: string, extra: string[] = []): Promise<string> {
   const port = await freePort();
-  reaper.spawn(process.execPath, [
-    '--import',
-    tsxLoader,
-    '--conditions=@klody/source',
-    main,
+  const entry = embeddedWorkerEntry();
+  reaper.spawn(entry.command, [
+    ...entry.args,
     '--model',
     testDataPath('models', model),
     '--port',

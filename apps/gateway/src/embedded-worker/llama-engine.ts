@@ -135,6 +135,17 @@ function textResult(
   };
 }
 
+/**
+ * A measured generation. The measured prompt is the usage's prompt_tokens: the sequence's meter counts
+ * every token it evaluated, generated ones fed back included, so it over-reports.
+ */
+function prepared(
+  promptTokens: number,
+  run: (callbacks: GenerationCallbacks) => Promise<GenerationResult>,
+): PreparedGeneration {
+  return { promptTokens, run: (callbacks) => run(callbacks).then((result) => ({ ...result, promptTokens })) };
+}
+
 function finishOf(stopReason: StopReason): FinishReason {
   if (stopReason === 'maxTokens') return 'length';
   if (stopReason === 'functionCalls') return 'tool_calls';
@@ -316,12 +327,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
             chat.dispose({ disposeSequence: false });
           }
         });
-      // The measured prompt is the usage's prompt_tokens: the sequence's meter counts every token it
-      // evaluated, generated ones fed back included, so it over-reports.
-      return {
-        promptTokens,
-        run: (callbacks) => run(callbacks).then((result) => ({ ...result, promptTokens })),
-      };
+      return prepared(promptTokens, run);
     },
 
     prepareCompletion(request) {
@@ -342,12 +348,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
             completion.dispose({ disposeSequence: false });
           }
         });
-      // The measured prompt is the usage's prompt_tokens: the sequence's meter counts every token it
-      // evaluated, generated ones fed back included, so it over-reports.
-      return {
-        promptTokens,
-        run: (callbacks) => run(callbacks).then((result) => ({ ...result, promptTokens })),
-      };
+      return prepared(promptTokens, run);
     },
 
     async embed(texts) {

@@ -1,20 +1,14 @@
 // The embedded worker's own port, attacked as a hostile page, a careless client and a burst would:
 // it answers only the gateway that holds its key, refuses foreign Host/Origin headers, bounds bodies
 // while they stream in, refuses prompts that do not fit its context, and never runs out of sequences.
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import { freePort, testDataPath, waitForHttp } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { beforeAll, expect, it } from 'vitest';
+import { embeddedWorkerEntry } from '../workers/worker-command.js';
 
-const require = createRequire(import.meta.url);
-const tsxLoader = pathToFileURL(
-  join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs'),
-).href;
-const main = join(import.meta.dirname, 'main.ts');
 const reaper = useProcessReaper();
 const workerKey = 'a-test-key-given-by-the-gateway-0123456789';
 
@@ -60,7 +54,7 @@ function rawRequest(
 }
 
 function residentBytes(pid: number): number {
-  const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
@@ -81,13 +75,11 @@ describeRequiring(
 
     beforeAll(async () => {
       const port = await freePort();
+      const entry = embeddedWorkerEntry();
       const worker = reaper.spawn(
-        process.execPath,
+        entry.command,
         [
-          '--import',
-          tsxLoader,
-          '--conditions=@klody/source',
-          main,
+          ...entry.args,
           '--model',
           testDataPath('models', 'stories260K.gguf'),
           '--port',

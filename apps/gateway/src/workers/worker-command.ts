@@ -13,7 +13,7 @@ export interface WorkerCommand {
  * The embedded worker's entry: the TypeScript source (run through tsx) when the gateway itself runs
  * on sources, the built file beside the gateway's bundle otherwise.
  */
-function embeddedEntry(): WorkerCommand {
+export function embeddedWorkerEntry(): WorkerCommand {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const main = fileURLToPath(new URL('../embedded-worker/main.ts', here));
@@ -43,7 +43,7 @@ function placeholderValues(config: ManagedWorkerConfig, configDirectory: string)
 export function workerCommand(config: ManagedWorkerConfig, configDirectory: string): WorkerCommand {
   const values = placeholderValues(config, configDirectory);
   if (config.embedded) {
-    const entry = embeddedEntry();
+    const entry = embeddedWorkerEntry();
     const embedded = config.embedded;
     return {
       command: entry.command,
