@@ -6,6 +6,7 @@ export type MemoryErrorCode =
   | 'invalid_argument'
   | 'unsupported_format'
   | 'load_failed'
+  | 'binary_content'
   | 'schema_too_new'
   | 'embedder_mismatch'
   | 'embedder_failed'

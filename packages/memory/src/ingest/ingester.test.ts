@@ -1,19 +1,25 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { testDataPath } from '@klody/test-helpers';
+import { describeRequiring } from '@klody/test-helpers/vitest';
 import { Mutex } from 'async-mutex';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executableHead, randomContent } from '../../fixtures/binary-files.js';
+import { writeDocumentFixtures } from '../../fixtures/document-fixtures.js';
 import { syntheticDocuments } from '../../fixtures/synthetic-documents.js';
 import { createStructuralChunker } from '../chunker/structural-chunker.js';
 import { createCachedEmbedder } from '../embedder/cached-embedder.js';
+import { createHybridRetriever } from '../retriever/hybrid-retriever.js';
 import { readIndexStatistics } from '../store/index-statistics.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
 import { migrate } from '../store/migrate.js';
+import { listSources } from '../store/sources.js';
 import { getActiveVectorIndex } from '../store/vector-index.js';
 import { createFakeEmbedder } from '../testing/fake-embedder.js';
 import { createInMemoryDatabase } from '../testing/in-memory-database.js';
@@ -210,6 +216,91 @@ describe('createIngester', () => {
     }
   });
 });
+
+describe('files that are not books', () => {
+  it('refuses text that is binary and skips blank text, each with a per-source entry', async () => {
+    const { database, embedder } = await setup();
+    const report = await createIngester({ database, embedder }).ingest([
+      { uri: 'raw://binary', text: `\u007fELF\u0002\u0001\u0001${'\u0000'.repeat(12)}garbage` },
+      { uri: 'raw://blank', text: ' \r\n\t\n' },
+      {
+        uri: 'raw://licence-only',
+        text: '*** START OF THE PROJECT GUTENBERG EBOOK X ***\n*** END OF THE PROJECT GUTENBERG EBOOK X ***',
+      },
+      ...syntheticDocuments(1),
+    ]);
+    expect(report).toMatchObject({
+      added: 1,
+      failed: [
+        { uri: 'raw://binary', code: 'binary_content', message: expect.stringContaining('raw://binary') },
+      ],
+      skipped: [
+        { uri: 'raw://blank', code: 'empty_content', message: expect.stringContaining('raw://blank') },
+        {
+          uri: 'raw://licence-only',
+          code: 'empty_content',
+          message: expect.stringContaining('raw://licence-only'),
+        },
+      ],
+    });
+    expect(listSources(database.getConnection()).map((source) => source.uri)).toEqual(['doc://0']);
+  });
+});
+
+describeRequiring(
+  { data: ['books/en/11-0.txt', 'books/fr/Candide.txt'] },
+  'a folder with binary and empty files beside real books',
+  () => {
+    let folder: string;
+    beforeAll(async () => {
+      folder = await mkdtemp(join(tmpdir(), 'klody-memory-not-books-'));
+    });
+    afterAll(async () => {
+      await rm(folder, { recursive: true, force: true });
+    });
+
+    it('ingests the books (every format), refuses the binaries and skips the empty files, saying which', async () => {
+      const { database, embedder } = await setup();
+      await writeFile(join(folder, 'random.txt'), randomContent());
+      await writeFile(join(folder, 'program.txt'), await executableHead());
+      await writeFile(join(folder, 'empty.txt'), '');
+      await writeFile(join(folder, 'blank.txt'), '\n  \r\n\t\n');
+      await copyFile(testDataPath('books', 'fr', 'Candide.txt'), join(folder, 'Candide.txt'));
+      await copyFile(testDataPath('books', 'en', '11-0.txt'), join(folder, 'alice.txt'));
+      const formats = Object.values(await writeDocumentFixtures(join(folder, 'formats')));
+      const report = await createIngester({ database, embedder }).syncFolder(folder);
+
+      const refused = (name: string) => ({
+        uri: join(folder, name),
+        code: 'binary_content',
+        message: expect.stringMatching(new RegExp(`^${join(folder, name)} is not text \\(`)),
+      });
+      const skippedEmpty = (name: string) => ({
+        uri: join(folder, name),
+        code: 'empty_content',
+        message: `${join(folder, name)} is empty: nothing to search, skipped`,
+      });
+      expect(report.failed).toEqual([refused('program.txt'), refused('random.txt')]);
+      expect(report.skipped).toEqual([skippedEmpty('blank.txt'), skippedEmpty('empty.txt')]);
+      expect(report.added).toBe(2 + formats.length);
+      expect(
+        listSources(database.getConnection())
+          .map((source) => source.uri)
+          .sort(),
+      ).toEqual([join(folder, 'Candide.txt'), join(folder, 'alice.txt'), ...formats].sort());
+
+      // Searches find the books, and never a passage of the refused files.
+      const retriever = createHybridRetriever({ database, embedder });
+      const [pangloss] = await retriever.retrieve({
+        text: 'Pangloss métaphysico-théologo-cosmolonigologie',
+        limit: 1,
+      });
+      expect(pangloss?.sourceUri).toBe(join(folder, 'Candide.txt'));
+      const [rabbit] = await retriever.retrieve({ text: 'White Rabbit waistcoat pocket watch', limit: 1 });
+      expect(rabbit?.sourceUri).toBe(join(folder, 'alice.txt'));
+    });
+  },
+);
 
 describe('ingestion killed with SIGKILL', () => {
   let folder: string;

@@ -4,7 +4,8 @@ import type { Language } from '../analysis/analyser.js';
 import type { Chunk, Chunker } from '../chunker/chunker.js';
 import { createStructuralChunker, type StructuralChunkerOptions } from '../chunker/structural-chunker.js';
 import type { Embedder } from '../embedder/embedder.js';
-import { MemoryError, throwIfAborted } from '../errors/index.js';
+import { MemoryError, type MemoryErrorCode, throwIfAborted } from '../errors/index.js';
+import { findBinaryContent } from '../loaders/binary-content.js';
 import type { DocumentLoader } from '../loaders/document-loader.js';
 import { createDefaultLoaders, findLoader, loadDocumentFile } from '../loaders/load-document.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
@@ -46,12 +47,34 @@ export interface IngestProgress {
   uri: string;
 }
 
+/** A source that could not be ingested; the others go on. */
+export interface IngestFailure {
+  uri: string;
+  /**
+   * What went wrong: a `MemoryError` code such as `binary_content` (the file is not text: random
+   * bytes, an executable renamed `.txt`), `unsupported_format` or `load_failed` (any other error).
+   */
+  code: MemoryErrorCode;
+  /** Names the file and the reason. */
+  message: string;
+}
+
+/** A source left out on purpose, with a note that says why. */
+export interface IngestSkip {
+  uri: string;
+  /** `empty_content`: the file is empty or only whitespace, so there is nothing to search. */
+  code: 'empty_content';
+  message: string;
+}
+
 export interface IngestReport {
   added: number;
   updated: number;
   unchanged: number;
   removed: number;
-  failed: { uri: string; message: string }[];
+  failed: IngestFailure[];
+  /** Sources not ingested because they hold no text; a version stored earlier is kept. */
+  skipped: IngestSkip[];
   chunks: number;
   seconds: number;
 }
@@ -111,7 +134,35 @@ export interface Ingester {
 }
 
 function emptyReport(): IngestReport {
-  return { added: 0, updated: 0, unchanged: 0, removed: 0, failed: [], chunks: 0, seconds: 0 };
+  return { added: 0, updated: 0, unchanged: 0, removed: 0, failed: [], skipped: [], chunks: 0, seconds: 0 };
+}
+
+// Text these formats' loaders extracted from a binary container is whatever the document holds: the
+// binary-content check is for text that was read as text.
+const containerFormats = new Set(['pdf', 'docx', 'epub']);
+
+/** Why a document is not ingested at all, before any work is spent on it; null when it is. */
+function refusal(document: SourceDocument): { failure: IngestFailure } | { skip: IngestSkip } | null {
+  if (document.text.trim().length === 0) {
+    return {
+      skip: {
+        uri: document.uri,
+        code: 'empty_content',
+        message: `${document.uri} is empty: nothing to search, skipped`,
+      },
+    };
+  }
+  const binary = containerFormats.has(document.format ?? '') ? null : findBinaryContent(document.text);
+  if (binary) {
+    return {
+      failure: {
+        uri: document.uri,
+        code: 'binary_content',
+        message: `${document.uri} is not text (${binary}): not ingested`,
+      },
+    };
+  }
+  return null;
 }
 
 export function createIngester(options: IngesterOptions): Ingester {
@@ -263,6 +314,17 @@ export function createIngester(options: IngesterOptions): Ingester {
       if (!entry) return;
       queuedCharacters -= entry.document.text.length;
       const { text, hash, prepared } = await entry.preparation;
+      if (prepared.chunks.length === 0) {
+        // Text that normalises to nothing (e.g. only a licence block that is stripped) is no book.
+        report.skipped.push({
+          uri: entry.document.uri,
+          code: 'empty_content',
+          message: `${entry.document.uri} holds no text once normalised: nothing to search, skipped`,
+        });
+        done++;
+        progress(entry.document.uri);
+        return;
+      }
       group.push({
         document: entry.document,
         text,
@@ -284,6 +346,14 @@ export function createIngester(options: IngesterOptions): Ingester {
     let queuedCharacters = 0;
     for await (const document of documents) {
       throwIfAborted(signal);
+      const refused = refusal(document);
+      if (refused) {
+        if ('skip' in refused) report.skipped.push(refused.skip);
+        else report.failed.push(refused.failure);
+        done++;
+        progress(document.uri);
+        continue;
+      }
       const existing = getSourceByUri(connection, document.uri);
       const title = document.title ?? null;
       // A known source is hashed here, so an unchanged one is skipped before any preparation; a new
@@ -336,7 +406,11 @@ export function createIngester(options: IngesterOptions): Ingester {
         });
       } catch (error) {
         // A bad file is reported and skipped; it never stops the others nor loses stored data.
-        failed.push({ uri: absolute, message: (error as Error).message });
+        failed.push({
+          uri: absolute,
+          code: MemoryError.isInstance(error) ? error.code : 'load_failed',
+          message: (error as Error).message,
+        });
       }
     }
     return documents;

@@ -17,7 +17,7 @@ export function createHtmlLoader(): DocumentLoader {
     format: 'html',
     extensions: ['html', 'htm', 'xhtml'],
     async load({ bytes, name }) {
-      const html = decodeText(bytes);
+      const html = decodeText({ bytes, name });
       return {
         format: 'html',
         text: htmlToPlainText(html),

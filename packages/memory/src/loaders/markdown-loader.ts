@@ -8,7 +8,7 @@ export function createMarkdownLoader(): DocumentLoader {
     format: 'md',
     extensions: ['md', 'markdown'],
     async load({ bytes, name }) {
-      const text = decodeText(bytes).replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
+      const text = decodeText({ bytes, name }).replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
       const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? basename(name, extname(name));
       return { format: 'md', text, title, metadata: {} };
     },

@@ -7,7 +7,7 @@ export function createTextLoader(): DocumentLoader {
     format: 'txt',
     extensions: ['txt', 'text'],
     async load({ bytes, name }) {
-      const text = decodeText(bytes);
+      const text = decodeText({ bytes, name });
       const gutenbergTitle = /^Title:\s*(.+)$/m.exec(text.slice(0, 5_000))?.[1]?.trim();
       return { format: 'txt', text, title: gutenbergTitle ?? basename(name, extname(name)), metadata: {} };
     },
