@@ -103,6 +103,11 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
+    // With --json, stdout is exactly one JSON line, an error included (CONTRACTS.md).
+    if (error.exitCode !== 0 && process.argv.includes('--json'))
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: 'invalid_usage', message: error.message.replace(/^error: /, '') } })}\n`,
+      );
     process.exit(error.exitCode === 0 ? 0 : 2);
   }
   throw error;

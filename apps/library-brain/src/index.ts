@@ -1,10 +1,16 @@
 export { ConfigurationError, type LibraryBrainConfig, readConfig } from './config/config.js';
+export { type ApiErrorCode, statusByCode } from './http/api-error.js';
 export { type CreateAppOptions, createApp, jsonBodyLimitBytes } from './http/create-app.js';
+export { type RunningServer, type StartServerOptions, startServer } from './http/start-server.js';
 export { type CreateLibraryOptions, createLibrary } from './library/create-library.js';
 export type {
   Answer,
+  AnswerFallback,
+  AnswerFallbackCode,
   Book,
   Citation,
+  GatewayHealth,
+  GatewayState,
   IngestionState,
   IngestProgress,
   IngestSummary,

@@ -1,6 +1,6 @@
 // The CLI as a user runs it from the repository root: real processes, real database, real books.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryRoot, testDataPath } from '@klody/test-helpers';
@@ -10,19 +10,21 @@ import { beforeAll, expect, it } from 'vitest';
 const root = repositoryRoot();
 const home = mkdtempSync(join(tmpdir(), 'klody-cli-'));
 
-function libraryBrain(...args: string[]) {
+function libraryBrainWith(env: Record<string, string>, ...args: string[]) {
   const result = spawnSync(
     process.execPath,
     ['--conditions=@klody/source', '--import', 'tsx', 'apps/library-brain/src/cli.ts', ...args],
     {
       cwd: root,
-      env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' },
+      env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none', ...env },
       encoding: 'utf8',
       timeout: 60_000,
     },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+const libraryBrain = (...args: string[]) => libraryBrainWith({}, ...args);
 
 function lastJsonLine(stdout: string): unknown {
   const lines = stdout.trimEnd().split('\n');
@@ -96,6 +98,8 @@ describeRequiring({ data: ['books/fr/Candide.txt', 'books/en/11-0.txt'] }, 'pnpm
       answer: expect.stringMatching(/sources do not contain/i),
       refused: true,
       citations: [],
+      mode: 'extractive',
+      fallback: null,
     });
     const french = lastJsonLine(
       libraryBrain('ask', "Quelle est la capitale de l'Australie ?", '--json').stdout,
@@ -104,6 +108,35 @@ describeRequiring({ data: ['books/fr/Candide.txt', 'books/en/11-0.txt'] }, 'pnpm
       answer: expect.stringMatching(/sources ne contiennent pas/i),
       refused: true,
       citations: [],
+    });
+  });
+
+  it('prints one JSON error line with --json when a command fails, and exits 1', () => {
+    // A library file that is not a database: the command runs and fails.
+    const broken = mkdtempSync(join(tmpdir(), 'klody-cli-broken-'));
+    mkdirSync(join(broken, 'library-brain'));
+    writeFileSync(join(broken, 'library-brain', 'library.db'), 'this is not a SQLite database '.repeat(200));
+    const failed = libraryBrainWith({ KLODY_HOME: broken }, 'ask', 'Who is Pangloss?', '--json');
+    expect(failed.code).toBe(1);
+    expect(lastJsonLine(failed.stdout)).toEqual({
+      error: { code: 'database_error', message: expect.stringMatching(/not a database/) },
+    });
+    expect(failed.stderr).toMatch(/database/);
+  });
+
+  it('prints one JSON error line with --json for bad usage or configuration, and exits 2', () => {
+    const configuration = libraryBrainWith({ KLODY_GATEWAY_URL: 'ftp://127.0.0.1' }, 'ask', 'x', '--json');
+    expect(configuration.code).toBe(2);
+    expect(lastJsonLine(configuration.stdout)).toEqual({
+      error: { code: 'invalid_configuration', message: expect.stringMatching(/KLODY_GATEWAY_URL/) },
+    });
+    const missing = libraryBrain('ingest', join(home, 'no-such-folder'), '--json');
+    expect(missing.code).toBe(2);
+    expect(lastJsonLine(missing.stdout)).toMatchObject({ error: { code: 'invalid_usage' } });
+    const flag = libraryBrain('ask', 'x', '--json', '--frobnicate');
+    expect(flag.code).toBe(2);
+    expect(lastJsonLine(flag.stdout)).toMatchObject({
+      error: { code: 'invalid_usage', message: expect.stringMatching(/frobnicate/) },
     });
   });
 

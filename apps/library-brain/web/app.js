@@ -134,13 +134,19 @@ async function ask(question) {
         streamed += data.text;
         $('answer-text').textContent = streamed;
         $('answer-status').textContent = 'Writing…';
+      } else if (event === 'fallback') {
+        // The chat model failed mid-answer: what it wrote is dropped, the extractive answer follows.
+        streamed = '';
+        $('answer-text').textContent = '';
+        $('answer-status').textContent = data.message;
       } else if (event === 'done') {
         renderAnswer(data.answer, data.citations);
         renderCitations(data.citations);
         $('answer-text').classList.toggle('refused', data.refused);
-        $('answer-status').textContent = data.refused
+        const summary = data.refused
           ? ''
           : `${data.citations.length} cited passage${data.citations.length === 1 ? '' : 's'} · ${data.mode} answer`;
+        $('answer-status').textContent = data.fallback ? `${summary} · ${data.fallback.message}` : summary;
       } else if (event === 'error') {
         $('answer-status').textContent = data.error.message;
       }

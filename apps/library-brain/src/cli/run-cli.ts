@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
 import { ConfigurationError, type LibraryBrainConfig, readConfig } from '../config/config.js';
-import { createApp } from '../http/create-app.js';
+import { apiErrorFrom } from '../http/api-error-from.js';
+import { startServer } from '../http/start-server.js';
 import { createLibrary } from '../library/create-library.js';
 import { seedLibrary } from '../library/first-run.js';
 import type { Answer, Library } from '../library/library.js';
@@ -29,9 +29,19 @@ function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
+/** Bad usage or configuration: exit 2 with a one-line message (CONTRACTS.md). */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    readonly code: 'invalid_usage' | 'invalid_configuration',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 function usageError(message: string): never {
-  process.stderr.write(`library-brain: ${message}\n`);
-  process.exit(2);
+  throw new UsageError('invalid_usage', message);
 }
 
 function citationLines(answer: Answer): string {
@@ -123,16 +133,25 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
                 streamed = true;
                 process.stdout.write(token);
               },
+          // Already printed tokens cannot be taken back: say that the extractive answer follows.
+          onFallback: command.json
+            ? undefined
+            : (fallback) => {
+                if (streamed) process.stdout.write(`\n\n[${fallback.code}] `);
+              },
         });
         if (command.json) {
           printJson({
             answer: answer.answer,
             refused: answer.refused,
             citations: answer.citations.map(({ bookId: _, ...citation }) => citation),
+            mode: answer.mode,
+            fallback: answer.fallback,
           });
         } else {
           if (!streamed) process.stdout.write(answer.answer);
           process.stdout.write(answer.citations.length > 0 ? `\n\n${citationLines(answer)}\n` : '\n');
+          if (answer.fallback) process.stderr.write(`note: ${answer.fallback.message}\n`);
         }
         return 0;
       });
@@ -150,29 +169,18 @@ async function serveForever(
   port: number | null,
   seed: string | null,
 ): Promise<number> {
-  const library = await createLibrary(config, {
-    log: (message) => process.stderr.write(`${message}\n`),
-    workerThreads: true,
-  });
-  const app = createApp({
-    library,
-    libraryRoots: config.libraryRoots,
+  const listenPort = port ?? config.port;
+  const running = await startServer(config, {
+    port: listenPort,
     log: (message, error) =>
       process.stderr.write(`${message}${error instanceof Error ? `: ${error.stack}` : ''}\n`),
-  });
-  const listenPort = port ?? config.port;
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: listenPort });
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('listening', () => resolveListen());
-    server.once('error', reject);
   }).catch((error: NodeJS.ErrnoException) => {
-    usageError(
-      error.code === 'EADDRINUSE'
-        ? `port ${listenPort} is already in use (set KLODY_LIBRARY_BRAIN_PORT)`
-        : error.message,
-    );
+    if (error.code === 'EADDRINUSE')
+      usageError(`port ${listenPort} is already in use (set KLODY_LIBRARY_BRAIN_PORT)`);
+    throw error;
   });
-  process.stderr.write(`Library Brain listening on http://${config.host}:${listenPort}/\n`);
+  const { library } = running;
+  process.stderr.write(`Library Brain listening on ${running.url}/\n`);
   if (seed) {
     seedLibrary(library, resolve(seed), join(config.home, 'seeded'), (message) =>
       process.stderr.write(`${message}\n`),
@@ -187,9 +195,30 @@ async function serveForever(
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-  await library.close();
+  await running.close();
   return 0;
+}
+
+/**
+ * A failed command: the one-line message on stderr and, with `--json`, exactly one JSON line on
+ * stdout, `{ "error": { "code", "message" } }` (CONTRACTS.md). Exit 2 for bad usage, configuration
+ * or input, 1 for a failure while the command ran.
+ */
+function reportFailure(command: CliCommand, error: unknown, gatewayURL: string | null): number {
+  let code: string;
+  let exitCode: number;
+  if (error instanceof UsageError) {
+    code = error.code;
+    exitCode = 2;
+  } else {
+    const known = apiErrorFrom(error, { gatewayURL });
+    code = known?.code ?? 'internal_error';
+    exitCode = known && known.status >= 400 && known.status < 500 && known.code !== 'aborted' ? 2 : 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (command.command !== 'serve' && command.json) printJson({ error: { code, message } });
+  process.stderr.write(`library-brain: ${message}\n`);
+  return exitCode;
 }
 
 /** Runs one CLI command and exits with its code. */
@@ -198,13 +227,16 @@ export async function runCli(command: CliCommand): Promise<void> {
   try {
     config = readConfig();
   } catch (error) {
-    if (error instanceof ConfigurationError) usageError(`invalid configuration: ${error.message}`);
-    throw error;
+    const usage =
+      error instanceof ConfigurationError
+        ? new UsageError('invalid_configuration', `invalid configuration: ${error.message}`)
+        : error;
+    process.exitCode = reportFailure(command, usage, null);
+    return;
   }
   try {
     process.exitCode = await run(command, config);
   } catch (error) {
-    process.stderr.write(`library-brain: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = reportFailure(command, error, config.gatewayURL);
   }
 }

@@ -12,6 +12,33 @@ describe('readConfig', () => {
     expect([config.chatModel, config.embedModel, config.rerankModel]).toEqual(['brain', 'embed', 'rerank']);
     expect(config.libraryRoots).toEqual([join(homedir(), '.klody', 'library-brain', 'books')]);
     expect([config.host, config.port]).toEqual(['127.0.0.1', 8765]);
+    expect([
+      config.gatewayTimeoutMs,
+      config.gatewayIdleTimeoutMs,
+      config.gatewayCheckTimeoutMs,
+      config.gatewayRetryMs,
+    ]).toEqual([60_000, 30_000, 5_000, 15_000]);
+  });
+
+  it('reads the gateway time limits in seconds, fractions allowed', () => {
+    const config = readConfig({
+      KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT: '1.5',
+      KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT: '0.5',
+      KLODY_LIBRARY_BRAIN_GATEWAY_CHECK_TIMEOUT: '2',
+      KLODY_LIBRARY_BRAIN_GATEWAY_RETRY: '0',
+    });
+    expect([
+      config.gatewayTimeoutMs,
+      config.gatewayIdleTimeoutMs,
+      config.gatewayCheckTimeoutMs,
+      config.gatewayRetryMs,
+    ]).toEqual([1_500, 500, 2_000, 0]);
+    expect(() => readConfig({ KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT: '0' })).toThrow(
+      /KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT/,
+    );
+    expect(() => readConfig({ KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT: 'soon' })).toThrow(
+      /KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT/,
+    );
   });
 
   it('turns the gateway off with KLODY_GATEWAY_URL=none and strips a trailing /v1', () => {

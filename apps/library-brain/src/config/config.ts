@@ -20,6 +20,17 @@ export interface LibraryBrainConfig {
   host: string;
   port: number;
   logLevel: string;
+  /**
+   * Longest wait for a gateway call to start answering while a question is answered: the query's
+   * embedding, the chat model's first token (`KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT`, seconds).
+   */
+  gatewayTimeoutMs: number;
+  /** Longest silence between two tokens of a streamed answer (`…_GATEWAY_IDLE_TIMEOUT`, seconds). */
+  gatewayIdleTimeoutMs: number;
+  /** Longest wait for model discovery (`/v1/models`) and the embedder check (`…_GATEWAY_CHECK_TIMEOUT`). */
+  gatewayCheckTimeoutMs: number;
+  /** How long after a failure the gateway is asked again (`…_GATEWAY_RETRY`, seconds). */
+  gatewayRetryMs: number;
 }
 
 const optionalText = z
@@ -27,6 +38,17 @@ const optionalText = z
   .trim()
   .transform((value) => (value.length === 0 ? undefined : value))
   .optional();
+
+/** A duration in seconds (fractions allowed), at most an hour; empty means the default. */
+function seconds(options: { zero?: boolean } = {}) {
+  const number = z.coerce.number<string>().max(3_600, 'must be at most 3600 seconds');
+  return optionalText.pipe(
+    (options.zero
+      ? number.min(0, 'must be 0 or more seconds')
+      : number.positive('must be more than 0 seconds')
+    ).optional(),
+  );
+}
 
 const environmentSchema = z.object({
   KLODY_HOME: optionalText,
@@ -42,6 +64,10 @@ const environmentSchema = z.object({
   KLODY_LIBRARY_ROOTS: optionalText,
   KLODY_LIBRARY_BRAIN_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   KLODY_LIBRARY_BRAIN_HOST: optionalText,
+  KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT: seconds(),
+  KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT: seconds(),
+  KLODY_LIBRARY_BRAIN_GATEWAY_CHECK_TIMEOUT: seconds(),
+  KLODY_LIBRARY_BRAIN_GATEWAY_RETRY: seconds({ zero: true }),
   KLODY_LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ),
@@ -105,5 +131,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
     host,
     port: values.KLODY_LIBRARY_BRAIN_PORT ?? 8765,
     logLevel: values.KLODY_LOG_LEVEL ?? 'info',
+    gatewayTimeoutMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT ?? 60) * 1000,
+    gatewayIdleTimeoutMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT ?? 30) * 1000,
+    gatewayCheckTimeoutMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_CHECK_TIMEOUT ?? 5) * 1000,
+    gatewayRetryMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_RETRY ?? 15) * 1000,
   };
 }

@@ -17,7 +17,7 @@ function passage(path: string, text: string): Passage {
 }
 
 function answer(text: string, refused = false): Answer {
-  return { answer: text, refused, citations: [], mode: 'extractive', language: 'fr' };
+  return { answer: text, refused, citations: [], mode: 'extractive', language: 'fr', fallback: null };
 }
 
 describe('gate metrics', () => {

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ApiError } from './api-error.js';
 
@@ -10,18 +10,37 @@ function realOrResolved(path: string): string {
   }
 }
 
+/** A path for an error message: on one line, control characters shown as escapes. */
+function quoted(path: string): string {
+  return JSON.stringify(path.length > 300 ? `${path.slice(0, 300)}…` : path);
+}
+
 /**
- * The real path of `path` when it lies inside one of `roots`, else an ApiError. Symbolic links are
- * resolved first, so a link inside a root cannot reach a file outside it.
+ * The real path of `path` when it lies inside one of `roots` and exists, else an ApiError: 400 for
+ * a path that is not one (relative, a NUL character), 403 outside the roots, 404 when nothing is
+ * there (checked only inside the roots, so that the answer says nothing about other folders).
+ * Symbolic links are resolved first, so a link inside a root cannot reach a file outside it.
  */
 export function allowedPath(path: string, roots: readonly string[]): string {
-  if (!isAbsolute(path)) throw new ApiError('invalid_request', `"${path}" is not an absolute path`);
+  // The file-system calls throw on a NUL character: it is never part of a real path.
+  if (path.includes('\0'))
+    throw new ApiError('invalid_path', `${quoted(path)} contains a NUL character: it is not a path`);
+  if (!isAbsolute(path)) throw new ApiError('invalid_path', `${quoted(path)} is not an absolute path`);
   const real = realOrResolved(path);
   for (const root of roots) {
     const realRoot = realOrResolved(root);
     const inside = relative(realRoot, real);
-    if (inside === '' || (!inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside)))
+    if (inside === '' || (!inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside))) {
+      try {
+        statSync(real);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EACCES' || code === 'EPERM')
+          throw new ApiError('permission_denied', `${quoted(path)} cannot be read (permission denied)`);
+        throw new ApiError('not_found', `no such file or folder: ${quoted(path)}`);
+      }
       return real;
+    }
   }
   throw new ApiError(
     'path_not_allowed',

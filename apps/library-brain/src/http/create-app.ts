@@ -6,11 +6,14 @@ import { z } from 'zod';
 import type { Library } from '../library/library.js';
 import { allowedPath } from './allowed-path.js';
 import { ApiError } from './api-error.js';
+import { apiErrorFrom } from './api-error-from.js';
 import { loopbackOnly } from './security.js';
 
 export interface CreateAppOptions {
   library: Library;
   libraryRoots: readonly string[];
+  /** The gateway's URL, named in the errors of its models; null or absent without a gateway. */
+  gatewayURL?: string | null;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -65,19 +68,29 @@ function webFile(name: string): string {
 }
 
 /** Library Brain's HTTP API and web page. */
-export function createApp({ library, libraryRoots, log = () => {} }: CreateAppOptions): Hono {
+export function createApp({
+  library,
+  libraryRoots,
+  gatewayURL = null,
+  log = () => {},
+}: CreateAppOptions): Hono {
   const app = new Hono();
   let ingesting = false;
 
+  /** Every error as the API answers it; only a bug is an `internal_error`, and it is logged. */
+  function errorBody(error: unknown, what: string): ApiError {
+    const known = apiErrorFrom(error, { gatewayURL });
+    if (known) return known;
+    log(what, error);
+    return new ApiError('internal_error', 'an unexpected error occurred; see the server log');
+  }
+
   app.onError((error, context) => {
-    if (ApiError.isInstance(error)) {
-      return context.json({ error: { code: error.code, message: error.message } }, error.status);
-    }
-    log('unexpected error', error);
-    return context.json(
-      { error: { code: 'internal_error', message: 'an unexpected error occurred; see the server log' } },
-      500,
-    );
+    const known = errorBody(error, 'unexpected error');
+    // The rest of a body too large is never read: the connection cannot carry another request, and
+    // a client that reused it would see its next request fail.
+    const headers: Record<string, string> = known.code === 'body_too_large' ? { connection: 'close' } : {};
+    return context.json({ error: { code: known.code, message: known.message } }, known.status, headers);
   });
   app.notFound((context) =>
     context.json(
@@ -97,12 +110,16 @@ export function createApp({ library, libraryRoots, log = () => {} }: CreateAppOp
     }),
   );
 
-  app.get('/health', async (context) => {
-    const gateway = await library.gatewayStatus();
+  // Answers at once: the gateway's health as last seen (a gateway that is not well is checked again
+  // in the background), never a wait on it.
+  app.get('/health', (context) => {
+    const gateway = library.gatewayHealth();
     const books = library.books();
+    const well = (gateway.state === 'ok' || gateway.state === 'disabled') && gateway.reason === null;
     return context.json({
-      status: gateway === 'unreachable' ? 'degraded' : 'ok',
-      gateway: gateway ?? 'disabled',
+      status: well ? 'ok' : 'degraded',
+      gateway: gateway.state,
+      reason: gateway.reason,
       books: books.length,
       ready: books.filter((book) => book.state === 'ready').length,
     });
@@ -156,19 +173,19 @@ export function createApp({ library, libraryRoots, log = () => {} }: CreateAppOp
           onToken: (token) => {
             void sse.writeSSE({ event: 'token', data: JSON.stringify({ text: token }) });
           },
+          // The tokens sent so far are abandoned: the extractive answer's tokens follow.
+          onFallback: (fallback) => {
+            void sse.writeSSE({ event: 'fallback', data: JSON.stringify(fallback) });
+          },
         });
         await sse.writeSSE({ event: 'citations', data: JSON.stringify(answer.citations) });
         await sse.writeSSE({ event: 'done', data: JSON.stringify(answer) });
       } catch (error) {
-        const known = ApiError.isInstance(error);
-        if (!known) log('ask failed', error);
+        if (controller.signal.aborted) return;
+        const known = errorBody(error, 'ask failed');
         await sse.writeSSE({
           event: 'error',
-          data: JSON.stringify({
-            error: known
-              ? { code: error.code, message: error.message }
-              : { code: 'internal_error', message: 'the answer could not be produced; see the server log' },
-          }),
+          data: JSON.stringify({ error: { code: known.code, message: known.message } }),
         });
       }
     });

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import {
   createCachedEmbedder,
   createDefaultLoaders,
-  createEmbedderFromId,
   createHybridRetriever,
   createIngester,
   createWorkerRetriever,
@@ -18,20 +17,29 @@ import {
   type SourceDocument,
 } from '@klody/memory';
 import type { LibraryBrainConfig } from '../config/config.js';
-import { type LibraryDatabase, openLibraryDatabase } from '../database/open-database.js';
+import { openLibraryDatabase } from '../database/open-database.js';
 import { createLibraryAnswerer } from './answerer.js';
 import { bookMetadata } from './book-metadata.js';
-import { fetchGatewayModels, type GatewayModels } from './gateway-models.js';
+import { createGatewayConnection } from './gateway-connection.js';
 import type { Book, IngestProgress, IngestSummary, Library, Passage, PassageContext } from './library.js';
+import { createLibraryRetriever } from './library-retriever.js';
 
 export interface CreateLibraryOptions {
   log?: (message: string) => void;
   fetch?: typeof fetch;
   /** Scans in a worker thread (for the server); the CLI answers one query and needs none. */
   workerThreads?: boolean;
-  /** How long to wait before asking a gateway that was down again (default 15 s). */
+  /** How long to wait before asking a gateway that failed again (default: `config.gatewayRetryMs`). */
   gatewayRetryMs?: number;
+  /**
+   * Wait for the first look at the gateway's models before returning (default true: a CLI command
+   * then answers with whatever the gateway serves). The server passes false: it listens first, and
+   * the gateway is checked in the background, each step within the check time limit.
+   */
+  waitForGateway?: boolean;
 }
+
+type Ingester = ReturnType<typeof createIngester>;
 
 const failuresTable = `
   CREATE TABLE IF NOT EXISTS library_failures (
@@ -39,32 +47,6 @@ const failuresTable = `
     message TEXT NOT NULL,
     failed_at INTEGER NOT NULL
   )`;
-
-async function resolveEmbedder(
-  config: LibraryBrainConfig,
-  gateway: GatewayModels,
-  database: LibraryDatabase,
-  log: (message: string) => void,
-): Promise<Embedder | null> {
-  let embedder: Embedder | null = null;
-  if (config.embedder) {
-    embedder = await createEmbedderFromId(config.embedder, {
-      baseUrl: config.gatewayURL ?? undefined,
-      apiKey: config.gatewayAPIKey ?? undefined,
-    });
-  } else if (gateway.models.has(config.embedModel) && config.gatewayURL) {
-    embedder = await createEmbedderFromId(`openai:${config.embedModel}`, {
-      baseUrl: config.gatewayURL,
-      apiKey: config.gatewayAPIKey ?? undefined,
-    }).catch((error: unknown) => {
-      log(
-        `embeddings: ${config.embedModel} did not answer (${error instanceof Error ? error.message : error}); lexical search only`,
-      );
-      return null;
-    });
-  }
-  return embedder ? createCachedEmbedder({ embedder, database }) : null;
-}
 
 async function listBookFiles(
   path: string,
@@ -98,48 +80,67 @@ export async function createLibrary(
   await migrate(database);
   database.getConnection().exec(failuresTable);
 
-  const gateway = await fetchGatewayModels(config.gatewayURL, config.gatewayAPIKey, options.fetch);
-  if (gateway.status === 'unreachable')
-    log(
-      `the gateway at ${config.gatewayURL} does not answer: running degraded (lexical search, extractive answers)`,
-    );
-  const embedder = await resolveEmbedder(config, gateway, database, log);
-  const loaders = createDefaultLoaders();
-  // One thread chunks and analyses the next books while this one embeds and writes.
-  const ingester = createIngester({
-    database,
-    embedder,
-    loaders,
-    preparationThreads: availableParallelism() > 1 ? 1 : 0,
+  // The gateway is looked at in the background: nothing here waits on a model that hangs. Until
+  // its embedder has answered, search is lexical; until its chat model is usable, answers are
+  // extractive. The embedder, once it has answered, stays: switching it would need the books'
+  // vectors re-indexed.
+  const gateway = createGatewayConnection({
+    config,
+    fetch: options.fetch,
+    log,
+    retryMs: options.gatewayRetryMs,
+    prepareEmbedder: (embedder) => createCachedEmbedder({ embedder, database }),
   });
-  const retriever: Retriever & { close?: () => Promise<void> } = options.workerThreads
-    ? createWorkerRetriever({
-        openReadOnlyConnection: {
-          module: readOnlyConnectionModule,
-          argument: database.path,
-        },
-        embedder,
-      })
-    : createHybridRetriever({ database, embedder });
-  let answerer = createLibraryAnswerer({ config, gateway, retriever, database });
-  let gatewayStatus = gateway.status;
-  let lastGatewayCheck = Date.now();
+  const loaders = createDefaultLoaders();
+  const makeRetriever = (embedder: Embedder | null): Retriever & { close?: () => Promise<void> } =>
+    options.workerThreads
+      ? createWorkerRetriever({
+          openReadOnlyConnection: { module: readOnlyConnectionModule, argument: database.path },
+          embedder,
+        })
+      : createHybridRetriever({ database, embedder });
+  // Made on first use: with an embedder that answers, the lexical retriever's threads are never needed.
+  let lexicalRetriever: (Retriever & { close?: () => Promise<void> }) | null = null;
+  let hybrid: { embedder: Embedder; retriever: Retriever & { close?: () => Promise<void> } } | null = null;
+  const retriever = createLibraryRetriever({
+    lexical() {
+      lexicalRetriever ??= makeRetriever(null);
+      return lexicalRetriever;
+    },
+    hybrid() {
+      const embedder = gateway.embedder();
+      if (!embedder || !gateway.usable('embeddings')) return null;
+      if (hybrid?.embedder !== embedder) hybrid = { embedder, retriever: makeRetriever(embedder) };
+      return hybrid.retriever;
+    },
+    onEmbedderFailure: (error) => gateway.reportFailure('embeddings', error),
+  });
+  const answerer = createLibraryAnswerer({ config, connection: gateway, retriever, database });
 
-  // A gateway that was down at start-up is asked again (at most every 15 s) so that chat and
-  // reranking come back without a restart. The embedder stays as chosen at start-up: switching
-  // it would need the books' vectors re-indexed.
-  async function refreshGateway(): Promise<'ok' | 'unreachable' | null> {
-    if (gatewayStatus === null || Date.now() - lastGatewayCheck < (options.gatewayRetryMs ?? 15_000))
-      return gatewayStatus;
-    lastGatewayCheck = Date.now();
-    const latest = await fetchGatewayModels(config.gatewayURL, config.gatewayAPIKey, options.fetch);
-    if (latest.status === 'ok' && gatewayStatus !== 'ok') {
-      log(`the gateway at ${config.gatewayURL} answers again`);
-      answerer = createLibraryAnswerer({ config, gateway: latest, retriever, database });
-    }
-    gatewayStatus = latest.status;
-    return gatewayStatus;
+  // The ingester embeds with the embedder of its creation: it is made again when the embedder
+  // arrives later, between ingestions.
+  let ingesterState: { embedder: Embedder | null; ingester: Ingester } | null = null;
+  let activeIngestions = 0;
+  async function currentIngester(): Promise<Ingester> {
+    const embedder = gateway.embedder();
+    if (ingesterState && (ingesterState.embedder === embedder || activeIngestions > 0))
+      return ingesterState.ingester;
+    const previous = ingesterState;
+    ingesterState = {
+      embedder,
+      // One thread chunks and analyses the next books while this one embeds and writes.
+      ingester: createIngester({
+        database,
+        embedder,
+        loaders,
+        preparationThreads: availableParallelism() > 1 ? 1 : 0,
+      }),
+    };
+    await previous?.ingester.close();
+    return ingesterState.ingester;
   }
+  if (options.waitForGateway ?? true) await gateway.settled();
+
   const inProgress = new Map<string, 'pending' | 'ingesting'>();
 
   function chunkCounts(): Map<number, number> {
@@ -199,6 +200,10 @@ export async function createLibrary(
     const files = [
       ...new Set((await Promise.all(paths.map((path) => listBookFiles(resolve(path), loaders)))).flat()),
     ];
+    // Books are embedded with the gateway's embedder when it has one: wait for the first look at
+    // the gateway (bounded by the check time limits) rather than ingest without vectors.
+    await gateway.settled();
+    const ingester = await currentIngester();
     const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
     const bytesTotal = sizes.reduce((sum, size) => sum + size, 0) || 1;
     for (const file of files) inProgress.set(file, 'pending');
@@ -250,6 +255,7 @@ export async function createLibrary(
       }
     }
 
+    activeIngestions += 1;
     try {
       const result = await ingester.ingest(documents(), {
         total: files.length,
@@ -278,6 +284,7 @@ export async function createLibrary(
         seconds: (performance.now() - started) / 1000,
       };
     } finally {
+      activeIngestions -= 1;
       for (const file of files) inProgress.delete(file);
     }
   }
@@ -289,7 +296,7 @@ export async function createLibrary(
       all.find((candidate) => candidate.title === idOrTitle) ??
       null;
     if (!book) return null;
-    await ingester.remove([book.path]);
+    await (await currentIngester()).remove([book.path]);
     return book;
   }
 
@@ -341,15 +348,17 @@ export async function createLibrary(
     ingest,
     remove,
     search,
-    async ask(question, askOptions) {
-      await refreshGateway();
-      return answerer.ask(question, askOptions);
+    ask: (question, askOptions) => answerer.ask(question, askOptions),
+    gatewayHealth() {
+      void gateway.refresh();
+      return gateway.health();
     },
-    gatewayStatus: refreshGateway,
     passage,
     async close() {
-      await ingester.close();
-      await retriever.close?.();
+      gateway.close();
+      await ingesterState?.ingester.close();
+      await lexicalRetriever?.close?.();
+      await hybrid?.retriever.close?.();
       database.close();
     },
   };

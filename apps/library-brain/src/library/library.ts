@@ -1,4 +1,7 @@
 // What Library Brain does, independent of how it is reached (CLI, HTTP, web page).
+import type { GatewayHealth } from './gateway-connection.js';
+
+export type { GatewayHealth, GatewayState } from './gateway-connection.js';
 
 export type IngestionState = 'pending' | 'ingesting' | 'ready' | 'failed';
 
@@ -36,13 +39,34 @@ export interface Citation {
   text: string;
 }
 
+/**
+ * Why an answer is extractive although a chat model was to write it:
+ * - `gateway_unreachable`: the gateway does not answer, or failed lately (it is asked again later);
+ * - `gateway_error`: the chat model failed on this question (an error status, a broken answer);
+ * - `gateway_timeout`: the chat model passed a time limit (first token, or silence between tokens);
+ * - `uncited_answer`: the chat model's answer cited none of the passages it was given.
+ */
+export type AnswerFallbackCode =
+  | 'gateway_unreachable'
+  | 'gateway_error'
+  | 'gateway_timeout'
+  | 'uncited_answer';
+
+export interface AnswerFallback {
+  code: AnswerFallbackCode;
+  /** One sentence for people, naming the gateway. */
+  message: string;
+}
+
 export interface Answer {
   answer: string;
   refused: boolean;
   citations: Citation[];
-  /** `generated` by the chat model, or `extractive` (cited sentences) when none is configured. */
+  /** `generated` by the chat model, or `extractive` (cited sentences) when none is configured or it failed. */
   mode: 'generated' | 'extractive';
   language: 'fr' | 'en';
+  /** Set when the answer is extractive in place of a generated one; null otherwise. */
+  fallback: AnswerFallback | null;
 }
 
 export interface IngestProgress {
@@ -88,10 +112,18 @@ export interface Library {
   search(query: string, options?: { k?: number; signal?: AbortSignal }): Promise<Passage[]>;
   ask(
     question: string,
-    options?: { onToken?: (token: string) => void; signal?: AbortSignal },
+    options?: {
+      onToken?: (token: string) => void;
+      /** The tokens sent so far are abandoned for the extractive answer, whose text follows. */
+      onFallback?: (fallback: AnswerFallback) => void;
+      signal?: AbortSignal;
+    },
   ): Promise<Answer>;
   passage(bookId: number, start: number, end: number, contextCharacters?: number): PassageContext | null;
-  /** 'ok' or 'unreachable' for the configured gateway (asked again when it was down), null without one. */
-  gatewayStatus(): Promise<'ok' | 'unreachable' | null>;
+  /**
+   * The gateway as last seen, at once (never waits on it); a gateway that is not well is asked
+   * again in the background once the retry interval has passed.
+   */
+  gatewayHealth(): GatewayHealth;
   close(): Promise<void>;
 }

@@ -55,6 +55,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
           citations: [],
           mode: 'extractive',
           language: 'en',
+          fallback: null,
         };
       }
       for (const token of ['Alice ', 'was ', 'tired ', '[1].']) options?.onToken?.(token);
@@ -74,6 +75,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
         ],
         mode: 'generated',
         language: 'en',
+        fallback: null,
       };
     },
     passage(bookId, start, end): PassageContext | null {
@@ -88,8 +90,8 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
         after: text.slice(end),
       };
     },
-    async gatewayStatus() {
-      return null;
+    gatewayHealth() {
+      return { state: 'disabled', reason: null };
     },
     async close() {},
   };
