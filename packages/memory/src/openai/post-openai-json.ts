@@ -1,4 +1,5 @@
 import { MemoryError, type MemoryErrorCode } from '../errors/index.js';
+import { timeLimit } from './time-limit.js';
 
 export interface OpenAiEndpoint {
   /** Server base URL, with or without a trailing `/v1`. */
@@ -38,7 +39,12 @@ export async function postOpenAiJson(
     limit?: AbortSignal;
   },
 ): Promise<Response> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
+  // It must also bound reading the body, after this function has returned: `timeLimit`, not
+  // `AbortSignal.timeout`, which `AbortSignal.any` lets the garbage collector take (Node 20).
+  const timeout = timeLimit(
+    options.timeoutMs,
+    `${url} did not answer within ${options.timeoutMs / 1000} s (${options.what})`,
+  );
   const signals = [timeout, options.signal, options.limit].filter(
     (signal): signal is AbortSignal => signal !== undefined,
   );
