@@ -156,7 +156,7 @@ describe('Library Brain against a faulty gateway (the shared fault table)', () =
     const library = await createLibrary(config);
     const summary = await library.ingest([folder]);
     expect(summary).toMatchObject({ added: 3, failed: [] });
-    expect(library.gatewayHealth()).toEqual({ state: 'ok', reason: null });
+    expect(await library.gatewayHealth()).toEqual({ state: 'ok', reason: null });
     await library.close();
   });
   afterEach(async () => {
@@ -174,7 +174,7 @@ describe('Library Brain against a faulty gateway (the shared fault table)', () =
     await upstream.setFault('ok');
     // Scans on the event loop: a worker thread's start-up is no part of these cases (start-up is).
     const running = await startServer(config, { port: await freePort(), workerThreads: false });
-    await vi.waitUntil(() => running.library.gatewayHealth().state === 'ok', {
+    await vi.waitUntil(async () => (await running.library.gatewayHealth()).state === 'ok', {
       timeout: 5_000,
       interval: 20,
     });

@@ -111,9 +111,9 @@ export function createApp({
   );
 
   // Answers at once: the gateway's health as last seen (a gateway that is not well is checked again
-  // in the background), never a wait on it.
-  app.get('/health', (context) => {
-    const gateway = library.gatewayHealth();
+  // in the background), never a wait on it beyond half a second right after start-up.
+  app.get('/health', async (context) => {
+    const gateway = await library.gatewayHealth();
     const books = library.books();
     const well = (gateway.state === 'ok' || gateway.state === 'disabled') && gateway.reason === null;
     return context.json({

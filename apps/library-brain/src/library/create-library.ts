@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   createCachedEmbedder,
   createDefaultLoaders,
@@ -40,6 +41,9 @@ export interface CreateLibraryOptions {
 }
 
 type Ingester = ReturnType<typeof createIngester>;
+
+/** How long `gatewayHealth` waits, at most, for the first look at the gateway to end. */
+const firstLookGraceMs = 500;
 
 const failuresTable = `
   CREATE TABLE IF NOT EXISTS library_failures (
@@ -349,7 +353,11 @@ export async function createLibrary(
     remove,
     search,
     ask: (question, askOptions) => answerer.ask(question, askOptions),
-    gatewayHealth() {
+    async gatewayHealth() {
+      // A local gateway answers its first look in milliseconds: a moment's grace right after
+      // start-up keeps /health from saying "checking" about a gateway that is well.
+      if (gateway.health().state === 'checking')
+        await Promise.race([gateway.settled(), delay(firstLookGraceMs, undefined, { ref: false })]);
       void gateway.refresh();
       return gateway.health();
     },

@@ -1,6 +1,7 @@
 import { createEmbedderFromId, type Embedder } from '@klody/memory';
 import type { LibraryBrainConfig } from '../config/config.js';
 import { fetchGatewayModels } from './gateway-models.js';
+import { timeLimit } from './time-limit.js';
 
 /**
  * - `disabled`: no gateway is configured (`KLODY_GATEWAY_URL=none`);
@@ -76,7 +77,10 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
   // embedder is being checked, then the answering limit (a query's embedding, ingestion batches).
   let embeddingLimitMs = config.gatewayCheckTimeoutMs;
   const limitedFetch: typeof fetch = (input, init) => {
-    const signals = [AbortSignal.timeout(embeddingLimitMs), closing.signal];
+    const signals = [
+      timeLimit(embeddingLimitMs, `the embedder did not answer within ${embeddingLimitMs / 1000} s`),
+      closing.signal,
+    ];
     if (init?.signal) signals.push(init.signal);
     return (options.fetch ?? fetch)(input, { ...init, signal: AbortSignal.any(signals) });
   };

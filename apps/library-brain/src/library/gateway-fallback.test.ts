@@ -36,7 +36,7 @@ describeRequiring({ data: ['books/fr/Candide.txt'] }, 'running without, then wit
   });
 
   it('answers extractively, cited, while the gateway does not answer, and says so', async () => {
-    expect(library.gatewayHealth().state).toBe('unreachable');
+    expect((await library.gatewayHealth()).state).toBe('unreachable');
     const answer = await library.ask(question);
     expect(answer.mode).toBe('extractive');
     expect(answer.refused).toBe(false);
@@ -49,7 +49,7 @@ describeRequiring({ data: ['books/fr/Candide.txt'] }, 'running without, then wit
     await upstream.setFault('ok');
     const tokens: string[] = [];
     const answer = await library.ask(question, { onToken: (token) => tokens.push(token) });
-    expect(library.gatewayHealth().state).toBe('ok');
+    expect((await library.gatewayHealth()).state).toBe('ok');
     expect(answer.mode).toBe('generated');
     expect(answer.fallback).toBeNull();
     expect(tokens.length).toBeGreaterThan(1);
@@ -74,16 +74,19 @@ describeRequiring({ data: ['books/fr/Candide.txt'] }, 'running without, then wit
       expect(['gateway_error', 'gateway_unreachable']).toContain(answer.fallback?.code);
       expect(answer.fallback?.message).toContain(upstream.url);
     }
-    expect(library.gatewayHealth().state).not.toBe('ok');
+    expect((await library.gatewayHealth()).state).not.toBe('ok');
   });
 
   it('generates again when the gateway comes back', async () => {
     await upstream.setFault('ok');
     // /health asks a gateway that is not well again in the background (here at once: no retry delay).
-    await vi.waitUntil(() => library.gatewayHealth().state === 'ok', { timeout: 5_000, interval: 20 });
+    await vi.waitUntil(async () => (await library.gatewayHealth()).state === 'ok', {
+      timeout: 5_000,
+      interval: 20,
+    });
     const answer = await library.ask(question);
     expect(answer.mode).toBe('generated');
     expect(answer.fallback).toBeNull();
-    expect(library.gatewayHealth()).toEqual({ state: 'ok', reason: null });
+    expect(await library.gatewayHealth()).toEqual({ state: 'ok', reason: null });
   });
 });

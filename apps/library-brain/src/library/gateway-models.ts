@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeLimit } from './time-limit.js';
 
 export interface GatewayModels {
   /** 'ok' when the gateway answered with a model list, 'unreachable' when it did not, null when none is configured. */
@@ -26,7 +27,10 @@ export async function fetchGatewayModels(
 ): Promise<GatewayModels> {
   if (!gatewayURL) return { status: null, models: new Set(), reason: null };
   const url = `${gatewayURL}/v1/models`;
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3_000);
+  const timeout = timeLimit(
+    options.timeoutMs ?? 3_000,
+    `${url} did not answer within ${(options.timeoutMs ?? 3_000) / 1000} s`,
+  );
   try {
     const response = await (options.fetch ?? fetch)(url, {
       headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},

@@ -121,9 +121,10 @@ export interface Library {
   ): Promise<Answer>;
   passage(bookId: number, start: number, end: number, contextCharacters?: number): PassageContext | null;
   /**
-   * The gateway as last seen, at once (never waits on it); a gateway that is not well is asked
-   * again in the background once the retry interval has passed.
+   * The gateway as last seen, without waiting on it (right after start-up, at most half a second
+   * for the first look to end); a gateway that is not well is asked again in the background once
+   * the retry interval has passed.
    */
-  gatewayHealth(): GatewayHealth;
+  gatewayHealth(): Promise<GatewayHealth>;
   close(): Promise<void>;
 }

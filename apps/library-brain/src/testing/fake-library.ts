@@ -90,7 +90,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
         after: text.slice(end),
       };
     },
-    gatewayHealth() {
+    async gatewayHealth() {
       return { state: 'disabled', reason: null };
     },
     async close() {},
