@@ -75,11 +75,12 @@ async function ingest(config: LibraryBrainConfig, paths: string[], json: boolean
     if (json) printJson(summary);
     else {
       process.stdout.write(
-        `${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.failed.length} failed; ` +
+        `${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.failed.length} failed, ${summary.skipped.length} skipped; ` +
           `${summary.chunks} passages in ${summary.seconds.toFixed(1)} s\n`,
       );
       for (const failure of summary.failed)
         process.stdout.write(`  failed: ${failure.path}: ${failure.message}\n`);
+      for (const skip of summary.skipped) process.stdout.write(`  skipped: ${skip.message}\n`);
     }
     return summary.failed.length > 0 ? 1 : 0;
   });

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDataPath } from '@klody/test-helpers';
@@ -22,6 +22,9 @@ describeRequiring(
       copyFileSync(testDataPath('books', 'fr', 'Candide.txt'), join(books, 'Candide.txt'));
       copyFileSync(testDataPath('books', 'en', '11-0.txt'), join(books, 'alice.txt'));
       writeFileSync(join(books, 'broken.pdf'), 'this is not a PDF');
+      // An executable renamed as a book, and an empty file: neither may become a book.
+      writeFileSync(join(books, 'program.txt'), readFileSync(process.execPath).subarray(0, 64 * 1024));
+      writeFileSync(join(books, 'empty.txt'), '');
       library = await createLibrary(readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' }));
     });
     afterAll(() => library?.close());
@@ -32,7 +35,13 @@ describeRequiring(
         onProgress: (update) => progress.push(update.fraction),
       });
       expect(summary.added).toBe(2);
-      expect(summary.failed.map((failure) => failure.path)).toEqual([join(books, 'broken.pdf')]);
+      expect(
+        summary.failed.map(({ path, code }) => ({ path, code })).sort((a, b) => a.path.localeCompare(b.path)),
+      ).toEqual([
+        { path: join(books, 'broken.pdf'), code: 'load_failed' },
+        { path: join(books, 'program.txt'), code: 'binary_content' },
+      ]);
+      expect(summary.skipped.map((skip) => skip.path)).toEqual([join(books, 'empty.txt')]);
       expect(progress.at(-1)).toBe(1);
       const listed = library.books();
       expect(

@@ -13,6 +13,7 @@ import {
   getSourceText,
   listSources,
   loadDocumentFile,
+  MemoryError,
   migrate,
   type Retriever,
   type SourceDocument,
@@ -215,7 +216,7 @@ export async function createLibrary(
     let bytesDone = 0;
     let filesDone = 0;
     let chunksDone = 0;
-    const failed: { path: string; message: string }[] = [];
+    const failed: IngestSummary['failed'] = [];
     const report = (currentFile: string | null) => {
       const seconds = (performance.now() - started) / 1000;
       const fraction = bytesDone / bytesTotal;
@@ -251,7 +252,11 @@ export async function createLibrary(
           };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          failed.push({ path: file, message });
+          failed.push({
+            path: file,
+            code: MemoryError.isInstance(error) ? error.code : 'load_failed',
+            message,
+          });
           recordFailure.run(file, message, Date.now());
           inProgress.delete(file);
         }
@@ -273,7 +278,7 @@ export async function createLibrary(
         },
       });
       for (const failure of result.failed) {
-        failed.push({ path: failure.uri, message: failure.message });
+        failed.push({ path: failure.uri, code: failure.code, message: failure.message });
         recordFailure.run(failure.uri, failure.message, Date.now());
       }
       filesDone = files.length;
@@ -284,6 +289,7 @@ export async function createLibrary(
         updated: result.updated,
         unchanged: result.unchanged,
         failed,
+        skipped: result.skipped.map((skip) => ({ path: skip.uri, message: skip.message })),
         chunks: result.chunks,
         seconds: (performance.now() - started) / 1000,
       };

@@ -85,7 +85,10 @@ export interface IngestSummary {
   added: number;
   updated: number;
   unchanged: number;
-  failed: { path: string; message: string }[];
+  /** Files not ingested: `binary_content` (not text), `load_failed`, or the ingester's code. */
+  failed: { path: string; code: string; message: string }[];
+  /** Files with nothing to search (0 bytes, only white space): not stored as books. */
+  skipped: { path: string; message: string }[];
   chunks: number;
   seconds: number;
 }

@@ -37,7 +37,15 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
     books: () => books,
     async ingest(paths): Promise<IngestSummary> {
       calls.ingested.push([...paths]);
-      return { added: paths.length, updated: 0, unchanged: 0, failed: [], chunks: paths.length, seconds: 0 };
+      return {
+        added: paths.length,
+        updated: 0,
+        unchanged: 0,
+        failed: [],
+        skipped: [],
+        chunks: paths.length,
+        seconds: 0,
+      };
     },
     async remove(idOrTitle) {
       const index = books.findIndex((book) => String(book.id) === idOrTitle || book.title === idOrTitle);
