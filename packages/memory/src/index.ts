@@ -7,6 +7,7 @@ export * from './generator/index.js';
 export * from './ingest/index.js';
 export * from './loaders/index.js';
 export * from './migration/index.js';
+export * from './openai/index.js';
 export * from './prompt/index.js';
 export * from './reranker/index.js';
 export * from './retriever/index.js';

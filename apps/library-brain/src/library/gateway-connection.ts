@@ -1,7 +1,6 @@
-import { createEmbedderFromId, type Embedder } from '@klody/memory';
+import { createEmbedderFromId, type Embedder, timeLimit } from '@klody/memory';
 import type { LibraryBrainConfig } from '../config/config.js';
 import { fetchGatewayModels } from './gateway-models.js';
-import { timeLimit } from './time-limit.js';
 
 /**
  * - `disabled`: no gateway is configured (`KLODY_GATEWAY_URL=none`);

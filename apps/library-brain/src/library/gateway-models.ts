@@ -1,5 +1,5 @@
+import { timeLimit } from '@klody/memory';
 import { z } from 'zod';
-import { timeLimit } from './time-limit.js';
 
 export interface GatewayModels {
   /** 'ok' when the gateway answered with a model list, 'unreachable' when it did not, null when none is configured. */
