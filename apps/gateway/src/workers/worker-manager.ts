@@ -552,9 +552,16 @@ export class WorkerManager {
           // The common case, kept cheap: a free slot needs no timer and no combined signal.
           releaseSlot = await entry.slots.acquire();
         } else {
-          const timeout = AbortSignal.timeout(config.queue.timeoutSeconds * 1000);
-          const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-          releaseSlot = await entry.slots.acquire(signal);
+          // A timer that holds its controller, not AbortSignal.timeout: on Node 20 AbortSignal.any
+          // holds its sources weakly, and a collected timeout signal never fires.
+          const timeout = new AbortController();
+          const timer = setTimeout(() => timeout.abort(), config.queue.timeoutSeconds * 1000);
+          const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+          try {
+            releaseSlot = await entry.slots.acquire(signal);
+          } finally {
+            clearTimeout(timer);
+          }
         }
       } catch {
         if (options.signal?.aborted) throw new GatewayError('invalid_request', 'the request was cancelled');
