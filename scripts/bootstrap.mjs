@@ -68,7 +68,9 @@ function environment() {
   // pnpm's native binary runs build scripts such as better-sqlite3's `node-gyp rebuild` with a PATH
   // that may lack node-gyp (a machine without a global one); pnpm ships node-gyp in its own payload.
   const nodeGypBin = join(toolsFolder, 'node_modules', 'pnpm', 'dist', 'node-gyp-bin');
-  env.PATH = [join(toolsFolder, 'node_modules', '.bin'), nodeGypBin, env.PATH].filter(Boolean).join(delimiter);
+  env.PATH = [join(toolsFolder, 'node_modules', '.bin'), nodeGypBin, env.PATH]
+    .filter(Boolean)
+    .join(delimiter);
   const headers = nodeHeadersPrefix();
   if (headers && !env.npm_config_nodedir) env.npm_config_nodedir = headers;
   return env;
