@@ -1,3 +1,4 @@
+export { countChunksBySource } from './count-chunks-by-source.js';
 export { buildInvertedFile, type InvertedFileOptions, invertedFileThreshold } from './inverted-file.js';
 export {
   type MaintainVectorIndexOptions,
@@ -11,6 +12,7 @@ export {
   openDatabaseFile,
   openReadOnlyConnection,
 } from './open-database-file.js';
+export { readSourceSlice, type SourceSlice } from './read-source-slice.js';
 export { latestSchemaVersion } from './schema.js';
 export { getSourceByUri, getSourceText, listSources, type SourceRecord } from './sources.js';
 export {
