@@ -1,1 +1,32 @@
-export {};
+export { createServiceApp, type ServiceAppOptions, type ServiceEnv } from './app/create-service-app.js';
+export { requireBearerKey } from './auth/bearer-key.js';
+export { ConfigurationError } from './errors/configuration-error.js';
+export {
+  type ErrorMapper,
+  errorResponse,
+  type HandleErrorsOptions,
+  handleErrors,
+} from './errors/handle-errors.js';
+export { errorBody, ServiceError, type ServiceErrorOptions } from './errors/service-error.js';
+export { type HealthResponse, healthResponseSchema } from './health/health-response.js';
+export { klodyHome } from './home/klody-home.js';
+export { defaultJsonBodyLimitBytes, limitBody, mebibyte } from './limits/body-limit.js';
+export { type CreateLoggerOptions, createLogger, type ServiceLogger } from './logging/create-logger.js';
+export { type LogLevel, logLevels, readLogLevel } from './logging/log-level.js';
+export { type RequestIdVariables, requestIdHeader, requestLogging } from './logging/request-logging.js';
+export { hostNameOf, isLoopbackAddress, isLoopbackName } from './loopback/loopback-names.js';
+export {
+  checkHost,
+  checkOrigin,
+  type LoopbackPolicyOptions,
+  loopbackPolicy,
+  type PolicyVerdict,
+} from './loopback/loopback-policy.js';
+export { type BindRuleOptions, checkBindRule } from './server/bind-rule.js';
+export {
+  malformedRequestResponse,
+  type RunningService,
+  type ServeOptions,
+  serve,
+  stopOnSignals,
+} from './server/serve.js';

@@ -1,0 +1,34 @@
+// The one error class of @klody/service: a code, the HTTP status it answers with, and an optional
+// Retry-After. Branded with Symbol.for so that `isInstance` works across duplicated copies of the package.
+const brand = Symbol.for('klody.service.error');
+
+export interface ServiceErrorOptions {
+  /** Seconds for a Retry-After header (429, 503). */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export class ServiceError extends Error {
+  readonly [brand] = true;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    options: ServiceErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ServiceError';
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+
+  static isInstance(error: unknown): error is ServiceError {
+    return typeof error === 'object' && error !== null && brand in error;
+  }
+}
+
+/** The JSON body of every error a Klody service produces (CONTRACTS.md). */
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
