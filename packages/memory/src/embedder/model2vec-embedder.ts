@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { MemoryError, throwIfAborted } from '../errors/index.js';
+import { loadTransformers } from '../lazy/heavy-modules.js';
 import type { Embedder } from './embedder.js';
 import { readSafetensors } from './safetensors.js';
 
@@ -45,6 +45,7 @@ export async function createModel2VecEmbedder(options: Model2VecOptions): Promis
   const mapping = tensors.get('mapping')?.data as Int32Array | undefined;
   const weightsTensor = tensors.get('weights')?.data;
   const weights = weightsTensor ? Float64Array.from(weightsTensor as Float64Array) : undefined;
+  const { PreTrainedTokenizer } = await loadTransformers();
   const tokenizer = new PreTrainedTokenizer(tokenizerJson as object, {});
   const unknownId = tokenizerJson.model?.unk_id ?? -1;
   const maxTokens = options.maxTokens ?? 512;

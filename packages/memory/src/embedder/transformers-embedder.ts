@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { MemoryError, throwIfAborted } from '../errors/index.js';
+import { loadTransformers } from '../lazy/heavy-modules.js';
 import type { Embedder } from './embedder.js';
 
 export interface TransformersEmbedderOptions {
@@ -17,7 +18,7 @@ export interface TransformersEmbedderOptions {
  * are disabled and the model is read from the given folder.
  */
 export async function createTransformersEmbedder(options: TransformersEmbedderOptions): Promise<Embedder> {
-  const { env, pipeline } = await import('@huggingface/transformers');
+  const { env, pipeline } = await loadTransformers();
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   const folder = resolve(options.modelPath);

@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
-import mammoth from 'mammoth';
 import { MemoryError } from '../errors/index.js';
+import { loadMammoth } from '../lazy/heavy-modules.js';
 import type { DocumentLoader } from './document-loader.js';
 import { htmlToPlainText } from './html-to-plain-text.js';
 
@@ -11,6 +11,7 @@ export function createDocxLoader(): DocumentLoader {
     extensions: ['docx'],
     async load({ bytes, name }) {
       try {
+        const mammoth = await loadMammoth();
         const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
         const text = htmlToPlainText(value);
         const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? basename(name, extname(name));

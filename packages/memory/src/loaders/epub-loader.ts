@@ -1,8 +1,9 @@
 import { basename, extname, posix } from 'node:path';
 import { findAll, findOne, getAttributeValue, textContent } from 'domutils';
 import { parseDocument } from 'htmlparser2';
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import { MemoryError } from '../errors/index.js';
+import { loadJszip } from '../lazy/heavy-modules.js';
 import type { DocumentLoader } from './document-loader.js';
 import { htmlToPlainText } from './html-to-plain-text.js';
 
@@ -19,9 +20,10 @@ export function createEpubLoader(): DocumentLoader {
     format: 'epub',
     extensions: ['epub'],
     async load({ bytes, name }) {
+      const Zip = await loadJszip();
       let zip: JSZip;
       try {
-        zip = await JSZip.loadAsync(bytes);
+        zip = await Zip.loadAsync(bytes);
       } catch (error) {
         throw new MemoryError('load_failed', `cannot read EPUB ${name}: not a zip archive`, { cause: error });
       }

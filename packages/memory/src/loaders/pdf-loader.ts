@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
-import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import { MemoryError } from '../errors/index.js';
+import { loadUnpdf } from '../lazy/heavy-modules.js';
 import type { DocumentLoader } from './document-loader.js';
 
 /** Text of each page (unpdf, a serverless build of pdf.js), pages separated by a blank line. */
@@ -10,6 +10,7 @@ export function createPdfLoader(): DocumentLoader {
     extensions: ['pdf'],
     async load({ bytes, name }) {
       try {
+        const { extractText, getDocumentProxy, getMeta } = await loadUnpdf();
         // pdf.js takes ownership of the buffer it is given: hand it a copy.
         const document = await getDocumentProxy(new Uint8Array(bytes));
         const { totalPages, text } = await extractText(document, { mergePages: false });

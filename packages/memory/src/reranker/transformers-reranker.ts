@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { MemoryError, throwIfAborted } from '../errors/index.js';
+import { loadTransformers } from '../lazy/heavy-modules.js';
 import type { Reranker } from './reranker.js';
 
 export interface TransformersRerankerOptions {
@@ -11,9 +12,7 @@ export interface TransformersRerankerOptions {
 
 /** An in-process cross-encoder: each (query, document) pair is scored by the model's first logit. */
 export async function createTransformersReranker(options: TransformersRerankerOptions): Promise<Reranker> {
-  const { AutoModelForSequenceClassification, AutoTokenizer, env } = await import(
-    '@huggingface/transformers'
-  );
+  const { AutoModelForSequenceClassification, AutoTokenizer, env } = await loadTransformers();
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   const folder = resolve(options.modelPath);
