@@ -7,6 +7,8 @@ import {
   errorBodySchema,
   type HealthResponse,
   healthResponseSchema,
+  type ModelListResponse,
+  modelListResponseSchema,
   type ReserveResponse,
   reserveRequestSchema,
   reserveResponseSchema,
@@ -15,22 +17,28 @@ import {
   type UnloadResponse,
   unloadResponseSchema,
 } from '../schemas/index.js';
+import { startTimeLimit } from './time-limit.js';
 
 export interface GatewayClientOptions {
   /** The gateway's base URL, without `/v1` (CONTRACTS.md: `KLODY_GATEWAY_URL`). */
   baseURL: string;
   /** The gateway's bearer key, when it has one. */
   apiKey?: string | undefined;
-  /** Timeout of admin calls other than `ensure`, in milliseconds (default 10 s). */
+  /** Timeout of `models`, `health`, `status`, in milliseconds (default 10 s). */
   timeoutMs?: number;
-  /** Timeout of `ensure`, which may wait for a model to load (default 5 minutes). */
+  /**
+   * Timeout of `ensure`, `unload` and `reserve`, which may wait for a model to load or stop (default
+   * 5 minutes).
+   */
   ensureTimeoutMs?: number;
   /** Injected fetch (tests, proxies); the global fetch by default. */
   fetch?: typeof globalThis.fetch;
 }
 
 export interface CallOptions {
+  /** Aborts the call: it then fails with `aborted`. */
   signal?: AbortSignal;
+  /** The call's time limit in milliseconds, the answer's whole body included. */
   timeoutMs?: number;
 }
 
@@ -38,6 +46,8 @@ export interface GatewayClient {
   /** An OpenAI client whose base URL is the gateway's `/v1`. */
   readonly openai: OpenAI;
   readonly baseURL: string;
+  /** The ids (aliases and worker names) the gateway routes: `GET /v1/models`. */
+  models(options?: CallOptions): Promise<ModelListResponse>;
   health(options?: CallOptions): Promise<HealthResponse>;
   status(options?: CallOptions): Promise<StatusResponse>;
   /** Makes the model resident (loading it, evicting others if needed). */
@@ -46,6 +56,9 @@ export interface GatewayClient {
   /** One-shot: evicts idle workers until `gb` GiB are measured free; check `satisfied` before a heavy job. */
   reserve(gb: number, options?: CallOptions): Promise<ReserveResponse>;
 }
+
+const adminAnswer = "an answer of the gateway's admin API";
+const modelListAnswer = { schema: modelListResponseSchema, name: 'a model list' };
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
@@ -80,20 +93,21 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   async function call<T>(
     method: 'GET' | 'POST',
     path: string,
-    schema: z.ZodType<T>,
+    answer: { schema: z.ZodType<T>; name: string },
     body: unknown,
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<T> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const url = `${baseURL}${path}`;
+    const limit = startTimeLimit(timeoutMs, `${method} ${url} did not answer within ${timeoutMs} ms`);
+    const combined = signal ? AbortSignal.any([signal, limit.signal]) : limit.signal;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-    const url = `${baseURL}${path}`;
     let response: Response;
     let text: string;
     try {
+      // The limit covers the body too: a gateway that sends headers and then trickles is no answer.
       response = await fetchImplementation(url, {
         method,
         headers,
@@ -103,8 +117,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       text = await response.text();
     } catch (error) {
       if (signal?.aborted)
-        throw new GatewayClientError('aborted', `${method} ${path} was aborted`, { cause: error });
-      if (timeout.aborted) {
+        throw new GatewayClientError('aborted', `${method} ${url} was aborted`, { cause: error });
+      if (limit.signal.aborted) {
         throw new GatewayClientError('timeout', `${method} ${url} did not answer within ${timeoutMs} ms`, {
           cause: error,
         });
@@ -116,30 +130,41 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       throw new GatewayClientError('unreachable', `cannot reach the gateway at ${baseURL} (${reason})`, {
         cause: error,
       });
+    } finally {
+      limit.clear();
     }
     let json: unknown = null;
+    let isJson = true;
     try {
       json = text === '' ? null : JSON.parse(text);
     } catch {
-      json = undefined;
+      isJson = false;
     }
     if (!response.ok) {
       const errorBody = errorBodySchema.safeParse(json);
       const serverCode = errorBody.success ? errorBody.data.error.code : null;
       const detail = errorBody.success
         ? errorBody.data.error.message
-        : text.slice(0, 200) || response.statusText;
+        : text.replace(/\s+/g, ' ').trim().slice(0, 200) || response.statusText;
       throw new GatewayClientError(
         'http_error',
-        `${method} ${path} failed with ${response.status}${serverCode ? ` ${serverCode}` : ''}: ${detail}`,
+        `${method} ${url} failed with ${response.status}${serverCode ? ` ${serverCode}` : ''}: ${detail}`,
         { status: response.status, serverCode },
       );
     }
-    const result = schema.safeParse(json);
+    if (!isJson) {
+      // Most often an HTML page: a proxy, or another web server on the gateway's port.
+      throw new GatewayClientError(
+        'invalid_response',
+        `${method} ${url} answered ${response.headers.get('content-type') ?? 'no content type'}, not ${answer.name}`,
+        { status: response.status },
+      );
+    }
+    const result = answer.schema.safeParse(json);
     if (!result.success) {
       throw new GatewayClientError(
         'invalid_response',
-        `${method} ${path} answered a body that does not match the admin API: ${result.error.issues
+        `${method} ${url} answered JSON that is not ${answer.name}: ${result.error.issues
           .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
           .join('; ')}`,
         { status: response.status },
@@ -157,11 +182,20 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   return {
     openai,
     baseURL,
+    models: (callOptions = {}) =>
+      call(
+        'GET',
+        '/v1/models',
+        modelListAnswer,
+        undefined,
+        callOptions.timeoutMs ?? defaultTimeoutMs,
+        callOptions.signal,
+      ),
     health: (callOptions = {}) =>
       call(
         'GET',
         '/health',
-        healthResponseSchema,
+        { schema: healthResponseSchema, name: 'a health answer' },
         undefined,
         callOptions.timeoutMs ?? defaultTimeoutMs,
         callOptions.signal,
@@ -170,7 +204,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       call(
         'GET',
         '/admin/status',
-        statusResponseSchema,
+        { schema: statusResponseSchema, name: adminAnswer },
         undefined,
         callOptions.timeoutMs ?? defaultTimeoutMs,
         callOptions.signal,
@@ -180,7 +214,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       return call(
         'POST',
         '/admin/ensure',
-        ensureResponseSchema,
+        { schema: ensureResponseSchema, name: adminAnswer },
         { model },
         callOptions.timeoutMs ?? ensureTimeoutMs,
         callOptions.signal,
@@ -191,7 +225,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       return call(
         'POST',
         '/admin/unload',
-        unloadResponseSchema,
+        { schema: unloadResponseSchema, name: adminAnswer },
         { model },
         callOptions.timeoutMs ?? ensureTimeoutMs,
         callOptions.signal,
@@ -205,7 +239,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       return call(
         'POST',
         '/admin/reserve',
-        reserveResponseSchema,
+        { schema: reserveResponseSchema, name: adminAnswer },
         request.data,
         callOptions.timeoutMs ?? ensureTimeoutMs,
         callOptions.signal,

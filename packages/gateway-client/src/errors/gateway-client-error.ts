@@ -7,7 +7,10 @@ export type GatewayClientErrorCode =
   | 'unreachable'
   /** The gateway answered with an error status; `status` and `serverCode` say which. */
   | 'http_error'
-  /** The gateway answered 2xx with a body that does not match the admin API's schema. */
+  /**
+   * The gateway answered 2xx with something that is not the call's answer: not JSON (an HTML page),
+   * or JSON that does not match the call's schema (the admin API's, a model list).
+   */
   | 'invalid_response'
   /** The caller passed something the API cannot accept (checked before any request). */
   | 'invalid_argument'

@@ -22,3 +22,9 @@ export {
   workerStateSchema,
   workerStatusSchema,
 } from './admin-schemas.js';
+export {
+  type ModelEntry,
+  type ModelListResponse,
+  modelEntrySchema,
+  modelListResponseSchema,
+} from './model-list-schemas.js';
