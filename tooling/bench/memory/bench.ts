@@ -23,7 +23,7 @@ import {
   getActiveVectorIndex,
   lexicalSearch,
   migrate,
-  normaliseText,
+  normalizeText,
   openDatabaseFile,
   type SourceDocument,
   vectorSearch,
@@ -70,7 +70,7 @@ async function bookParagraphs(folder: string): Promise<string[]> {
   const chunker = createStructuralChunker({ maxTokens: 240, overlapTokens: 0 });
   const paragraphs: string[] = [];
   for (const file of files.sort()) {
-    const text = normaliseText(await readFile(file, 'utf8'));
+    const text = normalizeText(await readFile(file, 'utf8'));
     // Pieces of 170–240 tokens from every book, flattened to one paragraph each: re-ingested with
     // a 320-token budget, each becomes exactly one chunk (two never fit together).
     for (const chunk of chunker.chunk(text)) {

@@ -19,7 +19,7 @@ export interface Citation {
   sourceTitle: string | null;
   /** The nearest heading above the passage (a chapter), when the source has headings. */
   heading: string | null;
-  /** Offsets into the source's normalised text. */
+  /** Offsets into the source's normalized text. */
   start: number;
   end: number;
   text: string;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { describe, expect, it } from 'vitest';
-import { normaliseText } from '../text/normalise.js';
+import { normalizeText } from '../text/normalize.js';
 import type { Chunk } from './chunker.js';
 import { createStructuralChunker } from './structural-chunker.js';
 
@@ -57,7 +57,7 @@ describe('createStructuralChunker', () => {
 describeRequiring({ data: ['books/en/11-0.txt', 'books/fr/Candide.txt'] }, 'chunking real books', () => {
   it('covers every paragraph of Alice and Candide with exact offsets', () => {
     for (const name of ['books/en/11-0.txt', 'books/fr/Candide.txt']) {
-      const text = normaliseText(readFileSync(testDataPath(...name.split('/')), 'utf8'));
+      const text = normalizeText(readFileSync(testDataPath(...name.split('/')), 'utf8'));
       const chunks = createStructuralChunker().chunk(text);
       expectExactOffsets(text, chunks);
       expect(chunks.length).toBeGreaterThan(50);

@@ -14,7 +14,7 @@ export interface Model2VecOptions {
 
 /**
  * model2vec static embeddings: a text's vector is the (weighted) mean of its tokens' rows, L2
- * normalised. Supports plain and vocabulary-quantised models (`embeddings` + `mapping` + `weights`).
+ * normalized. Supports plain and vocabulary-quantised models (`embeddings` + `mapping` + `weights`).
  * The tokenizer is the model's own tokenizer.json run by transformers.js, offline.
  */
 export async function createModel2VecEmbedder(options: Model2VecOptions): Promise<Embedder> {
@@ -49,7 +49,7 @@ export async function createModel2VecEmbedder(options: Model2VecOptions): Promis
   const tokenizer = new PreTrainedTokenizer(tokenizerJson as object, {});
   const unknownId = tokenizerJson.model?.unk_id ?? -1;
   const maxTokens = options.maxTokens ?? 512;
-  const normalise = config.normalize ?? true;
+  const normalize = config.normalize ?? true;
 
   function embedOne(text: string): Float32Array {
     const ids = (tokenizer.encode(text, { add_special_tokens: false }) as number[])
@@ -69,7 +69,7 @@ export async function createModel2VecEmbedder(options: Model2VecOptions): Promis
     }
     if (count > 0)
       for (let index = 0; index < dimensions; index++) vector[index] = (vector[index] as number) / count;
-    if (normalise) {
+    if (normalize) {
       let norm = 0;
       for (const value of vector) norm += value * value;
       norm = Math.sqrt(norm);

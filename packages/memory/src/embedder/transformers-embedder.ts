@@ -41,7 +41,7 @@ export async function createTransformersEmbedder(options: TransformersEmbedderOp
     const output = await extractor(texts, { pooling, normalize });
     const [count, size] = output.dims as [number, number];
     const data = output.data as Float32Array;
-    // A text of unknown tokens only pools to a zero vector, which normalising turns into NaN: keep it
+    // A text of unknown tokens only pools to a zero vector, which normalizing turns into NaN: keep it
     // zero so the index never stores a non-finite value.
     return Array.from({ length: count }, (_, index) =>
       data.slice(index * size, (index + 1) * size).map((value) => (Number.isFinite(value) ? value : 0)),

@@ -110,7 +110,7 @@ describe('createIngester', () => {
         chunkerOptions: { maxTokens: 60 },
       });
       try {
-        // Raw texts as files give them (BOM, CRLF): the thread normalises what this one would.
+        // Raw texts as files give them (BOM, CRLF): the thread normalizes what this one would.
         const documents = syntheticDocuments(12).map((document, index) =>
           index % 2 === 0
             ? document
@@ -118,7 +118,7 @@ describe('createIngester', () => {
         );
         const report = await ingester.ingest(documents);
         expect(report.added).toBe(12);
-        // Normalised and hashed in the thread the first time, recognised here the second time.
+        // Normalized and hashed in the thread the first time, recognised here the second time.
         const again = await ingester.ingest(documents);
         expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 12 });
       } finally {

@@ -19,8 +19,8 @@ import {
 import { ensureVectorIndex, insertVectors, readCentroids } from '../store/vector-index.js';
 import { createPreparationPool, type PreparationPool } from './preparation-pool.js';
 import {
-  type NormalisedSource,
-  normaliseSource,
+  type NormalizedSource,
+  normalizeSource,
   type PreparedDocument,
   prepareDocument,
 } from './prepare-document.js';
@@ -28,12 +28,12 @@ import {
 export interface SourceDocument {
   /** Stable identity of the source (a path, a URL, an id): the same uri is the same source. */
   uri: string;
-  /** Raw text; it is normalised before hashing, chunking and storing. */
+  /** Raw text; it is normalized before hashing, chunking and storing. */
   text: string;
   title?: string | null;
   format?: string;
   metadata?: Record<string, string | number | boolean | null>;
-  /** Skip normalisation's Gutenberg stripping (default: strip). */
+  /** Skip normalization's Gutenberg stripping (default: strip). */
   stripGutenberg?: boolean;
 }
 
@@ -307,7 +307,7 @@ export function createIngester(options: IngesterOptions): Ingester {
     const queue: {
       document: SourceDocument;
       replaces: number | null;
-      preparation: Promise<NormalisedSource & { prepared: PreparedDocument }>;
+      preparation: Promise<NormalizedSource & { prepared: PreparedDocument }>;
     }[] = [];
     const consume = async () => {
       const entry = queue.shift();
@@ -315,11 +315,11 @@ export function createIngester(options: IngesterOptions): Ingester {
       queuedCharacters -= entry.document.text.length;
       const { text, hash, prepared } = await entry.preparation;
       if (prepared.chunks.length === 0) {
-        // Text that normalises to nothing (e.g. only a licence block that is stripped) is no book.
+        // Text that normalizes to nothing (e.g. only a licence block that is stripped) is no book.
         report.skipped.push({
           uri: entry.document.uri,
           code: 'empty_content',
-          message: `${entry.document.uri} holds no text once normalised: nothing to search, skipped`,
+          message: `${entry.document.uri} holds no text once normalized: nothing to search, skipped`,
         });
         done++;
         progress(entry.document.uri);
@@ -357,10 +357,10 @@ export function createIngester(options: IngesterOptions): Ingester {
       const existing = getSourceByUri(connection, document.uri);
       const title = document.title ?? null;
       // A known source is hashed here, so an unchanged one is skipped before any preparation; a new
-      // one is normalised and hashed in a preparation thread when there is one.
-      const normalised = existing || !pool ? normaliseSource(document) : null;
+      // one is normalized and hashed in a preparation thread when there is one.
+      const normalized = existing || !pool ? normalizeSource(document) : null;
       const queued = (entry: { document: SourceDocument }) => entry.document.uri === document.uri;
-      const unchanged = existing !== null && existing.contentHash === normalised?.hash;
+      const unchanged = existing !== null && existing.contentHash === normalized?.hash;
       if (unchanged && !group.some(queued) && !queue.some(queued)) {
         report.unchanged++;
         done++;
@@ -371,9 +371,9 @@ export function createIngester(options: IngesterOptions): Ingester {
       const preparation = pool
         ? pool.prepare(
             { text: document.text, title, stripGutenberg: document.stripGutenberg ?? true },
-            normalised,
+            normalized,
           )
-        : Promise.resolve(normalised as NormalisedSource).then((source) => ({
+        : Promise.resolve(normalized as NormalizedSource).then((source) => ({
             ...source,
             prepared: prepareDocument(source.text, title, chunker),
           }));

@@ -5,29 +5,29 @@ import { startWorker } from '../workers/start-worker.js';
 import {
   type CompactPreparedDocument,
   expand,
-  type NormalisedSource,
+  type NormalizedSource,
   type PreparedDocument,
 } from './prepare-document.js';
 
-/** A document to prepare: raw (normalised and hashed in the thread) or already normalised. */
+/** A document to prepare: raw (normalized and hashed in the thread) or already normalized. */
 export type PreparationRequest = { id: number; title: string | null } & (
-  | { raw: { text: string; stripGutenberg: boolean }; normalised?: undefined }
-  | { normalised: NormalisedSource; raw?: undefined }
+  | { raw: { text: string; stripGutenberg: boolean }; normalized?: undefined }
+  | { normalized: NormalizedSource; raw?: undefined }
 );
 
 export interface PreparationResult {
-  /** The normalised text, when the thread normalised it (null: the caller already has it). */
+  /** The normalized text, when the thread normalized it (null: the caller already has it). */
   text: string | null;
   hash: string;
   prepared: CompactPreparedDocument;
 }
 
 export interface PreparationPool {
-  /** Prepares a raw document, or one the caller has already normalised and hashed. */
+  /** Prepares a raw document, or one the caller has already normalized and hashed. */
   prepare(
     document: { text: string; title: string | null; stripGutenberg: boolean },
-    normalised: NormalisedSource | null,
-  ): Promise<NormalisedSource & { prepared: PreparedDocument }>;
+    normalized: NormalizedSource | null,
+  ): Promise<NormalizedSource & { prepared: PreparedDocument }>;
   close(): Promise<void>;
 }
 
@@ -74,15 +74,15 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
     return slot;
   });
   return {
-    async prepare(document, normalised) {
+    async prepare(document, normalized) {
       const slot = workers.reduce((best, candidate) =>
         candidate.inflight < best.inflight ? candidate : best,
       );
       slot.inflight++;
       slot.worker.ref();
       const id = nextId++;
-      const request: PreparationRequest = normalised
-        ? { id, title: document.title, normalised }
+      const request: PreparationRequest = normalized
+        ? { id, title: document.title, normalized }
         : {
             id,
             title: document.title,
@@ -92,7 +92,7 @@ export function createPreparationPool(threads: number, chunker: StructuralChunke
         pending.set(id, { resolve, reject });
         slot.worker.postMessage(request);
       });
-      const text = result.text ?? (normalised as NormalisedSource).text;
+      const text = result.text ?? (normalized as NormalizedSource).text;
       return { text, hash: result.hash, prepared: expand(text, result.prepared) };
     },
     async close() {

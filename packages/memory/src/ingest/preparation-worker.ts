@@ -1,9 +1,9 @@
-// Prepares documents for ingestion in a worker thread (normalising, hashing, chunking, analysis), so
+// Prepares documents for ingestion in a worker thread (normalizing, hashing, chunking, analysis), so
 // that the calling thread only embeds and writes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createStructuralChunker, type StructuralChunkerOptions } from '../chunker/structural-chunker.js';
 import type { PreparationRequest, PreparationResult } from './preparation-pool.js';
-import { compact, normaliseSource, prepareDocument } from './prepare-document.js';
+import { compact, normalizeSource, prepareDocument } from './prepare-document.js';
 
 const port = parentPort;
 if (!port) throw new Error('preparation-worker must run in a worker thread');
@@ -11,10 +11,10 @@ const chunker = createStructuralChunker((workerData as { chunker: StructuralChun
 
 port.on('message', (message: PreparationRequest) => {
   try {
-    // A raw text is normalised and hashed here too; its normalised text goes back to the caller.
-    const source = message.normalised ?? normaliseSource({ ...message.raw, title: message.title });
+    // A raw text is normalized and hashed here too; its normalized text goes back to the caller.
+    const source = message.normalized ?? normalizeSource({ ...message.raw, title: message.title });
     const result: PreparationResult = {
-      text: message.normalised ? null : source.text,
+      text: message.normalized ? null : source.text,
       hash: source.hash,
       prepared: compact(prepareDocument(source.text, message.title, chunker)),
     };

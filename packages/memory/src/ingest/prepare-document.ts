@@ -2,7 +2,7 @@ import { detectLanguage, type Language } from '../analysis/analyser.js';
 import type { Chunk, Chunker } from '../chunker/chunker.js';
 import { type AnalysedChunk, analyseChunk } from '../store/sources.js';
 import { contentHash } from '../text/content-hash.js';
-import { normaliseText } from '../text/normalise.js';
+import { normalizeText } from '../text/normalize.js';
 
 export interface PreparedDocument {
   language: Language | null;
@@ -10,23 +10,23 @@ export interface PreparedDocument {
   analysed: AnalysedChunk[];
 }
 
-/** A source's text as stored (normalised) and the hash that tells whether it changed. */
-export interface NormalisedSource {
+/** A source's text as stored (normalized) and the hash that tells whether it changed. */
+export interface NormalizedSource {
   text: string;
   hash: string;
 }
 
-/** Normalises a raw text and hashes it with its title: equal hashes mean an unchanged source. */
-export function normaliseSource(raw: {
+/** Normalizes a raw text and hashes it with its title: equal hashes mean an unchanged source. */
+export function normalizeSource(raw: {
   text: string;
   title?: string | null;
   stripGutenberg?: boolean;
-}): NormalisedSource {
-  const text = normaliseText(raw.text, { stripGutenberg: raw.stripGutenberg ?? true });
+}): NormalizedSource {
+  const text = normalizeText(raw.text, { stripGutenberg: raw.stripGutenberg ?? true });
   return { text, hash: contentHash(`${raw.title ?? ''}\u0000${text}`) };
 }
 
-/** The CPU-bound part of ingesting one normalised text: language, chunks, analysed shadow terms, hashes. */
+/** The CPU-bound part of ingesting one normalized text: language, chunks, analysed shadow terms, hashes. */
 export function prepareDocument(text: string, title: string | null, chunker: Chunker): PreparedDocument {
   const language = detectLanguage(text, 2_000);
   const chunks = chunker.chunk(text);

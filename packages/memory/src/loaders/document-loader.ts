@@ -2,7 +2,7 @@ export type DocumentFormat = 'txt' | 'md' | 'html' | 'pdf' | 'docx' | 'epub';
 
 export interface LoadedDocument {
   format: DocumentFormat;
-  /** Raw text as extracted (before normalisation). */
+  /** Raw text as extracted (before normalization). */
   text: string;
   title: string | null;
   metadata: Record<string, string | number | boolean | null>;

@@ -8,7 +8,7 @@ import { executableHead, randomContent } from '../../fixtures/binary-files.js';
 import { fixtureTexts, writeDocumentFixtures } from '../../fixtures/document-fixtures.js';
 import { createStructuralChunker } from '../chunker/index.js';
 import { MemoryError } from '../errors/index.js';
-import { normaliseText } from '../text/normalise.js';
+import { normalizeText } from '../text/normalize.js';
 import { loadDocumentFile } from './load-document.js';
 
 describe('document loaders on real files of each format', () => {
@@ -26,7 +26,7 @@ describe('document loaders on real files of each format', () => {
     it(`reads ${format}`, async () => {
       const document = await loadDocumentFile(files[format] as string);
       expect(document.format).toBe(format);
-      const text = normaliseText(document.text);
+      const text = normalizeText(document.text);
       expect(text).toContain(fixtureTexts.first);
       expect(text).toContain(fixtureTexts.second);
       expect(text).toContain(fixtureTexts.heading);

@@ -190,7 +190,7 @@ export function analyseQuery(
   return { terms: kept, dropped, chunkCount: count };
 }
 
-/** Mean analysed terms per chunk (FTS5's own BM25 normaliser), from the statistics the writes keep. */
+/** Mean analysed terms per chunk (FTS5's own BM25 normalizer), from the statistics the writes keep. */
 function averageChunkLength(connection: Database): number {
   const statistics = readIndexStatistics(connection);
   return Math.max(statistics.indexedTerms / Math.max(statistics.chunks, 1), 1);
@@ -206,7 +206,7 @@ export function toMatchExpression(terms: readonly Pick<QueryTerm, 'stems'>[]): s
 const k1 = 1.2;
 const b = 0.75;
 
-/** BM25's length normaliser for a chunk of `length` analysed terms. */
+/** BM25's length normalizer for a chunk of `length` analysed terms. */
 function lengthNormOf(length: number, averageLength: number): number {
   return k1 * (1 - b + (b * length) / averageLength);
 }

@@ -21,7 +21,7 @@ export interface RetrievedChunk {
   sourceUri: string;
   sourceTitle: string | null;
   ordinal: number;
-  /** Offsets into the normalised source text: `sourceText.slice(start, end) === text`. */
+  /** Offsets into the normalized source text: `sourceText.slice(start, end) === text`. */
   start: number;
   end: number;
   text: string;

@@ -11,7 +11,7 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-function normalise(vector: Float32Array): Float32Array {
+function normalize(vector: Float32Array): Float32Array {
   let norm = 0;
   for (const value of vector) norm += value * value;
   norm = Math.sqrt(norm) || 1;
@@ -34,7 +34,7 @@ export function nearest(vector: Float32Array, centroids: readonly Float32Array[]
 
 /**
  * Spherical k-means (cosine): k-means++-style seeding by distance, then Lloyd iterations with
- * normalised centroids. Empty clusters are re-seeded from the farthest points.
+ * normalized centroids. Empty clusters are re-seeded from the farthest points.
  */
 export function sphericalKMeans(
   vectors: readonly Float32Array[],
@@ -83,7 +83,7 @@ export function sphericalKMeans(
     for (let cluster = 0; cluster < clusters; cluster++) {
       centroids[cluster] =
         (sizes[cluster] as number) > 0
-          ? normalise(sums[cluster] as Float32Array)
+          ? normalize(sums[cluster] as Float32Array)
           : Float32Array.from(vectors[Math.floor(options.random() * count)] as Float32Array);
     }
   }

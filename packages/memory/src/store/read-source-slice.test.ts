@@ -19,7 +19,7 @@ async function libraryWithOneBook() {
   ]);
   const connection = database.getConnection();
   const sourceId = getSourceByUri(connection, 'book:lighthouse')?.id ?? 0;
-  // The store keeps the normalised text: the offsets point into it.
+  // The store keeps the normalized text: the offsets point into it.
   const stored = getSourceText(connection, sourceId) ?? '';
   return { connection, sourceId, stored };
 }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { MemoryError } from '../errors/index.js';
 
-/** A stretch of a source's normalised text, with the text around it. */
+/** A stretch of a source's normalized text, with the text around it. */
 export interface SourceSlice {
   sourceId: number;
   uri: string;
@@ -17,7 +17,7 @@ export interface SourceSlice {
 }
 
 /**
- * Reads `start`–`end` of a source's normalised text (the offsets of its chunks and citations) with
+ * Reads `start`–`end` of a source's normalized text (the offsets of its chunks and citations) with
  * up to `contextCharacters` on each side, e.g. to show a citation in its place. Null when there is no
  * such passage: no source with this id, or a range that is not within its text.
  */

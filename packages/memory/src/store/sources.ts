@@ -56,7 +56,7 @@ export function listSources(connection: Database): SourceRecord[] {
   ).map(toSource);
 }
 
-/** The normalised text of a source: what every chunk's and citation's offsets point into. */
+/** The normalized text of a source: what every chunk's and citation's offsets point into. */
 export function getSourceText(connection: Database, sourceId: number): string | null {
   return (
     (connection.prepare('SELECT text FROM memory_sources WHERE id = ?').pluck().get(sourceId) as string) ??

@@ -21,9 +21,9 @@ export function createClusteredEmbedder(options: {
     Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
   const centres = Array.from({ length: clusters }, () => {
     const centre = Float32Array.from({ length: dimensions }, () => gaussian(random));
-    return normalise(centre);
+    return normalize(centre);
   });
-  function normalise(vector: Float32Array): Float32Array {
+  function normalize(vector: Float32Array): Float32Array {
     let norm = 0;
     for (const value of vector) norm += value * value;
     norm = Math.sqrt(norm) || 1;
@@ -41,7 +41,7 @@ export function createClusteredEmbedder(options: {
     const next = createRandom(hash(text));
     const centre = centres[cluster] as Float32Array;
     const scale = noise / Math.sqrt(dimensions);
-    return normalise(Float32Array.from(centre, (value) => value + scale * gaussian(next)));
+    return normalize(Float32Array.from(centre, (value) => value + scale * gaussian(next)));
   };
   return {
     id: `fake:clustered-${dimensions}-${clusters}`,

@@ -60,7 +60,7 @@ async function samples(): Promise<{ name: string; path: string; audio: MultiChan
   );
   const espeak = { channels: [speech.samples], sampleRate: speech.sampleRate };
   list.push({ name: 'espeak-fr-22k.wav', path: write('espeak-fr-22k.wav', espeak), audio: espeak });
-  // Real speech 20 dB down: normalising it up needs the limiter on its peaks.
+  // Real speech 20 dB down: normalizing it up needs the limiter on its peaks.
   const jfk = list[0]?.audio as MultiChannelAudio;
   const quiet = {
     channels: jfk.channels.map((channel) => channel.map((value) => value * 0.1)),
@@ -99,7 +99,7 @@ describeRequiring(
       process.stderr.write(`[voice] loudness vs ffmpeg ebur128:\n  ${deltas.join('\n  ')}\n`);
     });
 
-    it('normalises to -16 LUFS within 0.5 LU by ffmpeg, with the true peak at or under -1 dBTP', async () => {
+    it('normalizes to -16 LUFS within 0.5 LU by ffmpeg, with the true peak at or under -1 dBTP', async () => {
       const report: string[] = [];
       for (const sample of await samples()) {
         const result = normalizeLoudness(sample.audio, { targetLufs: -16, truePeakLimitDb: -1 });
@@ -119,7 +119,7 @@ describeRequiring(
         });
       }
       process.stderr.write(
-        `[voice] normalisation to -16 LUFS, measured by ffmpeg:\n  ${report.join('\n  ')}\n`,
+        `[voice] normalization to -16 LUFS, measured by ffmpeg:\n  ${report.join('\n  ')}\n`,
       );
     });
 

@@ -1,7 +1,7 @@
 import { VoiceError } from '../errors/index.js';
 import type { MonoAudio, MultiChannelAudio } from './pcm-audio.js';
 
-/** A second-order IIR section (a0 normalised to 1). */
+/** A second-order IIR section (a0 normalized to 1). */
 interface Biquad {
   b0: number;
   b1: number;

@@ -5,7 +5,7 @@ import type { MonoAudio, MultiChannelAudio } from './pcm-audio.js';
 export interface NormalizeOptions {
   /** Target integrated loudness (LUFS, default -16: spoken word for listening on devices). */
   targetLufs?: number;
-  /** Highest true peak allowed after normalisation (dBTP, default -1). */
+  /** Highest true peak allowed after normalization (dBTP, default -1). */
   truePeakLimitDb?: number;
   /** Look-ahead and release of the peak limiter (seconds, default 0.005 and 0.04). */
   limiterLookaheadSeconds?: number;
@@ -102,7 +102,7 @@ function truePeak(channels: Float32Array[]): number {
 }
 
 /**
- * Normalises to a target integrated loudness (EBU R128) without ever exceeding a true-peak ceiling:
+ * Normalizes to a target integrated loudness (EBU R128) without ever exceeding a true-peak ceiling:
  * a static gain, then a look-ahead limiter where peaks would pass the ceiling, repeated (at most
  * ten times) to win back the loudness the limiter took. Throws `silent_audio` for silence.
  */
@@ -126,7 +126,7 @@ export function normalizeLoudness(
   if (inputLufs === null) {
     throw new VoiceError(
       'silent_audio',
-      'the audio is silent (or shorter than 400 ms): it has no loudness to normalise',
+      'the audio is silent (or shorter than 400 ms): it has no loudness to normalize',
     );
   }
   const ceiling = 10 ** (ceilingDb / 20);

@@ -43,7 +43,7 @@ export function resample(samples: Float32Array, fromRate: number, toRate: number
   const zeroCrossings = 24;
   const halfWidth = Math.ceil(zeroCrossings / cutoff);
   const beta = 8.6;
-  const normaliser = besselI0(beta);
+  const normalizer = besselI0(beta);
   // The kernel is tabulated finely and linearly interpolated: exact enough (< -90 dB) and fast.
   const tableResolution = 512;
   const tableLength = halfWidth * tableResolution + 2;
@@ -51,7 +51,7 @@ export function resample(samples: Float32Array, fromRate: number, toRate: number
   for (let index = 0; index < tableLength; index += 1) {
     const t = index / tableResolution;
     const x = t / halfWidth;
-    const window = x >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - x * x)) / normaliser;
+    const window = x >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - x * x)) / normalizer;
     const argument = Math.PI * cutoff * t;
     table[index] = (t === 0 ? cutoff : (cutoff * Math.sin(argument)) / argument) * window;
   }

@@ -69,7 +69,7 @@ describe('klody-voice CLI: usage and bad input', () => {
     expect(empty.stderr).toContain('no samples');
   });
 
-  it('measures loudness (null for silence) and normalises with a negative --lufs', async () => {
+  it('measures loudness (null for silence) and normalizes with a negative --lufs', async () => {
     writeFileSync(
       join(folder, 'silence.wav'),
       encodeWav({ channels: [new Float32Array(32_000)], sampleRate: 16_000 }),

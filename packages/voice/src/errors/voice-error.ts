@@ -19,7 +19,7 @@ export type VoiceErrorCode =
   | 'empty_audio'
   /** A WAV encoding we do not decode (e.g. compressed formats). */
   | 'unsupported_audio'
-  /** Silence has no loudness: normalising it is meaningless. */
+  /** Silence has no loudness: normalizing it is meaningless. */
   | 'silent_audio'
   /** Options out of range (negative rate, NaN, unknown format…). */
   | 'invalid_options'

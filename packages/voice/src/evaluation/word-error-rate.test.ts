@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { wordErrorRate } from './word-error-rate.js';
 
 describe('wordErrorRate', () => {
-  it('counts substitutions, deletions and insertions after normalisation', () => {
+  it('counts substitutions, deletions and insertions after normalization', () => {
     expect(wordErrorRate('Ask not, what your country!', 'ask not what your country')).toMatchObject({
       rate: 0,
     });

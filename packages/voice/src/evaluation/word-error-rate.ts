@@ -7,7 +7,7 @@ export interface WordErrorRate {
   referenceWords: number;
 }
 
-/** Lower case, apostrophes unified, punctuation dropped, digits kept: the usual WER normalisation. */
+/** Lower case, apostrophes unified, punctuation dropped, digits kept: the usual WER normalization. */
 export function normalizeForWordErrorRate(text: string): string[] {
   return text
     .normalize('NFC')
@@ -18,7 +18,7 @@ export function normalizeForWordErrorRate(text: string): string[] {
     .filter((word) => word.length > 0);
 }
 
-/** Word error rate by Levenshtein alignment over normalised words. */
+/** Word error rate by Levenshtein alignment over normalized words. */
 export function wordErrorRate(reference: string, hypothesis: string): WordErrorRate {
   const expected = normalizeForWordErrorRate(reference);
   const heard = normalizeForWordErrorRate(hypothesis);

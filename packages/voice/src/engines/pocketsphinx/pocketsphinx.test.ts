@@ -6,7 +6,7 @@ import { parsePocketsphinxOutput } from './pocketsphinx-output.js';
 
 describe('JSGF grammar from phrases', () => {
   const known = new Set(['turn', 'on', 'the', 'light', "don't", 'stop']);
-  it('normalises phrases and accepts each exactly once', () => {
+  it('normalizes phrases and accepts each exactly once', () => {
     expect(phraseWords('Turn ON the light!')).toEqual(['turn', 'on', 'the', 'light']);
     expect(phraseWords('Don’t stop.')).toEqual(["don't", 'stop']);
     expect(

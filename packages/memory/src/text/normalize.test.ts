@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { describe, expect, it } from 'vitest';
-import { normaliseText } from './normalise.js';
+import * as memory from '../index.js';
+import { normalizeText } from './normalize.js';
 
-describe('normaliseText', () => {
+describe('normalizeText', () => {
   it('drops the BOM, turns CRLF and CR into LF and composes to NFC', () => {
-    expect(normaliseText('\uFEFFa\r\nb\rc  \r\ne\u0301')).toBe('a\nb\nc\n\u00e9');
+    expect(normalizeText('\uFEFFa\r\nb\rc  \r\ne\u0301')).toBe('a\nb\nc\n\u00e9');
   });
 
   it('keeps only the book between the Gutenberg markers', () => {
@@ -21,11 +22,18 @@ describe('normaliseText', () => {
       '*** END OF THIS PROJECT GUTENBERG EBOOK X ***',
       'licence',
     ].join('\r\n');
-    expect(normaliseText(raw)).toBe('Call me Ishmael.');
+    expect(normalizeText(raw)).toBe('Call me Ishmael.');
   });
 
   it('leaves a text without markers alone', () => {
-    expect(normaliseText('Chapitre 1\n\nPhileas Fogg.')).toBe('Chapitre 1\n\nPhileas Fogg.');
+    expect(normalizeText('Chapitre 1\n\nPhileas Fogg.')).toBe('Chapitre 1\n\nPhileas Fogg.');
+  });
+
+  it('is still exported under its old spelling, so consumers of normaliseText do not break', () => {
+    const options: memory.NormaliseOptions = { stripGutenberg: false };
+    expect(memory.normalizeText).toBe(normalizeText);
+    expect(memory.normaliseText).toBe(normalizeText);
+    expect(memory.normaliseText('a\r\nb', options)).toBe('a\nb');
   });
 });
 
@@ -38,12 +46,12 @@ describeRequiring(
       'books/fr/Candide.txt',
     ],
   },
-  'normalising the shared books',
+  'normalizing the shared books',
   () => {
     const read = (name: string) => readFileSync(testDataPath('books', ...name.split('/')), 'utf8');
 
     it('strips header, footer and licence from a BOM + CRLF book', () => {
-      const text = normaliseText(read('en/2701-0.txt'));
+      const text = normalizeText(read('en/2701-0.txt'));
       expect(text.startsWith('\uFEFF')).toBe(false);
       expect(text).not.toContain('\r');
       expect(text).not.toMatch(/START OF THIS PROJECT|END OF THIS PROJECT|FULL LICENSE|under the terms/i);
@@ -53,7 +61,7 @@ describeRequiring(
     });
 
     it('drops the old "Small Print" block after the END marker of an LF book', () => {
-      const text = normaliseText(read('fr/20000-Lieues-sous-les-mers.txt'));
+      const text = normalizeText(read('fr/20000-Lieues-sous-les-mers.txt'));
       expect(text).not.toMatch(/SMALL PRINT/i);
       expect(text).not.toMatch(/START OF THE PROJECT/);
       expect(text.length).toBeGreaterThan(500_000);
@@ -61,13 +69,13 @@ describeRequiring(
 
     it('keeps a book with no Gutenberg header whole', () => {
       const raw = read('fr/Le-tour-du-mond-quatre-vingts-jours.txt');
-      const text = normaliseText(raw);
+      const text = normalizeText(raw);
       expect(text.length).toBeGreaterThan(raw.trim().length * 0.99);
       expect(text).toContain('Phileas Fogg');
     });
 
     it('cuts the closing "End of the Project Gutenberg" line too', () => {
-      const text = normaliseText(read('fr/Candide.txt'));
+      const text = normalizeText(read('fr/Candide.txt'));
       expect(text).not.toMatch(/End of the Project Gutenberg|FULL LICENSE|should be named/i);
       expect(text).toContain('Candide');
     });

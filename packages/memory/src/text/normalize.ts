@@ -1,4 +1,4 @@
-export interface NormaliseOptions {
+export interface NormalizeOptions {
   /** Cut Project Gutenberg's header and licence footer (default true). */
   stripGutenberg?: boolean;
 }
@@ -13,7 +13,7 @@ const endLine = /^End of (?:the )?Project Gutenberg['’]?s?\s[^\n]*$/im;
  * The text every offset refers to: Unicode NFC, no byte-order mark, `\n` line ends, no trailing
  * spaces at line ends, no Project Gutenberg header or licence footer, trimmed.
  */
-export function normaliseText(raw: string, options: NormaliseOptions = {}): string {
+export function normalizeText(raw: string, options: NormalizeOptions = {}): string {
   let text = raw
     .replace(/^\uFEFF/, '')
     .replace(/\r\n?/g, '\n')
@@ -34,3 +34,9 @@ export function stripGutenberg(text: string): string {
   if (closing && body.length - closing.index < 2_000) body = body.slice(0, closing.index);
   return body;
 }
+
+/** @deprecated use normalizeText (one spelling across Klody's packages) */
+export const normaliseText = normalizeText;
+
+/** @deprecated use NormalizeOptions */
+export type NormaliseOptions = NormalizeOptions;
