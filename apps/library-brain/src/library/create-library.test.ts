@@ -67,6 +67,16 @@ describeRequiring(
       expect(first?.text).toContain('Pangloss');
       const context = library.passage(first?.bookId ?? 0, first?.start ?? 0, first?.end ?? 0);
       expect(context?.text).toBe(first?.text);
+      expect(context).toMatchObject({ book: 'Candide', bookId: first?.bookId, start: first?.start });
+      // 600 characters on each side by default, fewer on request; nothing past the ends of the book.
+      expect(context?.before.length).toBe(Math.min(600, first?.start ?? 0));
+      expect(context?.after.length).toBe(600);
+      const narrow = library.passage(first?.bookId ?? 0, first?.start ?? 0, first?.end ?? 0, 20);
+      expect(narrow?.before).toBe(context?.before.slice(-20));
+      expect(narrow?.after).toBe(context?.after.slice(0, 20));
+      expect(library.passage(first?.bookId ?? 0, 0, 10_000_000)).toBeNull();
+      expect(library.passage(first?.bookId ?? 0, 20, 10)).toBeNull();
+      expect(library.passage(999_999, 0, 1)).toBeNull();
     });
 
     it('removes a book by exact title, with its passages', async () => {

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
+  countChunksBySource,
   createCachedEmbedder,
   createDefaultLoaders,
   createHybridRetriever,
@@ -10,12 +11,12 @@ import {
   createWorkerRetriever,
   type Embedder,
   findLoader,
-  getSourceText,
   listSources,
   loadDocumentFile,
   MemoryError,
   migrate,
   type Retriever,
+  readSourceSlice,
   type SourceDocument,
 } from '@klody/memory';
 import type { LibraryBrainConfig } from '../config/config.js';
@@ -148,17 +149,9 @@ export async function createLibrary(
 
   const inProgress = new Map<string, 'pending' | 'ingesting'>();
 
-  function chunkCounts(): Map<number, number> {
-    const rows = database
-      .getConnection()
-      .prepare('SELECT source_id AS id, count(*) AS chunks FROM memory_chunks GROUP BY source_id')
-      .all() as { id: number; chunks: number }[];
-    return new Map(rows.map((row) => [row.id, row.chunks]));
-  }
-
   function books(): Book[] {
-    const counts = chunkCounts();
     const connection = database.getConnection();
+    const counts = countChunksBySource(connection);
     const ready: Book[] = listSources(connection).map((source) => ({
       id: source.id,
       title: source.title ?? source.uri,
@@ -337,19 +330,16 @@ export async function createLibrary(
     end: number,
     contextCharacters = 600,
   ): PassageContext | null {
-    const connection = database.getConnection();
-    const text = getSourceText(connection, bookId);
-    if (text === null || end > text.length || start > end) return null;
-    const title =
-      (listSources(connection).find((source) => source.id === bookId)?.title ?? null) || String(bookId);
+    const slice = readSourceSlice(database.getConnection(), bookId, start, end, contextCharacters);
+    if (!slice) return null;
     return {
-      book: title,
+      book: slice.title || String(bookId),
       bookId,
       start,
       end,
-      before: text.slice(Math.max(0, start - contextCharacters), start),
-      text: text.slice(start, end),
-      after: text.slice(end, end + contextCharacters),
+      before: slice.before,
+      text: slice.text,
+      after: slice.after,
     };
   }
 

@@ -1,6 +1,6 @@
+import { createGatewayClient, type GatewayClient } from '@klody/gateway-client';
 import { createEmbedderFromId, type Embedder, timeLimit } from '@klody/memory';
 import type { LibraryBrainConfig } from '../config/config.js';
-import { fetchGatewayModels } from './gateway-models.js';
 
 /**
  * - `disabled`: no gateway is configured (`KLODY_GATEWAY_URL=none`);
@@ -53,6 +53,24 @@ export interface GatewayConnection {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
+ * The ids the gateway routes (`GET /v1/models`), or why it counts as unreachable: it did not answer
+ * (no connection, the time limit), or answered something that is not a model list (an error status,
+ * an HTML page, JSON of another shape). Neither is fatal (CONTRACTS.md): the app runs degraded, with
+ * the models treated as absent. The client's messages name the gateway's URL.
+ */
+async function listModels(
+  client: GatewayClient,
+  options: { timeoutMs: number; signal: AbortSignal },
+): Promise<{ models: Set<string> } | { reason: string }> {
+  try {
+    const list = await client.models(options);
+    return { models: new Set(list.data.map((model) => model.id)) };
+  } catch (error) {
+    return { reason: messageOf(error) };
+  }
+}
+
+/**
  * Looks at the gateway in the background — its model list, then a first embedding when it serves
  * the embedder — each within the check time limit, so that nothing waits on a model that hangs:
  * the server listens first, and answers lexically and extractively until the gateway is well.
@@ -61,6 +79,13 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
   const { config, log } = options;
   const retryMs = options.retryMs ?? config.gatewayRetryMs;
   const closing = new AbortController();
+  const client: GatewayClient | null = config.gatewayURL
+    ? createGatewayClient({
+        baseURL: config.gatewayURL,
+        apiKey: config.gatewayAPIKey ?? undefined,
+        fetch: options.fetch,
+      })
+    : null;
   const gatewayEmbedder = config.embedder === null || config.embedder.startsWith('openai:');
   let listing: 'pending' | 'ok' | 'unreachable' | 'disabled' = config.gatewayURL ? 'pending' : 'disabled';
   let listingReason: string | null = null;
@@ -142,14 +167,13 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
 
   async function check(): Promise<void> {
     try {
-      if (config.gatewayURL) {
-        const listed = await fetchGatewayModels(config.gatewayURL, config.gatewayAPIKey, {
-          fetch: options.fetch,
+      if (client) {
+        const listed = await listModels(client, {
           timeoutMs: config.gatewayCheckTimeoutMs,
           signal: closing.signal,
         });
         if (closing.signal.aborted) return;
-        if (listed.status === 'ok') {
+        if ('models' in listed) {
           listing = 'ok';
           listingReason = null;
           models = listed.models;
