@@ -1,4 +1,4 @@
-export { hostGuard, isLoopbackHost, isLoopbackOrigin } from './host-guard.js';
+export { voiceErrorToServiceError } from './voice-error-mapper.js';
 export { createVoiceWorkerApp, openAiPcmSampleRate, type VoiceWorkerOptions } from './voice-worker-app.js';
 export {
   type RunningVoiceWorker,

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@klody/service';
 import { describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav, wavHeader } from '../audio/wav.js';
 import { createFakeSpeechToText, createFakeTextToSpeech } from '../testing/index.js';
@@ -55,6 +57,30 @@ describe('voice worker routes (with fake engines)', () => {
     const missing = await app().request('/v2/nothing', { headers: host });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it("answers Host and Origin by @klody/service's one loopback policy", async () => {
+    const statusFor = async (headers: Record<string, string>) =>
+      (await app().request('/health', { headers })).status;
+    // What the kit changed: every 127.0.0.0/8 address and *.localhost name are this machine; an
+    // unbracketed IPv6 address is no valid Host; an opaque Origin ("null") is foreign.
+    expect(await statusFor({ host: '127.0.0.2:8610' })).toBe(200);
+    expect(await statusFor({ host: 'worker.localhost:8610' })).toBe(200);
+    expect(await statusFor({ host: '[::1]:8610' })).toBe(200);
+    expect(await statusFor({ host: '::1' })).toBe(403);
+    expect(await statusFor({ ...host, origin: 'null' })).toBe(403);
+    expect(await statusFor({ ...host, origin: 'http://app.localhost:5173' })).toBe(200);
+    // Extra names and origins are configured, never guessed from each other.
+    const lan = app({ allowedHosts: ['klody.lan'], allowedOrigins: ['https://klody.lan'] });
+    expect((await lan.request('/health', { headers: { host: 'klody.lan:8610' } })).status).toBe(200);
+    expect(
+      (await lan.request('/health', { headers: { host: 'klody.lan', origin: 'https://klody.lan' } })).status,
+    ).toBe(200);
+    const foreign = await lan.request('/health', {
+      headers: { host: 'klody.lan', origin: 'http://klody.lan:8080' },
+    });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ error: { code: 'forbidden_origin' } });
   });
 
   it('synthesises a WAV whose header is exact, through an alias', async () => {
@@ -180,6 +206,8 @@ describe('voice worker routes (with fake engines)', () => {
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: 'body_too_large' } });
+    // The unread rest of the body leaves the connection useless: the client is told to drop it.
+    expect(response.headers.get('connection')).toBe('close');
   });
 
   it('requires the bearer key when one is set', async () => {
@@ -189,5 +217,62 @@ describe('voice worker routes (with fake engines)', () => {
       (await locked.request('/v1/models', { headers: { ...host, authorization: 'Bearer secret' } })).status,
     ).toBe(200);
     expect((await locked.request('/health', { headers: host })).status).toBe(200);
+    const wrong = await locked.request('/v1/models', {
+      headers: { ...host, authorization: 'Bearer secreT' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    // What the kit changed: a header that is not "Bearer <key>" is a malformed request, not a wrong key.
+    const basic = await locked.request('/v1/models', {
+      headers: { ...host, authorization: 'Basic c2VjcmV0' },
+    });
+    expect(basic.status).toBe(400);
+    expect(await basic.json()).toMatchObject({ error: { code: 'invalid_authorization' } });
+  });
+
+  it('logs each request with its id, and an unexpected failure as a 500 without its stack', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      service: 'voice-worker',
+      level: 'debug',
+      destination: new Writable({
+        write(chunk, _encoding, done) {
+          for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+          done();
+        },
+      }),
+    });
+    // A fake recogniser that fails the way a bug does: a plain TypeError, not a VoiceError.
+    const broken = createVoiceWorkerApp({
+      transcription: {
+        broken: createFakeSpeechToText({
+          transcript: () => {
+            throw new TypeError('the fake recogniser is broken');
+          },
+        }),
+      },
+      logger,
+    });
+    const form = new FormData();
+    form.set('file', new Blob([encodeWav({ channels: [new Float32Array(160)], sampleRate: 16_000 })]));
+    const response = await broken.request('/v1/audio/transcriptions', {
+      method: 'POST',
+      headers: { ...host, 'x-request-id': 'call-42' },
+      body: form,
+    });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('x-request-id')).toBe('call-42');
+    const body = await response.text();
+    expect(JSON.parse(body)).toMatchObject({ error: { code: 'internal_error' } });
+    expect(body).not.toContain('broken');
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        service: 'voice-worker',
+        err: expect.objectContaining({ type: 'TypeError' }),
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ requestId: 'call-42', path: '/v1/audio/transcriptions', status: 500 }),
+    );
   });
 });

@@ -1,16 +1,22 @@
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
+import {
+  createServiceApp,
+  defaultJsonBodyLimitBytes,
+  limitBody,
+  mebibyte,
+  type ServiceEnv,
+  type ServiceLogger,
+} from '@klody/service';
+import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { concatenateAudio } from '../audio/concatenate.js';
 import type { MonoAudio } from '../audio/pcm-audio.js';
 import { downmixToMono, resample } from '../audio/resample.js';
 import { decodeWav, encodeWav, floatToPcm16, wavHeader } from '../audio/wav.js';
-import { VoiceError, voiceErrorStatus } from '../errors/index.js';
+import { VoiceError } from '../errors/index.js';
 import type { SpeechToText, Transcription } from '../speech-to-text/speech-to-text.js';
 import type { SpeechChunk, SynthesizeOptions, TextToSpeech } from '../text-to-speech/text-to-speech.js';
-import { hostGuard } from './host-guard.js';
+import { voiceErrorToServiceError } from './voice-error-mapper.js';
 
 export interface VoiceWorkerOptions {
   /** Speech models served by `/v1/audio/speech`, by model id. */
@@ -28,14 +34,17 @@ export interface VoiceWorkerOptions {
   maxJsonBytes?: number;
   /** Longest text for one speech request (characters, default 100,000). */
   maxInputCharacters?: number;
-  /** Host names accepted besides loopback ones. */
+  /** Host names accepted besides loopback ones (a non-loopback bind's own names). */
   allowedHosts?: string[];
+  /** Origins accepted besides this machine's pages, exactly as browsers send them. */
+  allowedOrigins?: string[];
   /** Bearer key required on every route but /health, when set. */
   apiKey?: string;
+  /** Request logs and unexpected errors; none without it. */
+  logger?: ServiceLogger;
 }
 
 export const openAiPcmSampleRate = 24_000;
-const mebibyte = 1024 * 1024;
 
 const speechRequestSchema = z.object({
   model: z.string().min(1).optional(),
@@ -52,10 +61,6 @@ const speechRequestSchema = z.object({
   instructions: z.string().optional(),
 });
 
-function jsonError(code: string, message: string) {
-  return { error: { code, message } };
-}
-
 function toBytes(chunk: MonoAudio, format: 'wav' | 'pcm'): Uint8Array {
   const samples =
     format === 'pcm' && chunk.sampleRate !== openAiPcmSampleRate
@@ -64,19 +69,24 @@ function toBytes(chunk: MonoAudio, format: 'wav' | 'pcm'): Uint8Array {
   return floatToPcm16(samples);
 }
 
-/** The voice worker's HTTP app: the local engines behind the OpenAI audio API. */
-export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono {
+/**
+ * The voice worker's HTTP app: the local engines behind the OpenAI audio API, on @klody/service's
+ * boundary (the loopback policy, the bearer key on `/v1/*`, body limits, the error JSON).
+ */
+export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono<ServiceEnv> {
   const speech = options.speech ?? {};
   const transcription = options.transcription ?? {};
   const aliases = options.aliases ?? {};
   const maxAudioBytes = Math.min(options.maxAudioBytes ?? 64 * mebibyte, 64 * mebibyte);
-  const maxJsonBytes = options.maxJsonBytes ?? 8 * mebibyte;
+  const maxJsonBytes = options.maxJsonBytes ?? defaultJsonBodyLimitBytes;
   const maxInputCharacters = options.maxInputCharacters ?? 100_000;
-  const app = new Hono();
-
-  const tooLarge = (limit: number) => () => {
-    throw new HTTPException(413, { message: `the request body is larger than ${limit} bytes` });
-  };
+  const app = createServiceApp({
+    ...(options.logger ? { logger: options.logger } : {}),
+    policy: { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? [] },
+    apiKey: options.apiKey ?? null,
+    protectedPaths: ['/v1/*'],
+    mapError: voiceErrorToServiceError,
+  });
 
   function resolveModel<T>(
     kind: 'speech' | 'transcription',
@@ -92,39 +102,6 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono {
       throw new VoiceError('unknown_model', `no ${kind} model "${name ?? ''}" here (served: ${known})`);
     }
     return { id, engine };
-  }
-
-  app.onError((error, context) => {
-    if (VoiceError.isInstance(error)) {
-      const status = voiceErrorStatus(error.code);
-      return context.json(jsonError(error.code, error.message), status === 499 ? 400 : status);
-    }
-    if (error instanceof HTTPException) {
-      const code =
-        error.status === 413 ? 'body_too_large' : error.status === 401 ? 'unauthorized' : 'invalid_request';
-      return context.json(jsonError(code, error.message), error.status);
-    }
-    process.stderr.write(
-      `${JSON.stringify({ level: 'error', message: 'voice worker request failed', error: String(error) })}\n`,
-    );
-    return context.json(
-      jsonError('internal_error', 'the voice worker failed while handling the request'),
-      500,
-    );
-  });
-  app.notFound((context) =>
-    context.json(jsonError('not_found', `no route ${context.req.method} ${context.req.path}`), 404),
-  );
-
-  app.use('*', hostGuard(options.allowedHosts));
-  if (options.apiKey) {
-    const expected = `Bearer ${options.apiKey}`;
-    app.use('/v1/*', async (context, next) => {
-      if (context.req.header('authorization') !== expected) {
-        return context.json(jsonError('unauthorized', 'a valid bearer key is required'), 401);
-      }
-      await next();
-    });
   }
 
   app.get('/health', (context) =>
@@ -169,222 +146,214 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono {
     return context.json({ voices: await engine.voices() });
   });
 
-  app.post(
-    '/v1/audio/speech',
-    bodyLimit({ maxSize: maxJsonBytes, onError: tooLarge(maxJsonBytes) }),
-    async (context) => {
-      let raw: unknown;
-      try {
-        raw = await context.req.json();
-      } catch {
-        throw new VoiceError('invalid_options', 'the body must be a JSON object');
-      }
-      const parsed = speechRequestSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new VoiceError(
-          'invalid_options',
-          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid request'}`,
-        );
-      }
-      const request = parsed.data;
-      if (request.input.length > maxInputCharacters) {
-        throw new VoiceError(
-          'text_too_long',
-          `input has ${request.input.length} characters; this worker accepts at most ${maxInputCharacters}`,
-        );
-      }
-      const { engine } = resolveModel('speech', speech, request.model, options.defaultSpeechModel);
-      // The client going away stops synthesis between segments.
-      const abort = new AbortController();
-      const signal = context.req.raw.signal;
-      signal.addEventListener('abort', () => abort.abort(), { once: true });
-      const synthesizeOptions: SynthesizeOptions = {
-        ...(request.voice !== undefined ? { voice: request.voice } : {}),
-        ...(request.language !== undefined ? { language: request.language } : {}),
-        ...(request.speed !== undefined ? { speed: request.speed } : {}),
-        signal: abort.signal,
-        // While the client plays one sentence, the next is synthesised (streaming modes only).
-        ...(request.stream_format ? { prefetch: 1 } : {}),
-      };
-      const format = request.response_format;
-      const iterator = engine.stream(request.input, synthesizeOptions)[Symbol.asyncIterator]();
-      // The first chunk is awaited before any header leaves, so bad voices or empty text are JSON errors.
-      const first = await iterator.next();
-      const firstChunk = first.done ? null : first.value;
-      const sampleRate =
-        format === 'pcm' ? openAiPcmSampleRate : (firstChunk?.sampleRate ?? openAiPcmSampleRate);
-      const headers = { 'x-sample-rate': String(sampleRate), 'cache-control': 'no-store' };
-
-      async function* chunks(): AsyncGenerator<SpeechChunk> {
-        if (firstChunk) yield firstChunk;
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done) return;
-          yield next.value;
-        }
-      }
-
-      if (request.stream_format === 'sse') {
-        if (format !== 'pcm')
-          throw new VoiceError(
-            'invalid_options',
-            'stream_format "sse" sends base64 PCM: set response_format to "pcm"',
-          );
-        return streamSSE(
-          context,
-          async (sse) => {
-            sse.onAbort(() => abort.abort());
-            let characters = 0;
-            for await (const chunk of chunks()) {
-              characters += chunk.text.length;
-              await sse.writeSSE({
-                data: JSON.stringify({
-                  type: 'speech.audio.delta',
-                  audio: Buffer.from(toBytes(chunk, 'pcm')).toString('base64'),
-                }),
-              });
-            }
-            await sse.writeSSE({
-              data: JSON.stringify({
-                type: 'speech.audio.done',
-                usage: { input_tokens: characters, output_tokens: 0, total_tokens: characters },
-              }),
-            });
-          },
-          // A failure after the first event can no longer change the status: say it in the stream.
-          async (error, sse) => {
-            const known = VoiceError.isInstance(error) ? error : null;
-            await sse.writeSSE({
-              data: JSON.stringify({
-                type: 'error',
-                error: {
-                  code: known?.code ?? 'internal_error',
-                  message: known?.message ?? 'synthesis failed',
-                },
-              }),
-            });
-          },
-        );
-      }
-
-      if (request.stream_format === 'audio') {
-        // Each chunk is sent as soon as it is synthesised; a WAV stream carries an "unknown length" header.
-        const generator = chunks();
-        const body = new ReadableStream<Uint8Array>({
-          start(controller) {
-            if (format === 'wav') controller.enqueue(wavHeader(sampleRate, 1, 0xffffffff));
-          },
-          async pull(controller) {
-            try {
-              const next = await generator.next();
-              if (next.done) {
-                controller.close();
-                return;
-              }
-              const chunk = next.value;
-              const matched =
-                format === 'wav' && chunk.sampleRate !== sampleRate
-                  ? { samples: resample(chunk.samples, chunk.sampleRate, sampleRate), sampleRate }
-                  : chunk;
-              controller.enqueue(toBytes(matched, format));
-            } catch (error) {
-              controller.error(error);
-            }
-          },
-          async cancel() {
-            abort.abort();
-            await generator.return(undefined);
-          },
-        });
-        return new Response(body, {
-          headers: { ...headers, 'content-type': format === 'wav' ? 'audio/wav' : 'audio/pcm' },
-        });
-      }
-
-      const pieces: MonoAudio[] = [];
-      for await (const chunk of chunks()) pieces.push(chunk);
-      const joined = concatenateAudio(pieces, {
-        silenceSeconds: 0.1,
-        sampleRate: firstChunk?.sampleRate ?? sampleRate,
-      });
-      if (format === 'pcm') {
-        return new Response(toBytes(joined, 'pcm'), { headers: { ...headers, 'content-type': 'audio/pcm' } });
-      }
-      return new Response(encodeWav({ channels: [joined.samples], sampleRate: joined.sampleRate }), {
-        headers: { ...headers, 'content-type': 'audio/wav' },
-      });
-    },
-  );
-
-  app.post(
-    '/v1/audio/transcriptions',
-    bodyLimit({ maxSize: maxAudioBytes, onError: tooLarge(maxAudioBytes) }),
-    async (context) => {
-      const contentType = context.req.header('content-type') ?? '';
-      if (!contentType.startsWith('multipart/form-data')) {
-        throw new VoiceError(
-          'invalid_options',
-          'send multipart/form-data with a "file" field (as the OpenAI API does)',
-        );
-      }
-      let form: FormData;
-      try {
-        form = await context.req.raw.formData();
-      } catch {
-        throw new VoiceError('invalid_options', 'the multipart body could not be read');
-      }
-      const file = form.get('file');
-      if (!(file instanceof Blob))
-        throw new VoiceError('invalid_audio', 'the "file" field with the audio is missing');
-      const field = (name: string) => {
-        const value = form.get(name);
-        return typeof value === 'string' && value.length > 0 ? value : undefined;
-      };
-      const responseFormat = field('response_format') ?? 'json';
-      if (!['json', 'verbose_json', 'text'].includes(responseFormat)) {
-        throw new VoiceError(
-          'invalid_options',
-          `response_format "${responseFormat}" is not supported (json, verbose_json, text)`,
-        );
-      }
-      const { engine } = resolveModel(
-        'transcription',
-        transcription,
-        field('model'),
-        options.defaultTranscriptionModel,
+  app.post('/v1/audio/speech', limitBody(maxJsonBytes), async (context) => {
+    let raw: unknown;
+    try {
+      raw = await context.req.json();
+    } catch {
+      throw new VoiceError('invalid_options', 'the body must be a JSON object');
+    }
+    const parsed = speechRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new VoiceError(
+        'invalid_options',
+        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid request'}`,
       );
-      const name = file instanceof File && file.name ? file.name : 'the uploaded file';
-      const wav = decodeWav(new Uint8Array(await file.arrayBuffer()), name);
-      const audio = downmixToMono(wav);
-      const phrases = field('phrases')
-        ?.split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line.length > 0);
-      const language = field('language');
-      const prompt = field('prompt');
-      const result: Transcription = await engine.transcribe(audio, {
-        ...(language ? { language } : {}),
-        ...(prompt && !phrases ? { prompt } : {}),
-        ...(phrases ? { phrases } : {}),
-        signal: context.req.raw.signal,
+    }
+    const request = parsed.data;
+    if (request.input.length > maxInputCharacters) {
+      throw new VoiceError(
+        'text_too_long',
+        `input has ${request.input.length} characters; this worker accepts at most ${maxInputCharacters}`,
+      );
+    }
+    const { engine } = resolveModel('speech', speech, request.model, options.defaultSpeechModel);
+    // The client going away stops synthesis between segments.
+    const abort = new AbortController();
+    const signal = context.req.raw.signal;
+    signal.addEventListener('abort', () => abort.abort(), { once: true });
+    const synthesizeOptions: SynthesizeOptions = {
+      ...(request.voice !== undefined ? { voice: request.voice } : {}),
+      ...(request.language !== undefined ? { language: request.language } : {}),
+      ...(request.speed !== undefined ? { speed: request.speed } : {}),
+      signal: abort.signal,
+      // While the client plays one sentence, the next is synthesised (streaming modes only).
+      ...(request.stream_format ? { prefetch: 1 } : {}),
+    };
+    const format = request.response_format;
+    const iterator = engine.stream(request.input, synthesizeOptions)[Symbol.asyncIterator]();
+    // The first chunk is awaited before any header leaves, so bad voices or empty text are JSON errors.
+    const first = await iterator.next();
+    const firstChunk = first.done ? null : first.value;
+    const sampleRate =
+      format === 'pcm' ? openAiPcmSampleRate : (firstChunk?.sampleRate ?? openAiPcmSampleRate);
+    const headers = { 'x-sample-rate': String(sampleRate), 'cache-control': 'no-store' };
+
+    async function* chunks(): AsyncGenerator<SpeechChunk> {
+      if (firstChunk) yield firstChunk;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    }
+
+    if (request.stream_format === 'sse') {
+      if (format !== 'pcm')
+        throw new VoiceError(
+          'invalid_options',
+          'stream_format "sse" sends base64 PCM: set response_format to "pcm"',
+        );
+      return streamSSE(
+        context,
+        async (sse) => {
+          sse.onAbort(() => abort.abort());
+          let characters = 0;
+          for await (const chunk of chunks()) {
+            characters += chunk.text.length;
+            await sse.writeSSE({
+              data: JSON.stringify({
+                type: 'speech.audio.delta',
+                audio: Buffer.from(toBytes(chunk, 'pcm')).toString('base64'),
+              }),
+            });
+          }
+          await sse.writeSSE({
+            data: JSON.stringify({
+              type: 'speech.audio.done',
+              usage: { input_tokens: characters, output_tokens: 0, total_tokens: characters },
+            }),
+          });
+        },
+        // A failure after the first event can no longer change the status: say it in the stream.
+        async (error, sse) => {
+          const known = VoiceError.isInstance(error) ? error : null;
+          await sse.writeSSE({
+            data: JSON.stringify({
+              type: 'error',
+              error: {
+                code: known?.code ?? 'internal_error',
+                message: known?.message ?? 'synthesis failed',
+              },
+            }),
+          });
+        },
+      );
+    }
+
+    if (request.stream_format === 'audio') {
+      // Each chunk is sent as soon as it is synthesised; a WAV stream carries an "unknown length" header.
+      const generator = chunks();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (format === 'wav') controller.enqueue(wavHeader(sampleRate, 1, 0xffffffff));
+        },
+        async pull(controller) {
+          try {
+            const next = await generator.next();
+            if (next.done) {
+              controller.close();
+              return;
+            }
+            const chunk = next.value;
+            const matched =
+              format === 'wav' && chunk.sampleRate !== sampleRate
+                ? { samples: resample(chunk.samples, chunk.sampleRate, sampleRate), sampleRate }
+                : chunk;
+            controller.enqueue(toBytes(matched, format));
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+        async cancel() {
+          abort.abort();
+          await generator.return(undefined);
+        },
       });
-      if (responseFormat === 'text') return context.text(result.text);
-      if (responseFormat === 'json') return context.json({ text: result.text });
-      return context.json({
-        task: 'transcribe',
-        language: result.language,
-        duration: result.duration,
-        text: result.text,
-        segments: result.segments.map((segment, id) => ({
-          id,
-          start: segment.start,
-          end: segment.end,
-          text: segment.text,
-        })),
+      return new Response(body, {
+        headers: { ...headers, 'content-type': format === 'wav' ? 'audio/wav' : 'audio/pcm' },
       });
-    },
-  );
+    }
+
+    const pieces: MonoAudio[] = [];
+    for await (const chunk of chunks()) pieces.push(chunk);
+    const joined = concatenateAudio(pieces, {
+      silenceSeconds: 0.1,
+      sampleRate: firstChunk?.sampleRate ?? sampleRate,
+    });
+    if (format === 'pcm') {
+      return new Response(toBytes(joined, 'pcm'), { headers: { ...headers, 'content-type': 'audio/pcm' } });
+    }
+    return new Response(encodeWav({ channels: [joined.samples], sampleRate: joined.sampleRate }), {
+      headers: { ...headers, 'content-type': 'audio/wav' },
+    });
+  });
+
+  app.post('/v1/audio/transcriptions', limitBody(maxAudioBytes), async (context) => {
+    const contentType = context.req.header('content-type') ?? '';
+    if (!contentType.startsWith('multipart/form-data')) {
+      throw new VoiceError(
+        'invalid_options',
+        'send multipart/form-data with a "file" field (as the OpenAI API does)',
+      );
+    }
+    let form: FormData;
+    try {
+      form = await context.req.raw.formData();
+    } catch {
+      throw new VoiceError('invalid_options', 'the multipart body could not be read');
+    }
+    const file = form.get('file');
+    if (!(file instanceof Blob))
+      throw new VoiceError('invalid_audio', 'the "file" field with the audio is missing');
+    const field = (name: string) => {
+      const value = form.get(name);
+      return typeof value === 'string' && value.length > 0 ? value : undefined;
+    };
+    const responseFormat = field('response_format') ?? 'json';
+    if (!['json', 'verbose_json', 'text'].includes(responseFormat)) {
+      throw new VoiceError(
+        'invalid_options',
+        `response_format "${responseFormat}" is not supported (json, verbose_json, text)`,
+      );
+    }
+    const { engine } = resolveModel(
+      'transcription',
+      transcription,
+      field('model'),
+      options.defaultTranscriptionModel,
+    );
+    const name = file instanceof File && file.name ? file.name : 'the uploaded file';
+    const wav = decodeWav(new Uint8Array(await file.arrayBuffer()), name);
+    const audio = downmixToMono(wav);
+    const phrases = field('phrases')
+      ?.split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
+    const language = field('language');
+    const prompt = field('prompt');
+    const result: Transcription = await engine.transcribe(audio, {
+      ...(language ? { language } : {}),
+      ...(prompt && !phrases ? { prompt } : {}),
+      ...(phrases ? { phrases } : {}),
+      signal: context.req.raw.signal,
+    });
+    if (responseFormat === 'text') return context.text(result.text);
+    if (responseFormat === 'json') return context.json({ text: result.text });
+    return context.json({
+      task: 'transcribe',
+      language: result.language,
+      duration: result.duration,
+      text: result.text,
+      segments: result.segments.map((segment, id) => ({
+        id,
+        start: segment.start,
+        end: segment.end,
+        text: segment.text,
+      })),
+    });
+  });
 
   return app;
 }

@@ -147,11 +147,27 @@ describeRequiring(
       expect(refused.stderr()).toContain('--host 0.0.0.0 is not a loopback address');
     });
 
+    it('refuses an unknown KLODY_LOG_LEVEL and a port in use, with exit code 2 and one line', async () => {
+      const badLevel = reaper.spawn(tsx, ['--conditions=@klody/source', 'src/worker/bin.ts', '--port', '0'], {
+        cwd: packageRoot,
+        env: { ...process.env, KLODY_LOG_LEVEL: 'loud' },
+      });
+      expect((await badLevel.exited).code).toBe(2);
+      expect(badLevel.stderr()).toMatch(/^klody-voice-worker: KLODY_LOG_LEVEL="loud" is not a log level/);
+      const taken = reaper.spawn(
+        tsx,
+        ['--conditions=@klody/source', 'src/worker/bin.ts', '--port', new URL(baseUrl).port],
+        { cwd: packageRoot },
+      );
+      expect((await taken.exited).code).toBe(2);
+      expect(taken.stderr()).toContain(`cannot listen on 127.0.0.1:${new URL(baseUrl).port}: EADDRINUSE`);
+    });
+
     it('logs JSON lines and stops cleanly on SIGTERM', async () => {
       expect(worker.stderr()).toContain('"message":"listening"');
       const exit = await worker.stop(10_000);
       expect(exit.code).toBe(0);
-      expect(worker.stderr()).toContain('"message":"stopping"');
+      expect(worker.stderr()).toContain('"message":"stopped"');
     });
   },
 );

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ConfigurationError, isLoopbackAddress } from '@klody/service';
 import { createEspeakNg } from '../engines/espeak-ng/index.js';
 import { createPiperTextToSpeech, type PiperVoiceConfig } from '../engines/piper/index.js';
 import { createPocketsphinxSpeechToText } from '../engines/pocketsphinx/index.js';
@@ -6,20 +7,24 @@ import { createWhisperCppSpeechToText } from '../engines/whisper-cpp/index.js';
 import { findExecutable } from '../process/run-process.js';
 import type { SpeechToText } from '../speech-to-text/speech-to-text.js';
 import type { TextToSpeech } from '../text-to-speech/text-to-speech.js';
-import { isLoopbackHost } from './host-guard.js';
 import type { StartVoiceWorkerOptions } from './voice-worker-server.js';
 
 export const defaultVoiceWorkerPort = 8610;
 
 export const voiceWorkerUsage = `usage: klody-voice-worker [--port 8610] [--host 127.0.0.1] [--alias NAME=MODEL]...
   [--piper-voice ID=MODEL.onnx]... [--piper-executable piper] [--whisper-model ggml.bin] [--whisper-executable whisper-cli]
-  [--espeak-executable espeak-ng] [--allow-host NAME]... [--api-key KEY]
+  [--espeak-executable espeak-ng] [--allow-host NAME]... [--allow-origin ORIGIN]... [--api-key KEY]
 Serves /v1/audio/speech, /v1/audio/transcriptions, /v1/audio/voices, /v1/models and /health.
 A non-loopback --host needs --api-key (or KLODY_VOICE_WORKER_API_KEY). Started by a gateway, the worker
-requires the key the gateway passes in KLODY_WORKER_KEY.`;
+requires the key the gateway passes in KLODY_WORKER_KEY. KLODY_LOG_LEVEL sets the log level (default info).`;
 
-/** A bad command line: the message names what is wrong (exit code 2). */
-export class UsageError extends Error {}
+/** A bad command line: the message names what is wrong (exit code 2, like any ConfigurationError). */
+export class UsageError extends ConfigurationError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 
 function pairs(values: string[] | undefined, flag: string): [string, string][] {
   return (values ?? []).map((value) => {
@@ -51,6 +56,7 @@ export function voiceWorkerOptionsFromCommandLine(
         'whisper-executable': { type: 'string' },
         'espeak-executable': { type: 'string' },
         'allow-host': { type: 'string', multiple: true },
+        'allow-origin': { type: 'string', multiple: true },
         'api-key': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -71,7 +77,7 @@ export function voiceWorkerOptionsFromCommandLine(
   // KLODY_WORKER_KEY is the per-spawn key a Klody gateway gives the workers it starts: with it, the
   // worker answers that gateway only, not anything else that can reach its port.
   const apiKey = values['api-key'] ?? env.KLODY_VOICE_WORKER_API_KEY ?? env.KLODY_WORKER_KEY;
-  if (!isLoopbackHost(hostname) && !apiKey) {
+  if (!isLoopbackAddress(hostname) && !apiKey) {
     throw new UsageError(
       `--host ${hostname} is not a loopback address: binding it needs --api-key (or KLODY_VOICE_WORKER_API_KEY)`,
     );
@@ -117,6 +123,7 @@ export function voiceWorkerOptionsFromCommandLine(
     transcription,
     aliases,
     ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
+    ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
     ...(apiKey ? { apiKey } : {}),
   };
 }
