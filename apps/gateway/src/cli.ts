@@ -2,6 +2,7 @@
 // klody-gateway start|status|ensure|unload|reserve|stop — CONTRACTS.md: results on stdout (one JSON
 // line with --json), logs on stderr; exit 0 success, 1 "no" (or the gateway failed), 2 bad usage/config.
 import { createGatewayClient, GatewayClientError } from '@klody/gateway-client';
+import { ConfigurationError } from '@klody/service';
 import { Command, CommanderError } from 'commander';
 import { renderStatusTable } from './cli/status-table.js';
 import { stopGateway } from './cli/stop-command.js';
@@ -80,9 +81,10 @@ program
       allowNonLoopback?: boolean;
       stopWorkersOnExit?: boolean;
     }) => {
-      const logger = createJsonLogger();
       let gateway: Awaited<ReturnType<typeof startGateway>>;
+      let logger: ReturnType<typeof createJsonLogger>;
       try {
+        logger = createJsonLogger();
         gateway = await startGateway({
           config: flags.config,
           host: flags.host,
@@ -91,7 +93,7 @@ program
           logger,
         });
       } catch (error) {
-        if (GatewayError.isInstance(error)) fail(2, error.message);
+        if (GatewayError.isInstance(error) || ConfigurationError.isInstance(error)) fail(2, error.message);
         throw error;
       }
       out(`klody-gateway ready on ${gateway.url}`);

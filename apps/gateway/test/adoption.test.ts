@@ -30,6 +30,14 @@ const environment = { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'info',
 
 afterAll(() => killRecordedWorkers(home));
 
+/** The JSON log lines of a process's stderr (other lines are left out). */
+function logLines(stderr: string): Array<Record<string, unknown>> {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 function startCli(config: string, port: number) {
   return spawnForTest(
     process.execPath,
@@ -93,7 +101,9 @@ describe('gateway killed with SIGKILL and restarted', () => {
 
     const second = startCli(config, gatewayPort);
     await second.waitForOutput(/klody-gateway ready on/, 30_000);
-    expect(second.stderr()).toMatch(/"message":"adopted worker","worker":"keeper","pid":\d+/);
+    expect(logLines(second.stderr())).toContainEqual(
+      expect.objectContaining({ message: 'adopted worker', worker: 'keeper', pid: expect.any(Number) }),
+    );
     const status = await (await fetch(`${gatewayUrl}/admin/status`)).json();
     expect(status.workers[0]).toMatchObject({
       name: 'keeper',
@@ -117,7 +127,7 @@ describe('gateway killed with SIGKILL and restarted', () => {
       workers: [testWorker('keeper', workerPort, { aliases: ['hup-alias'] })],
     });
     process.kill(second.pid, 'SIGHUP');
-    await second.waitForOutput(/"message":"SIGHUP","ok":true/, 10_000);
+    await second.waitForOutput(/"ok":true.*"message":"SIGHUP"/, 10_000);
     const renamed = await postJson(`${gatewayUrl}/v1/chat/completions`, {
       model: 'hup-alias',
       messages: [{ role: 'user', content: 'hup' }],
@@ -172,7 +182,12 @@ describe('gateway killed with SIGKILL and restarted', () => {
       },
     );
     await gateway.waitForOutput(/klody-gateway ready on/, 30_000);
-    expect(gateway.stderr()).toMatch(/not adopting a recorded worker.*does not listen on port/);
+    expect(logLines(gateway.stderr())).toContainEqual(
+      expect.objectContaining({
+        message: 'not adopting a recorded worker',
+        why: expect.stringMatching(/does not listen on port/),
+      }),
+    );
     const status = await (await fetch(`http://127.0.0.1:${gatewayPort}/admin/status`)).json();
     expect(status.workers[0]).toMatchObject({ state: 'stopped', pid: null });
     await gateway.stop();
@@ -231,6 +246,16 @@ describe('gateway killed with SIGKILL and restarted', () => {
     const good = writeRegistry(home, { budgetGb: 1, workers: [testWorker('w', workerPort)] }, 'good.yaml');
     const unsafe = runCli('start', '--config', good, '--host', '0.0.0.0', '--port', '0');
     expect(unsafe.status).toBe(2);
-    expect(unsafe.stderr).toMatch(/refusing to bind 0\.0\.0\.0/);
+    expect(unsafe.stderr).toMatch(/0\.0\.0\.0 is not a loopback address.*--allow-non-loopback/);
+    // An unknown log level once logged silently at "info" (more than "fatal" asked for).
+    const loud = spawnSync(process.execPath, [...nodeArguments, 'start', '--config', good, '--port', '0'], {
+      cwd: gatewayRoot,
+      env: { ...environment, KLODY_LOG_LEVEL: 'verbose' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(loud.status).toBe(2);
+    expect(loud.stderr.trim().split('\n')).toHaveLength(1);
+    expect(loud.stderr).toMatch(/KLODY_LOG_LEVEL/);
   }, 60_000);
 });

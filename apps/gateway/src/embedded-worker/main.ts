@@ -1,6 +1,6 @@
 // Entry point of the embedded worker process: `node main.js --model x.gguf --port n [--threads 1 …]`.
 // It serves one GGUF file over the OpenAI API until SIGTERM/SIGINT, then frees the model and exits.
-import { listen } from '../http/listen.js';
+import { createLogger, readLogLevel, type ServiceLogger, serve, stopOnSignals } from '@klody/service';
 import { workerKeyVariable } from '../workers/worker-command.js';
 import { createLlamaEngine } from './llama-engine.js';
 import { createWorkerApp } from './worker-app.js';
@@ -8,8 +8,10 @@ import { parseWorkerArguments } from './worker-options.js';
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseWorkerArguments>;
+  let logger: ServiceLogger;
   try {
     options = parseWorkerArguments(process.argv.slice(2));
+    logger = createLogger({ service: 'embedded-worker', level: readLogLevel() });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
@@ -24,22 +26,34 @@ async function main(): Promise<void> {
     bodyLimitBytes: Math.round(options.bodyLimitMb * 1024 * 1024),
     workerKey,
   });
-  const { server, port } = await listen({ fetch: app.fetch, hostname: options.host, port: options.port });
-  process.stderr.write(
-    `${JSON.stringify({ level: 'info', message: 'embedded worker ready', model: engine.modelId, port, pid: process.pid, loadMs: Math.round(performance.now() - started), keyed: workerKey !== null })}\n`,
+  const service = await serve({
+    fetch: app.fetch,
+    service: 'embedded-worker',
+    hostname: options.host,
+    port: options.port,
+    // A non-loopback bind (someone else's setup) needs the worker key as its API key.
+    allowNonLoopback: workerKey !== null,
+    apiKey: workerKey,
+  });
+  logger.info(
+    {
+      model: engine.modelId,
+      port: service.port,
+      pid: process.pid,
+      loadMs: Math.round(performance.now() - started),
+      keyed: workerKey !== null,
+    },
+    'embedded worker ready',
   );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`${JSON.stringify({ level: 'info', message: `stopping on ${signal}` })}\n`);
-    server.close();
-    if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
-    void engine.dispose().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3_000).unref();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // SIGTERM/SIGINT: requests in progress get a short grace, then the model is freed (3 s at most:
+  // the gateway's SIGKILL follows a worker that lingers).
+  stopOnSignals(service, {
+    graceMs: 2_000,
+    onStopped: async () => {
+      logger.info({}, 'stopping');
+      await Promise.race([engine.dispose(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+    },
+  });
 }
 
 void main().catch((error: unknown) => {

@@ -2,11 +2,9 @@
 // counters (the gateway's tests read `aborted` to prove client disconnects reach the model), and a
 // client disconnect aborts the generation at once.
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { createServiceApp, errorBody, limitBody, ServiceError } from '@klody/service';
 import { streamSSE } from 'hono/streaming';
 import type { z } from 'zod';
-import { checkBearer, checkHost, checkOrigin, type GuardOptions } from '../http/request-guard.js';
 import { chatRequestSchema, completionRequestSchema, embeddingRequestSchema } from './chat-request.js';
 import { ContextLengthExceededError } from './context-length-exceeded-error.js';
 import type { GenerationResult, LlamaEngine } from './llama-engine.js';
@@ -17,12 +15,6 @@ export interface WorkerCounters {
   completed: number;
   aborted: number;
   failed: number;
-}
-
-function errorBody(code: string, message: string) {
-  return {
-    error: { code, message, type: code === 'internal_error' ? 'server_error' : 'invalid_request_error' },
-  };
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -41,36 +33,21 @@ export interface WorkerAppOptions {
 
 export function createWorkerApp(engine: LlamaEngine, options: WorkerAppOptions) {
   const counters: WorkerCounters = { requests: 0, active: 0, completed: 0, aborted: 0, failed: 0 };
-  const app = new Hono();
-  const guard: GuardOptions = { allowedHosts: [], allowedOrigins: [], apiKey: options.workerKey };
-
-  // The loopback policy on every route (DNS rebinding, cross-site POSTs), the key on the API; /health
-  // stays open to loopback callers, as llama-server's does, for liveness probes.
-  app.use('*', async (c, next) => {
-    const verdicts = [checkHost(c.req.header('host'), guard), checkOrigin(c.req.header('origin'), guard)];
-    if (c.req.path.startsWith('/v1/')) verdicts.push(checkBearer(c.req.header('authorization'), guard));
-    for (const verdict of verdicts) {
-      if (!verdict.ok)
-        return c.json(errorBody(verdict.code, verdict.message), verdict.code === 'unauthorized' ? 401 : 403);
-    }
-    await next();
+  // The loopback policy on every route (DNS rebinding, cross-site POSTs), the key on the API, bodies
+  // counted while they stream in (a chunked body with no Content-Length is cut at the limit instead of
+  // being buffered whole: 1.2 GB of it once grew the worker to 2.5 GB). /health stays open to loopback
+  // callers, as llama-server's does, for liveness probes.
+  const app = createServiceApp({
+    apiKey: options.workerKey,
+    protectedPaths: ['/v1/*'],
+    mapError: (error) => {
+      if (error instanceof ContextLengthExceededError)
+        return new ServiceError(error.code, 400, error.message, { fields: { param: error.param } });
+      if (error instanceof RangeError) return new ServiceError('invalid_request', 400, error.message);
+      return null;
+    },
   });
-  // Counted while it streams in: a chunked body with no Content-Length is cut at the limit instead of
-  // being buffered whole (1.2 GB of it once grew the worker to 2.5 GB).
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: options.bodyLimitBytes,
-      onError: (c) =>
-        c.json(
-          errorBody(
-            'body_too_large',
-            `the request body exceeds ${Math.round((options.bodyLimitBytes / 1024 / 1024) * 100) / 100} MiB`,
-          ),
-          413,
-        ),
-    }),
-  );
+  app.use('/v1/*', limitBody(options.bodyLimitBytes));
 
   async function readJson(
     request: Request,
@@ -313,16 +290,6 @@ export function createWorkerApp(engine: LlamaEngine, options: WorkerAppOptions) 
       })),
       usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
     });
-  });
-
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
-  app.onError((error, c) => {
-    if (error instanceof ContextLengthExceededError) {
-      return c.json({ error: { ...errorBody(error.code, error.message).error, param: error.param } }, 400);
-    }
-    if (error instanceof RangeError) return c.json(errorBody('invalid_request', error.message), 400);
-    process.stderr.write(`[embedded-worker] ${error.stack ?? error.message}\n`);
-    return c.json(errorBody('internal_error', error.message), 500);
   });
 
   return { app, counters };

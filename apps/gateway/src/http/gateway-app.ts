@@ -16,7 +16,14 @@ import {
   type UnloadResponse,
   unloadResponseSchema,
 } from '@klody/gateway-client/schemas';
-import { type Context, Hono } from 'hono';
+import {
+  createServiceApp,
+  errorBody,
+  type ServiceEnv,
+  ServiceError,
+  type ServiceLogger,
+} from '@klody/service';
+import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
 import { checkRequestNumbers } from '../openai/index.js';
@@ -26,18 +33,26 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { quoteForMessage } from './quote-for-message.js';
 import { readBody } from './read-body.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
-import { checkBearer, checkHost, checkOrigin, type GuardOptions } from './request-guard.js';
 
 export interface GatewayAppOptions {
   manager: WorkerManager;
-  logger?: Logger;
+  logger?: Logger & { pino?: ServiceLogger };
   metrics: GatewayMetrics;
-  guard: GuardOptions;
+  /** Extra Host names and Origins beyond loopback ones (a non-loopback bind's), and the bearer key. */
+  guard: { allowedHosts: readonly string[]; allowedOrigins: readonly string[]; apiKey: string | null };
   bodyLimitBytes: number;
   audioBodyLimitBytes: number;
 }
 
-type Env = { Bindings: HttpBindings };
+type Env = { Bindings: HttpBindings } & ServiceEnv;
+
+/** The gateway's own errors, for the kit's one error handler. */
+function mapGatewayError(error: unknown): ServiceError | null {
+  if (!GatewayError.isInstance(error)) return null;
+  return new ServiceError(error.code, error.status, error.message, {
+    ...(error.retryAfterSeconds !== null ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+  });
+}
 
 /** The OpenAI routes relayed to workers; the audio transcription route takes multipart uploads. */
 export const relayedRoutes = [
@@ -49,14 +64,10 @@ export const relayedRoutes = [
   'audio/transcriptions',
 ] as const;
 
-function errorJson(error: GatewayError) {
-  return { error: { code: error.code, message: error.message } };
-}
-
 export function writeJsonError(outgoing: ServerResponse, error: GatewayError): void {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (error.retryAfterSeconds !== null) headers['retry-after'] = String(error.retryAfterSeconds);
-  outgoing.writeHead(error.status, headers).end(JSON.stringify(errorJson(error)));
+  outgoing.writeHead(error.status, headers).end(JSON.stringify(errorBody(error.code, error.message)));
 }
 
 /** Our own answers are checked against the shared schemas too: a drift fails loudly in tests. */
@@ -86,26 +97,21 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
   const { manager, metrics, guard, logger } = options;
-  const app = new Hono<Env>();
+  // The loopback policy, the bearer key on /v1, /admin and /metrics, request ids and the one error
+  // handler come from @klody/service, as for every Klody service.
+  const app = createServiceApp<Env>({
+    ...(logger?.pino ? { logger: logger.pino } : {}),
+    policy: { allowedHosts: guard.allowedHosts, allowedOrigins: guard.allowedOrigins },
+    apiKey: guard.apiKey,
+    protectedPaths: ['/v1/*', '/admin/*', '/metrics'],
+    mapError: mapGatewayError,
+  });
 
   const unknownModel = (model: string) =>
     new GatewayError(
       'model_not_found',
       `unknown model ${quoteForMessage(model)}; known aliases: ${manager.aliases().join(', ') || '(none)'}`,
     );
-
-  app.use('*', async (c, next) => {
-    const host = checkHost(c.req.header('host'), guard);
-    if (!host.ok) throw new GatewayError(host.code, host.message);
-    const origin = checkOrigin(c.req.header('origin'), guard);
-    if (!origin.ok) throw new GatewayError(origin.code, origin.message);
-    const path = c.req.path;
-    if (path.startsWith('/v1/') || path.startsWith('/admin/') || path === '/metrics') {
-      const bearer = checkBearer(c.req.header('authorization'), guard);
-      if (!bearer.ok) throw new GatewayError(bearer.code, bearer.message);
-    }
-    await next();
-  });
 
   app.get('/health', (c) => {
     const workers = manager.status();
@@ -325,25 +331,6 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
       return RESPONSE_ALREADY_SENT;
     });
   }
-
-  app.notFound((c) => {
-    const error = new GatewayError('not_found', `no route ${c.req.method} ${quoteForMessage(c.req.path)}`);
-    return c.json(errorJson(error), 404);
-  });
-
-  app.onError((error, c) => {
-    if (GatewayError.isInstance(error)) {
-      if (error.retryAfterSeconds !== null) c.header('Retry-After', String(error.retryAfterSeconds));
-      return c.json(errorJson(error), error.status as 400);
-    }
-    process.stderr.write(
-      `${JSON.stringify({ level: 'error', message: 'unexpected error', error: String((error as Error).stack ?? error) })}\n`,
-    );
-    return c.json(
-      { error: { code: 'internal_error', message: 'the gateway failed unexpectedly; see its log' } },
-      500,
-    );
-  });
 
   return app;
 }

@@ -1,21 +1,30 @@
+// The gateway's logs through @klody/service's pino logger (one JSON line per event on stderr, the
+// service's name on each), behind the small `Logger` interface the worker manager takes.
+import { type CreateLoggerOptions, createLogger, readLogLevel, type ServiceLogger } from '@klody/service';
 import type { Logger } from '../workers/index.js';
 
-const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-type Level = keyof typeof levels;
+/** The manager's Logger plus the pino logger underneath, for the HTTP layer's request logs. */
+export interface GatewayLogger extends Logger {
+  readonly pino: ServiceLogger;
+}
 
-/** Structured logs: one JSON object per line on stderr (stdout is for results, CONTRACTS.md). */
+/**
+ * `level` is KLODY_LOG_LEVEL's value: an unknown one is refused (ConfigurationError, exit 2) instead
+ * of silently logging at `info`.
+ */
 export function createJsonLogger(
   level: string | undefined = process.env.KLODY_LOG_LEVEL,
-  write = (line: string) => process.stderr.write(line),
-): Logger {
-  const threshold = levels[(level as Level) in levels ? (level as Level) : 'info'];
-  const log =
-    (name: Exclude<Level, 'silent'>) =>
-    (message: string, fields: Record<string, unknown> = {}) => {
-      if (levels[name] < threshold) return;
-      write(
-        `${JSON.stringify({ time: new Date().toISOString(), level: name, service: 'gateway', message, ...fields })}\n`,
-      );
-    };
-  return { info: log('info'), warn: log('warn'), error: log('error') };
+  destination?: CreateLoggerOptions['destination'],
+): GatewayLogger {
+  const pino = createLogger({
+    service: 'gateway',
+    level: readLogLevel({ KLODY_LOG_LEVEL: level }),
+    ...(destination ? { destination } : {}),
+  });
+  return {
+    pino,
+    info: (message, fields = {}) => pino.info(fields, message),
+    warn: (message, fields = {}) => pino.warn(fields, message),
+    error: (message, fields = {}) => pino.error(fields, message),
+  };
 }

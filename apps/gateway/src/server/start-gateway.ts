@@ -2,8 +2,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkBindRule, isLoopbackAddress, serve } from '@klody/service';
 import { GatewayError } from '../errors/index.js';
-import { createGatewayApp, GatewayMetrics, isLoopbackAddress, listen } from '../http/index.js';
+import { createGatewayApp, GatewayMetrics } from '../http/index.js';
 import { createSystemMemoryProbe, type MemoryProbe } from '../memory/index.js';
 import { type LoadedRegistry, loadRegistry } from '../registry/index.js';
 import {
@@ -59,13 +60,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw new GatewayError('invalid_config', `invalid port ${port}`);
   const apiKey = environment[server.apiKeyEnv]?.trim() || null;
   const allowNonLoopback = options.allowNonLoopback ?? server.allowNonLoopback;
-  if (!isLoopbackAddress(host)) {
-    if (!allowNonLoopback || apiKey === null) {
-      throw new GatewayError(
-        'unsafe_bind',
-        `refusing to bind ${host}: a non-loopback address needs --allow-non-loopback (or server.allowNonLoopback) and an API key in $${server.apiKeyEnv}`,
-      );
-    }
+  try {
+    checkBindRule({ service: 'gateway', hostname: host, allowNonLoopback, apiKey });
+  } catch (error) {
+    throw new GatewayError(
+      'unsafe_bind',
+      `${(error as Error).message} (--allow-non-loopback or server.allowNonLoopback; the key in $${server.apiKeyEnv})`,
+    );
   }
 
   const home = gatewayHome(environment);
@@ -104,24 +105,22 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     audioBodyLimitBytes: Math.round(server.audioBodyLimitMb * 1024 * 1024),
   });
 
-  const httpServer = await listen({ fetch: app.fetch, hostname: host, port })
-    .then((listening) => listening.server)
-    .catch((error: NodeJS.ErrnoException) => {
-      throw new GatewayError(
-        'invalid_config',
-        `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
-      );
-    });
-  httpServer.keepAliveTimeout = 65_000;
-  // Requests being answered: a shutdown waits for them (streams included, up to a grace), then
-  // closes every connection, idle keep-alive ones too.
-  let activeRequests = 0;
-  httpServer.on('request', (_request, response) => {
-    activeRequests++;
-    response.once('close', () => activeRequests--);
+  // @klody/service serves it: the bind rule (checked above with the gateway's own error code), a JSON
+  // 400 for malformed requests, and a close that lets requests in progress finish.
+  const service = await serve({
+    fetch: app.fetch,
+    service: 'gateway',
+    hostname: host,
+    port,
+    allowNonLoopback,
+    apiKey,
+  }).catch((error: unknown) => {
+    throw new GatewayError('invalid_config', (error as Error).message);
   });
-  const actualPort = (httpServer.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const httpServer = service.server;
+  httpServer.keepAliveTimeout = 65_000;
+  const actualPort = service.port;
+  const url = service.url;
   writeGatewayPidFile(home.pidFile, { pid: process.pid, url, config: loaded.path });
   logger.info('gateway ready', {
     url,
@@ -150,12 +149,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
     },
     async close(closeOptions = {}) {
-      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      const until = Date.now() + 5_000;
-      while (activeRequests > 0 && Date.now() < until)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      httpServer.closeAllConnections();
-      await closed;
+      await service.close({ graceMs: 5_000 });
       const result = await manager.shutdown({ workers: closeOptions.workers ?? false });
       if (result.failed.length > 0) logger.error('workers survived the shutdown', { workers: result.failed });
       rmSync(home.pidFile, { force: true });

@@ -82,6 +82,9 @@ describe('a service app on a real server', () => {
     });
     app.get('/health', (context) => context.json({ status: 'ok' }));
     app.post('/v1/echo', limitBody(1024), async (context) => context.json(await context.req.json()));
+    app.get('/v1/long', () => {
+      throw new ServiceError('context_length_exceeded', 400, 'too long', { fields: { param: 'messages' } });
+    });
     app.get('/v1/busy', () => {
       throw new ServiceError('queue_full', 429, 'too many waiting', { retryAfterSeconds: 7 });
     });
@@ -170,6 +173,10 @@ describe('a service app on a real server', () => {
     const busy = await send(service.url, { path: '/v1/busy', headers: key });
     expect(busy.headers['retry-after']).toBe('7');
     expect(JSON.parse(busy.body)).toEqual({ error: { code: 'queue_full', message: 'too many waiting' } });
+    const long = await send(service.url, { path: '/v1/long', headers: key });
+    expect(JSON.parse(long.body)).toEqual({
+      error: { param: 'messages', code: 'context_length_exceeded', message: 'too long' },
+    });
     const upstream = await send(service.url, { path: '/v1/package', headers: key });
     expect([upstream.status, JSON.parse(upstream.body).error.code]).toEqual([502, 'upstream_failed']);
     const bad = await send(service.url, { path: '/v1/package?code=bad', headers: key });

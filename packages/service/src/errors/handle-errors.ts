@@ -36,10 +36,13 @@ const codeOfStatus: Record<number, string> = {
 export function errorResponse(error: ServiceError): Response {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (error.retryAfterSeconds !== null) headers['retry-after'] = String(error.retryAfterSeconds);
-  return new Response(JSON.stringify(errorBody(error.code, error.message)), {
-    status: error.status,
-    headers,
-  });
+  return new Response(
+    JSON.stringify({ error: { ...error.fields, code: error.code, message: error.message } }),
+    {
+      status: error.status,
+      headers,
+    },
+  );
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any app, whatever its bindings and variables

@@ -5,12 +5,15 @@ const brand = Symbol.for('klody.service.error');
 export interface ServiceErrorOptions {
   /** Seconds for a Retry-After header (429, 503). */
   retryAfterSeconds?: number;
+  /** More fields of the error object, beside code and message (OpenAI's `param`, for one). */
+  fields?: Record<string, string | number | boolean | null>;
   cause?: unknown;
 }
 
 export class ServiceError extends Error {
   readonly [brand] = true;
   readonly retryAfterSeconds: number | null;
+  readonly fields: Record<string, string | number | boolean | null>;
 
   constructor(
     readonly code: string,
@@ -21,6 +24,7 @@ export class ServiceError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServiceError';
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+    this.fields = options.fields ?? {};
   }
 
   static isInstance(error: unknown): error is ServiceError {

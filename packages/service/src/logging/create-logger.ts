@@ -18,6 +18,8 @@ export function createLogger(options: CreateLoggerOptions): ServiceLogger {
     {
       level: options.level,
       base: { service: options.service },
+      // "message", as Klody's logs always said, rather than pino's "msg".
+      messageKey: 'message',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

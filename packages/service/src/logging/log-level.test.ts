@@ -43,7 +43,7 @@ describe('KLODY_LOG_LEVEL', () => {
     logger.info('hidden');
     logger.error('hidden too');
     logger.fatal('shown');
-    expect(fatal.lines.map((line) => JSON.parse(line).msg)).toEqual(['shown']);
+    expect(fatal.lines.map((line) => JSON.parse(line).message)).toEqual(['shown']);
     expect(JSON.parse(fatal.lines[0] as string)).toMatchObject({ level: 'fatal', service: 'test' });
   });
 });

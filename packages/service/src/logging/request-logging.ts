@@ -2,6 +2,7 @@
 // sent back in the response and on the request's log line, so that a client's error can be found in
 // the service's log.
 import { randomUUID } from 'node:crypto';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { MiddlewareHandler } from 'hono';
 import type { ServiceLogger } from './create-logger.js';
 
@@ -16,8 +17,12 @@ export function requestLogging(logger: ServiceLogger): MiddlewareHandler<{ Varia
     context.set('requestId', requestId);
     const started = performance.now();
     await next();
-    context.header(requestIdHeader, requestId);
-    const status = context.res.status;
+    // A route that wrote the response itself (the gateway's raw relay) has nothing left to add headers
+    // to; touching it would make Hono build a second, empty response.
+    const written = context.res === RESPONSE_ALREADY_SENT;
+    if (!written) context.header(requestIdHeader, requestId);
+    const outgoing = (context.env as { outgoing?: { statusCode?: number } } | undefined)?.outgoing;
+    const status = written ? (outgoing?.statusCode ?? 0) : context.res.status;
     logger[status >= 500 ? 'error' : 'debug'](
       {
         requestId,
