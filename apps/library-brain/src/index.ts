@@ -1,4 +1,5 @@
-export { ConfigurationError, type LibraryBrainConfig, readConfig } from './config/config.js';
+export { ConfigurationError } from '@klody/service';
+export { type LibraryBrainConfig, readConfig } from './config/config.js';
 export { type ApiErrorCode, statusByCode } from './http/api-error.js';
 export { type CreateAppOptions, createApp, jsonBodyLimitBytes } from './http/create-app.js';
 export { type RunningServer, type StartServerOptions, startServer } from './http/start-server.js';

@@ -1,6 +1,8 @@
 // The CLI as a user runs it from the repository root: real processes, real database, real books.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryRoot, testDataPath } from '@klody/test-helpers';
@@ -146,5 +148,25 @@ describeRequiring({ data: ['books/fr/Candide.txt', 'books/en/11-0.txt'] }, 'pnpm
     expect(missing.stderr).toMatch(/no such file or folder/);
     expect(libraryBrain('search', 'x', '--k', 'zero').code).toBe(2);
     expect(libraryBrain('frobnicate').code).toBe(2);
+  });
+
+  it('serve exits 2 with one line for an unknown KLODY_LOG_LEVEL and for a port in use', async () => {
+    const level = libraryBrainWith({ KLODY_LOG_LEVEL: 'loud' }, 'serve');
+    expect(level.code).toBe(2);
+    expect(level.stderr).toMatch(
+      /^library-brain: invalid configuration: KLODY_LOG_LEVEL="loud" is not a log level/,
+    );
+    const taken = createServer();
+    await new Promise<void>((listening) => taken.listen(0, '127.0.0.1', listening));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const busy = libraryBrain('serve', '--port', String(port));
+      expect(busy.code).toBe(2);
+      expect(busy.stderr.trim()).toBe(
+        `library-brain: cannot listen on 127.0.0.1:${port}: EADDRINUSE; choose another port with --port or KLODY_LIBRARY_BRAIN_PORT`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });

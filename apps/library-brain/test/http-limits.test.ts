@@ -3,6 +3,7 @@
 // thousands of levels deep, a missing file, a NUL in a path are clear 4xx, never a 500.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@klody/test-helpers';
@@ -119,6 +120,22 @@ describe('Library Brain HTTP limits on the real server', () => {
       }
     });
   }
+
+  it('a request that cannot be read (a malformed Host) gets 400 malformed_request as JSON', async () => {
+    const answer = await new Promise<string>((resolveAnswer, reject) => {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString('utf8');
+      });
+      socket.on('end', () => resolveAnswer(text));
+      socket.on('error', reject);
+      socket.write('GET /health HTTP/1.1\r\nHost: localhost:80:evil\r\nConnection: close\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: 'malformed_request' } });
+  });
 
   it('POST /api/ingest: 404 for a file that does not exist, 400 for a NUL in the path', async () => {
     const missing = await post('/api/ingest', JSON.stringify({ paths: [join(root, 'no-such-book.txt')] }));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigurationError, type LibraryBrainConfig, readConfig } from '../config/config.js';
+import { ConfigurationError, createLogger, stopOnSignals } from '@klody/service';
+import { type LibraryBrainConfig, readConfig } from '../config/config.js';
 import { apiErrorFrom } from '../http/api-error-from.js';
 import { startServer } from '../http/start-server.js';
 import { createLibrary } from '../library/create-library.js';
@@ -170,34 +171,26 @@ async function serveForever(
   port: number | null,
   seed: string | null,
 ): Promise<number> {
-  const listenPort = port ?? config.port;
-  const running = await startServer(config, {
-    port: listenPort,
-    log: (message, error) =>
-      process.stderr.write(`${message}${error instanceof Error ? `: ${error.stack}` : ''}\n`),
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE')
-      usageError(`port ${listenPort} is already in use (set KLODY_LIBRARY_BRAIN_PORT)`);
+  const logger = createLogger({ service: 'library-brain', level: config.logLevel });
+  const running = await startServer(config, { port: port ?? config.port, logger }).catch((error: unknown) => {
+    // A port in use: the kit's message names it (after the service's name, which reportFailure
+    // prints already); say how to choose another.
+    if (ConfigurationError.isInstance(error))
+      usageError(
+        `${error.message.replace(/^library-brain: /, '')}; choose another port with --port or KLODY_LIBRARY_BRAIN_PORT`,
+      );
     throw error;
   });
-  const { library } = running;
-  process.stderr.write(`Library Brain listening on ${running.url}/\n`);
+  logger.info({ url: `${running.url}/` }, `Library Brain listening on ${running.url}/`);
   if (seed) {
-    seedLibrary(library, resolve(seed), join(config.home, 'seeded'), (message) =>
-      process.stderr.write(`${message}\n`),
-    ).catch((error: unknown) =>
-      process.stderr.write(
-        `first run: ingestion failed: ${error instanceof Error ? error.message : String(error)}\n`,
-      ),
-    );
+    seedLibrary(running.library, resolve(seed), join(config.home, 'seeded'), (message) =>
+      logger.info(message),
+    ).catch((error: unknown) => logger.error({ err: error }, 'first run: ingestion failed'));
   }
-  await new Promise<void>((resolveStop) => {
-    const stop = () => resolveStop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await running.close();
-  return 0;
+  // SIGTERM or SIGINT: requests in progress finish, the library closes, the process exits 0.
+  stopOnSignals(running);
+  // Never settles: the server keeps the process alive until stopOnSignals exits it.
+  return new Promise<number>(() => {});
 }
 
 /**
@@ -228,10 +221,9 @@ export async function runCli(command: CliCommand): Promise<void> {
   try {
     config = readConfig();
   } catch (error) {
-    const usage =
-      error instanceof ConfigurationError
-        ? new UsageError('invalid_configuration', `invalid configuration: ${error.message}`)
-        : error;
+    const usage = ConfigurationError.isInstance(error)
+      ? new UsageError('invalid_configuration', `invalid configuration: ${error.message}`)
+      : error;
     process.exitCode = reportFailure(command, usage, null);
     return;
   }

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigurationError } from '@klody/service';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, readConfig } from './config.js';
+import { readConfig } from './config.js';
 
 describe('readConfig', () => {
   it('has the defaults CONTRACTS.md fixes', () => {
@@ -63,5 +64,14 @@ describe('readConfig', () => {
 
   it('refuses a non-loopback bind', () => {
     expect(() => readConfig({ KLODY_LIBRARY_BRAIN_HOST: '0.0.0.0' })).toThrow(/not a loopback address/);
+  });
+
+  it("reads KLODY_LOG_LEVEL by @klody/service's rule: a level in any case, or an error naming it", () => {
+    expect(readConfig({}).logLevel).toBe('info');
+    expect(readConfig({ KLODY_LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
+    expect(() => readConfig({ KLODY_LOG_LEVEL: 'loud' })).toThrow(ConfigurationError);
+    expect(() => readConfig({ KLODY_LOG_LEVEL: 'loud' })).toThrow(
+      /KLODY_LOG_LEVEL="loud" is not a log level/,
+    );
   });
 });

@@ -1,5 +1,11 @@
-import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import {
+  ConfigurationError,
+  isLoopbackAddress,
+  klodyHome,
+  type LogLevel,
+  readLogLevel,
+} from '@klody/service';
 import { z } from 'zod';
 
 /** Library Brain's configuration, read from the environment (CONTRACTS.md names every variable). */
@@ -19,7 +25,8 @@ export interface LibraryBrainConfig {
   libraryRoots: string[];
   host: string;
   port: number;
-  logLevel: string;
+  /** `KLODY_LOG_LEVEL`, validated by @klody/service (`info` by default). */
+  logLevel: LogLevel;
   /**
    * Longest wait for a gateway call to start answering while a question is answered: the query's
    * embedding, the chat model's first token (`KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT`, seconds).
@@ -68,16 +75,7 @@ const environmentSchema = z.object({
   KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT: seconds(),
   KLODY_LIBRARY_BRAIN_GATEWAY_CHECK_TIMEOUT: seconds(),
   KLODY_LIBRARY_BRAIN_GATEWAY_RETRY: seconds({ zero: true }),
-  KLODY_LOG_LEVEL: optionalText.pipe(
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  ),
 });
-
-const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
-
-export class ConfigurationError extends Error {
-  override readonly name = 'ConfigurationError';
-}
 
 function gatewayURL(value: string | undefined): string | null {
   if (value?.toLowerCase() === 'none') return null;
@@ -102,8 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
     throw new ConfigurationError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
   }
   const values = parsed.data;
-  const klodyHome = resolve(values.KLODY_HOME ?? join(homedir(), '.klody'));
-  const home = join(klodyHome, 'library-brain');
+  const home = klodyHome('library-brain', { KLODY_HOME: values.KLODY_HOME });
   const roots = (values.KLODY_LIBRARY_ROOTS ?? join(home, 'books'))
     .split(delimiter)
     .filter((root) => root.length > 0)
@@ -112,7 +109,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
     if (!isAbsolute(root)) throw new ConfigurationError(`KLODY_LIBRARY_ROOTS: "${root}" is not a path`);
   }
   const host = values.KLODY_LIBRARY_BRAIN_HOST ?? '127.0.0.1';
-  if (!loopbackHosts.has(host)) {
+  if (!isLoopbackAddress(host)) {
     // Library Brain has no authentication: it reads your files. It stays on loopback.
     throw new ConfigurationError(
       `KLODY_LIBRARY_BRAIN_HOST: "${host}" is not a loopback address; Library Brain only binds 127.0.0.1`,
@@ -130,7 +127,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
     libraryRoots: roots,
     host,
     port: values.KLODY_LIBRARY_BRAIN_PORT ?? 8765,
-    logLevel: values.KLODY_LOG_LEVEL ?? 'info',
+    logLevel: readLogLevel(env),
     gatewayTimeoutMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT ?? 60) * 1000,
     gatewayIdleTimeoutMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT ?? 30) * 1000,
     gatewayCheckTimeoutMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_CHECK_TIMEOUT ?? 5) * 1000,

@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { ApiError } from './api-error.js';
+import { apiError } from './api-error.js';
 
 function realOrResolved(path: string): string {
   try {
@@ -16,7 +16,7 @@ function quoted(path: string): string {
 }
 
 /**
- * The real path of `path` when it lies inside one of `roots` and exists, else an ApiError: 400 for
+ * The real path of `path` when it lies inside one of `roots` and exists, else an API error: 400 for
  * a path that is not one (relative, a NUL character), 403 outside the roots, 404 when nothing is
  * there (checked only inside the roots, so that the answer says nothing about other folders).
  * Symbolic links are resolved first, so a link inside a root cannot reach a file outside it.
@@ -24,8 +24,8 @@ function quoted(path: string): string {
 export function allowedPath(path: string, roots: readonly string[]): string {
   // The file-system calls throw on a NUL character: it is never part of a real path.
   if (path.includes('\0'))
-    throw new ApiError('invalid_path', `${quoted(path)} contains a NUL character: it is not a path`);
-  if (!isAbsolute(path)) throw new ApiError('invalid_path', `${quoted(path)} is not an absolute path`);
+    throw apiError('invalid_path', `${quoted(path)} contains a NUL character: it is not a path`);
+  if (!isAbsolute(path)) throw apiError('invalid_path', `${quoted(path)} is not an absolute path`);
   const real = realOrResolved(path);
   for (const root of roots) {
     const realRoot = realOrResolved(root);
@@ -36,13 +36,13 @@ export function allowedPath(path: string, roots: readonly string[]): string {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EACCES' || code === 'EPERM')
-          throw new ApiError('permission_denied', `${quoted(path)} cannot be read (permission denied)`);
-        throw new ApiError('not_found', `no such file or folder: ${quoted(path)}`);
+          throw apiError('permission_denied', `${quoted(path)} cannot be read (permission denied)`);
+        throw apiError('not_found', `no such file or folder: ${quoted(path)}`);
       }
       return real;
     }
   }
-  throw new ApiError(
+  throw apiError(
     'path_not_allowed',
     `"${path}" is outside the folders Library Brain may read (KLODY_LIBRARY_ROOTS: ${roots.join(', ')})`,
   );

@@ -1,6 +1,6 @@
 import { MemoryError, type MemoryErrorCode } from '@klody/memory';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from './api-error.js';
+import { apiError } from './api-error.js';
 import { apiErrorFrom } from './api-error-from.js';
 
 const gateway = { gatewayURL: 'http://127.0.0.1:8090' };
@@ -47,7 +47,7 @@ describe('apiErrorFrom', () => {
     expect([local?.code, local?.status]).toEqual(['model_failed', 502]);
   });
 
-  it('maps file-system errors by their code, keeps ApiErrors, and leaves bugs to internal_error', () => {
+  it('maps file-system errors by their code, keeps its own errors, and leaves bugs to internal_error', () => {
     const missing = Object.assign(new Error("ENOENT: no such file or directory, stat '/books/x.txt'"), {
       code: 'ENOENT',
       path: '/books/x.txt',
@@ -63,7 +63,7 @@ describe('apiErrorFrom', () => {
     expect(apiErrorFrom(nul, gateway)?.status).toBe(400);
     const notDatabase = Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' });
     expect(apiErrorFrom(notDatabase, gateway)).toMatchObject({ code: 'database_error', status: 500 });
-    const own = new ApiError('ingestion_running', 'busy');
+    const own = apiError('ingestion_running', 'busy');
     expect(apiErrorFrom(own, gateway)).toBe(own);
     expect(apiErrorFrom(new TypeError('undefined is not a function'), gateway)).toBeNull();
   });

@@ -1,6 +1,7 @@
 import { MemoryError, type MemoryErrorCode } from '@klody/memory';
+import { ServiceError } from '@klody/service';
 import { timedOut } from '../library/timed-out.js';
-import { ApiError, type ApiErrorCode } from './api-error.js';
+import { type ApiErrorCode, apiError } from './api-error.js';
 
 export interface ErrorContext {
   /** The gateway's URL, named in the message of an upstream failure; null without a gateway. */
@@ -41,30 +42,30 @@ const codeBySystemCode: Record<string, ApiErrorCode> = {
 };
 
 /**
- * The one place where an error becomes the API's `{ error: { code, message } }`: ApiErrors as they
- * are, every MemoryError code by the table above (a model that failed names the gateway; a time
- * limit is 504), file-system errors by their code. Null for anything else: a bug, logged and
- * answered as `internal_error`.
+ * The one place where an error becomes the API's `{ error: { code, message } }`, and the app's
+ * `mapError` for @klody/service: ServiceErrors as they are, every MemoryError code by the table above
+ * (a model that failed names the gateway; a time limit is 504), file-system errors by their code.
+ * Null for anything else: a bug, logged and answered as `internal_error`.
  */
-export function apiErrorFrom(error: unknown, context: ErrorContext): ApiError | null {
-  if (ApiError.isInstance(error)) return error;
+export function apiErrorFrom(error: unknown, context: ErrorContext): ServiceError | null {
+  if (ServiceError.isInstance(error)) return error;
   if (MemoryError.isInstance(error)) {
     if (upstreamCodes.has(error.code)) {
       const timeout = timedOut(error);
       if (!context.gatewayURL)
-        return new ApiError('model_failed', `the model failed: ${error.message}`, { cause: error });
-      return new ApiError(
+        return apiError('model_failed', `the model failed: ${error.message}`, { cause: error });
+      return apiError(
         timeout ? 'gateway_timeout' : 'gateway_error',
         `the gateway at ${context.gatewayURL} ${timeout ? 'did not answer in time' : 'failed'}: ${error.message}`,
         { cause: error },
       );
     }
-    return new ApiError(codeByMemoryCode[error.code] ?? 'internal_error', error.message, { cause: error });
+    return apiError(codeByMemoryCode[error.code] ?? 'internal_error', error.message, { cause: error });
   }
   const systemCode = (error as { code?: unknown } | null)?.code;
   // better-sqlite3's errors: a library file that is not a database, a disk that is full…
   if (error instanceof Error && typeof systemCode === 'string' && systemCode.startsWith('SQLITE_'))
-    return new ApiError('database_error', `the library database: ${error.message} (${systemCode})`, {
+    return apiError('database_error', `the library database: ${error.message} (${systemCode})`, {
       cause: error,
     });
   if (error instanceof Error && typeof systemCode === 'string' && systemCode in codeBySystemCode) {
@@ -73,7 +74,7 @@ export function apiErrorFrom(error: unknown, context: ErrorContext): ApiError | 
       systemCode === 'ENOENT' || systemCode === 'ENOTDIR'
         ? `no such file or folder${typeof path === 'string' ? `: ${path}` : ''}`
         : error.message;
-    return new ApiError(codeBySystemCode[systemCode] as ApiErrorCode, message, { cause: error });
+    return apiError(codeBySystemCode[systemCode] as ApiErrorCode, message, { cause: error });
   }
   return null;
 }

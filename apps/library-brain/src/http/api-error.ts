@@ -1,6 +1,4 @@
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-
-const marker = Symbol.for('klody.library-brain.api-error');
+import { ServiceError } from '@klody/service';
 
 export type ApiErrorCode =
   | 'invalid_request'
@@ -9,6 +7,7 @@ export type ApiErrorCode =
   | 'unsupported_format'
   | 'binary_content'
   | 'load_failed'
+  | 'malformed_request'
   | 'forbidden_host'
   | 'forbidden_origin'
   | 'path_not_allowed'
@@ -27,14 +26,19 @@ export type ApiErrorCode =
   | 'schema_too_new'
   | 'gateway_timeout';
 
-/** Every code's status, in one place (README "Errors" lists them). */
-export const statusByCode: Record<ApiErrorCode, ContentfulStatusCode> = {
+/**
+ * Every code's status, in one place (README "Errors" lists them). `malformed_request`,
+ * `forbidden_host`, `forbidden_origin`, `body_too_large`, `not_found` for an unknown route and
+ * `internal_error` for a bug are answered by @klody/service; the rest by this app.
+ */
+export const statusByCode: Record<ApiErrorCode, number> = {
   invalid_request: 400,
   invalid_json: 400,
   invalid_path: 400,
   unsupported_format: 400,
   binary_content: 400,
   load_failed: 400,
+  malformed_request: 400,
   forbidden_host: 403,
   forbidden_origin: 403,
   path_not_allowed: 403,
@@ -44,7 +48,7 @@ export const statusByCode: Record<ApiErrorCode, ContentfulStatusCode> = {
   embedder_mismatch: 409,
   body_too_large: 413,
   // nginx's "client closed request": nobody reads it, but a log line says what happened.
-  aborted: 499 as ContentfulStatusCode,
+  aborted: 499,
   internal_error: 500,
   database_error: 500,
   model_invalid: 500,
@@ -56,23 +60,10 @@ export const statusByCode: Record<ApiErrorCode, ContentfulStatusCode> = {
 };
 
 /** An error the API answers as `{ error: { code, message } }` with the status its code implies. */
-export class ApiError extends Error {
-  readonly [marker] = true;
-  override readonly name = 'ApiError';
-
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  get status(): ContentfulStatusCode {
-    return statusByCode[this.code];
-  }
-
-  static isInstance(error: unknown): error is ApiError {
-    return typeof error === 'object' && error !== null && marker in error;
-  }
+export function apiError(
+  code: ApiErrorCode,
+  message: string,
+  options: { cause?: unknown } = {},
+): ServiceError {
+  return new ServiceError(code, statusByCode[code], message, options);
 }

@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '@klody/service';
 import { describe, expect, it } from 'vitest';
+import type { Library } from '../library/library.js';
 import { createFakeLibrary } from '../testing/fake-library.js';
 import { createApp, jsonBodyLimitBytes } from './create-app.js';
 
@@ -13,9 +15,13 @@ const outside = mkdtempSync(join(tmpdir(), 'klody-outside-'));
 writeFileSync(join(outside, 'secret.txt'), 'secret');
 symlinkSync(join(outside, 'secret.txt'), join(allowedFolder, 'link-to-secret.txt'));
 
-function setup() {
-  const library = createFakeLibrary();
-  const app = createApp({ library, libraryRoots: [allowedFolder] });
+function setup(options: { library?: Library; logger?: Parameters<typeof createApp>[0]['logger'] } = {}) {
+  const library = options.library ?? createFakeLibrary();
+  const app = createApp({
+    library,
+    libraryRoots: [allowedFolder],
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const request = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
     app.request(`http://127.0.0.1:8765${path}`, {
       ...init,
@@ -27,7 +33,7 @@ function setup() {
       body: typeof body === 'string' ? body : JSON.stringify(body),
       headers: { 'content-type': 'application/json', ...headers },
     });
-  return { library, request, post };
+  return { request, post };
 }
 
 async function errorOf(response: Response) {
@@ -60,6 +66,45 @@ describe('Library Brain HTTP API', () => {
     expect((await errorOf(crossSite)).code).toBe('forbidden_origin');
     const sameOrigin = await request('/api/books', { headers: { origin: 'http://127.0.0.1:8765' } });
     expect(sameOrigin.status).toBe(200);
+    const opaque = await request('/api/books', { headers: { origin: 'null' } });
+    expect((await errorOf(opaque)).code).toBe('forbidden_origin');
+  });
+
+  it("answers Host and Origin by @klody/service's one loopback policy, not Origin = Host", async () => {
+    const { request } = setup();
+    const statusFor = async (headers: Record<string, string>) =>
+      (await request('/api/books', { headers })).status;
+    // What the kit changed: a page of this machine on another port or name is this machine too (the
+    // old rule wanted Origin equal to Host), and every 127.0.0.0/8 address and *.localhost name is.
+    expect(await statusFor({ origin: 'http://localhost:3000' })).toBe(200);
+    expect(await statusFor({ host: 'library.localhost:8765', origin: 'http://library.localhost:8765' })).toBe(
+      200,
+    );
+    expect(await statusFor({ host: '127.0.0.2:8765' })).toBe(200);
+    expect(await statusFor({ host: '[::1]:8765' })).toBe(200);
+    expect(await statusFor({ host: '::1' })).toBe(403);
+    expect(await statusFor({ origin: 'http://127.0.0.1.evil.example:8765' })).toBe(403);
+  });
+
+  it('logs a bug with the request id, and answers it as 500 internal_error, never its stack', async () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const destination = { write: (line: string) => logged.push(JSON.parse(line)) };
+    // A fake library whose book list fails the way a bug does: a plain TypeError.
+    const broken: Library = {
+      ...createFakeLibrary(),
+      books: () => {
+        throw new TypeError('the fake library is broken');
+      },
+    };
+    const { request } = setup({
+      library: broken,
+      logger: createLogger({ service: 'library-brain', level: 'info', destination }),
+    });
+    const answer = await request('/api/books', { headers: { 'x-request-id': 'books-1' } });
+    expect(answer.headers.get('x-request-id')).toBe('books-1');
+    expect(await answer.json()).toEqual({ error: { code: 'internal_error', message: expect.any(String) } });
+    expect(logged[0]?.err).toMatchObject({ type: 'TypeError', message: 'the fake library is broken' });
+    expect(logged[1]).toMatchObject({ requestId: 'books-1', path: '/api/books', status: 500 });
   });
 
   it('gives clear 400s for malformed JSON and invalid fields', async () => {
@@ -83,7 +128,8 @@ describe('Library Brain HTTP API', () => {
   });
 
   it('ingests only inside KLODY_LIBRARY_ROOTS, links resolved', async () => {
-    const { post, library } = setup();
+    const library = createFakeLibrary();
+    const { post } = setup({ library });
     const inside = await post('/api/ingest', { paths: [join(allowedFolder, 'alice.txt')] });
     expect(inside.status).toBe(200);
     expect(library.calls.ingested).toEqual([[join(allowedFolder, 'alice.txt')]]);

@@ -1,24 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { createServiceApp, limitBody, mebibyte, type ServiceEnv, type ServiceLogger } from '@klody/service';
+import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Library } from '../library/library.js';
 import { allowedPath } from './allowed-path.js';
-import { ApiError } from './api-error.js';
+import { apiError } from './api-error.js';
 import { apiErrorFrom } from './api-error-from.js';
-import { loopbackOnly } from './security.js';
 
 export interface CreateAppOptions {
   library: Library;
   libraryRoots: readonly string[];
   /** The gateway's URL, named in the errors of its models; null or absent without a gateway. */
   gatewayURL?: string | null;
-  log?: (message: string, error?: unknown) => void;
+  /** Request logs and unexpected errors; none without it. */
+  logger?: ServiceLogger;
 }
 
 /** JSON bodies are small here (a question, a list of paths): 1 MiB is plenty. */
-export const jsonBodyLimitBytes = 1024 * 1024;
+export const jsonBodyLimitBytes = mebibyte;
 
 const askBody = z.object({
   question: z
@@ -46,14 +46,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw new ApiError('invalid_request', `${where}${issue?.message ?? 'invalid request'}`);
+  throw apiError('invalid_request', `${where}${issue?.message ?? 'invalid request'}`);
 }
 
 async function jsonBody(request: Request): Promise<unknown> {
   try {
     return await request.json();
   } catch {
-    throw new ApiError('invalid_json', 'the request body is not valid JSON');
+    throw apiError('invalid_json', 'the request body is not valid JSON');
   }
 }
 
@@ -67,48 +67,23 @@ function webFile(name: string): string {
   return readFileSync(new URL(name, webFolder), 'utf8');
 }
 
-/** Library Brain's HTTP API and web page. */
+/**
+ * Library Brain's HTTP API and web page, on @klody/service's boundary: the loopback policy (its page
+ * is same-origin, so it passes), body limits, and one error handler whose `mapError` is
+ * `apiErrorFrom`. No API key: Library Brain only binds loopback (config.ts).
+ */
 export function createApp({
   library,
   libraryRoots,
   gatewayURL = null,
-  log = () => {},
-}: CreateAppOptions): Hono {
-  const app = new Hono();
-  let ingesting = false;
-
-  /** Every error as the API answers it; only a bug is an `internal_error`, and it is logged. */
-  function errorBody(error: unknown, what: string): ApiError {
-    const known = apiErrorFrom(error, { gatewayURL });
-    if (known) return known;
-    log(what, error);
-    return new ApiError('internal_error', 'an unexpected error occurred; see the server log');
-  }
-
-  app.onError((error, context) => {
-    const known = errorBody(error, 'unexpected error');
-    // The rest of a body too large is never read: the connection cannot carry another request, and
-    // a client that reused it would see its next request fail.
-    const headers: Record<string, string> = known.code === 'body_too_large' ? { connection: 'close' } : {};
-    return context.json({ error: { code: known.code, message: known.message } }, known.status, headers);
+  logger,
+}: CreateAppOptions): Hono<ServiceEnv> {
+  const app = createServiceApp({
+    ...(logger ? { logger } : {}),
+    mapError: (error) => apiErrorFrom(error, { gatewayURL }),
   });
-  app.notFound((context) =>
-    context.json(
-      { error: { code: 'not_found', message: `no route ${context.req.method} ${context.req.path}` } },
-      404,
-    ),
-  );
-
-  app.use('*', loopbackOnly());
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: jsonBodyLimitBytes,
-      onError: () => {
-        throw new ApiError('body_too_large', `the request body is larger than ${jsonBodyLimitBytes} bytes`);
-      },
-    }),
-  );
+  const limitJson = limitBody(jsonBodyLimitBytes);
+  let ingesting = false;
 
   // Answers at once: the gateway's health as last seen (a gateway that is not well is checked again
   // in the background), never a wait on it beyond half a second right after start-up.
@@ -130,7 +105,7 @@ export function createApp({
   app.delete('/api/books/:id', async (context) => {
     const id = parse(z.coerce.number().int().min(1), context.req.param('id'));
     const removed = await library.remove(String(id));
-    if (!removed) throw new ApiError('not_found', `no book with id ${id}`);
+    if (!removed) throw apiError('not_found', `no book with id ${id}`);
     return context.json({ removed });
   });
 
@@ -152,13 +127,13 @@ export function createApp({
 
   app.get('/api/passage', (context) => {
     const { book, start, end } = parse(passageQuery, context.req.query());
-    if (end < start) throw new ApiError('invalid_request', 'end is before start');
+    if (end < start) throw apiError('invalid_request', 'end is before start');
     const passage = library.passage(book, start, end);
-    if (!passage) throw new ApiError('not_found', `book ${book} has no passage ${start}–${end}`);
+    if (!passage) throw apiError('not_found', `book ${book} has no passage ${start}–${end}`);
     return context.json(passage);
   });
 
-  app.post('/api/ask', async (context) => {
+  app.post('/api/ask', limitJson, async (context) => {
     const { question, stream } = parse(askBody, await jsonBody(context.req.raw));
     const wantsStream = stream ?? (context.req.header('accept') ?? '').includes('text/event-stream');
     if (!wantsStream) {
@@ -182,7 +157,12 @@ export function createApp({
         await sse.writeSSE({ event: 'done', data: JSON.stringify(answer) });
       } catch (error) {
         if (controller.signal.aborted) return;
-        const known = errorBody(error, 'ask failed');
+        // The status is already sent: the error goes in the stream, as the JSON route would answer it.
+        let known = apiErrorFrom(error, { gatewayURL });
+        if (!known) {
+          logger?.error({ err: error, requestId: context.get('requestId') }, 'ask failed while streaming');
+          known = apiError('internal_error', 'the service failed unexpectedly; see its log');
+        }
         await sse.writeSSE({
           event: 'error',
           data: JSON.stringify({ error: { code: known.code, message: known.message } }),
@@ -191,11 +171,11 @@ export function createApp({
     });
   });
 
-  app.post('/api/ingest', async (context) => {
+  app.post('/api/ingest', limitJson, async (context) => {
     const { paths } = parse(ingestBody, await jsonBody(context.req.raw));
     const allowed = paths.map((path) => allowedPath(path, libraryRoots));
     if (ingesting)
-      throw new ApiError('ingestion_running', 'an ingestion is already running; try again when it is done');
+      throw apiError('ingestion_running', 'an ingestion is already running; try again when it is done');
     ingesting = true;
     try {
       return context.json(await library.ingest(allowed));

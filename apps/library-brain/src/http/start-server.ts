@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { type RunningService, type ServiceLogger, serve } from '@klody/service';
 import type { LibraryBrainConfig } from '../config/config.js';
 import { createLibrary } from '../library/create-library.js';
 import type { Library } from '../library/library.js';
@@ -8,7 +7,8 @@ import { createApp } from './create-app.js';
 export interface StartServerOptions {
   /** Overrides `config.port`. */
   port?: number;
-  log?: (message: string, error?: unknown) => void;
+  /** Request logs, the library's messages and unexpected errors; none without it. */
+  logger?: ServiceLogger;
   fetch?: typeof fetch;
   /** Scans in worker threads (default true); false keeps them on the event loop, for quick tests. */
   workerThreads?: boolean;
@@ -19,22 +19,26 @@ export interface RunningServer {
   url: string;
   port: number;
   library: Library;
-  /** Stops listening, ends open connections, and closes the library. */
-  close(): Promise<void>;
+  /**
+   * Stops listening, lets requests in progress finish for up to `graceMs` (3 s: a client still
+   * reading an answer), ends the connections left, and closes the library.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
  * Library Brain's server: it listens as soon as its database is open. The gateway's models are
  * looked at in the background (each step within the check time limit), so a gateway that hangs
- * never delays start-up; meanwhile `/health` says degraded and answers are extractive.
+ * never delays start-up; meanwhile `/health` says degraded and answers are extractive. A port in use
+ * is a ConfigurationError naming it.
  */
 export async function startServer(
   config: LibraryBrainConfig,
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
-  const log = options.log ?? (() => {});
+  const logger = options.logger;
   const library = await createLibrary(config, {
-    log: (message) => log(message),
+    log: (message) => logger?.info(message),
     fetch: options.fetch,
     workerThreads: options.workerThreads ?? true,
     waitForGateway: false,
@@ -43,31 +47,26 @@ export async function startServer(
     library,
     libraryRoots: config.libraryRoots,
     gatewayURL: config.gatewayURL,
-    log,
+    ...(logger ? { logger } : {}),
   });
-  const port = options.port ?? config.port;
-  const server = serve({ fetch: app.fetch, hostname: config.host, port }) as Server;
+  let service: RunningService;
   try {
-    await new Promise<void>((resolveListen, reject) => {
-      server.once('listening', () => resolveListen());
-      server.once('error', reject);
+    service = await serve({
+      fetch: app.fetch,
+      service: 'library-brain',
+      hostname: config.host,
+      port: options.port ?? config.port,
     });
   } catch (error) {
     await library.close();
     throw error;
   }
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
-    url: `http://${host}:${port}`,
-    port,
+    url: service.url,
+    port: service.port,
     library,
-    async close() {
-      await new Promise<void>((resolveClose) => {
-        server.close(() => resolveClose());
-        server.closeIdleConnections();
-        // A client still reading an answer gets a few seconds, then its connection is ended.
-        setTimeout(() => server.closeAllConnections(), 3_000).unref();
-      });
+    async close({ graceMs = 3_000 } = {}) {
+      await service.close({ graceMs });
       await library.close();
     },
   };
