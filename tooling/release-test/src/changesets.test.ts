@@ -5,7 +5,7 @@ import { repositoryRoot } from '@klody/test-helpers';
 import { describe, expect, it } from 'vitest';
 
 const folder = join(repositoryRoot(), '.changeset');
-const published = ['@klody/memory', '@klody/gateway-client', '@klody/voice'];
+const published = ['@klody/memory', '@klody/gateway-client', '@klody/voice', '@klody/service'];
 
 describe('changesets', () => {
   // A formatter once rewrote a changeset's front matter into a Markdown heading, and

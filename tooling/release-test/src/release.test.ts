@@ -32,7 +32,7 @@ const pnpm = findPnpm(root);
 const memoryVersion = (
   JSON.parse(readFileSync(join(root, 'packages', 'memory', 'package.json'), 'utf8')) as { version: string }
 ).version;
-const publishedPackages = ['@klody/memory', '@klody/gateway-client', '@klody/voice'];
+const publishedPackages = ['@klody/memory', '@klody/gateway-client', '@klody/voice', '@klody/service'];
 
 // Cold, on 2 shared cores: the build takes about a minute, npm's install (downloads and
 // better-sqlite3's compile) one to two. Generous bounds, far below "hangs forever".
