@@ -10,6 +10,8 @@ import { z } from 'zod';
 
 /** Library Brain's configuration, read from the environment (CONTRACTS.md names every variable). */
 export interface LibraryBrainConfig {
+  /** KLODY_LIBRARY_BRAIN_API_KEY: when set, /api/* asks `Authorization: Bearer <key>` (other local users and programs). */
+  apiKey: string | null;
   /** `$KLODY_HOME/library-brain`: the app's own folder. */
   home: string;
   databasePath: string;
@@ -71,6 +73,7 @@ const environmentSchema = z.object({
   KLODY_LIBRARY_ROOTS: optionalText,
   KLODY_LIBRARY_BRAIN_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   KLODY_LIBRARY_BRAIN_HOST: optionalText,
+  KLODY_LIBRARY_BRAIN_API_KEY: optionalText,
   KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT: seconds(),
   KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT: seconds(),
   KLODY_LIBRARY_BRAIN_GATEWAY_CHECK_TIMEOUT: seconds(),
@@ -117,6 +120,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
   }
   return {
     home,
+    apiKey: values.KLODY_LIBRARY_BRAIN_API_KEY ?? null,
     databasePath: join(home, 'library.db'),
     gatewayURL: gatewayURL(values.KLODY_GATEWAY_URL),
     gatewayAPIKey: values.KLODY_GATEWAY_API_KEY ?? null,

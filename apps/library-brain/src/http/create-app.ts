@@ -15,6 +15,8 @@ export interface CreateAppOptions {
   gatewayURL?: string | null;
   /** Request logs and unexpected errors; none without it. */
   logger?: ServiceLogger;
+  /** When set, /api/* asks for it as a bearer key; the page and /health stay open to loopback. */
+  apiKey?: string | null;
 }
 
 /** JSON bodies are small here (a question, a list of paths): 1 MiB is plenty. */
@@ -70,16 +72,20 @@ function webFile(name: string): string {
 /**
  * Library Brain's HTTP API and web page, on @klody/service's boundary: the loopback policy (its page
  * is same-origin, so it passes), body limits, and one error handler whose `mapError` is
- * `apiErrorFrom`. No API key: Library Brain only binds loopback (config.ts).
+ * `apiErrorFrom`. It only binds loopback (config.ts); KLODY_LIBRARY_BRAIN_API_KEY, when set, also keeps
+ * other local users and programs out of /api/*.
  */
 export function createApp({
   library,
   libraryRoots,
   gatewayURL = null,
   logger,
+  apiKey = null,
 }: CreateAppOptions): Hono<ServiceEnv> {
   const app = createServiceApp({
     ...(logger ? { logger } : {}),
+    apiKey,
+    protectedPaths: ['/api/*'],
     mapError: (error) => apiErrorFrom(error, { gatewayURL }),
   });
   const limitJson = limitBody(jsonBodyLimitBytes);

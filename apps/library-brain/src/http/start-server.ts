@@ -47,6 +47,7 @@ export async function startServer(
     library,
     libraryRoots: config.libraryRoots,
     gatewayURL: config.gatewayURL,
+    apiKey: config.apiKey,
     ...(logger ? { logger } : {}),
   });
   let service: RunningService;
