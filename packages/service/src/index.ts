@@ -30,3 +30,4 @@ export {
   serve,
   stopOnSignals,
 } from './server/serve.js';
+export { renderTable } from './terminal/render-table.js';

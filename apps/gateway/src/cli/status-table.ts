@@ -1,4 +1,5 @@
 import type { StatusResponse } from '@klody/gateway-client/schemas';
+import { renderTable } from '@klody/service';
 
 function ago(lastUsed: number | null, now: number): string {
   if (lastUsed === null) return 'never';
@@ -39,20 +40,11 @@ export function renderStatusTable(status: StatusResponse, now = Date.now() / 100
     worker.state === 'remote' ? '-' : gb(worker.scheduledGb),
     worker.aliases.join(', ') || '-',
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
   const problems = status.workers
     .filter((worker) => worker.lastError)
     .map((worker) => `  ${worker.name}: ${worker.lastError}`);
   return [
-    line(header),
-    ...rows.map(line),
+    ...renderTable(header, rows),
     '',
     `status ${status.status} · budget ${gb(status.budgetGb)} · used ${gb(status.usedGb)} · machine available ${gb(status.availableGb)}`,
     ...(problems.length > 0 ? ['last errors:', ...problems] : []),

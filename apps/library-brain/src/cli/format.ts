@@ -1,3 +1,4 @@
+import { renderTable } from '@klody/service';
 import type { Book, Passage } from '../library/library.js';
 
 /** A readable table of books for the terminal. */
@@ -13,15 +14,7 @@ export function formatBooks(books: readonly Book[]): string {
     book.state,
   ]);
   const header = ['id', 'title', 'author', 'language', 'chunks', 'state'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  return `${renderTable(header, rows).join('\n')}\n`;
 }
 
 /** Ranked passages for the terminal: where each comes from, then its text. */
