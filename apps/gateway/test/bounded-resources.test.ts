@@ -4,9 +4,8 @@
 // context. Every service must answer the same documented error, at once, without a 500. The workers
 // are reached both through the gateway and on their own ports (with the key the gateway gave them).
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { endlessBody, rawRequest } from '@klody/service/testing';
 import { freePorts, testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -36,63 +35,6 @@ interface Target {
   uploadLimitBytes: number;
   /** Whether prompts are checked against a model's context here. */
   prompts: boolean;
-}
-
-interface Answer {
-  status: number;
-  body: string;
-}
-
-function send(
-  url: string,
-  path: string,
-  headers: Record<string, string>,
-  body: string | Readable,
-): Promise<Answer> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      // A fresh connection each: a request whose declared body was never sent leaves its socket unusable.
-      { hostname: target.hostname, port: target.port, method: 'POST', path, headers, agent: false },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-      },
-    );
-    // A service may answer 413 and close while the body is still being sent.
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
-    });
-    if (body instanceof Readable) body.pipe(request);
-    else request.end(body);
-  });
-}
-
-/** A body of `megabytes` MiB of spaces, sent chunked: no Content-Length announces it. */
-function endlessBody(megabytes: number): Readable {
-  const chunk = Buffer.alloc(1024 * 1024, 0x20);
-  let sent = 0;
-  return new Readable({
-    read() {
-      if (sent >= megabytes) this.push(null);
-      else {
-        sent++;
-        this.push(chunk);
-      }
-    },
-  });
-}
-
-function errorCode(answer: Answer): string | null {
-  try {
-    return (JSON.parse(answer.body) as { error?: { code?: string } }).error?.code ?? null;
-  } catch {
-    return null;
-  }
 }
 
 describeRequiring(
@@ -187,14 +129,14 @@ describeRequiring(
 
     for (const target of targets) {
       it(`${target.service}: a body declared over the limit → 413 body_too_large, unread`, async () => {
-        const answer = await send(
-          target.url(),
-          target.jsonRoute,
-          { ...target.headers(), 'content-length': String(target.jsonLimitBytes + 1) },
-          '',
-        );
+        const answer = await rawRequest(target.url(), {
+          method: 'POST',
+          path: target.jsonRoute,
+          headers: { ...target.headers(), 'content-length': String(target.jsonLimitBytes + 1) },
+          body: '',
+        });
         expect(answer.status).toBe(413);
-        expect(errorCode(answer)).toBe('body_too_large');
+        expect(answer.errorCode).toBe('body_too_large');
       });
 
       it(`${target.service}: a chunked body that passes the limit → 413 body_too_large`, async () => {
@@ -202,14 +144,14 @@ describeRequiring(
         if (target.uploadRoute) routes.push([target.uploadRoute, target.uploadLimitBytes]);
         for (const [route, limit] of routes) {
           const body = endlessBody(Math.ceil(limit / 1024 / 1024) + 4);
-          const answer = await send(
-            target.url(),
-            route,
-            { ...target.headers(), 'transfer-encoding': 'chunked' },
-            body,
-          );
+          const answer = await rawRequest(target.url(), {
+            method: 'POST',
+            path: route,
+            headers: { ...target.headers(), 'transfer-encoding': 'chunked' },
+            body: body,
+          });
           body.destroy();
-          expect({ route, status: answer.status, code: errorCode(answer) }).toEqual({
+          expect({ route, status: answer.status, code: answer.errorCode }).toEqual({
             route,
             status: 413,
             code: 'body_too_large',
@@ -219,28 +161,28 @@ describeRequiring(
 
       it(`${target.service}: JSON nested 5,000 levels deep → 400`, async () => {
         const model = target.model === null ? '' : `"model":${JSON.stringify(target.model)},`;
-        const answer = await send(
-          target.url(),
-          target.jsonRoute,
-          target.headers(),
-          `{${model}"input":${'['.repeat(5_000)}${']'.repeat(5_000)},"messages":${'['.repeat(5_000)}${']'.repeat(5_000)}}`,
-        );
+        const answer = await rawRequest(target.url(), {
+          method: 'POST',
+          path: target.jsonRoute,
+          headers: target.headers(),
+          body: `{${model}"input":${'['.repeat(5_000)}${']'.repeat(5_000)},"messages":${'['.repeat(5_000)}${']'.repeat(5_000)}}`,
+        });
         expect(answer.status).toBe(400);
-        expect(errorCode(answer)).toMatch(/^[a-z_]+$/);
+        expect(answer.errorCode).toMatch(/^[a-z_]+$/);
       });
 
       if (target.prompts) {
         it(`${target.service}: a prompt longer than the context → 400 context_length_exceeded`, async () => {
           const long = 'Once upon a time there was a little girl named Lily. '.repeat(60);
           const model = target.model === null ? {} : { model: target.model };
-          const answer = await send(
-            target.url(),
-            target.jsonRoute,
-            target.headers(),
-            JSON.stringify({ ...model, messages: [{ role: 'user', content: long }], max_tokens: 4 }),
-          );
+          const answer = await rawRequest(target.url(), {
+            method: 'POST',
+            path: target.jsonRoute,
+            headers: target.headers(),
+            body: JSON.stringify({ ...model, messages: [{ role: 'user', content: long }], max_tokens: 4 }),
+          });
           expect(answer.status).toBe(400);
-          expect(errorCode(answer)).toBe('context_length_exceeded');
+          expect(answer.errorCode).toBe('context_length_exceeded');
           expect(answer.body).toContain(`maximum context length is ${contextSize} tokens`);
         });
       }

@@ -4,9 +4,9 @@
 // once disagreed (`127.0.0.2` accepted by one and refused by two, no check at all on the fourth); now
 // they share @klody/service, and this table keeps them together.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RawRequest, rawRequest } from '@klody/service/testing';
 import { freePorts, repositoryRoot, testDataPath, waitForHttp } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,43 +32,9 @@ interface Answer {
   code: string | null;
 }
 
-function send(
-  url: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
-): Promise<Answer> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      {
-        hostname: target.hostname,
-        port: target.port,
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: options.headers,
-        agent: false,
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        response.on('end', () => {
-          let code: string | null = null;
-          try {
-            code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? null;
-          } catch {
-            code = null;
-          }
-          resolve({ status: response.statusCode ?? 0, code });
-        });
-      },
-    );
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
-    });
-    request.end(options.body);
-  });
+async function send(url: string, request: RawRequest): Promise<Answer> {
+  const answer = await rawRequest(url, request);
+  return { status: answer.status, code: answer.errorCode };
 }
 
 /** The cases, each with the one answer every service must give. `{port}` is the service's port. */

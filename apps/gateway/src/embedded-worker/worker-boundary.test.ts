@@ -2,8 +2,8 @@
 // it answers only the gateway that holds its key, refuses foreign Host/Origin headers, bounds bodies
 // while they stream in, refuses prompts that do not fit its context, and never runs out of sequences.
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
+import { rawRequest } from '@klody/service/testing';
 import { freePort, testDataPath, waitForHttp } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { beforeAll, expect, it } from 'vitest';
@@ -11,47 +11,6 @@ import { embeddedWorkerEntry } from '../workers/worker-command.js';
 
 const reaper = useProcessReaper();
 const workerKey = 'a-test-key-given-by-the-gateway-0123456789';
-
-interface RawAnswer {
-  status: number;
-  body: string;
-}
-
-/** A request with headers `fetch` will not send (Host), over a plain socket-level client. */
-function rawRequest(
-  url: string,
-  options: { method?: string; path: string; headers: Record<string, string>; body?: string | Readable },
-): Promise<RawAnswer> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      {
-        hostname: target.hostname,
-        port: target.port,
-        method: options.method ?? 'POST',
-        path: options.path,
-        headers: options.headers,
-        // A fresh connection each: a request whose declared body was never sent leaves its socket unusable.
-        agent: false,
-      },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-        response.on('error', reject);
-      },
-    );
-    // The worker may answer and close while a large body is still being sent.
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
-    });
-    if (options.body instanceof Readable) options.body.pipe(request);
-    else request.end(options.body);
-  });
-}
 
 function residentBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -122,6 +81,7 @@ describeRequiring(
 
     it('refuses DNS rebinding and a cross-site text/plain POST even with the key', async () => {
       const rebinding = await rawRequest(url, {
+        method: 'POST',
         path: '/v1/chat/completions',
         headers: { ...headers, host: 'evil.example' },
         body: JSON.stringify({ messages: story, max_tokens: 2 }),
@@ -130,6 +90,7 @@ describeRequiring(
       expect(JSON.parse(rebinding.body)).toMatchObject({ error: { code: 'forbidden_host' } });
       // The attack of the report: a page's form POST, which needs no CORS preflight.
       const crossSite = await rawRequest(url, {
+        method: 'POST',
         path: '/v1/chat/completions',
         headers: {
           host: 'evil.example',
@@ -173,6 +134,7 @@ describeRequiring(
         },
       });
       const answer = await rawRequest(url, {
+        method: 'POST',
         path: '/v1/chat/completions',
         headers: { ...headers, 'transfer-encoding': 'chunked' },
         body: endless,
@@ -183,6 +145,7 @@ describeRequiring(
       // The old worker grew by the whole body (2.3 GB for 1.2 GB sent); the limit is 8 MiB.
       expect(residentBytes(pid) - before).toBeLessThan(96 * 1024 * 1024);
       const declared = await rawRequest(url, {
+        method: 'POST',
         path: '/v1/embeddings',
         headers: { ...headers, 'content-length': String(64 * 1024 * 1024) },
         body: '',

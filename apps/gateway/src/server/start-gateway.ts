@@ -1,7 +1,6 @@
 // Wiring: registry → manager (adopting what still runs) → Hono app → HTTP server, with SIGHUP reload.
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { checkBindRule, isLoopbackAddress, serve } from '@klody/service';
 import { GatewayError } from '../errors/index.js';
 import { createGatewayApp, GatewayMetrics } from '../http/index.js';

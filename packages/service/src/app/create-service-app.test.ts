@@ -1,54 +1,13 @@
 // The composed service app on a real HTTP server (127.0.0.1, a free port): policy, key, limits,
 // errors and request ids as a client sees them.
-import { request as httpRequest } from 'node:http';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../errors/service-error.js';
 import { limitBody } from '../limits/body-limit.js';
 import { createLogger } from '../logging/create-logger.js';
 import { type RunningService, serve } from '../server/serve.js';
+import { rawRequest as send } from '../testing/raw-request.js';
 import { createServiceApp } from './create-service-app.js';
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(
-  url: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Readable },
-): Promise<Answer> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      {
-        hostname: target.hostname,
-        port: target.port,
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: options.headers,
-        // A fresh connection each: a refused body leaves its connection unusable.
-        agent: false,
-      },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
-        );
-      },
-    );
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
-    });
-    if (options.body instanceof Readable) options.body.pipe(request);
-    else request.end(options.body);
-  });
-}
 
 class FakePackageError extends Error {
   constructor(readonly code: 'upstream_failed' | 'bad_input') {

@@ -1,0 +1,1 @@
+export { endlessBody, type RawAnswer, type RawRequest, rawRequest } from './raw-request.js';
