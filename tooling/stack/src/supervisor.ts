@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { type HealthAnswer, stopProcessGroup, waitForHealthy } from '@klody/service/process';
 import type { ServiceDefinition } from './service-definition.js';
 import { StackError } from './stack-error.js';
 
@@ -35,29 +35,11 @@ interface Supervised {
   child: ChildProcess;
   pid: number;
   exited: Promise<ServiceExit>;
-  hasExited: boolean;
   recentLines: string[];
   stopping: boolean;
 }
 
 const keptLines = 40;
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // the group is already gone
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function launch(definition: ServiceDefinition, log: (line: string) => void): Supervised {
   // Each service leads its own process group: Ctrl-C reaches only the supervisor, which then stops
@@ -79,14 +61,10 @@ function launch(definition: ServiceDefinition, log: (line: string) => void): Sup
     definition,
     child,
     pid: child.pid,
-    hasExited: false,
     recentLines: [],
     stopping: false,
     exited: new Promise((resolveExit) => {
-      child.on('exit', (code, signal) => {
-        supervised.hasExited = true;
-        resolveExit({ service: definition.name, code, signal });
-      });
+      child.on('exit', (code, signal) => resolveExit({ service: definition.name, code, signal }));
     }),
   };
   for (const stream of [child.stdout, child.stderr]) {
@@ -108,41 +86,38 @@ function launch(definition: ServiceDefinition, log: (line: string) => void): Sup
 async function waitHealthy(service: Supervised): Promise<void> {
   const { definition } = service;
   const timeoutMs = definition.readyTimeoutMs ?? 120_000;
-  const deadline = Date.now() + timeoutMs;
-  let lastProblem = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (service.hasExited) {
-      const exit = await service.exited;
-      throw new StackError(
-        'service_failed_to_start',
-        definition.name,
-        `${definition.name} exited (code ${exit.code}, signal ${exit.signal}) before it was ready. Its last lines:\n${service.recentLines.join('\n')}`,
-      );
-    }
-    try {
-      const response = await fetch(definition.healthUrl, { signal: AbortSignal.timeout(2_000) });
-      await response.body?.cancel();
-      if (response.ok) return;
-      lastProblem = `${definition.healthUrl} answered ${response.status}`;
-    } catch (error) {
-      lastProblem = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(100);
+  // A service that exits while starting stops the wait at once.
+  const exited = new AbortController();
+  void service.exited.then(() => exited.abort());
+  const lastLines = () => service.recentLines.join('\n');
+  let answer: HealthAnswer;
+  try {
+    answer = await waitForHealthy(definition.healthUrl, {
+      timeoutMs,
+      signal: exited.signal,
+      intervalMs: 100,
+      maxIntervalMs: 100,
+    });
+  } catch (error) {
+    if (!exited.signal.aborted) throw error;
+    const exit = await service.exited;
+    throw new StackError(
+      'service_failed_to_start',
+      definition.name,
+      `${definition.name} exited (code ${exit.code}, signal ${exit.signal}) before it was ready. Its last lines:\n${lastLines()}`,
+    );
   }
+  if (answer.healthy) return;
   throw new StackError(
     'service_failed_to_start',
     definition.name,
-    `${definition.name} was not ready within ${Math.round(timeoutMs / 1000)} s (${lastProblem}). Its last lines:\n${service.recentLines.join('\n')}`,
+    `${definition.name} was not ready within ${Math.round(timeoutMs / 1000)} s (${definition.healthUrl}: ${answer.problem}). Its last lines:\n${lastLines()}`,
   );
 }
 
 async function stopService(service: Supervised): Promise<void> {
   service.stopping = true;
-  const graceMs = service.definition.stopGraceMs ?? 15_000;
-  signalGroup(service.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && groupAlive(service.pid)) await sleep(50);
-  if (groupAlive(service.pid)) signalGroup(service.pid, 'SIGKILL');
+  await stopProcessGroup(service.pid, { graceMs: service.definition.stopGraceMs ?? 15_000, pollMs: 50 });
   await service.exited;
 }
 

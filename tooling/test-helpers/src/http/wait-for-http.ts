@@ -1,33 +1,27 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { type HealthAnswer, waitForHealthy } from '@klody/service/process';
 
 export interface WaitForHttpOptions {
   timeoutMs?: number;
+  /** The pause between two tries (steady: a test wants its server as soon as it answers). */
   intervalMs?: number;
   /** Which status counts as ready; any 2xx by default. */
   isReady?: (status: number) => boolean;
 }
 
-/** Polls `url` until it answers a ready status, or throws after `timeoutMs` naming the last failure. */
-export async function waitForHttp(url: string, options: WaitForHttpOptions = {}): Promise<Response> {
-  const {
-    timeoutMs = 15_000,
-    intervalMs = 50,
-    isReady = (status) => status >= 200 && status < 300,
-  } = options;
-  const deadline = Date.now() + timeoutMs;
-  let lastProblem = 'no answer yet';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, {
-        signal: AbortSignal.timeout(Math.max(100, deadline - Date.now())),
-      });
-      if (isReady(response.status)) return response;
-      lastProblem = `status ${response.status}`;
-      await response.body?.cancel();
-    } catch (error) {
-      lastProblem = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`${url} was not ready within ${timeoutMs} ms (${lastProblem})`);
+/**
+ * Polls `url` until it answers a ready status, or throws after `timeoutMs` naming the last failure.
+ * Resolves with the ready answer (`status`).
+ */
+export async function waitForHttp(url: string, options: WaitForHttpOptions = {}): Promise<HealthAnswer> {
+  const { timeoutMs = 15_000, intervalMs = 50, isReady } = options;
+  const answer = await waitForHealthy(url, {
+    timeoutMs,
+    intervalMs,
+    maxIntervalMs: intervalMs,
+    // One try may take all the time left: a first answer can be slow (a model loading).
+    probeTimeoutMs: timeoutMs,
+    isReady,
+  });
+  if (!answer.healthy) throw new Error(`${url} was not ready within ${timeoutMs} ms (${answer.problem})`);
+  return answer;
 }

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from '@klody/service/process';
 import { describe, expect, it } from 'vitest';
 import { runFixture } from '../../fixtures/run-fixture.js';
 import { createProcessReaper } from './process-reaper.js';
-import { isProcessAlive } from './process-state.js';
 
 const node = process.execPath;
 
@@ -58,6 +58,8 @@ describe('a test process stopped by a signal', () => {
     const reaper = createProcessReaper();
     // A process that uses a reaper, like a test worker, and is then sent SIGTERM (a CI timeout).
     const user = reaper.spawn(node, [
+      // On sources, as every test runs: the reaper imports @klody/service, unbuilt.
+      '--conditions=@klody/source',
       '--import',
       'tsx',
       '--input-type=module',

@@ -1,6 +1,5 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessAlive } from './process-state.js';
+import { isProcessGroupAlive, signalProcessGroup, stopProcessGroup } from '@klody/service/process';
 
 export interface ProcessExit {
   code: number | null;
@@ -34,20 +33,8 @@ export interface ProcessReaper {
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
 function killLiveGroups(): void {
-  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  for (const pid of liveGroups) signalProcessGroup(pid, 'SIGKILL');
 }
 
 function installExitHook(): void {
@@ -64,15 +51,6 @@ function installExitHook(): void {
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     };
     process.on(signal, onSignal);
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return isProcessAlive(pid);
   }
 }
 
@@ -115,12 +93,8 @@ function startProcess(command: string, args: readonly string[], options: SpawnOp
   });
 
   async function stop(graceMs = 2_000): Promise<ProcessExit> {
-    killGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline && groupAlive(pid)) await sleep(20);
-    if (groupAlive(pid)) killGroup(pid, 'SIGKILL');
-    while (groupAlive(pid)) await sleep(10);
-    liveGroups.delete(pid);
+    // A group that survives SIGKILL stays listed: the exit hook tries again when the test process ends.
+    if (await stopProcessGroup(pid, { graceMs })) liveGroups.delete(pid);
     return exited;
   }
 
@@ -152,7 +126,7 @@ function startProcess(command: string, args: readonly string[], options: SpawnOp
   }
 
   void exited.then(() => {
-    if (!groupAlive(pid)) liveGroups.delete(pid);
+    if (!isProcessGroupAlive(pid)) liveGroups.delete(pid);
   });
 
   return {
@@ -181,7 +155,7 @@ export function createProcessReaper(): ProcessReaper {
       started.clear();
     },
     get running() {
-      return [...started].filter((reaped) => groupAlive(reaped.pid)).length;
+      return [...started].filter((reaped) => isProcessGroupAlive(reaped.pid)).length;
     },
   };
 }
