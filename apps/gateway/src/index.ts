@@ -1,6 +1,5 @@
 export { GatewayError, type GatewayErrorCode } from './errors/index.js';
 export { createGatewayApp, GatewayMetrics } from './http/index.js';
-export { createSystemMemoryProbe, type MemoryProbe } from './memory/index.js';
 export {
   type LoadedRegistry,
   loadRegistry,
@@ -16,4 +15,5 @@ export {
   type StartGatewayOptions,
   startGateway,
 } from './server/index.js';
+export { createSystemMemoryProbe, type MemoryProbe } from './system-memory/index.js';
 export { type Lease, WorkerManager } from './workers/index.js';

@@ -4,8 +4,8 @@ import type { Server } from 'node:http';
 import { checkBindRule, isLoopbackAddress, serve } from '@klody/service';
 import { GatewayError } from '../errors/index.js';
 import { createGatewayApp, GatewayMetrics } from '../http/index.js';
-import { createSystemMemoryProbe, type MemoryProbe } from '../memory/index.js';
 import { type LoadedRegistry, loadRegistry } from '../registry/index.js';
+import { createSystemMemoryProbe, type MemoryProbe } from '../system-memory/index.js';
 import {
   createProcessRuntime,
   LogFiles,

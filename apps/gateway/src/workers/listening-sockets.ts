@@ -3,7 +3,7 @@
 // processes' open file descriptors. Adoption relies on it: a recorded PID that is alive but does not
 // own the port is not our worker (the PID was reused) and is left alone.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { processTreeSync } from '../memory/index.js';
+import { processTreeSync } from '../system-memory/index.js';
 
 const LISTEN = '0A';
 

@@ -5,7 +5,7 @@
 import type { WorkerState, WorkerStatus } from '@klody/gateway-client/schemas';
 import { Mutex, Semaphore } from '../concurrency/index.js';
 import { GatewayError } from '../errors/index.js';
-import { bytesToGib, type MemoryProbe } from '../memory/index.js';
+import { bytesToGib, type MemoryProbe } from '../system-memory/index.js';
 import { isRemote, type ManagedWorkerConfig, type Registry, type WorkerConfig } from '../registry/index.js';
 import {
   footprintGb,
