@@ -19,6 +19,11 @@ export class SingleFlight<T> {
     return promise;
   }
 
+  /** The run in progress for `key`, to wait for it without starting one; null when there is none. */
+  join(key: string): Promise<T> | null {
+    return this.running.get(key) ?? null;
+  }
+
   has(key: string): boolean {
     return this.running.has(key);
   }
