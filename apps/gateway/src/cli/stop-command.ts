@@ -2,32 +2,19 @@
 // (its workers keep running, for adoption); with --workers, also the worker processes recorded in
 // run/, each checked to be the recorded process (same start time) before it is signalled.
 import { rmSync } from 'node:fs';
+import { isProcessAlive, signalProcess, stopProcessGroup } from '@klody/service/process';
 import { gatewayHome, readLiveGateway } from '../server/index.js';
-import { isProcessAlive, PidRecords, processStartTime } from '../workers/index.js';
+import { PidRecords, processStartTime } from '../workers/index.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function terminate(pid: number, group: boolean, graceMs: number): Promise<boolean> {
-  const send = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(group ? -pid : pid, signal);
-    } catch {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // gone
-      }
-    }
-  };
-  send('SIGTERM');
-  const until = Date.now() + graceMs;
-  while (Date.now() < until && isProcessAlive(pid)) await sleep(50);
-  if (isProcessAlive(pid)) {
-    send('SIGKILL');
-    const killUntil = Date.now() + 3_000;
-    while (Date.now() < killUntil && isProcessAlive(pid)) await sleep(50);
-  }
-  return !isProcessAlive(pid);
+/** SIGTERM, SIGKILL after the grace; true when it is gone. */
+function terminate(pid: number, group: boolean, graceMs: number): Promise<boolean> {
+  return stopProcessGroup(pid, {
+    graceMs,
+    pollMs: 50,
+    // A worker leads its own group (its children go with it). The gateway may share the group of
+    // whatever started it (a shell's job): only its own process is signalled and watched.
+    ...(group ? {} : { signal: signalProcess, isAlive: isProcessAlive }),
+  });
 }
 
 export interface StopReport {

@@ -2,7 +2,8 @@
 // kernel start time, so that a stale file whose PID was reused by another program is recognised and
 // that program is never signalled.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { isProcessAlive, processStartTime } from '../workers/index.js';
+import { isProcessAlive } from '@klody/service/process';
+import { processStartTime } from '../workers/index.js';
 
 export interface GatewayPidRecord {
   pid: number;

@@ -3,7 +3,6 @@ export { LogFiles, type LogFilesOptions } from './log-files.js';
 export { type PidRecord, PidRecords, pidRecordSchema } from './pid-records.js';
 export {
   createProcessRuntime,
-  isProcessAlive,
   type ProcessRuntime,
   type SpawnedProcess,
   type SpawnSpecification,

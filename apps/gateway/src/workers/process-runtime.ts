@@ -1,8 +1,9 @@
 // The worker manager's effects on real processes, behind one interface so that the manager's
 // decisions can be unit-tested with a fake runtime (testing/fake-runtime.ts).
 import { spawn } from 'node:child_process';
-import { closeSync, readFileSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { connect } from 'node:net';
+import { isProcessAlive, probeHealth, signalProcessGroup } from '@klody/service/process';
 import { isListeningOnPort, processStartTime } from './listening-sockets.js';
 import type { LogFiles } from './log-files.js';
 
@@ -34,21 +35,6 @@ export interface ProcessRuntime {
   probeHealth(url: string, timeoutMs: number): Promise<boolean>;
 }
 
-/** A zombie (exited, not reaped yet) holds no memory and no port: it counts as dead. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
 export function createProcessRuntime(logs: LogFiles): ProcessRuntime {
   return {
     spawn(specification) {
@@ -78,17 +64,10 @@ export function createProcessRuntime(logs: LogFiles): ProcessRuntime {
         closeSync(descriptor);
       }
     },
+    // A zombie (exited, not reaped yet) holds no memory and no port: it counts as dead.
     isAlive: isProcessAlive,
     signal(pid, signal) {
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        try {
-          process.kill(pid, signal);
-        } catch {
-          // already gone
-        }
-      }
+      signalProcessGroup(pid, signal);
     },
     isListening: (pid, port) => (process.platform === 'linux' ? isListeningOnPort(pid, port) : null),
     startTime: (pid) => (process.platform === 'linux' ? processStartTime(pid) : null),
@@ -108,13 +87,7 @@ export function createProcessRuntime(logs: LogFiles): ProcessRuntime {
       });
     },
     async probeHealth(url, timeoutMs) {
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-        await response.body?.cancel();
-        return response.ok;
-      } catch {
-        return false;
-      }
+      return (await probeHealth(url, { timeoutMs })).healthy;
     },
   };
 }
