@@ -14,10 +14,6 @@ export {
   workerEnvironment,
   workerKeyVariable,
 } from './worker-command.js';
-export {
-  type EnsureResult,
-  type Lease,
-  type Logger,
-  WorkerManager,
-  type WorkerManagerOptions,
-} from './worker-manager.js';
+export type { Logger } from './worker-lifecycle.js';
+export type { EnsureResult, SwapTimings } from './worker-load.js';
+export { type Lease, WorkerManager, type WorkerManagerOptions } from './worker-manager.js';
