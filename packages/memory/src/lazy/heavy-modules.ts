@@ -9,8 +9,13 @@ export const loadTransformers = lazyImport(() => import('@huggingface/transforme
 /** unpdf, a serverless build of pdf.js: the PDF loader. */
 export const loadUnpdf = lazyImport(() => import('unpdf'));
 
+/** mammoth's API, named so that the declaration build can write this module's types. */
+type MammothModule = typeof import('mammoth')['default'];
+
 /** mammoth (CommonJS; its `default` is the API): the DOCX loader. */
-export const loadMammoth = lazyImport(async () => (await import('mammoth')).default);
+export const loadMammoth: () => Promise<MammothModule> = lazyImport(
+  async () => (await import('mammoth')).default,
+);
 
 /** JSZip (CommonJS; its `default` is the class): the EPUB loader. */
 export const loadJszip = lazyImport(async () => (await import('jszip')).default);
