@@ -10,7 +10,7 @@ export const loadTransformers = lazyImport(() => import('@huggingface/transforme
 export const loadUnpdf = lazyImport(() => import('unpdf'));
 
 /** mammoth's API, named so that the declaration build can write this module's types. */
-type MammothModule = typeof import('mammoth')['default'];
+type MammothModule = typeof import('mammoth');
 
 /** mammoth (CommonJS; its `default` is the API): the DOCX loader. */
 export const loadMammoth: () => Promise<MammothModule> = lazyImport(
