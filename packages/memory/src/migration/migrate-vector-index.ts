@@ -4,6 +4,7 @@ import { throwIfAborted } from '../errors/index.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
 import {
   createVectorIndex,
+  deleteOrphanVectors,
   dropVectorIndex,
   findVectorIndex,
   getActiveVectorIndex,
@@ -190,12 +191,7 @@ export async function migrateVectorIndex(
       }
       connection
         .transaction(() => {
-          const stale = connection
-            .prepare(`SELECT rowid FROM ${target.table} WHERE rowid NOT IN (SELECT id FROM memory_chunks)`)
-            .pluck()
-            .all() as number[];
-          const remove = connection.prepare(`DELETE FROM ${target.table} WHERE rowid = ?`);
-          for (const rowid of stale) remove.run(BigInt(rowid));
+          deleteOrphanVectors(connection, target.table);
           const current = getActiveVectorIndex(connection);
           if (current) dropVectorIndex(connection, current);
           connection

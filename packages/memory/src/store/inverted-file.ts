@@ -4,6 +4,7 @@ import { createRandom, nearest, sphericalKMeans } from './kmeans.js';
 import type { MemoryDatabase } from './memory-database.js';
 import {
   createVectorIndex,
+  deleteOrphanVectors,
   dot,
   dropVectorIndex,
   getActiveVectorIndex,
@@ -230,12 +231,7 @@ export async function buildInvertedFile(
             .pluck()
             .all() as number[];
           copyRows(connection, source, target, missing, assign);
-          const stale = connection
-            .prepare(`SELECT rowid FROM ${target.table} WHERE rowid NOT IN (SELECT id FROM memory_chunks)`)
-            .pluck()
-            .all() as number[];
-          const remove = connection.prepare(`DELETE FROM ${target.table} WHERE rowid = ?`);
-          for (const rowid of stale) remove.run(BigInt(rowid));
+          deleteOrphanVectors(connection, target.table);
           dropVectorIndex(connection, source);
           connection
             .prepare("UPDATE memory_vector_indexes SET state = 'active', updated_at = ? WHERE id = ?")

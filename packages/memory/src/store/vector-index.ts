@@ -177,6 +177,19 @@ export function countVectors(connection: Database, index: VectorIndex): number {
   return connection.prepare(`SELECT count(*) FROM ${index.table}`).pluck().get() as number;
 }
 
+/**
+ * Deletes the vectors of chunks that no longer exist from a vector table (a copy made while another
+ * writer removed sources). Runs inside the caller's transaction.
+ */
+export function deleteOrphanVectors(connection: Database, table: string): void {
+  const orphans = connection
+    .prepare(`SELECT rowid FROM ${table} WHERE rowid NOT IN (SELECT id FROM memory_chunks)`)
+    .pluck()
+    .all() as number[];
+  const remove = connection.prepare(`DELETE FROM ${table} WHERE rowid = ?`);
+  for (const rowid of orphans) remove.run(BigInt(rowid));
+}
+
 export function dropVectorIndex(connection: Database, index: VectorIndex): void {
   connection.exec(`DROP TABLE IF EXISTS ${index.table}`);
   connection.prepare('DELETE FROM memory_ivf_centroids WHERE index_id = ?').run(index.id);
