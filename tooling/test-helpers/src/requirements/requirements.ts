@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { testDataDir } from '../data/test-data.js';
+import { modelsFolder, readManifest } from '@klody/models';
+import { repositoryRoot, testDataDir } from '../data/test-data.js';
 import { findExecutable } from './find-executable.js';
 
 /** What a test needs from the machine: files under the shared data folder and programs on PATH. */
@@ -9,6 +10,8 @@ export interface Requirements {
   data?: readonly string[];
   /** Executable names looked up on PATH (or absolute paths), e.g. `espeak-ng`, `chromium`. */
   tools?: readonly string[];
+  /** Real models installed by `pnpm klody-models install`, by name, e.g. `gemma-3-270m`. */
+  models?: readonly string[];
 }
 
 export type RequirementDecision =
@@ -41,6 +44,13 @@ export function findMissingRequirements(
       const full = join(dataDir, path);
       if (!existsSync(full))
         missing.push(`test data ${full} is missing (set KLODY_TEST_DATA to the shared data folder)`);
+    }
+  }
+  if (requirements.models && requirements.models.length > 0) {
+    const installed = readManifest(modelsFolder(repositoryRoot(), env))?.models ?? [];
+    for (const name of requirements.models) {
+      if (!installed.some((model) => model.name === name))
+        missing.push(`model ${name} is not installed (run: pnpm klody-models install)`);
     }
   }
   for (const tool of requirements.tools ?? []) {

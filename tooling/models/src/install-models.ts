@@ -1,0 +1,94 @@
+// `pnpm klody-models install`: a virtual environment under .tools/models/ (created once, reused), the
+// pinned packages installed into it (pip skips what is already there, so a second run is quick), then
+// every catalogue model located, measured and hashed into the manifest.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { catalogue } from './model-catalogue.js';
+import { type Manifest, type ManifestModel, writeManifest } from './model-manifest.js';
+
+export interface InstallModelsOptions {
+  /** The repository root (requirements.txt is read from tooling/models/). */
+  root: string;
+  /** Where the virtual environment, the assembled files and the manifest go. */
+  folder: string;
+  /** The Python that creates the virtual environment (`python3` by default). */
+  python?: string;
+  /** Progress lines, for people (stderr). */
+  log: (line: string) => void;
+}
+
+/** A failed step: the message says which and what it printed. */
+export class ModelInstallError extends Error {}
+
+function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; show?: boolean } = {}) {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: options.env ?? process.env,
+    // pip's own progress goes to our stderr; results we parse come back on stdout.
+    stdio: ['ignore', options.show ? 'inherit' : 'pipe', options.show ? 'inherit' : 'pipe'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (result.error) throw new ModelInstallError(`cannot run ${command}: ${result.error.message}`);
+  if (result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+    throw new ModelInstallError(
+      `${command} ${args.slice(0, 3).join(' ')} failed (exit ${result.status})\n${output}`,
+    );
+  }
+  return result.stdout ?? '';
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function installModels(options: InstallModelsOptions): Promise<Manifest> {
+  const { folder, log } = options;
+  mkdirSync(folder, { recursive: true });
+  const environmentFolder = join(folder, 'venv');
+  const python = join(environmentFolder, 'bin', 'python');
+  if (!existsSync(python)) {
+    log(`creating a Python virtual environment in ${environmentFolder}`);
+    run(options.python ?? 'python3', ['-m', 'venv', environmentFolder]);
+  }
+  const requirements = join(options.root, 'tooling', 'models', 'requirements.txt');
+  log(`installing the pinned packages of ${requirements} (downloads about 330 MB the first time)`);
+  run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], {
+    show: true,
+  });
+  const pythonVersion = run(python, ['-c', 'import platform; print(platform.python_version())']).trim();
+  const models: ManifestModel[] = [];
+  for (const model of catalogue) {
+    log(`locating ${model.name}`);
+    const located = JSON.parse(
+      run(python, ['-c', model.locate], { env: { ...process.env, KLODY_MODELS_DIR: folder } }),
+    ) as { file: string; executables: Record<string, string> };
+    const version = run(python, [
+      '-c',
+      `import importlib.metadata as metadata; print(metadata.version(${JSON.stringify(model.package)}))`,
+    ]).trim();
+    for (const [name, path] of Object.entries(located.executables)) {
+      if (!existsSync(path))
+        throw new ModelInstallError(`${model.name}: its program ${name} is not at ${path}`);
+    }
+    models.push({
+      name: model.name,
+      kind: model.kind,
+      description: model.description,
+      package: model.package,
+      version,
+      licence: model.licence,
+      path: located.file,
+      sizeBytes: statSync(located.file).size,
+      sha256: await sha256Of(located.file),
+      executables: located.executables,
+    });
+  }
+  const manifest: Manifest = { installedAt: new Date().toISOString(), python: pythonVersion, models };
+  writeManifest(folder, manifest);
+  return manifest;
+}

@@ -1,0 +1,1 @@
+export { installedModel } from './installed-model.js';
