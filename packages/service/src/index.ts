@@ -7,6 +7,7 @@ export {
   type HandleErrorsOptions,
   handleErrors,
 } from './errors/handle-errors.js';
+export { quoteForMessage } from './errors/quote-for-message.js';
 export { errorBody, ServiceError, type ServiceErrorOptions } from './errors/service-error.js';
 export { type HealthResponse, healthResponseSchema } from './health/health-response.js';
 export { klodyHome } from './home/klody-home.js';

@@ -19,6 +19,7 @@ import {
 import {
   createServiceApp,
   errorBody,
+  quoteForMessage,
   type ServiceEnv,
   ServiceError,
   type ServiceLogger,
@@ -30,7 +31,6 @@ import { checkRequestNumbers } from '../openai/index.js';
 import { isRemote } from '../registry/index.js';
 import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
-import { quoteForMessage } from './quote-for-message.js';
 import { readBody } from './read-body.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 

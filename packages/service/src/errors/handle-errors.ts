@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ServiceLogger } from '../logging/create-logger.js';
+import { quoteForMessage } from './quote-for-message.js';
 import { errorBody, ServiceError } from './service-error.js';
 
 /**
@@ -49,7 +50,7 @@ export function errorResponse(error: ServiceError): Response {
 export function handleErrors(app: Hono<any, any, any>, options: HandleErrorsOptions = {}): void {
   app.notFound((context) =>
     context.json(
-      errorBody('not_found', `no route ${context.req.method} ${context.req.path.slice(0, 200)}`),
+      errorBody('not_found', `no route ${context.req.method} ${quoteForMessage(context.req.path)}`),
       404,
     ),
   );

@@ -3,6 +3,7 @@
 // user visits must not drive a local service). Hosts and origins beyond loopback are configured for a
 // non-loopback bind, never guessed.
 import type { MiddlewareHandler } from 'hono';
+import { quoteForMessage } from '../errors/quote-for-message.js';
 import { ServiceError } from '../errors/service-error.js';
 import { hostNameOf, isLoopbackName } from './loopback-names.js';
 
@@ -17,8 +18,6 @@ export type PolicyVerdict =
   | { ok: true }
   | { ok: false; code: 'forbidden_host' | 'forbidden_origin'; message: string };
 
-const shown = (value: string) => JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-
 export function checkHost(host: string | undefined, options: LoopbackPolicyOptions = {}): PolicyVerdict {
   if (host === undefined || host === '')
     return { ok: false, code: 'forbidden_host', message: 'a Host header is required' };
@@ -28,7 +27,7 @@ export function checkHost(host: string | undefined, options: LoopbackPolicyOptio
   return {
     ok: false,
     code: 'forbidden_host',
-    message: `Host ${shown(host)} is not a loopback name: this service only answers requests for this machine`,
+    message: `Host ${quoteForMessage(host)} is not a loopback name: this service only answers requests for this machine`,
   };
 }
 
@@ -46,7 +45,7 @@ export function checkOrigin(origin: string | undefined, options: LoopbackPolicyO
   return {
     ok: false,
     code: 'forbidden_origin',
-    message: `Origin ${shown(origin)} is not a page of this machine: cross-site requests are refused`,
+    message: `Origin ${quoteForMessage(origin)} is not a page of this machine: cross-site requests are refused`,
   };
 }
 
