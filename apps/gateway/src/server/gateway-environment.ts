@@ -1,3 +1,4 @@
+import { logLevels } from '@klody/service';
 import { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
 
@@ -5,7 +6,7 @@ import { GatewayError } from '../errors/index.js';
 const environmentSchema = z.object({
   KLODY_HOME: z.string().min(1).optional(),
   KLODY_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
-  KLODY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent', 'trace', 'fatal']).optional(),
+  KLODY_LOG_LEVEL: z.enum(logLevels).optional(),
 });
 export type GatewayEnvironment = z.output<typeof environmentSchema>;
 
