@@ -3,13 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeRequiringModels } from './describe-requiring-models.js';
 import { catalogue } from './model-catalogue.js';
 import { modelsFolder, readManifest } from './model-manifest.js';
+import { repositoryRoot } from './repository-root.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const root = repositoryRoot;
 
 function klodyModels(args: string[], environment: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(
@@ -55,25 +56,22 @@ describe('klody-models on a folder with nothing installed', () => {
   });
 });
 
-// Gated like every real-model test (test-helpers' describeRequiring, which this package cannot import:
-// test-helpers depends on it): skipped here when nothing is installed, run (and failing) under CI.
-const installed = readManifest(modelsFolder(root));
-const complete = catalogue.every((model) => installed?.models.some((entry) => entry.name === model.name));
-const continuousIntegration = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
-if (!complete && !continuousIntegration)
-  process.stderr.write('[klody-models] skipping "the installed models": run pnpm klody-models install\n');
-(complete || continuousIntegration ? describe : describe.skip)('the installed models', () => {
-  it('are the files the manifest names, with its sizes and sha256', () => {
-    const manifest = readManifest(modelsFolder(root));
-    expect(manifest?.models.map((model) => model.name)).toEqual(catalogue.map((model) => model.name));
-    for (const model of manifest?.models ?? []) {
-      const bytes = readFileSync(model.path);
-      expect(bytes.length).toBe(model.sizeBytes);
-      expect(createHash('sha256').update(bytes).digest('hex')).toBe(model.sha256);
-    }
-    const path = klodyModels(['path', 'gemma-3-270m']);
-    expect(path.stdout.trim()).toBe(manifest?.models[0]?.path);
-    // A GGUF file starts with its magic number.
-    expect(readFileSync(path.stdout.trim()).subarray(0, 4).toString('latin1')).toBe('GGUF');
-  });
-});
+describeRequiringModels(
+  catalogue.map((model) => model.name),
+  'the installed models',
+  () => {
+    it('are the files the manifest names, with its sizes and sha256', () => {
+      const manifest = readManifest(modelsFolder(root));
+      expect(manifest?.models.map((model) => model.name)).toEqual(catalogue.map((model) => model.name));
+      for (const model of manifest?.models ?? []) {
+        const bytes = readFileSync(model.path);
+        expect(bytes.length).toBe(model.sizeBytes);
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(model.sha256);
+      }
+      const path = klodyModels(['path', 'gemma-3-270m']);
+      expect(path.stdout.trim()).toBe(manifest?.models[0]?.path);
+      // A GGUF file starts with its magic number.
+      expect(readFileSync(path.stdout.trim()).subarray(0, 4).toString('latin1')).toBe('GGUF');
+    });
+  },
+);

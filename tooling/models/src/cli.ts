@@ -1,15 +1,12 @@
 #!/usr/bin/env node
-// pnpm klody-models install | list | path <name> — CONTRACTS.md: results on stdout (one JSON line with
-// --json), progress on stderr; exit 0 success, 1 "no" (a model not installed, a failed install), 2 bad usage.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { renderTable } from '@klody/service';
 import { installModels, ModelInstallError } from './install-models.js';
 import { catalogue, findCatalogueModel } from './model-catalogue.js';
 import { modelsFolder, readManifest } from './model-manifest.js';
+import { repositoryRoot } from './repository-root.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const root = repositoryRoot;
 const usage = 'usage: pnpm klody-models <install|list|path NAME> [--json]';
 
 function fail(code: number, message: string, json: boolean): never {

@@ -5,18 +5,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeRequiringModels } from './describe-requiring-models.js';
 import { modelsFolder, readManifest } from './model-manifest.js';
+import { repositoryRoot } from './repository-root.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const root = repositoryRoot;
 const testData = process.env.KLODY_TEST_DATA ?? join(root, '..', 'shared', 'data');
 const installed = readManifest(modelsFolder(root));
 const piper = installed?.models.find((model) => model.name === 'piper-joe-en-us');
 const whisper = installed?.models.find((model) => model.name === 'whisper-base');
-const continuousIntegration = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
-if (!(piper && whisper) && !continuousIntegration)
-  process.stderr.write('[klody-models] skipping "the speech models": run pnpm klody-models install\n');
 
 function transcribe(python: string, modelFolder: string, audio: string): { language: string; text: string } {
   const program = [
@@ -43,7 +41,7 @@ const words = (text: string) =>
     .split(/\s+/)
     .filter(Boolean);
 
-(piper && whisper ? describe : continuousIntegration ? describe : describe.skip)('the speech models', () => {
+describeRequiringModels(['piper-joe-en-us', 'whisper-base'], 'the speech models', () => {
   it('Piper speaks English and Whisper base hears the same words back', () => {
     const output = join(mkdtempSync(join(tmpdir(), 'klody-piper-')), 'spoken.wav');
     // No numbers: Whisper writes "nine" as "9", a normalization matter the word error rate tools handle.
