@@ -110,13 +110,19 @@ function samplingOptions(request: ChatRequest | CompletionRequest, signal: Abort
   };
 }
 
-/** Token counts and the abort flag of one generation, read from its sequence's meter. */
+/**
+ * What a generation produced, before its measured prompt size is added (`prepared`): the sequence's
+ * meter counts every token it evaluated as input, generated ones fed back included, so it is no
+ * measure of the prompt.
+ */
+type GeneratedResult = Omit<GenerationResult, 'promptTokens'>;
+
+/** Generated tokens and the abort flag of one generation, read from its sequence's meter. */
 function usageOf(
   stopReason: StopReason,
   sequence: ReturnType<LlamaContext['getSequence']>,
-): Pick<GenerationResult, 'promptTokens' | 'completionTokens' | 'aborted'> {
+): Pick<GenerationResult, 'completionTokens' | 'aborted'> {
   return {
-    promptTokens: sequence.tokenMeter.usedInputTokens,
     completionTokens: sequence.tokenMeter.usedOutputTokens,
     aborted: stopReason === 'abort',
   };
@@ -126,7 +132,7 @@ function usageOf(
 function textResult(
   result: { response: string; metadata: { stopReason: StopReason } },
   sequence: ReturnType<LlamaContext['getSequence']>,
-): GenerationResult {
+): GeneratedResult {
   return {
     text: result.response,
     finishReason: finishOf(result.metadata.stopReason),
@@ -135,13 +141,10 @@ function textResult(
   };
 }
 
-/**
- * A measured generation. The measured prompt is the usage's prompt_tokens: the sequence's meter counts
- * every token it evaluated, generated ones fed back included, so it over-reports.
- */
+/** A measured generation: the measured prompt is the usage's prompt_tokens. */
 function prepared(
   promptTokens: number,
-  run: (callbacks: GenerationCallbacks) => Promise<GenerationResult>,
+  run: (callbacks: GenerationCallbacks) => Promise<GeneratedResult>,
 ): PreparedGeneration {
   return { promptTokens, run: (callbacks) => run(callbacks).then((result) => ({ ...result, promptTokens })) };
 }
@@ -247,7 +250,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
       const promptTokens = rendered.contextText.tokenize(model.tokenizer).length;
       checkPromptLength(promptTokens, 'messages');
       const run = (callbacks: GenerationCallbacks) =>
-        withSequence(callbacks.signal, async (sequence): Promise<GenerationResult> => {
+        withSequence(callbacks.signal, async (sequence): Promise<GeneratedResult> => {
           const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: wrapper });
           try {
             const common = samplingOptions(request, callbacks.signal, maxTokensOf(request, promptTokens));
@@ -336,7 +339,7 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
       const promptTokens = model.tokenize(prompt).length + 1;
       checkPromptLength(promptTokens, 'prompt');
       const run = (callbacks: GenerationCallbacks) =>
-        withSequence(callbacks.signal, async (sequence): Promise<GenerationResult> => {
+        withSequence(callbacks.signal, async (sequence): Promise<GeneratedResult> => {
           const completion = new LlamaCompletion({ contextSequence: sequence });
           try {
             const result = await completion.generateCompletionWithMeta(prompt, {
