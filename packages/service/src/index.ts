@@ -32,3 +32,4 @@ export {
   stopOnSignals,
 } from './server/serve.js';
 export { renderTable } from './terminal/render-table.js';
+export { startTimeLimit, type TimeLimit } from './time/start-time-limit.js';

@@ -7,6 +7,7 @@
 // State changes that decide whether a worker may be used happen synchronously (before any await),
 // which in JavaScript is "under the lock": a worker being terminated is never `ready` again.
 import type { WorkerStatus } from '@klody/gateway-client/schemas';
+import { startTimeLimit } from '@klody/service';
 import { Mutex } from '../concurrency/index.js';
 import { GatewayError } from '../errors/index.js';
 import { isRemote, type ManagedWorkerConfig, type Registry, type WorkerConfig } from '../registry/index.js';
@@ -203,15 +204,14 @@ export class WorkerManager {
           // The common case, kept cheap: a free slot needs no timer and no combined signal.
           releaseSlot = await entry.slots.acquire();
         } else {
-          // A timer that holds its controller, not AbortSignal.timeout: on Node 20 AbortSignal.any
-          // holds its sources weakly, and a collected timeout signal never fires.
-          const timeout = new AbortController();
-          const timer = setTimeout(() => timeout.abort(), config.queue.timeoutSeconds * 1000);
-          const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
+          // A limit held by its timer: an AbortSignal.timeout that only AbortSignal.any refers to can
+          // be collected on Node 20, and never fire.
+          const limit = startTimeLimit(config.queue.timeoutSeconds * 1000, 'queue timeout');
+          const signal = options.signal ? AbortSignal.any([options.signal, limit.signal]) : limit.signal;
           try {
             releaseSlot = await entry.slots.acquire(signal);
           } finally {
-            clearTimeout(timer);
+            limit.clear();
           }
         }
       } catch {

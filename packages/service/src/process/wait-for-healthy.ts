@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startTimeLimit } from '../time/start-time-limit.js';
 
 /** What one look at a health URL found. */
 export interface HealthAnswer {
@@ -48,17 +49,12 @@ function describeFailure(error: unknown): string {
 export async function probeHealth(url: string, options: ProbeHealthOptions): Promise<HealthAnswer> {
   const { timeoutMs, isReady = isSuccess, signal } = options;
   signal?.throwIfAborted();
-  // The time limit is a timer holding its controller, and the caller's signal is forwarded by hand:
-  // on Node 20 `AbortSignal.any` holds its sources weakly, and a collected timeout signal never fires.
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
-    timeoutMs,
-  );
-  const forward = () => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', forward, { once: true });
+  // A time limit held by its timer (startTimeLimit), combined with the caller's signal.
+  const limit = startTimeLimit(timeoutMs, `no answer within ${timeoutMs} ms`);
   try {
-    const response = await fetch(url, { signal: controller.signal });
+    const response = await fetch(url, {
+      signal: signal ? AbortSignal.any([signal, limit.signal]) : limit.signal,
+    });
     await response.body?.cancel();
     return isReady(response.status)
       ? { healthy: true, status: response.status, problem: null }
@@ -67,8 +63,7 @@ export async function probeHealth(url: string, options: ProbeHealthOptions): Pro
     signal?.throwIfAborted();
     return { healthy: false, status: null, problem: describeFailure(error) };
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', forward);
+    limit.clear();
   }
 }
 
