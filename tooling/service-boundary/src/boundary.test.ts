@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { healthResponseSchema } from '@klody/service';
 import { type RawRequest, rawRequest } from '@klody/service/testing';
 import { freePorts, repositoryRoot, testDataPath, waitForHttp } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
@@ -292,6 +293,15 @@ describeRequiring(
           Object.fromEntries(services.map((service) => [service.name, boundaryCase.expected])),
         );
       });
+    });
+
+    it('every /health has the shared shape ({ "status": "ok" | "degraded", … })', async () => {
+      for (const service of services) {
+        const body: unknown = await (await fetch(`${service.url}/health`)).json();
+        expect(healthResponseSchema.safeParse(body).success, `${service.name}: ${JSON.stringify(body)}`).toBe(
+          true,
+        );
+      }
     });
   },
 );
