@@ -63,20 +63,67 @@ describe('createAnswerer with fallbackToExtractive', () => {
     expect(events).toEqual(['text:The keeper ', 'fallback:generator_failed', `text:${answer.text}`]);
   });
 
-  it('replaces an answer that cites no passage, or only passages it was not given', async () => {
+  it('replaces an answer that cites no passage', async () => {
     const database = await library();
-    for (const reply of ['The keeper lit the lamp at dusk.', 'The keeper lit the lamp at dusk [7].']) {
+    const answerer = createAnswerer({
+      retriever: createLexicalRetriever({ database }),
+      database,
+      generator: createFakeGenerator('The keeper lit the lamp at dusk.'),
+      fallbackToExtractive: true,
+    });
+    const answer = await answerer.answer(question);
+    expect(answer.mode).toBe('extractive');
+    expect(answer.fallback?.reason).toBe('uncited_answer');
+    expect(answer.citations.length).toBeGreaterThan(0);
+  });
+
+  // The fake generator below writes wrong citations on purpose: a number naming no supplied passage
+  // (alone or beside a right one) and quotes that are in no passage. None may be shown as valid.
+  it('replaces an answer that cites wrongly, even beside a right citation', async () => {
+    const database = await library();
+    for (const [reply, problem] of [
+      ['The keeper lit the lamp at dusk [7].', '[7] names no passage'],
+      ['The keeper lit the lamp at dusk [1][4].', '[4] names no passage'],
+      ['He wrote "the lamp was never lit" in his log [1].', 'the quote "the lamp was never lit"'],
+      ['Il a écrit « la lampe ne fut jamais allumée » [1].', 'the quote "la lampe ne fut jamais allumée"'],
+    ] as const) {
+      const events: string[] = [];
       const answerer = createAnswerer({
         retriever: createLexicalRetriever({ database }),
         database,
         generator: createFakeGenerator(reply),
         fallbackToExtractive: true,
       });
-      const answer = await answerer.answer(question);
+      const answer = await answerer.answer(question, {
+        onText: (piece) => events.push(piece),
+        onFallback: (fallback) => events.push(`fallback:${fallback.reason}`),
+      });
       expect(answer.mode).toBe('extractive');
-      expect(answer.fallback?.reason).toBe('uncited_answer');
-      expect(answer.citations.length).toBeGreaterThan(0);
+      expect(answer.fallback?.reason).toBe('invalid_citation');
+      expect(answer.fallback?.message).toContain(problem);
+      // What is shown instead: the extractive answer, whose every [n] is a citation it lists.
+      expect(answer.text).not.toBe(reply);
+      const shown = [...answer.text.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+      expect(shown.length).toBeGreaterThan(0);
+      for (const number of shown)
+        expect(answer.citations.map((citation) => citation.number)).toContain(number);
+      // The generated text streamed first is disowned before the extractive text follows.
+      expect(events.indexOf('fallback:invalid_citation')).toBeGreaterThan(0);
+      expect(events.at(-1)).toBe(answer.text);
     }
+  });
+
+  it('keeps an answer whose quote is in the passage, spacing and case aside', async () => {
+    const database = await library();
+    const answerer = createAnswerer({
+      retriever: createLexicalRetriever({ database }),
+      database,
+      generator: createFakeGenerator('He "lit the great  LAMP at dusk" [1].'),
+      fallbackToExtractive: true,
+    });
+    const answer = await answerer.answer(question);
+    expect(answer).toMatchObject({ mode: 'generated', fallback: null });
+    expect(answer.citations.map((citation) => citation.number)).toEqual([1]);
   });
 
   it('keeps a cited answer and a refusal from the generator', async () => {
@@ -118,5 +165,15 @@ describe('createAnswerer with fallbackToExtractive', () => {
       generator: createFakeGenerator('No citation here.'),
     });
     expect(await uncited.answer(question)).toMatchObject({ mode: 'generated', fallback: null });
+    // Without the option a wrong citation is returned as generated, but never listed as a citation,
+    // and its score says what is wrong.
+    const miscited = createAnswerer({
+      retriever: createLexicalRetriever({ database }),
+      database,
+      generator: createFakeGenerator('He lit it at dusk [1][9].'),
+    });
+    const answer = await miscited.answer(question);
+    expect(answer.citations.map((citation) => citation.number)).toEqual([1]);
+    expect(answer.score).toMatchObject({ valid: false, invalidCitations: [9] });
   });
 });

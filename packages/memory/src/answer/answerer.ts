@@ -27,8 +27,12 @@ export interface Citation {
 
 /** Why a generated answer was replaced by the extractive one (`fallbackToExtractive`). */
 export interface AnswerFallback {
-  /** The generator failed (unreachable, a bad answer, a time limit), or its answer cited no passage. */
-  reason: 'generator_failed' | 'uncited_answer';
+  /**
+   * `generator_failed`: the generator failed (unreachable, a bad answer, a time limit);
+   * `uncited_answer`: its answer cited no passage; `invalid_citation`: its answer cited a passage it
+   * was not given (`[7]` with five passages) or quoted text that is in none of the passages.
+   */
+  reason: 'generator_failed' | 'uncited_answer' | 'invalid_citation';
   message: string;
   /** The generator's error when it failed (a MemoryError; its cause tells a time limit), else null. */
   error: MemoryError | null;
@@ -65,9 +69,12 @@ export interface AnswererOptions {
   /** Chunks retrieved (default 8). */
   limit?: number;
   /**
-   * When the generator fails, or answers without citing any supplied passage (and without
-   * refusing), answer extractively from the same passages instead and say why in `fallback`.
-   * Default false: the generator's error is thrown, and an uncited answer is returned as generated.
+   * When the generator fails, answers without citing any supplied passage (and without refusing),
+   * or cites wrongly (an `[n]` naming no supplied passage, a quote found in none of them), answer
+   * extractively from the same passages instead and say why in `fallback`.
+   * Default false: the generator's error is thrown, and an uncited or wrongly cited answer is
+   * returned as generated, with its `score` saying what is wrong (its `citations` list only the
+   * supplied passages it names).
    * A cancelled `signal` is never a fallback: it throws `aborted`.
    */
   fallbackToExtractive?: boolean;
@@ -88,6 +95,9 @@ export interface AnswerOptions {
 export interface Answerer {
   answer(question: string, options?: AnswerOptions): Promise<Answer>;
 }
+
+/** A quote cut to a readable length for a message. */
+const shorten = (quote: string) => (quote.length > 60 ? `${quote.slice(0, 60)}…` : quote);
 
 const toCitation = (passage: NumberedPassage): Citation => ({
   number: passage.number,
@@ -185,16 +195,29 @@ export function createAnswerer(options: AnswererOptions): Answerer {
       }
       const score = scorer.score(text, prompt.passages);
       const refused = score.refusal && score.citations.length === 0;
-      const validCitations = score.citations.filter((number) => !score.invalidCitations.includes(number));
-      if (options.fallbackToExtractive && !refused && validCitations.length === 0) {
-        return extractive({
-          reason: 'uncited_answer',
-          message:
-            score.citations.length === 0
-              ? 'the generated answer cited none of the passages'
-              : `the generated answer cited only passages it was not given (${score.invalidCitations.map((number) => `[${number}]`).join(', ')})`,
-          error: null,
-        });
+      if (options.fallbackToExtractive) {
+        // The scorer's verdict decides what is shown: a wrong citation is never passed off as a
+        // valid one, even beside right ones, since a reader cannot tell which is which.
+        if (score.invalidCitations.length > 0 || score.unsupportedQuotes.length > 0) {
+          const problems = [
+            ...score.invalidCitations.map((number) => `[${number}] names no passage it was given`),
+            ...score.unsupportedQuotes.map(
+              (quote) => `the quote "${shorten(quote)}" is in none of the passages`,
+            ),
+          ];
+          return extractive({
+            reason: 'invalid_citation',
+            message: `the generated answer cited wrongly: ${problems.join('; ')}`,
+            error: null,
+          });
+        }
+        if (!refused && score.citations.length === 0) {
+          return extractive({
+            reason: 'uncited_answer',
+            message: 'the generated answer cited none of the passages',
+            error: null,
+          });
+        }
       }
       const cited = new Set(score.citations);
       return {
