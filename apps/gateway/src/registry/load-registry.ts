@@ -3,7 +3,14 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
-import { isRemote, type Registry, registrySchema } from './registry-schema.js';
+import {
+  type InstalledModels,
+  installedModelsFolder,
+  readInstalledModels,
+  substituteInstalledModels,
+  usesInstalledModels,
+} from './installed-models.js';
+import { isRemote, type ManagedWorkerConfig, type Registry, registrySchema } from './registry-schema.js';
 
 /** A loaded registry, with the folder its relative paths resolve against. */
 export interface LoadedRegistry {
@@ -33,15 +40,53 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return flattenIssues(issues).join('; ');
 }
 
+// `{installed:…}` in a managed worker's command, arguments, environment, cwd and embedded model become
+// the installed models' paths. The manifest is read only when a placeholder asks for it, so registries
+// without real models never depend on an install.
+function substituteInstalled(
+  worker: ManagedWorkerConfig,
+  index: number,
+  installedModels: () => InstalledModels,
+): void {
+  const substitute = (text: string, field: string) =>
+    usesInstalledModels(text)
+      ? substituteInstalledModels(text, installedModels(), `workers.${index}.${field}`)
+      : text;
+  if (worker.command !== undefined) worker.command = substitute(worker.command, 'command');
+  worker.args = worker.args.map((argument, position) => substitute(argument, `args.${position}`));
+  for (const [name, text] of Object.entries(worker.env)) worker.env[name] = substitute(text, `env.${name}`);
+  if (worker.cwd !== undefined) worker.cwd = substitute(worker.cwd, 'cwd');
+  if (worker.embedded) worker.embedded.model = substitute(worker.embedded.model, 'embedded.model');
+}
+
 /** Validates a parsed registry; paths in it resolve against `directory`. Errors name the bad field's path. */
-export function parseRegistry(value: unknown, directory: string, source = 'registry'): LoadedRegistry {
+export function parseRegistry(
+  value: unknown,
+  directory: string,
+  source = 'registry',
+  environment: NodeJS.ProcessEnv = process.env,
+): LoadedRegistry {
   const result = registrySchema.safeParse(value);
   if (!result.success) {
     throw new GatewayError('invalid_config', `${source}: ${describeIssues(result.error.issues)}`);
   }
   const registry = result.data;
-  for (const worker of registry.workers) {
+  let installed: InstalledModels | undefined;
+  const installedModels = (): InstalledModels => {
+    if (installed) return installed;
+    const folder = installedModelsFolder(registry.modelsFolder, directory, environment);
+    if (folder === null) {
+      throw new GatewayError(
+        'invalid_config',
+        `${source}: {installed:…} needs the models folder: set "modelsFolder" in the registry or KLODY_MODELS_DIR`,
+      );
+    }
+    installed = readInstalledModels(folder);
+    return installed;
+  };
+  for (const [index, worker] of registry.workers.entries()) {
     if (isRemote(worker)) continue;
+    substituteInstalled(worker, index, installedModels);
     if (worker.embedded && !isAbsolute(worker.embedded.model)) {
       worker.embedded.model = resolve(directory, worker.embedded.model);
     }
@@ -55,7 +100,7 @@ export function parseRegistry(value: unknown, directory: string, source = 'regis
 }
 
 /** Reads and validates a YAML (or JSON, which is YAML) registry file. */
-export function loadRegistry(path: string): LoadedRegistry {
+export function loadRegistry(path: string, environment: NodeJS.ProcessEnv = process.env): LoadedRegistry {
   const absolute = resolve(path);
   let text: string;
   try {
@@ -72,6 +117,6 @@ export function loadRegistry(path: string): LoadedRegistry {
   } catch (error) {
     throw new GatewayError('invalid_config', `${absolute} is not valid YAML: ${(error as Error).message}`);
   }
-  const loaded = parseRegistry(value, dirname(absolute), absolute);
+  const loaded = parseRegistry(value, dirname(absolute), absolute, environment);
   return { ...loaded, path: absolute };
 }

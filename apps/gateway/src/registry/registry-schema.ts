@@ -127,6 +127,11 @@ export const registrySchema = z
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
     /** How often worker memory is measured. */
     measureIntervalSeconds: seconds.default(5),
+    /**
+     * The folder `pnpm klody-models install` filled (its manifest.json), relative to the registry file;
+     * `{installed:<model>}` and `{installed:<model>:<program>}` resolve from it. KLODY_MODELS_DIR wins.
+     */
+    modelsFolder: z.string().min(1).optional(),
     workers: z.array(workerConfigSchema).min(1),
   })
   .strict()
