@@ -14,7 +14,6 @@ describe('Piper arguments and config', () => {
       '--config',
       '/voices/fr_FR-siwis-medium.onnx.json',
       '--output_raw',
-      '--quiet',
       '--sentence_silence',
       '0',
     ]);
@@ -29,7 +28,6 @@ describe('Piper arguments and config', () => {
       '--config',
       '/m.json',
       '--output_raw',
-      '--quiet',
       '--speaker',
       '3',
       '--length_scale',

@@ -1,1 +1,7 @@
-export type { SpeechToText, TranscribeOptions, Transcription, TranscriptSegment } from './speech-to-text.js';
+export type {
+  SpeechToText,
+  TranscribeOptions,
+  Transcription,
+  TranscriptSegment,
+  TranscriptWord,
+} from './speech-to-text.js';

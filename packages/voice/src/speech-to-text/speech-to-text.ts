@@ -7,11 +7,28 @@ export interface TranscriptSegment {
   text: string;
 }
 
+/** One recognised word with its time span, from engines that align words (faster-whisper). */
+export interface TranscriptWord {
+  /** Seconds from the start of the audio. */
+  start: number;
+  end: number;
+  word: string;
+  /** The engine's confidence in the word (0–1), when it gives one. */
+  probability?: number;
+}
+
 export interface Transcription {
   text: string;
   segments: TranscriptSegment[];
   /** The language heard or assumed, when the engine says; else null. */
   language: string | null;
+  /**
+   * How sure the engine is of `language` (0–1) when it detected it; 1 when the caller named the
+   * language; absent when the engine does not say.
+   */
+  languageProbability?: number;
+  /** Word time spans, when asked for with `wordTimestamps` and the engine aligns words. */
+  words?: TranscriptWord[];
   /** Seconds of audio transcribed. */
   duration: number;
 }
@@ -26,6 +43,8 @@ export interface TranscribeOptions {
   phrases?: readonly string[];
   /** Free-text context for engines that take a prompt (whisper). */
   prompt?: string;
+  /** Ask for word time spans (`Transcription.words`); engines that cannot align words ignore it. */
+  wordTimestamps?: boolean;
   signal?: AbortSignal;
 }
 

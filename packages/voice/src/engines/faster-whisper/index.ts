@@ -1,0 +1,6 @@
+export {
+  createFasterWhisperSpeechToText,
+  type FasterWhisperOptions,
+  type FasterWhisperSpeechToText,
+  fasterWhisperScriptPath,
+} from './faster-whisper.js';

@@ -1,0 +1,12 @@
+export {
+  type InstalledModel,
+  type InstalledModelsLookup,
+  type InstalledPiperVoice,
+  type InstalledWhisperModel,
+  installedModel,
+  installedModels,
+  installedPiperVoices,
+  installedWhisperModel,
+  manifestCandidates,
+  modelsInstallHint,
+} from './installed-models.js';
