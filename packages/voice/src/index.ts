@@ -3,6 +3,7 @@ export * from './engines/index.js';
 export * from './errors/index.js';
 export * from './evaluation/index.js';
 export * from './language/index.js';
+export * from './models/index.js';
 export * from './process/index.js';
 export type * from './speech-to-text/index.js';
 export * from './text/index.js';
