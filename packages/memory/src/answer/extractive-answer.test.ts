@@ -76,4 +76,21 @@ describe('extractiveAnswer', () => {
     expect(answer.sentences.map((sentence) => sentence.number)).toEqual([1]);
     expect(answer.text).toBe(`${first} [1]`);
   });
+
+  it("leaves a book's own footnote markers out of the shown sentence, so they never read as citations", () => {
+    const text =
+      "Pensez-vous que la terre ait été originairement une mer, comme on l'assure dans ce gros livre qui appartient au capitaine du vaisseau[1]? Candide se tut.";
+    const passages = [
+      { number: 1, chunk: chunk('Un autre passage sur la mer.', 0) },
+      { number: 2, chunk: chunk(text, 100) },
+    ];
+    const answer = extractiveAnswer(evidenceTerms('La terre a-t-elle été une mer ?', null), passages, {
+      sentences: 1,
+    });
+    expect(answer.text).toBe(
+      "Pensez-vous que la terre ait été originairement une mer, comme on l'assure dans ce gros livre qui appartient au capitaine du vaisseau? [2]",
+    );
+    // The sentence itself keeps the source's exact text and offsets.
+    expect(answer.sentences[0]?.text).toContain('vaisseau[1]?');
+  });
 });

@@ -11,6 +11,15 @@ export interface ExtractedSentence {
 }
 
 /**
+ * A book's own bracketed numbers — footnote markers such as Project Gutenberg's "vaisseau[1] ?" —
+ * would read as the answer's citations, naming passages they do not mean: they are left out of the
+ * sentence as shown (the citation's offsets still give the exact source text).
+ */
+function withoutBracketedNumbers(text: string): string {
+  return text.replace(/\s*\[\d+(?:\s*[,;]\s*\d+)*\]/g, '');
+}
+
+/**
  * The answer without a generator: the sentences of the passages that cover the question best
  * (IDF-weighted), in passage order, each followed by its citation.
  */
@@ -61,9 +70,8 @@ export function extractiveAnswer(
   const parts: string[] = [];
   chosen.forEach((sentence, index) => {
     const next = chosen[index + 1];
-    parts.push(
-      next && next.number === sentence.number ? sentence.text : `${sentence.text} [${sentence.number}]`,
-    );
+    const shown = withoutBracketedNumbers(sentence.text);
+    parts.push(next && next.number === sentence.number ? shown : `${shown} [${sentence.number}]`);
   });
   return { text: parts.join(' '), sentences: chosen };
 }
