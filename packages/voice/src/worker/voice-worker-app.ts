@@ -333,17 +333,50 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono<ServiceE
       .filter((line) => line.length > 0);
     const language = field('language');
     const prompt = field('prompt');
+    // OpenAI's clients send `timestamp_granularities[]` once per value; plain forms may send either name.
+    const granularities = [
+      ...form.getAll('timestamp_granularities[]'),
+      ...form.getAll('timestamp_granularities'),
+    ]
+      .filter((value): value is string => typeof value === 'string')
+      .flatMap((value) => value.split(','))
+      .map((value) => value.trim())
+      .filter((value) => value.length > 0);
+    const unknownGranularity = granularities.find((value) => value !== 'word' && value !== 'segment');
+    if (unknownGranularity !== undefined) {
+      throw new VoiceError(
+        'invalid_options',
+        `timestamp_granularities "${unknownGranularity}" is not one of "word", "segment"`,
+      );
+    }
+    const wantsWords = granularities.includes('word');
+    if (wantsWords && responseFormat !== 'verbose_json') {
+      throw new VoiceError(
+        'invalid_options',
+        'timestamp_granularities needs response_format "verbose_json" (as in the OpenAI API)',
+      );
+    }
     const result: Transcription = await engine.transcribe(audio, {
       ...(language ? { language } : {}),
       ...(prompt && !phrases ? { prompt } : {}),
       ...(phrases ? { phrases } : {}),
+      ...(wantsWords ? { wordTimestamps: true } : {}),
       signal: context.req.raw.signal,
     });
     if (responseFormat === 'text') return context.text(result.text);
     if (responseFormat === 'json') return context.json({ text: result.text });
+    if (wantsWords && !result.words) {
+      throw new VoiceError(
+        'invalid_options',
+        `the model "${engine.id}" gives no word timestamps (faster-whisper does)`,
+      );
+    }
     return context.json({
       task: 'transcribe',
       language: result.language,
+      ...(result.languageProbability !== undefined
+        ? { language_probability: result.languageProbability }
+        : {}),
       duration: result.duration,
       text: result.text,
       segments: result.segments.map((segment, id) => ({
@@ -352,6 +385,9 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono<ServiceE
         end: segment.end,
         text: segment.text,
       })),
+      ...(wantsWords && result.words
+        ? { words: result.words.map(({ word, start, end }) => ({ word, start, end })) }
+        : {}),
     });
   });
 

@@ -65,7 +65,10 @@ export interface FasterWhisperProcess {
   readonly ready: Promise<WorkerReady>;
   /** Sends one request and waits for its answer; the process must be idle (the engine queues). */
   request(body: WorkerRequest, timeoutMs: number): Promise<WorkerResult>;
-  /** True once the process has exited (it is then replaced by the engine on the next request). */
+  /**
+   * True once the process has failed, been killed or exited: it is then replaced by the engine on the
+   * next request (a killed process is counted at once, not when its exit event arrives).
+   */
   readonly exited: boolean;
   /** Ends the process: stdin closed, then SIGKILL if it has not gone within a second. */
   close(): Promise<void>;
@@ -235,7 +238,7 @@ export function startFasterWhisperProcess(options: FasterWhisperProcessOptions):
   return {
     ready,
     get exited() {
-      return exited;
+      return exited || failure !== null;
     },
     async request(body, timeoutMs) {
       await ready;
