@@ -2,6 +2,7 @@
 // stops them all (model workers included: stopping the stack is not restarting the gateway).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseGatewayRegistry } from './gateway-registry.js';
 import { klodyServices } from './klody-services.js';
 import { StackError } from './stack-error.js';
 import { startStack } from './supervisor.js';
@@ -14,7 +15,8 @@ function usage(message: string): never {
 }
 
 async function start(): Promise<void> {
-  const definitions = klodyServices({ root });
+  const registry = chooseGatewayRegistry({ root });
+  const definitions = klodyServices({ root, gatewayRegistry: registry.path });
   if (definitions.length === 0) {
     process.stdout.write('No Klody service exists in this checkout yet: nothing to start.\n');
     return;
@@ -34,6 +36,8 @@ async function start(): Promise<void> {
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
 
+  if (definitions.some((definition) => definition.name === 'gateway'))
+    process.stderr.write(`[klody] ${registry.notice}\n`);
   process.stderr.write(`[klody] starting ${definitions.map((definition) => definition.name).join(', ')}…\n`);
   const stack = await startStack(definitions, {
     onReady: (service) => process.stderr.write(`[klody] ${service.name} is ready at ${service.url}\n`),

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { chooseGatewayRegistry } from './gateway-registry.js';
 import type { ServiceDefinition } from './service-definition.js';
 
 export interface KlodyServicesOptions {
   /** The repository root. */
   root: string;
   env?: NodeJS.ProcessEnv;
+  /** The gateway's registry file; chooseGatewayRegistry's choice by default. */
+  gatewayRegistry?: string;
 }
 
 /** Runs a TypeScript entry point on sources (the `@klody/source` condition), with no build step. */
@@ -32,7 +35,11 @@ function port(env: NodeJS.ProcessEnv, variable: string, fallback: number): numbe
  * Every Klody service that exists in this checkout, in start order (the gateway first: the organs
  * use it). Ports come from `KLODY_<APP>_PORT` (CONTRACTS.md).
  */
-export function klodyServices({ root, env = process.env }: KlodyServicesOptions): ServiceDefinition[] {
+export function klodyServices({
+  root,
+  env = process.env,
+  gatewayRegistry,
+}: KlodyServicesOptions): ServiceDefinition[] {
   const services: ServiceDefinition[] = [];
   const gatewayEntry = 'apps/gateway/src/cli.ts';
   const gatewayPort = port(env, 'KLODY_GATEWAY_PORT', 8090);
@@ -43,10 +50,9 @@ export function klodyServices({ root, env = process.env }: KlodyServicesOptions)
       ...sourceCommand(root, gatewayEntry, [
         'start',
         '--config',
-        // Your own registry with KLODY_GATEWAY_CONFIG; the toy example otherwise.
-        env.KLODY_GATEWAY_CONFIG
-          ? resolve(env.KLODY_GATEWAY_CONFIG)
-          : join(root, 'apps/gateway/examples/tiny.yaml'),
+        // Your own registry with KLODY_GATEWAY_CONFIG; the real small models once installed; the toy
+        // example otherwise.
+        gatewayRegistry ?? chooseGatewayRegistry({ root, env }).path,
         '--port',
         String(gatewayPort),
         // Stopping the stack stops the model workers too (CONTRACTS.md); a gateway restarted on its
