@@ -71,10 +71,16 @@ program
     '--books <folder>',
     'the shared books folder (default: $KLODY_TEST_DATA/books or ../shared/data/books)',
   )
+  .option(
+    '--sample <n>',
+    'with --generate: answer n questions only, an equal share of each group (for a slow chat model)',
+    positiveInteger,
+  )
   .option('--json', 'print the figures as one JSON line')
   .action(
     (options: {
       generate?: boolean;
+      sample?: number;
       updateBaseline?: boolean;
       report?: string;
       books?: string;
@@ -86,6 +92,7 @@ program
         updateBaseline: !!options.updateBaseline,
         report: options.report ?? null,
         books: options.books ?? null,
+        sample: options.sample ?? null,
         json: !!options.json,
       }),
   );

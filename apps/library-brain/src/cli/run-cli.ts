@@ -22,6 +22,7 @@ export type CliCommand =
       updateBaseline: boolean;
       report: string | null;
       books: string | null;
+      sample: number | null;
       json: boolean;
     }
   | { command: 'serve'; port: number | null; seed: string | null };

@@ -42,6 +42,21 @@ describe('readConfig', () => {
     );
   });
 
+  it('reads the answer and prompt token budgets, within bounds', () => {
+    expect([readConfig({}).answerTokens, readConfig({}).promptTokens]).toEqual([512, 3_000]);
+    const small = readConfig({
+      KLODY_LIBRARY_BRAIN_ANSWER_TOKENS: '96',
+      KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: '900',
+    });
+    expect([small.answerTokens, small.promptTokens]).toEqual([96, 900]);
+    expect(() => readConfig({ KLODY_LIBRARY_BRAIN_ANSWER_TOKENS: '1.5' })).toThrow(
+      /KLODY_LIBRARY_BRAIN_ANSWER_TOKENS/,
+    );
+    expect(() => readConfig({ KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: '10' })).toThrow(
+      /KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: must be at least 256/,
+    );
+  });
+
   it('turns the gateway off with KLODY_GATEWAY_URL=none and strips a trailing /v1', () => {
     expect(readConfig({ KLODY_GATEWAY_URL: 'none' }).gatewayURL).toBeNull();
     expect(readConfig({ KLODY_GATEWAY_URL: 'http://127.0.0.1:9000/v1/' }).gatewayURL).toBe(

@@ -40,6 +40,10 @@ export interface LibraryBrainConfig {
   gatewayCheckTimeoutMs: number;
   /** How long after a failure the gateway is asked again (`…_GATEWAY_RETRY`, seconds). */
   gatewayRetryMs: number;
+  /** Most tokens a generated answer may have (`KLODY_LIBRARY_BRAIN_ANSWER_TOKENS`, max_tokens). */
+  answerTokens: number;
+  /** Most estimated tokens of the prompt: instructions, sources, question (`…_PROMPT_TOKENS`). */
+  promptTokens: number;
 }
 
 const optionalText = z
@@ -56,6 +60,18 @@ function seconds(options: { zero?: boolean } = {}) {
       ? number.min(0, 'must be 0 or more seconds')
       : number.positive('must be more than 0 seconds')
     ).optional(),
+  );
+}
+
+/** A token count between bounds; empty means the default. */
+function tokens(least: number, most: number) {
+  return optionalText.pipe(
+    z.coerce
+      .number<string>()
+      .int('must be a whole number of tokens')
+      .min(least, `must be at least ${least} tokens`)
+      .max(most, `must be at most ${most} tokens`)
+      .optional(),
   );
 }
 
@@ -78,6 +94,8 @@ const environmentSchema = z.object({
   KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT: seconds(),
   KLODY_LIBRARY_BRAIN_GATEWAY_CHECK_TIMEOUT: seconds(),
   KLODY_LIBRARY_BRAIN_GATEWAY_RETRY: seconds({ zero: true }),
+  KLODY_LIBRARY_BRAIN_ANSWER_TOKENS: tokens(16, 8_192),
+  KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: tokens(256, 131_072),
 });
 
 function gatewayURL(value: string | undefined): string | null {
@@ -136,5 +154,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
     gatewayIdleTimeoutMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_IDLE_TIMEOUT ?? 30) * 1000,
     gatewayCheckTimeoutMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_CHECK_TIMEOUT ?? 5) * 1000,
     gatewayRetryMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_RETRY ?? 15) * 1000,
+    answerTokens: values.KLODY_LIBRARY_BRAIN_ANSWER_TOKENS ?? 512,
+    promptTokens: values.KLODY_LIBRARY_BRAIN_PROMPT_TOKENS ?? 3_000,
   };
 }

@@ -43,25 +43,42 @@ describe('gate metrics', () => {
     });
   });
 
-  it('scores keyword coverage, refusal accuracy and invalid citations', () => {
+  it('scores keyword coverage, refusal accuracy, invalid citations, and counts what went wrong', () => {
     const unanswerable: GateQuestion = { ...bookQuestion, id: 'u', source: null, evidence: [], keywords: [] };
     const figures = generationFigures(
       [
         {
           question: bookQuestion,
-          answer: answer('Pangloss enseignait la metaphysico-théologie [1]'),
+          answer: { ...answer('Pangloss enseignait la metaphysico-théologie [1]'), mode: 'generated' },
           invalidCitations: 0,
         },
         { question: bookQuestion, answer: answer('Je ne sais pas', true), invalidCitations: 0 },
-        { question: unanswerable, answer: answer('Paris [1]'), invalidCitations: 1 },
+        {
+          question: unanswerable,
+          answer: { ...answer('Paris [1]'), mode: 'generated' },
+          invalidCitations: 1,
+        },
+        {
+          question: bookQuestion,
+          answer: {
+            ...answer('Pangloss enseignait [1]'),
+            mode: 'extractive',
+            fallback: { code: 'invalid_citation', message: 'cited [9]' },
+          },
+          invalidCitations: 0,
+        },
       ],
       (question) => question.source !== null,
     );
     expect(figures).toEqual({
-      questions: 3,
-      keywordCoverage: 0.5,
-      refusalAccuracy: round(1 / 3),
+      questions: 4,
+      keywordCoverage: round(1 / 3),
+      refusalAccuracy: round(2 / 4),
       invalidCitations: 1,
+      answered: 2,
+      refusedWrongly: 1,
+      answeredWrongly: 1,
+      fallbacks: { invalid_citation: 1 },
     });
   });
 });

@@ -45,7 +45,7 @@ export function retrievalFigures(ranks: readonly (number | null)[]): RetrievalFi
 export interface GenerationOutcome {
   question: GateQuestion;
   answer: Answer;
-  /** Citations whose offsets do not slice to their text in the source. */
+  /** Citations shown as valid that are not: wrong offsets, `[n]` naming nothing listed, quotes in no cited passage. */
   invalidCitations: number;
 }
 
@@ -53,7 +53,16 @@ export interface GenerationFigures {
   questions: number;
   keywordCoverage: number;
   refusalAccuracy: number;
+  /** Citations shown as valid that are not (must be 0). */
   invalidCitations: number;
+  /** Answers the chat model wrote and that were shown (cited, checked by the scorer). */
+  answered?: number;
+  /** Answerable questions refused (weak evidence, or the model said the sources do not answer). */
+  refusedWrongly?: number;
+  /** Unanswerable questions answered. */
+  answeredWrongly?: number;
+  /** Model answers replaced by the extractive one, by `fallback.code` (`invalid_citation`: it cited wrongly). */
+  fallbacks?: Record<string, number>;
 }
 
 export function generationFigures(
@@ -72,11 +81,23 @@ export function generationFigures(
   const rightRefusals = outcomes.filter(
     (outcome) => outcome.answer.refused === !answerable(outcome.question),
   ).length;
+  const fallbacks: Record<string, number> = {};
+  for (const outcome of outcomes) {
+    const code = outcome.answer.fallback?.code;
+    if (code) fallbacks[code] = (fallbacks[code] ?? 0) + 1;
+  }
   return {
     questions: outcomes.length,
     keywordCoverage: withKeywords.length === 0 ? 0 : round(covered / withKeywords.length),
     refusalAccuracy: outcomes.length === 0 ? 0 : round(rightRefusals / outcomes.length),
     invalidCitations: outcomes.reduce((sum, outcome) => sum + outcome.invalidCitations, 0),
+    answered: outcomes.filter((outcome) => outcome.answer.mode === 'generated' && !outcome.answer.refused)
+      .length,
+    refusedWrongly: outcomes.filter((outcome) => answerable(outcome.question) && outcome.answer.refused)
+      .length,
+    answeredWrongly: outcomes.filter((outcome) => !answerable(outcome.question) && !outcome.answer.refused)
+      .length,
+    fallbacks,
   };
 }
 

@@ -20,6 +20,8 @@ import {
   type QuestionSet,
   questionGroup,
 } from './question-set.js';
+import { sampleQuestions } from './sample-questions.js';
+import { shownCitationProblems } from './shown-citations.js';
 
 export interface GateOptions {
   generate: boolean;
@@ -29,12 +31,29 @@ export interface GateOptions {
   json: boolean;
   /** The shared books folder (default: $KLODY_TEST_DATA/books, else ../shared/data/books). */
   books?: string | null;
+  /**
+   * Generate answers for this many questions only (an equal share of each group, see
+   * sampleQuestions), for a chat model too slow for the whole set; null or absent: every question.
+   */
+  sample?: number | null;
 }
 
 export interface GateFigures {
   configuration: string;
   retrieval: Record<string, RetrievalFigures>;
   generation: GenerationFigures | null;
+}
+
+/** One generated answer, as the JSON report records it. */
+export interface GateAnswer {
+  id: string;
+  answerable: boolean;
+  mode: 'generated' | 'extractive';
+  refused: boolean;
+  fallback: string | null;
+  citations: number[];
+  invalidCitations: number;
+  answer: string;
 }
 
 export interface Baseline extends GateFigures {
@@ -87,7 +106,12 @@ export function compareWithBaseline(measured: GateFigures, baseline: Baseline): 
       }
     }
   }
-  if (baseline.generation && measured.generation) {
+  // A sample of the questions is not comparable with figures measured on the whole set.
+  if (
+    baseline.generation &&
+    measured.generation &&
+    baseline.generation.questions === measured.generation.questions
+  ) {
     for (const metric of ['keywordCoverage', 'refusalAccuracy'] as const) {
       if (measured.generation[metric] < baseline.generation[metric] - baseline.tolerance) {
         regressions.push(
@@ -95,11 +119,14 @@ export function compareWithBaseline(measured: GateFigures, baseline: Baseline): 
         );
       }
     }
-    if (measured.generation.invalidCitations > 0) {
-      regressions.push(`generation: ${measured.generation.invalidCitations} invalid citations (must be 0)`);
-    }
   }
-  return regressions;
+  return [...regressions, ...invariantBreaches(measured)];
+}
+
+/** What fails the gate whatever the baseline: a citation shown as valid that is not. */
+export function invariantBreaches(measured: GateFigures): string[] {
+  const invalid = measured.generation?.invalidCitations ?? 0;
+  return invalid > 0 ? [`generation: ${invalid} invalid citations (must be 0)`] : [];
 }
 
 function markdownReport(
@@ -129,7 +156,18 @@ function markdownReport(
       `| keyword coverage | ${figures.generation.keywordCoverage} | ${before?.keywordCoverage ?? '—'} |`,
       `| refusal accuracy | ${figures.generation.refusalAccuracy} | ${before?.refusalAccuracy ?? '—'} |`,
       `| invalid citations | ${figures.generation.invalidCitations} | 0 |`,
+      `| answers written by the chat model | ${figures.generation.answered ?? '—'} | |`,
+      `| answerable questions refused | ${figures.generation.refusedWrongly ?? '—'} | |`,
+      `| unanswerable questions answered | ${figures.generation.answeredWrongly ?? '—'} | |`,
+      ...Object.entries(figures.generation.fallbacks ?? {}).map(
+        ([code, count]) => `| replaced by the extractive answer: ${code} | ${count} | |`,
+      ),
     );
+    if (before && before.questions !== figures.generation.questions)
+      lines.push(
+        '',
+        `Answers were generated for ${figures.generation.questions} of the questions (--sample); the baseline's answer figures, measured on ${before.questions}, are not compared.`,
+      );
   }
   lines.push(
     '',
@@ -151,6 +189,7 @@ async function measure(
   library: Library,
   set: QuestionSet,
   generate: boolean,
+  sample: number | null,
   log: (message: string) => void,
 ) {
   const ranksByGroup = new Map<string, (number | null)[]>();
@@ -168,19 +207,34 @@ async function measure(
     [...ranksByGroup].map(([group, ranks]) => [group, retrievalFigures(ranks)]),
   );
   let generation: GenerationFigures | null = null;
+  const answers: GateAnswer[] = [];
   if (generate) {
     const outcomes: GenerationOutcome[] = [];
-    for (const [index, question] of set.questions.entries()) {
-      if (index % 20 === 0) log(`gate: answering ${index + 1}/${set.questions.length}`);
+    const questions = sample === null ? set.questions : sampleQuestions(set.questions, sample);
+    const every = questions.length > 40 ? 20 : 5;
+    for (const [index, question] of questions.entries()) {
+      if (index % every === 0) log(`gate: answering ${index + 1}/${questions.length}`);
       const answer = await library.ask(question.question);
-      const invalidCitations = answer.citations.filter(
-        (citation) => library.passage(citation.bookId, citation.start, citation.end)?.text !== citation.text,
-      ).length;
+      const problems = shownCitationProblems(
+        answer,
+        (citation) => library.passage(citation.bookId, citation.start, citation.end)?.text ?? null,
+      );
+      const invalidCitations = problems.wrongOffsets + problems.danglingMarkers + problems.unsupportedQuotes;
       outcomes.push({ question, answer, invalidCitations });
+      answers.push({
+        id: question.id,
+        answerable: isAnswerable(question),
+        mode: answer.mode,
+        refused: answer.refused,
+        fallback: answer.fallback?.code ?? null,
+        citations: answer.citations.map((citation) => citation.n),
+        invalidCitations,
+        answer: answer.answer.length > 400 ? `${answer.answer.slice(0, 400)}…` : answer.answer,
+      });
     }
     generation = generationFigures(outcomes, (question: GateQuestion) => isAnswerable(question));
   }
-  return { retrieval, generation, misses };
+  return { retrieval, generation, misses, answers };
 }
 
 /** Replays the pinned question set on a fresh library and compares with the baseline; the exit code. */
@@ -195,6 +249,13 @@ export async function runGate(
   if (!books || !existsSync(books)) {
     process.stderr.write(
       `library-brain gate: the shared books folder is missing (${books ?? 'unknown'}); pass --books <folder> or set KLODY_TEST_DATA\n`,
+    );
+    return 2;
+  }
+  const sample = options.sample ?? null;
+  if (sample !== null && options.updateBaseline) {
+    process.stderr.write(
+      'library-brain gate: --update-baseline records figures on the whole question set; drop --sample\n',
     );
     return 2;
   }
@@ -223,19 +284,35 @@ export async function runGate(
       log(
         `gate: ingested ${ingestion.added} documents (${ingestion.chunks} passages) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
-      const { retrieval, generation, misses } = await measure(library, set, options.generate, log);
+      const { retrieval, generation, misses, answers } = await measure(
+        library,
+        set,
+        options.generate,
+        sample,
+        log,
+      );
       const configuration =
         config.embedder ??
         (config.gatewayURL
           ? `gateway ${config.gatewayURL} (${config.embedModel}, ${config.chatModel})`
           : 'lexical, extractive');
       const figures: GateFigures = { configuration, retrieval, generation };
-      const regressions = baseline && !options.updateBaseline ? compareWithBaseline(figures, baseline) : [];
+      const regressions =
+        baseline && !options.updateBaseline
+          ? compareWithBaseline(figures, baseline)
+          : invariantBreaches(figures);
       const report = markdownReport(figures, baseline, regressions, misses);
       const reportPath = options.report ?? join(config.home, 'gate-report.md');
       mkdirSync(dirname(reportPath), { recursive: true });
       writeFileSync(reportPath, report);
-      log(`gate: report written to ${reportPath}`);
+      // The same figures as JSON beside it, with every generated answer: for scripts and for reading
+      // what the chat model actually wrote.
+      const jsonPath = `${reportPath.replace(/\.md$/, '')}.json`;
+      writeFileSync(
+        jsonPath,
+        `${JSON.stringify({ ...figures, regressions, passed: regressions.length === 0, answers }, null, 2)}\n`,
+      );
+      log(`gate: report written to ${reportPath} (figures and answers: ${jsonPath})`);
       if (options.updateBaseline) {
         const next: Baseline = {
           tolerance: baseline?.tolerance ?? 0.02,

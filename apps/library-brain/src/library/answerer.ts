@@ -2,6 +2,7 @@ import {
   createAnswerer as createMemoryAnswerer,
   createOpenAiGenerator,
   createOpenAiReranker,
+  createSourcesPromptBuilder,
   type AnswerFallback as MemoryAnswerFallback,
   type MemoryDatabase,
   type Retriever,
@@ -37,12 +38,20 @@ const instead = "here are the passages' best sentences instead";
 export function createLibraryAnswerer({ config, connection, retriever, database }: LibraryAnswererOptions) {
   const baseUrl = config.gatewayURL;
   const apiKey = config.gatewayAPIKey ?? undefined;
+  // The sources are cut to the prompt budget, so that a small chat model's context holds them and
+  // the answer (KLODY_LIBRARY_BRAIN_PROMPT_TOKENS, KLODY_LIBRARY_BRAIN_ANSWER_TOKENS).
+  const promptBuilder = createSourcesPromptBuilder({ maxTokens: config.promptTokens });
 
   function fallbackOf(fallback: MemoryAnswerFallback): AnswerFallback {
     if (fallback.reason === 'uncited_answer')
       return {
         code: 'uncited_answer',
         message: `the chat model's answer did not cite the passages (${fallback.message}): ${instead}`,
+      };
+    if (fallback.reason === 'invalid_citation')
+      return {
+        code: 'invalid_citation',
+        message: `the chat model's answer cited wrongly (${fallback.message.replace(/^the generated answer cited wrongly: /, '')}): ${instead}`,
       };
     const timeout = timedOut(fallback.error);
     return {
@@ -63,6 +72,7 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
               apiKey,
               firstTokenTimeoutMs: config.gatewayTimeoutMs,
               idleTimeoutMs: config.gatewayIdleTimeoutMs,
+              maxTokens: config.answerTokens,
             })
           : null;
       const reranker =
@@ -81,6 +91,7 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
         database,
         generator,
         reranker,
+        promptBuilder,
         fallbackToExtractive: true,
       });
       const answer = await answerer.answer(question, {

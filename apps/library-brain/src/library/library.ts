@@ -44,13 +44,15 @@ export interface Citation {
  * - `gateway_unreachable`: the gateway does not answer, or failed lately (it is asked again later);
  * - `gateway_error`: the chat model failed on this question (an error status, a broken answer);
  * - `gateway_timeout`: the chat model passed a time limit (first token, or silence between tokens);
- * - `uncited_answer`: the chat model's answer cited none of the passages it was given.
+ * - `uncited_answer`: the chat model's answer cited none of the passages it was given;
+ * - `invalid_citation`: it cited a passage it was not given, or quoted text that is in none of them.
  */
 export type AnswerFallbackCode =
   | 'gateway_unreachable'
   | 'gateway_error'
   | 'gateway_timeout'
-  | 'uncited_answer';
+  | 'uncited_answer'
+  | 'invalid_citation';
 
 export interface AnswerFallback {
   code: AnswerFallbackCode;
