@@ -113,6 +113,24 @@ describe('createAnswerer with fallbackToExtractive', () => {
     }
   });
 
+  // A fake generator that behaves as Gemma 3 270M base did in the gate: it continues the prompt,
+  // repeating the instructions with their example citations ("[1] or [2][3]") and nothing else.
+  it('replaces an answer that repeats the instructions, although its numbers name supplied passages', async () => {
+    const database = await library();
+    const answerer = createAnswerer({
+      retriever: createLexicalRetriever({ database }),
+      database,
+      generator: createFakeGenerator(
+        (messages) => `${messages[0]?.content.split('\n').slice(0, 2).join('\n')}\n[1]`,
+      ),
+      fallbackToExtractive: true,
+    });
+    const answer = await answerer.answer(question);
+    expect(answer.mode).toBe('extractive');
+    expect(answer.fallback?.reason).toBe('echoed_prompt');
+    expect(answer.text).toContain('He lit the great lamp at dusk');
+  });
+
   it('keeps an answer whose quote is in the passage, spacing and case aside', async () => {
     const database = await library();
     const answerer = createAnswerer({

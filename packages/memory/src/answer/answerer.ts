@@ -8,6 +8,7 @@ import type { RetrievalFilter, Retriever } from '../retriever/retriever.js';
 import { createCitationScorer } from '../scorer/citation-scorer.js';
 import type { AnswerScore, Scorer } from '../scorer/scorer.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
+import { echoesInstructions } from './echoed-instructions.js';
 import { coverage, evidenceTerms } from './evidence.js';
 import { extractiveAnswer } from './extractive-answer.js';
 
@@ -30,9 +31,11 @@ export interface AnswerFallback {
   /**
    * `generator_failed`: the generator failed (unreachable, a bad answer, a time limit);
    * `uncited_answer`: its answer cited no passage; `invalid_citation`: its answer cited a passage it
-   * was not given (`[7]` with five passages) or quoted text that is in none of the passages.
+   * was not given (`[7]` with five passages) or quoted text that is in none of the passages;
+   * `echoed_prompt`: its answer repeats the instructions instead of answering (their example
+   * citations cite nothing).
    */
-  reason: 'generator_failed' | 'uncited_answer' | 'invalid_citation';
+  reason: 'generator_failed' | 'uncited_answer' | 'invalid_citation' | 'echoed_prompt';
   message: string;
   /** The generator's error when it failed (a MemoryError; its cause tells a time limit), else null. */
   error: MemoryError | null;
@@ -70,7 +73,8 @@ export interface AnswererOptions {
   limit?: number;
   /**
    * When the generator fails, answers without citing any supplied passage (and without refusing),
-   * or cites wrongly (an `[n]` naming no supplied passage, a quote found in none of them), answer
+   * cites wrongly (an `[n]` naming no supplied passage, a quote found in none of them), or repeats
+   * the instructions instead of answering, answer
    * extractively from the same passages instead and say why in `fallback`.
    * Default false: the generator's error is thrown, and an uncited or wrongly cited answer is
    * returned as generated, with its `score` saying what is wrong (its `citations` list only the
@@ -196,6 +200,13 @@ export function createAnswerer(options: AnswererOptions): Answerer {
       const score = scorer.score(text, prompt.passages);
       const refused = score.refusal && score.citations.length === 0;
       if (options.fallbackToExtractive) {
+        if (echoesInstructions(text, prompt.messages)) {
+          return extractive({
+            reason: 'echoed_prompt',
+            message: 'the generated answer repeats the instructions instead of answering',
+            error: null,
+          });
+        }
         // The scorer's verdict decides what is shown: a wrong citation is never passed off as a
         // valid one, even beside right ones, since a reader cannot tell which is which.
         if (score.invalidCitations.length > 0 || score.unsupportedQuotes.length > 0) {
