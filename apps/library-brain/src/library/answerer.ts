@@ -48,6 +48,11 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
         code: 'uncited_answer',
         message: `the chat model's answer did not cite the passages (${fallback.message}): ${instead}`,
       };
+    if (fallback.reason === 'echoed_prompt')
+      return {
+        code: 'echoed_prompt',
+        message: `the chat model repeated its instructions instead of answering: ${instead}`,
+      };
     if (fallback.reason === 'invalid_citation')
       return {
         code: 'invalid_citation',

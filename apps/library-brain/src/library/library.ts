@@ -45,14 +45,16 @@ export interface Citation {
  * - `gateway_error`: the chat model failed on this question (an error status, a broken answer);
  * - `gateway_timeout`: the chat model passed a time limit (first token, or silence between tokens);
  * - `uncited_answer`: the chat model's answer cited none of the passages it was given;
- * - `invalid_citation`: it cited a passage it was not given, or quoted text that is in none of them.
+ * - `invalid_citation`: it cited a passage it was not given, or quoted text that is in none of them;
+ * - `echoed_prompt`: it repeated the instructions instead of answering (a base model continuing the prompt).
  */
 export type AnswerFallbackCode =
   | 'gateway_unreachable'
   | 'gateway_error'
   | 'gateway_timeout'
   | 'uncited_answer'
-  | 'invalid_citation';
+  | 'invalid_citation'
+  | 'echoed_prompt';
 
 export interface AnswerFallback {
   code: AnswerFallbackCode;
