@@ -2,6 +2,7 @@ import { MemoryError } from '../errors/index.js';
 import type { Embedder } from './embedder.js';
 import { createModel2VecEmbedder } from './model2vec-embedder.js';
 import { createOpenAiEmbedder } from './openai-embedder.js';
+import type { PurposeEncoding } from './purpose-encoding.js';
 import { createTransformersEmbedder } from './transformers-embedder.js';
 
 export interface EmbedderFromIdOptions {
@@ -9,6 +10,14 @@ export interface EmbedderFromIdOptions {
   baseUrl?: string;
   apiKey?: string;
   fetch?: typeof fetch;
+  /**
+   * How the model tells queries from passages (see `PurposeEncoding`): `input-type` for an `openai:`
+   * server that applies the prefixes itself, `prefixes` for one given raw text or a `transformers:`
+   * folder. Absent: symmetric.
+   */
+  purposes?: PurposeEncoding;
+  /** Per-request time limit of `openai:` embedders in ms (default 60 s). */
+  timeoutMs?: number;
 }
 
 /**
@@ -26,8 +35,11 @@ export async function createEmbedderFromId(
   switch (kind) {
     case 'model2vec':
       return createModel2VecEmbedder({ modelPath: rest });
-    case 'transformers':
-      return createTransformersEmbedder({ modelPath: rest });
+    case 'transformers': {
+      if (options.purposes?.kind === 'input-type')
+        throw new MemoryError('invalid_argument', `${id} runs in process: give it prefixes, not input-type`);
+      return createTransformersEmbedder({ modelPath: rest, prefixes: options.purposes });
+    }
     case 'openai': {
       if (!options.baseUrl)
         throw new MemoryError('invalid_argument', `${id} needs a base URL (KLODY_GATEWAY_URL)`);
@@ -36,6 +48,8 @@ export async function createEmbedderFromId(
         model: rest,
         apiKey: options.apiKey,
         fetch: options.fetch,
+        purposes: options.purposes,
+        timeoutMs: options.timeoutMs,
       });
     }
     default:

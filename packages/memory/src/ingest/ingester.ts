@@ -194,7 +194,7 @@ export function createIngester(options: IngesterOptions): Ingester {
     for (let offset = 0; offset < texts.length; offset += batchSize) {
       throwIfAborted(signal);
       const batch = texts.slice(offset, offset + batchSize);
-      const embedded = await embedder.embed(batch, { signal });
+      const embedded = await embedder.embed(batch, { signal, purpose: 'passage' });
       if (embedded.length !== batch.length) {
         throw new MemoryError(
           'embedder_failed',

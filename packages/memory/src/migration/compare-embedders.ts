@@ -40,8 +40,9 @@ export async function compareEmbedders(
     return { mean: null, minimum: null, texts: sampleTexts.length, comparable: false };
   }
   const [leftVectors, rightVectors] = await Promise.all([
-    left.embed(sampleTexts, options),
-    right.embed(sampleTexts, options),
+    // The samples are the index's chunks: passages.
+    left.embed(sampleTexts, { ...options, purpose: 'passage' }),
+    right.embed(sampleTexts, { ...options, purpose: 'passage' }),
   ]);
   const similarities = leftVectors.map((vector, index) =>
     cosine(vector, rightVectors[index] as Float32Array),

@@ -70,7 +70,7 @@ export async function migrateVectorIndex(
     if (sample.length > 0) {
       const fresh = await embedder.embed(
         sample.map((row) => row.text),
-        { signal: options.signal },
+        { signal: options.signal, purpose: 'passage' },
       );
       const read = connection.prepare(`SELECT embedding FROM ${active.table} WHERE rowid = ?`).pluck();
       sampleMinimum = Math.min(
@@ -114,7 +114,7 @@ export async function migrateVectorIndex(
     if (rows.length === 0) return;
     const vectors = await embedder.embed(
       rows.map((row) => row.text),
-      { signal: options.signal },
+      { signal: options.signal, purpose: 'passage' },
     );
     await database.writeLock.runExclusive(() =>
       connection
@@ -175,7 +175,7 @@ export async function migrateVectorIndex(
         const rows = chunkRows(connection, rest);
         const vectors = await embedder.embed(
           rows.map((row) => row.text),
-          { signal: options.signal },
+          { signal: options.signal, purpose: 'passage' },
         );
         insertVectors(
           connection,

@@ -32,7 +32,9 @@ export async function prepareSearch(
   if (mode !== 'lexical') {
     if (!embedder) throw new MemoryError('invalid_argument', `${mode} retrieval needs an embedder`);
     if (query.text.trim().length > 0) {
-      [vector] = (await embedder.embed([query.text], { signal: query.signal })) as [Float32Array];
+      [vector] = (await embedder.embed([query.text], { signal: query.signal, purpose: 'query' })) as [
+        Float32Array,
+      ];
     }
   }
   return {

@@ -118,7 +118,9 @@ export function createSemanticMemory(options: SemanticMemoryOptions): SemanticMe
       const hash = contentHash(clean.toLowerCase());
       const analysed = terms(clean);
       // Embed before taking the lock: the model may be slow or remote.
-      const vector = embedder ? ((await embedder.embed([clean]))[0] as Float32Array) : null;
+      const vector = embedder
+        ? ((await embedder.embed([clean], { purpose: 'passage' }))[0] as Float32Array)
+        : null;
       return database.writeLock.runExclusive(() => {
         const connection = database.getConnection();
         // The duplicate check and the write are one transaction that takes SQLite's write lock
@@ -214,7 +216,7 @@ export function createSemanticMemory(options: SemanticMemoryOptions): SemanticMe
             ).filter((id) => byId.has(id));
       let semantic: number[] = [];
       if (embedder && query.trim().length > 0) {
-        const [vector] = (await embedder.embed([query])) as [Float32Array];
+        const [vector] = (await embedder.embed([query], { purpose: 'query' })) as [Float32Array];
         semantic = candidates
           .filter((row) => row.vector && row.embedder_id === embedder.id)
           .map((row) => ({ id: row.id, score: cosine(vector, toVector(row.vector as Buffer)) }))
