@@ -6,13 +6,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { createCachedEmbedder } from '../embedder/cached-embedder.js';
 import type { Embedder } from '../embedder/embedder.js';
 import { createEmbedderFromId } from '../embedder/embedder-from-id.js';
+import { parsePurposeEncoding } from '../embedder/purpose-encoding.js';
 import { MemoryError } from '../errors/index.js';
 import { defaultFusionWeights, type FusionWeights } from '../retriever/fusion-weights.js';
+import { migrate } from '../store/migrate.js';
+import { openDatabaseFile } from '../store/open-database-file.js';
 import { evaluateAnswers } from './answer-evaluation.js';
 import { calibrateFusion } from './calibrate.js';
 import { type LabelledSet, readCranfield, readSquad } from './datasets.js';
+import { type LexicalSetting, parseLexicalSetting } from './lexical-setting.js';
 import { calibrateRefusalOnSet } from './refusal-evaluation.js';
 import {
   buildEvaluationCorpus,
@@ -42,6 +47,10 @@ interface CommonOptions {
   embedder: string;
   questions: QuestionHalf;
   weightsFile: string;
+  baseUrl?: string;
+  purposes: string;
+  vectorCache?: string;
+  lexical: string;
   json?: boolean;
 }
 
@@ -59,14 +68,31 @@ async function loadSet(options: CommonOptions): Promise<LabelledSet> {
   return { passages: set.passages, questions };
 }
 
-async function loadEmbedder(id: string): Promise<Embedder | null> {
-  if (id === 'none') return null;
+async function loadEmbedder(options: CommonOptions): Promise<Embedder | null> {
+  if (options.embedder === 'none') return null;
   // CONTRACTS.md: the gateway's default address, `none` disables it.
-  const gateway = process.env.KLODY_GATEWAY_URL ?? 'http://127.0.0.1:8090';
-  return createEmbedderFromId(id, {
+  const gateway = options.baseUrl ?? process.env.KLODY_GATEWAY_URL ?? 'http://127.0.0.1:8090';
+  const embedder = await createEmbedderFromId(options.embedder, {
     baseUrl: gateway && gateway !== 'none' ? gateway : undefined,
     apiKey: process.env.KLODY_GATEWAY_API_KEY,
+    purposes: parsePurposeEncoding(options.purposes),
+    // An evaluation embeds in large batches, and a CPU model may take minutes over one.
+    timeoutMs: 600_000,
   });
+  if (!options.vectorCache) return embedder;
+  // Vectors kept between runs: a slow CPU model embeds each passage and question once.
+  const cache = openDatabaseFile(resolve(options.vectorCache));
+  await migrate(cache);
+  const cached = createCachedEmbedder({ embedder, database: cache });
+  process.once('exit', () => {
+    log(`vector cache: ${cached.statistics.hits} hits, ${cached.statistics.misses} misses`);
+    cache.close();
+  });
+  return cached;
+}
+
+function lexicalSettingOf(options: CommonOptions): LexicalSetting {
+  return parseLexicalSetting(options.lexical);
 }
 
 type WeightsFile = Record<
@@ -116,6 +142,18 @@ function addCommon(command: Command): Command {
         .default('all'),
     )
     .option('--weights-file <path>', 'calibrated fusion weights by embedder id', defaultWeightsFile())
+    .option('--base-url <url>', 'OpenAI-compatible server for openai: ids (default KLODY_GATEWAY_URL)')
+    .addOption(
+      new Option('--purposes <encoding>', 'how the model tells queries from passages')
+        .choices(['none', 'input-type', 'e5'])
+        .default('none'),
+    )
+    .option('--vector-cache <file>', 'SQLite file keeping the vectors between runs')
+    .option(
+      '--lexical <setting>',
+      'lexical list: default, plain (FTS5 porter BM25 baseline) or overrides like phraseWeight=0,fuzzy=false',
+      'default',
+    )
     .option('--json', 'print one JSON object on stdout');
 }
 
@@ -130,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--vector-weight <number>', 'override the fusion weight of the vector list (lexical is 1)')
     .action(async (options: CommonOptions & { vectorWeight?: string }) => {
       const set = await loadSet(options);
-      const embedder = await loadEmbedder(options.embedder);
+      const embedder = await loadEmbedder(options);
       let weights = defaultFusionWeights;
       if (options.vectorWeight !== undefined) {
         const value = Number(options.vectorWeight);
@@ -152,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
       });
       try {
         const started = performance.now();
-        const ranked = await rankQuestions(corpus, set.questions);
+        const ranked = await rankQuestions(corpus, set.questions, 50, lexicalSettingOf(options));
         log(`${ranked.length} questions in ${((performance.now() - started) / 1000).toFixed(1)} s`);
         const result = evaluate(corpus, ranked, weights);
         const output = {
@@ -161,6 +199,7 @@ async function main(argv: string[]): Promise<number> {
           questions: result.questions,
           passages: result.passages,
           distractors: result.distractors,
+          lexical: options.lexical,
         };
         if (options.json) process.stdout.write(`${JSON.stringify(output)}\n`);
         else {
@@ -168,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
             `${table([
               ['hybrid', result.hybrid as unknown as Record<string, number>],
               ['bm25', result.bm25 as unknown as Record<string, number>],
-            ])}\n\nquestions ${result.questions} · passages ${result.passages} · distractors ${result.distractors} · embedder ${embedder?.id ?? 'none'} · weights ${weights.lexical}/${weights.vector}\n`,
+            ])}\n\nquestions ${result.questions} · passages ${result.passages} · distractors ${result.distractors} · embedder ${embedder?.id ?? 'none'} · weights ${weights.lexical}/${weights.vector} · lexical ${options.lexical}\n`,
           );
         }
       } finally {
@@ -187,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .action(async (options: CommonOptions & { refusalThreshold?: string }) => {
       const set = await loadSet(options);
-      const embedder = await loadEmbedder(options.embedder);
+      const embedder = await loadEmbedder(options);
       let refusalThreshold: number | undefined;
       if (options.refusalThreshold !== undefined) {
         refusalThreshold = Number(options.refusalThreshold);
@@ -221,7 +260,7 @@ async function main(argv: string[]): Promise<number> {
   ).action(async (options: CommonOptions) => {
     // Calibration always fits on the calibration half and reports the held-out half.
     const all = await loadSet({ ...options, questions: 'all' });
-    const embedder = await loadEmbedder(options.embedder);
+    const embedder = await loadEmbedder(options);
     if (!embedder) throw new UsageError('calibrate needs an embedder');
     const corpus = await buildEvaluationCorpus({
       set: all,
@@ -234,8 +273,9 @@ async function main(argv: string[]): Promise<number> {
         (question) => questionHalf(question) === 'calibration',
       );
       const holdoutQuestions = all.questions.filter((question) => questionHalf(question) === 'holdout');
-      const calibrationRanked = await rankQuestions(corpus, calibrationQuestions);
-      const holdoutRanked = await rankQuestions(corpus, holdoutQuestions);
+      const lexical = lexicalSettingOf(options);
+      const calibrationRanked = await rankQuestions(corpus, calibrationQuestions, 50, lexical);
+      const holdoutRanked = await rankQuestions(corpus, holdoutQuestions, 50, lexical);
       const calibration = calibrateFusion(corpus, calibrationRanked);
       const refusal = calibrateRefusalOnSet(corpus, calibrationQuestions, holdoutQuestions);
       const holdout = evaluate(corpus, holdoutRanked, calibration.weights);

@@ -116,10 +116,46 @@ describeRequiring(
       const lines = result.stdout.trim().split('\n');
       expect(lines).toHaveLength(1);
       const output = JSON.parse(lines[0] as string);
-      expect(Object.keys(output)).toEqual(['hybrid', 'bm25', 'questions', 'passages', 'distractors']);
+      expect(Object.keys(output)).toEqual([
+        'hybrid',
+        'bm25',
+        'questions',
+        'passages',
+        'distractors',
+        'lexical',
+      ]);
       expect(Object.keys(output.hybrid)).toEqual(['recall@1', 'recall@5', 'recall@10', 'mrr@10', 'ndcg@10']);
       expect(output).toMatchObject({ questions: 3, passages: 5, distractors: 0 });
       expect(output.bm25['recall@10']).toBeGreaterThan(0);
+    });
+
+    it('ranks with plain FTS5 porter BM25 or with overridden lexical options, and refuses a bad setting', async () => {
+      const run = (lexical: string) =>
+        klodyEval([
+          'retrieval',
+          '--format',
+          'cranfield',
+          '--input',
+          testDataPath('eval', 'cranfield-sample'),
+          '--embedder',
+          'none',
+          '--lexical',
+          lexical,
+          '--json',
+        ]);
+      for (const setting of ['plain', 'phraseWeight=0,fuzzy=false']) {
+        const result = await run(setting);
+        expect(result.code).toBe(0);
+        const output = JSON.parse(result.stdout);
+        expect(output.lexical).toBe(setting);
+        expect(output.bm25['recall@10']).toBeGreaterThan(0);
+        expect(output.bm25['ndcg@10']).toBeGreaterThan(0);
+      }
+      const bad = await run('phraseWeight=-1');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/phraseWeight needs a number/);
+      const unknown = await run('stemming=false');
+      expect(unknown.code).toBe(2);
     });
 
     it('exits 2 with a one-line message on bad usage', async () => {

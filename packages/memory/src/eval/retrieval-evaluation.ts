@@ -11,7 +11,9 @@ import type { MemoryDatabase } from '../store/memory-database.js';
 import { migrate } from '../store/migrate.js';
 import { createInMemoryDatabase } from '../testing/in-memory-database.js';
 import type { LabelledQuestion, LabelledSet } from './datasets.js';
+import type { LexicalSetting } from './lexical-setting.js';
 import { type JudgedRanking, type RetrievalMetrics, retrievalMetrics } from './metrics.js';
+import { buildPlainIndex, plainSearch } from './plain-fts5.js';
 
 export type QuestionHalf = 'all' | 'calibration' | 'holdout';
 
@@ -106,7 +108,7 @@ export async function rankQuestions(
   corpus: EvaluationCorpus,
   questions: readonly LabelledQuestion[],
   depth = 50,
-  lexicalOptions?: SearchRequest['lexical'],
+  lexical: LexicalSetting = { kind: 'ours', options: {} },
 ): Promise<
   { question: LabelledQuestion; lexical: number[]; vector: number[]; passageOf: Map<number, string | null> }[]
 > {
@@ -114,6 +116,7 @@ export async function rankQuestions(
   const sourceUriOfChunk = connection.prepare(
     'SELECT s.uri FROM memory_chunks c JOIN memory_sources s ON s.id = c.source_id WHERE c.id = ?',
   );
+  if (lexical.kind === 'plain') buildPlainIndex(connection);
   const results = [];
   for (const question of questions) {
     const base = await prepareSearch(
@@ -121,23 +124,24 @@ export async function rankQuestions(
         embedder: corpus.embedder,
         database: corpus.database,
         mode: corpus.embedder ? 'hybrid' : 'lexical',
-        lexical: lexicalOptions,
+        lexical: lexical.kind === 'ours' ? lexical.options : undefined,
       },
       { text: question.text, limit: depth },
     );
-    const lexical = runSearch(connection, { ...base, mode: 'lexical', limit: depth }).map(
-      (chunk) => chunk.chunkId,
-    );
+    const lexicalIds =
+      lexical.kind === 'plain'
+        ? plainSearch(connection, question.text, depth)
+        : runSearch(connection, { ...base, mode: 'lexical', limit: depth }).map((chunk) => chunk.chunkId);
     const vector =
       corpus.embedder && base.vector
         ? runSearch(connection, { ...base, mode: 'vector', limit: depth }).map((chunk) => chunk.chunkId)
         : [];
     const passageOf = new Map<number, string | null>();
-    for (const id of new Set([...lexical, ...vector])) {
+    for (const id of new Set([...lexicalIds, ...vector])) {
       const uri = sourceUriOfChunk.pluck().get(id) as string;
       passageOf.set(id, corpus.passageOfUri.get(uri) ?? null);
     }
-    results.push({ question, lexical, vector, passageOf });
+    results.push({ question, lexical: lexicalIds, vector, passageOf });
   }
   return results;
 }

@@ -29,6 +29,8 @@ export interface LexicalSearchOptions {
   fuzzy?: boolean;
   /** Rescore the best candidates with term proximity (BM25TP); default true. */
   proximity?: boolean;
+  /** Weight of the term-proximity bonus when rescoring (default 1; 0 keeps the other features). */
+  proximityWeight?: number;
   /** How many FTS5 candidates are rescored (default 100). */
   rescoreDepth?: number;
   /**
@@ -407,6 +409,7 @@ export function lexicalSearch(
   const truncatedMatchWeight = options.truncatedMatchWeight ?? 0.3;
   const exactFormWeight = options.exactFormWeight ?? 0.4;
   const phraseWeight = options.phraseWeight ?? 0.2;
+  const proximityWeight = options.proximityWeight ?? 1;
   const phrases = phraseWeight > 0 ? queryPhrases(text, scoringTerms, idf) : [];
   const candidates = rows.slice(0, rescoreDepth);
   // Exact forms and phrases are read from the candidates' own texts, lower-cased once.
@@ -420,7 +423,8 @@ export function lexicalSearch(
   const rescored = candidates.map((row) => {
     const terms = row.analysed.split(' ');
     const lengthNorm = lengthNormOf(terms.length, averageLength);
-    let score = row.score + proximityScore(terms, termIndexOf, idf, lengthNorm);
+    let score = row.score;
+    if (proximityWeight > 0) score += proximityWeight * proximityScore(terms, termIndexOf, idf, lengthNorm);
     if (truncatedMatchWeight > 0) {
       score += truncatedMatchWeight * truncatedMatches(terms, scoringTerms, idf, lengthNorm);
     }

@@ -37,6 +37,8 @@ export interface SearchRequest {
     | 'truncatedMatchWeight'
     | 'exactFormWeight'
     | 'phraseWeight'
+    | 'proximityWeight'
+    | 'fuzzy'
   >;
 }
 
