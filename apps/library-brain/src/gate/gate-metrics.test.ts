@@ -76,6 +76,7 @@ describe('gate metrics', () => {
       refusalAccuracy: round(2 / 4),
       invalidCitations: 1,
       answered: 2,
+      modelKeywordCoverage: round(1 / 3),
       refusedWrongly: 1,
       answeredWrongly: 1,
       fallbacks: { invalid_citation: 1 },

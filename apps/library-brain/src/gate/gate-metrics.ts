@@ -57,6 +57,11 @@ export interface GenerationFigures {
   invalidCitations: number;
   /** Answers the chat model wrote and that were shown (cited, checked by the scorer). */
   answered?: number;
+  /**
+   * Keyword coverage counting the chat model's own shown answers only: `keywordCoverage` also counts
+   * the extractive answers that replaced the model's, which says nothing of the model.
+   */
+  modelKeywordCoverage?: number;
   /** Answerable questions refused (weak evidence, or the model said the sources do not answer). */
   refusedWrongly?: number;
   /** Unanswerable questions answered. */
@@ -72,12 +77,16 @@ export function generationFigures(
   const withKeywords = outcomes.filter(
     (outcome) => answerable(outcome.question) && outcome.question.keywords.length > 0,
   );
-  const covered = withKeywords.filter((outcome) => {
+  const covers = (outcome: GenerationOutcome) => {
     const answer = fold(outcome.answer.answer);
     return (
       !outcome.answer.refused && outcome.question.keywords.every((keyword) => answer.includes(fold(keyword)))
     );
-  }).length;
+  };
+  const covered = withKeywords.filter(covers).length;
+  const coveredByModel = withKeywords.filter(
+    (outcome) => outcome.answer.mode === 'generated' && covers(outcome),
+  ).length;
   const rightRefusals = outcomes.filter(
     (outcome) => outcome.answer.refused === !answerable(outcome.question),
   ).length;
@@ -93,6 +102,7 @@ export function generationFigures(
     invalidCitations: outcomes.reduce((sum, outcome) => sum + outcome.invalidCitations, 0),
     answered: outcomes.filter((outcome) => outcome.answer.mode === 'generated' && !outcome.answer.refused)
       .length,
+    modelKeywordCoverage: withKeywords.length === 0 ? 0 : round(coveredByModel / withKeywords.length),
     refusedWrongly: outcomes.filter((outcome) => answerable(outcome.question) && outcome.answer.refused)
       .length,
     answeredWrongly: outcomes.filter((outcome) => !answerable(outcome.question) && !outcome.answer.refused)

@@ -157,6 +157,7 @@ function markdownReport(
       `| refusal accuracy | ${figures.generation.refusalAccuracy} | ${before?.refusalAccuracy ?? '—'} |`,
       `| invalid citations | ${figures.generation.invalidCitations} | 0 |`,
       `| answers written by the chat model | ${figures.generation.answered ?? '—'} | |`,
+      `| keyword coverage of the chat model's own answers | ${figures.generation.modelKeywordCoverage ?? '—'} | |`,
       `| answerable questions refused | ${figures.generation.refusedWrongly ?? '—'} | |`,
       `| unanswerable questions answered | ${figures.generation.answeredWrongly ?? '—'} | |`,
       ...Object.entries(figures.generation.fallbacks ?? {}).map(
