@@ -15,8 +15,9 @@ export interface LexicalSearchOptions {
   /** Source ids allowed (null: all). */
   sourceIds: readonly number[] | null;
   /**
-   * Query terms found in more than this fraction of chunks are dropped (default 0.05): they cost the
-   * most to scan and say the least. Terms in fewer than `frequentTermFloor` chunks are always kept.
+   * When the query's posting lists add up to more than `matchedPostings`, its terms found in more
+   * than this fraction of chunks are left out of the MATCH (default 0.05): they cost the most to
+   * scan and say the least. Terms in fewer than `frequentTermFloor` chunks are always kept.
    */
   maxDocumentFraction?: number;
   frequentTermFloor?: number;
@@ -177,9 +178,16 @@ export function analyseQuery(
   candidates.sort((left, right) => left.documentFrequency - right.documentFrequency);
   // FTS5 scores every row that matches any term before it can sort: the MATCH takes the rarest
   // terms while their posting lists add up to the budget, the others only rescore the candidates.
-  const budget = Math.max(options.matchedPostings ?? 0.02 * count, 20_000);
+  const budget = options.matchedPostings ?? Math.max(0.02 * count, 20_000);
   const kept: QueryTerm[] = [];
   const dropped: QueryTerm[] = [];
+  // Dropping a term is a cost measure, not a relevance one: a chunk that only matches the frequent
+  // terms can never enter the rescored pool. In a small, homogeneous collection (a few thousand
+  // abstracts of one field, where the field's own words are in a large share of them) that pool
+  // loses relevant documents for nothing, since the whole MATCH costs less than the budget. So a
+  // query whose posting lists fit the budget keeps every term; BM25's IDF weighs frequent ones down.
+  const total = candidates.reduce((sum, term) => sum + term.documentFrequency, 0);
+  if (total <= budget) return { terms: candidates, dropped, chunkCount: count };
   let postings = 0;
   for (const term of candidates) {
     if (term.documentFrequency <= limit && postings + term.documentFrequency <= budget) {

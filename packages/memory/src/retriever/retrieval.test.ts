@@ -197,10 +197,22 @@ describe('lexical retrieval', () => {
     const query = analyseQuery(database.getConnection(), 'whales salt lamp', {
       maxDocumentFraction: 0.2,
       frequentTermFloor: 0,
+      matchedPostings: 2,
     });
-    // Every term here is in 1 chunk of 4 (25 %): two are moved to `dropped`, the rarest two stay.
+    // Every term here is in 1 chunk of 4 (25 %) and the three overrun the budget: two are moved to
+    // `dropped`, then the rarest two are kept to search with.
     expect(query.terms.length).toBe(2);
     expect(query.dropped.length).toBe(1);
+  });
+
+  it('keeps every term, frequent or not, while the whole match fits the postings budget', async () => {
+    const { database } = await setup();
+    const query = analyseQuery(database.getConnection(), 'whales salt lamp', {
+      maxDocumentFraction: 0.2,
+      frequentTermFloor: 0,
+    });
+    expect(query.terms.length).toBe(3);
+    expect(query.dropped).toEqual([]);
   });
 
   it('filters by source id, uri and metadata', async () => {
