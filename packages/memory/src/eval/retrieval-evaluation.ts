@@ -117,17 +117,28 @@ export async function rankQuestions(
     'SELECT s.uri FROM memory_chunks c JOIN memory_sources s ON s.id = c.source_id WHERE c.id = ?',
   );
   if (lexical.kind === 'plain') buildPlainIndex(connection);
+  const embedder = corpus.embedder;
+  // The questions are embedded in batches, as queries: one request per question costs a CPU model
+  // far more (its fixed cost per call, and no batching).
+  const queryVectors: (Float32Array | null)[] = [];
+  for (let offset = 0; offset < questions.length; offset += 32) {
+    const batch = questions.slice(offset, offset + 32).map((question) => question.text);
+    if (!embedder) queryVectors.push(...batch.map(() => null));
+    else queryVectors.push(...(await embedder.embed(batch, { purpose: 'query' })));
+  }
   const results = [];
-  for (const question of questions) {
-    const base = await prepareSearch(
+  for (const [index, question] of questions.entries()) {
+    const lexicalOnly = await prepareSearch(
       {
-        embedder: corpus.embedder,
+        embedder: null,
         database: corpus.database,
-        mode: corpus.embedder ? 'hybrid' : 'lexical',
+        mode: 'lexical',
         lexical: lexical.kind === 'ours' ? lexical.options : undefined,
       },
       { text: question.text, limit: depth },
     );
+    const vectorOfQuestion = question.text.trim().length > 0 ? (queryVectors[index] ?? null) : null;
+    const base = { ...lexicalOnly, vector: vectorOfQuestion, embedderId: embedder?.id ?? null };
     const lexicalIds =
       lexical.kind === 'plain'
         ? plainSearch(connection, question.text, depth)
