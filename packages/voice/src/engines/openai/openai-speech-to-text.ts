@@ -8,6 +8,7 @@ import type {
   TranscribeOptions,
   Transcription,
   TranscriptSegment,
+  TranscriptWord,
 } from '../../speech-to-text/speech-to-text.js';
 import { fetchFailure, remoteError } from './openai-errors.js';
 import { apiUrl } from './openai-text-to-speech.js';
@@ -34,8 +35,11 @@ function languageCode(value: string): string {
 interface VerboseTranscription {
   text?: unknown;
   language?: unknown;
+  /** Our worker's addition (faster-whisper); OpenAI's own API does not send it. */
+  language_probability?: unknown;
   duration?: unknown;
   segments?: { start?: unknown; end?: unknown; text?: unknown }[];
+  words?: { word?: unknown; start?: unknown; end?: unknown }[];
 }
 
 /**
@@ -67,6 +71,10 @@ export function createOpenAiSpeechToText(options: OpenAiSpeechToTextOptions): Sp
       const prompt = transcribeOptions.prompt ?? transcribeOptions.phrases?.join('. ');
       if (prompt) form.set('prompt', prompt);
       if (transcribeOptions.phrases) form.set('phrases', transcribeOptions.phrases.join('\n'));
+      if (transcribeOptions.wordTimestamps) {
+        form.append('timestamp_granularities[]', 'word');
+        form.append('timestamp_granularities[]', 'segment');
+      }
       const url = apiUrl(options.baseUrl, '/audio/transcriptions');
       const headers: Record<string, string> = {};
       if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
@@ -102,6 +110,15 @@ export function createOpenAiSpeechToText(options: OpenAiSpeechToTextOptions): Sp
         : text
           ? [{ start: 0, end: duration, text }]
           : [];
+      const words: TranscriptWord[] | undefined =
+        transcribeOptions.wordTimestamps && Array.isArray(body.words)
+          ? body.words.map((word) => ({
+              start: Number(word.start) || 0,
+              end: Number(word.end) || 0,
+              word: typeof word.word === 'string' ? word.word.trim() : '',
+            }))
+          : undefined;
+      const probability = Number(body.language_probability);
       return {
         text,
         segments,
@@ -109,6 +126,10 @@ export function createOpenAiSpeechToText(options: OpenAiSpeechToTextOptions): Sp
           typeof body.language === 'string'
             ? languageCode(body.language)
             : (transcribeOptions.language ?? null),
+        ...(body.language_probability !== undefined && Number.isFinite(probability)
+          ? { languageProbability: probability }
+          : {}),
+        ...(words ? { words } : {}),
         duration,
       };
     },
