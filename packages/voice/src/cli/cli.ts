@@ -153,12 +153,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const engine = speechEngineFor(engineChoice);
         const speed = numberFlag('speed', values.speed);
         const pitch = numberFlag('pitch', values.pitch);
-        const audio = await engine.synthesize(text, {
-          ...(values.lang ? { language: values.lang } : {}),
-          ...(values.voice ? { voice: values.voice } : {}),
-          ...(speed !== undefined ? { speed } : {}),
-          ...(pitch !== undefined ? { pitch } : {}),
-        });
+        let audio: Awaited<ReturnType<typeof engine.synthesize>>;
+        try {
+          audio = await engine.synthesize(text, {
+            ...(values.lang ? { language: values.lang } : {}),
+            ...(values.voice ? { voice: values.voice } : {}),
+            ...(speed !== undefined ? { speed } : {}),
+            ...(pitch !== undefined ? { pitch } : {}),
+          });
+        } finally {
+          // Piper's worker, when it has one: a one-shot command stops it.
+          if ('close' in engine && typeof engine.close === 'function') await engine.close();
+        }
         const out = path(values.out);
         await writeFile(out, encodeWav({ channels: [audio.samples], sampleRate: audio.sampleRate }));
         const duration = round(audioDuration(audio));

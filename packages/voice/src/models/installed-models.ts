@@ -86,17 +86,27 @@ export interface InstalledPiperVoice {
   model: string;
   /** The `piper` program installed with it, when the manifest names one. */
   executable: string | null;
+  /**
+   * The Python beside that program (same virtual environment, so it imports piper), for the engine's
+   * long-lived worker; null when there is none.
+   */
+  python: string | null;
 }
 
 /** The installed Piper voices (catalogue names starting with `piper-`). */
 export function installedPiperVoices(lookup: InstalledModelsLookup = {}): InstalledPiperVoice[] {
   return installedModels(lookup)
     .filter((model) => model.kind === 'text-to-speech' && model.name.startsWith('piper-'))
-    .map((model) => ({
-      id: basename(model.path).replace(/\.onnx$/, ''),
-      model: model.path,
-      executable: model.executables.piper ?? null,
-    }));
+    .map((model) => {
+      const executable = model.executables.piper ?? null;
+      const python = executable ? join(dirname(executable), 'python') : null;
+      return {
+        id: basename(model.path).replace(/\.onnx$/, ''),
+        model: model.path,
+        executable,
+        python: python && existsSync(python) ? python : null,
+      };
+    });
 }
 
 export interface InstalledWhisperModel {

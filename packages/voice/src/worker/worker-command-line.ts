@@ -14,7 +14,7 @@ import type { StartVoiceWorkerOptions } from './voice-worker-server.js';
 export const defaultVoiceWorkerPort = 8610;
 
 export const voiceWorkerUsage = `usage: klody-voice-worker [--port 8610] [--host 127.0.0.1] [--alias NAME=MODEL]...
-  [--piper-voice ID=MODEL.onnx]... [--piper-executable piper] [--whisper-model ggml.bin] [--whisper-executable whisper-cli]
+  [--piper-voice ID=MODEL.onnx]... [--piper-executable piper] [--piper-python python] [--whisper-model ggml.bin] [--whisper-executable whisper-cli]
   [--faster-whisper-model FOLDER] [--faster-whisper-python python] [--faster-whisper-threads N] [--faster-whisper-beam 5]
   [--installed-models] [--espeak-executable espeak-ng] [--allow-host NAME]... [--allow-origin ORIGIN]... [--api-key KEY]
 Serves /v1/audio/speech, /v1/audio/transcriptions, /v1/audio/voices, /v1/models and /health.
@@ -66,6 +66,7 @@ export function voiceWorkerOptionsFromCommandLine(
         alias: { type: 'string', multiple: true },
         'piper-voice': { type: 'string', multiple: true },
         'piper-executable': { type: 'string' },
+        'piper-python': { type: 'string' },
         'whisper-model': { type: 'string' },
         'whisper-executable': { type: 'string' },
         'installed-models': { type: 'boolean' },
@@ -131,10 +132,14 @@ export function voiceWorkerOptionsFromCommandLine(
       '--installed-models: no Piper voice or Whisper model is installed (run pnpm klody-models install)',
     );
   }
+  // With a Python that imports piper, each voice is loaded once into a worker rather than per sentence.
+  const piperPython =
+    values['piper-python'] ?? installedVoices.find((voice) => voice.python)?.python ?? undefined;
   if (piperVoices.length > 0) {
     speech.piper = createPiperTextToSpeech({
       voices: piperVoices,
       ...(piperExecutable ? { executable: piperExecutable } : {}),
+      ...(piperPython ? { python: piperPython } : {}),
     });
   }
   const transcription: Record<string, SpeechToText> = {};

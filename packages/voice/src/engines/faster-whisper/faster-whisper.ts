@@ -1,23 +1,51 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { MonoAudio } from '../../audio/pcm-audio.js';
 import { toMonoAt } from '../../audio/resample.js';
 import { floatToPcm16 } from '../../audio/wav.js';
 import { throwIfAborted, VoiceError } from '../../errors/index.js';
 import { formatLanguage } from '../../language/language-codes.js';
+import { type JsonLinesWorker, startJsonLinesWorker } from '../../process/json-lines-worker.js';
+import { packageScriptPath } from '../../process/package-script.js';
 import type {
   SpeechToText,
   TranscribeOptions,
   Transcription,
   TranscriptWord,
 } from '../../speech-to-text/speech-to-text.js';
-import {
-  type FasterWhisperProcess,
-  startFasterWhisperProcess,
-  type WorkerReady,
-} from './faster-whisper-process.js';
+
+/** What faster_whisper_worker.py says once its model is loaded. */
+export interface FasterWhisperReady {
+  loadSeconds: number;
+  threads: number;
+  computeType: string;
+}
+
+interface WorkerWord {
+  start: number;
+  end: number;
+  word: string;
+  probability: number;
+}
+
+interface WorkerResult {
+  language: string;
+  languageProbability: number;
+  duration: number;
+  segments: { start: number; end: number; text: string; words: WorkerWord[] | null }[];
+}
+
+interface WorkerRequest {
+  /** base64 of 16 kHz mono 16-bit little-endian PCM. */
+  audio: string;
+  language: string | null;
+  prompt: string | null;
+  words: boolean;
+  beamSize: number;
+}
+
+type FasterWhisperWorker = JsonLinesWorker<FasterWhisperReady, WorkerRequest, WorkerResult>;
 
 export interface FasterWhisperOptions {
   /** The CTranslate2 Whisper folder (holds model.bin), e.g. `pnpm klody-models path whisper-base`'s folder. */
@@ -39,7 +67,7 @@ export interface FasterWhisperOptions {
 
 export interface FasterWhisperSpeechToText extends SpeechToText {
   /** Starts the worker and loads the model now rather than on the first request. */
-  warm(): Promise<WorkerReady>;
+  warm(): Promise<FasterWhisperReady>;
   /** Stops the worker (a later request starts a new one). */
   close(): Promise<void>;
 }
@@ -47,24 +75,9 @@ export interface FasterWhisperSpeechToText extends SpeechToText {
 const engine = 'faster-whisper';
 const sampleRate = 16_000;
 
-/**
- * faster_whisper_worker.py: beside this file when running on sources, and under the package's
- * shipped `src/` when running from a bundled `dist/` (the package publishes `src`).
- */
+/** faster_whisper_worker.py, shipped with the package. */
 export function fasterWhisperScriptPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, 'faster_whisper_worker.py');
-  if (existsSync(beside)) return beside;
-  let folder = here;
-  for (;;) {
-    const manifest = join(folder, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === '@klody/voice') {
-      return join(folder, 'src', 'engines', 'faster-whisper', 'faster_whisper_worker.py');
-    }
-    const parent = dirname(folder);
-    if (parent === folder) return beside;
-    folder = parent;
-  }
+  return packageScriptPath(import.meta.url, 'engines/faster-whisper/faster_whisper_worker.py');
 }
 
 /**
@@ -76,7 +89,7 @@ export function fasterWhisperScriptPath(): string {
 export function createFasterWhisperSpeechToText(options: FasterWhisperOptions): FasterWhisperSpeechToText {
   const python = options.python ?? 'python3';
   const threads = options.threads ?? Math.max(1, Math.min(4, cpus().length));
-  let worker: FasterWhisperProcess | null = null;
+  let worker: FasterWhisperWorker | null = null;
   // One request at a time: each waits for the one before it, whatever its outcome.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -89,15 +102,23 @@ export function createFasterWhisperSpeechToText(options: FasterWhisperOptions): 
     }
   }
 
-  function current(): FasterWhisperProcess {
+  function current(): FasterWhisperWorker {
     if (!worker || worker.exited) {
       ensureModel();
-      worker = startFasterWhisperProcess({
-        python,
-        script: fasterWhisperScriptPath(),
+      worker = startJsonLinesWorker<FasterWhisperReady, WorkerRequest, WorkerResult>({
+        engine,
+        command: python,
+        args: [
+          fasterWhisperScriptPath(),
+          '--model',
+          options.model,
+          '--threads',
+          String(threads),
+          '--compute-type',
+          options.computeType ?? 'int8',
+        ],
         model: options.model,
-        threads,
-        computeType: options.computeType ?? 'int8',
+        installHint: 'the Python with faster-whisper: run pnpm klody-models install',
         startTimeoutMs: options.startTimeoutMs ?? 120_000,
         ...(options.env ? { env: options.env } : {}),
       });

@@ -1,6 +1,7 @@
 export {
   createFasterWhisperSpeechToText,
   type FasterWhisperOptions,
+  type FasterWhisperReady,
   type FasterWhisperSpeechToText,
   fasterWhisperScriptPath,
 } from './faster-whisper.js';

@@ -1,10 +1,12 @@
-// Piper for real: the installed piper program and the joe voice (pnpm klody-models install).
+// Piper for real: the installed piper program and the joe voice (pnpm klody-models install), run both
+// ways: one `piper` process per segment, and the long-lived worker on the same virtual environment.
+import { dirname, join } from 'node:path';
 import { installedModel } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
-import { expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { audioDuration } from '../../audio/pcm-audio.js';
 import { installedPiperVoices } from '../../models/index.js';
-import { createPiperTextToSpeech } from './piper.js';
+import { createPiperTextToSpeech, type PiperTextToSpeech } from './piper.js';
 
 function rootMeanSquare(samples: Float32Array): number {
   let sum = 0;
@@ -14,69 +16,128 @@ function rootMeanSquare(samples: Float32Array): number {
 
 describeRequiring({ models: ['piper-joe-en-us'] }, 'Piper with the installed joe voice', () => {
   const voices = installedPiperVoices();
+  const configured = voices.map(({ id, model }) => ({ id, model }));
   const executable = voices[0]?.executable ?? undefined;
-  const tts = () =>
-    createPiperTextToSpeech({
-      voices: voices.map(({ id, model }) => ({ id, model })),
-      ...(executable ? { executable } : {}),
-    });
+  const python = voices[0]?.python ?? undefined;
 
-  it('is found through the models manifest, with its own piper program', () => {
+  it('is found through the models manifest, with its own piper program and Python', () => {
     const model = installedModel('piper-joe-en-us');
+    const program = model.executables.piper as string;
     expect(voices).toEqual([
-      { id: 'en_US-joe-medium', model: model.path, executable: model.executables.piper },
+      {
+        id: 'en_US-joe-medium',
+        model: model.path,
+        executable: program,
+        python: join(dirname(program), 'python'),
+      },
     ]);
   });
 
-  it('lists its voice with the language from the voice config', async () => {
-    expect(await tts().voices()).toEqual([
-      { id: 'en_US-joe-medium', name: 'en_US-joe-medium', languages: ['en-us'], gender: null },
-    ]);
-  });
+  for (const mode of ['piper process per segment', 'long-lived worker'] as const) {
+    describe(mode, () => {
+      const engines: PiperTextToSpeech[] = [];
+      const tts = () => {
+        const engine = createPiperTextToSpeech({
+          voices: configured,
+          ...(executable ? { executable } : {}),
+          ...(mode === 'long-lived worker' && python ? { python } : {}),
+        });
+        engines.push(engine);
+        return engine;
+      };
+      afterAll(() => Promise.all(engines.map((engine) => engine.close())));
 
-  it('speaks a sentence: 22,050 Hz, not silent, as long as speech of that many words', async () => {
-    // Eleven words: at a speaking pace of 2–4 words a second, 2.5 to 6 seconds.
-    const sentence = 'The weather will be sunny tomorrow with a light wind from the west.';
-    const audio = await tts().synthesize(sentence, { language: 'en' });
-    expect(audio.sampleRate).toBe(22_050);
-    const seconds = audioDuration(audio);
-    expect(seconds).toBeGreaterThan(2.5);
-    expect(seconds).toBeLessThan(6);
-    expect(rootMeanSquare(audio.samples)).toBeGreaterThan(0.02);
-    // Not one clipped square wave either: speech peaks below full scale most of the time.
-    const clipped = audio.samples.filter((sample) => Math.abs(sample) > 0.999).length;
-    expect(clipped / audio.samples.length).toBeLessThan(0.001);
-  }, 60_000);
+      it('lists its voice with the language from the voice config', async () => {
+        expect(await tts().voices()).toEqual([
+          { id: 'en_US-joe-medium', name: 'en_US-joe-medium', languages: ['en-us'], gender: null },
+        ]);
+      });
 
-  it('speaks each sentence of a longer text, faster at speed 2, and names the voice asked for', async () => {
-    const engine = tts();
-    const chunks = [];
-    for await (const chunk of engine.stream('Good morning. The kitchen light is now on, as you asked.', {
-      voice: 'en_US-joe-medium',
-    }))
-      chunks.push(chunk);
-    expect(chunks.length).toBeGreaterThanOrEqual(1);
-    const normal = chunks.reduce((sum, chunk) => sum + audioDuration(chunk), 0);
-    const fast = audioDuration(
-      await engine.synthesize('Good morning. The kitchen light is now on, as you asked.', {
-        voice: 'en_US-joe-medium',
-        speed: 2,
-      }),
-    );
-    expect(fast).toBeLessThan(normal * 0.7);
-    await expect(engine.synthesize('Bonjour.', { language: 'fr' })).rejects.toMatchObject({
-      code: 'unknown_language',
+      it('speaks a sentence: 22,050 Hz, not silent, as long as speech of that many words', async () => {
+        // Thirteen words: at a speaking pace of 2–5 words a second, 2.5 to 6.5 seconds.
+        const sentence = 'The weather will be sunny tomorrow with a light wind from the west.';
+        const audio = await tts().synthesize(sentence, { language: 'en' });
+        expect(audio.sampleRate).toBe(22_050);
+        const seconds = audioDuration(audio);
+        expect(seconds).toBeGreaterThan(2.5);
+        expect(seconds).toBeLessThan(6.5);
+        expect(rootMeanSquare(audio.samples)).toBeGreaterThan(0.02);
+        // Not one clipped square wave either: speech peaks below full scale most of the time.
+        const clipped = audio.samples.filter((sample) => Math.abs(sample) > 0.999).length;
+        expect(clipped / audio.samples.length).toBeLessThan(0.001);
+      }, 60_000);
+
+      it('speaks each sentence of a longer text, faster at speed 2, and names the voice asked for', async () => {
+        const engine = tts();
+        const text = 'Good morning. The kitchen light is now on, as you asked.';
+        let normal = 0;
+        for await (const chunk of engine.stream(text, { voice: 'en_US-joe-medium' }))
+          normal += audioDuration(chunk);
+        const fast = audioDuration(await engine.synthesize(text, { voice: 'en_US-joe-medium', speed: 2 }));
+        expect(fast).toBeLessThan(normal * 0.7);
+        await expect(engine.synthesize('Bonjour.', { language: 'fr' })).rejects.toMatchObject({
+          code: 'unknown_language',
+        });
+      }, 60_000);
+
+      it('stops when cancelled, then speaks again', async () => {
+        const engine = tts();
+        await engine.synthesize('Ready.', { language: 'en' });
+        const abort = new AbortController();
+        const pending = engine.synthesize(
+          'This sentence is long enough to still be spoken when the request is cancelled by its caller.',
+          { language: 'en', signal: abort.signal },
+        );
+        setTimeout(() => abort.abort(), 20);
+        await expect(pending).rejects.toMatchObject({ code: 'aborted' });
+        expect(audioDuration(await engine.synthesize('Still here.', { language: 'en' }))).toBeGreaterThan(
+          0.5,
+        );
+      }, 60_000);
     });
+  }
+
+  it('with the long-lived worker, the voice is loaded once: later sentences skip the load', async () => {
+    const perSegment = createPiperTextToSpeech({ voices: configured, ...(executable ? { executable } : {}) });
+    const worker = createPiperTextToSpeech({ voices: configured, ...(python ? { python } : {}) });
+    try {
+      await worker.synthesize('Loading.', { language: 'en' });
+      const time = async (engine: PiperTextToSpeech) => {
+        const started = performance.now();
+        await engine.synthesize('The door is locked.', { language: 'en' });
+        return performance.now() - started;
+      };
+      const spawned = await time(perSegment);
+      const kept = await time(worker);
+      process.stderr.write(
+        `[piper] one short sentence: ${spawned.toFixed(0)} ms per process, ${kept.toFixed(0)} ms in the worker\n`,
+      );
+      // The process pays Python's start and the voice load (hundreds of ms) on top of the same synthesis.
+      expect(kept).toBeLessThan(spawned);
+    } finally {
+      await worker.close();
+    }
   }, 60_000);
 
   it('says which program is missing, with how to install it', async () => {
-    const broken = createPiperTextToSpeech({
-      voices: voices.map(({ id, model }) => ({ id, model })),
-      executable: '/nowhere/piper',
-    });
+    const broken = createPiperTextToSpeech({ voices: configured, executable: '/nowhere/piper' });
     await expect(broken.synthesize('Hello.', { language: 'en' })).rejects.toMatchObject({
       code: 'engine_unavailable',
       message: expect.stringContaining('pnpm klody-models install'),
     });
+    const noPython = createPiperTextToSpeech({ voices: configured, python: '/nowhere/python' });
+    await expect(noPython.synthesize('Hello.', { language: 'en' })).rejects.toMatchObject({
+      code: 'engine_unavailable',
+      message: expect.stringContaining('/nowhere/python not found'),
+    });
+    const wrongPython = createPiperTextToSpeech({ voices: configured, python: '/usr/bin/python3' });
+    try {
+      await expect(wrongPython.synthesize('Hello.', { language: 'en' })).rejects.toMatchObject({
+        code: 'engine_unavailable',
+        message: expect.stringMatching(/cannot import piper.*pnpm klody-models install/),
+      });
+    } finally {
+      await wrongPython.close();
+    }
   });
 });

@@ -2,6 +2,8 @@ import { access, readFile } from 'node:fs/promises';
 import { pcm16ToFloat } from '../../audio/wav.js';
 import { VoiceError } from '../../errors/index.js';
 import { parseLanguage } from '../../language/language-codes.js';
+import { type JsonLinesWorker, startJsonLinesWorker } from '../../process/json-lines-worker.js';
+import { packageScriptPath } from '../../process/package-script.js';
 import { runProcess } from '../../process/run-process.js';
 import { createSegmentedTextToSpeech } from '../../text-to-speech/segmented-text-to-speech.js';
 import type { SpeechVoice, SynthesizeOptions, TextToSpeech } from '../../text-to-speech/text-to-speech.js';
@@ -19,8 +21,14 @@ export interface PiperVoiceConfig {
 }
 
 export interface PiperOptions {
-  /** The `piper` binary (rhasspy/piper release; default `piper` on PATH). */
+  /** The `piper` program (piper-tts or a rhasspy/piper release; default `piper` on PATH). */
   executable?: string;
+  /**
+   * A Python that can import piper (piper-tts): each voice is then loaded once into a long-lived
+   * worker (piper_worker.py) instead of one `piper` process per segment, which starts Python and
+   * loads the voice every time. Without it, `executable` is run per segment.
+   */
+  python?: string;
   voices: PiperVoiceConfig[];
   /** Variation of the voice (Piper's defaults 0.667 and 0.8). */
   noiseScale?: number;
@@ -78,6 +86,33 @@ export function piperArguments(
   return args;
 }
 
+/** piper_worker.py, shipped with the package. */
+export function piperScriptPath(): string {
+  return packageScriptPath(import.meta.url, 'engines/piper/piper_worker.py');
+}
+
+interface WorkerRequest {
+  text: string;
+  speaker: number | null;
+  lengthScale: number | null;
+  noiseScale: number | null;
+  noiseWScale: number | null;
+}
+
+type PiperWorker = JsonLinesWorker<
+  { loadSeconds: number; sampleRate: number },
+  WorkerRequest,
+  { audio: string; sampleRate: number }
+>;
+
+export interface PiperTextToSpeech extends TextToSpeech {
+  /** Stops the voice workers of the `python` mode (a later request starts them again). */
+  close(): Promise<void>;
+}
+
+const installHint =
+  'run pnpm klody-models install (piper-tts and the joe voice), or put a piper release and a voice (.onnx + .onnx.json) on the machine';
+
 interface Prepared {
   voice: PiperVoiceConfig;
   config: PiperModelConfig;
@@ -88,9 +123,63 @@ interface Prepared {
  * Piper (neural TTS, MIT; voices under their own licences) as an external command: runs only where
  * the binary and a voice model are configured. Each segment is one `piper --output_raw` run.
  */
-export function createPiperTextToSpeech(options: PiperOptions): TextToSpeech {
+export function createPiperTextToSpeech(options: PiperOptions): PiperTextToSpeech {
   const engine = 'piper';
   const executable = options.executable ?? 'piper';
+  // python mode: one worker per voice, each answering one segment at a time.
+  const workers = new Map<string, { worker: PiperWorker; queue: Promise<unknown> }>();
+  const workerFor = (voice: PiperVoiceConfig) => {
+    let entry = workers.get(voice.id);
+    if (!entry || entry.worker.exited) {
+      entry = {
+        worker: startJsonLinesWorker({
+          engine,
+          command: options.python as string,
+          args: [
+            piperScriptPath(),
+            '--model',
+            voice.model,
+            '--config',
+            voice.config ?? `${voice.model}.json`,
+          ],
+          model: voice.model,
+          installHint,
+          startTimeoutMs: 60_000,
+        }),
+        queue: Promise.resolve(),
+      };
+      workers.set(voice.id, entry);
+    }
+    return entry;
+  };
+  const speakInWorker = async (text: string, prepared: Prepared, signal: AbortSignal | undefined) => {
+    const entry = workerFor(prepared.voice);
+    const run = entry.queue.then(() =>
+      entry.worker.request(
+        {
+          text,
+          speaker: prepared.voice.speaker ?? null,
+          // Piper's length_scale is a duration factor: faster speech is a smaller scale.
+          lengthScale: prepared.speed !== undefined && prepared.speed !== 1 ? 1 / prepared.speed : null,
+          noiseScale: options.noiseScale ?? null,
+          noiseWScale: options.noiseWidth ?? null,
+        },
+        options.timeoutMs ?? 120_000,
+      ),
+    );
+    entry.queue = run.catch(() => {});
+    // A cancelled segment is abandoned, not killed: the sentence being spoken takes a fraction of a
+    // second, and killing would make the next request reload the voice.
+    const cancelled = new Promise<never>((_, reject) => {
+      if (!signal) return;
+      const onAbort = () => reject(new VoiceError('aborted', `${engine}: cancelled`));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      run.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+    });
+    const result = await Promise.race([run, cancelled]);
+    return { samples: pcm16ToFloat(Buffer.from(result.audio, 'base64')), sampleRate: result.sampleRate };
+  };
   const configs = new Map<string, Promise<PiperModelConfig>>();
   const configOf = (voice: PiperVoiceConfig) => {
     let config = configs.get(voice.id);
@@ -139,7 +228,7 @@ export function createPiperTextToSpeech(options: PiperOptions): TextToSpeech {
         };
       }),
     );
-  return createSegmentedTextToSpeech<Prepared>({
+  const speech = createSegmentedTextToSpeech<Prepared>({
     id: engine,
     voices: listVoices,
     languages: async () => [...new Set((await listVoices()).flatMap((voice) => voice.languages))],
@@ -169,6 +258,7 @@ export function createPiperTextToSpeech(options: PiperOptions): TextToSpeech {
     },
     segmentationLanguage: (prepared) => prepared.config.language ?? undefined,
     async synthesizeSegment(text, prepared, signal) {
+      if (options.python) return speakInWorker(text.replace(/\s+/g, ' '), prepared, signal);
       const result = await runProcess(
         executable,
         piperArguments(prepared.voice, {
@@ -178,14 +268,25 @@ export function createPiperTextToSpeech(options: PiperOptions): TextToSpeech {
         }),
         {
           engine,
-          installHint:
-            'run pnpm klody-models install (piper-tts and the joe voice), or put a piper release and a voice (.onnx + .onnx.json) on the machine',
+          installHint,
           input: `${text.replace(/\s+/g, ' ')}\n`,
           timeoutMs: options.timeoutMs ?? 120_000,
           ...(signal ? { signal } : {}),
         },
       );
       return { samples: pcm16ToFloat(result.stdout), sampleRate: prepared.config.sampleRate };
+    },
+  });
+  return Object.assign(speech, {
+    async close() {
+      const entries = [...workers.values()];
+      workers.clear();
+      await Promise.all(
+        entries.map(async (entry) => {
+          await entry.queue;
+          await entry.worker.close();
+        }),
+      );
     },
   });
 }

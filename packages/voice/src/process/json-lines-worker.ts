@@ -1,70 +1,40 @@
-// The TypeScript end of faster_whisper_worker.py: one long-lived Python process, JSON lines over its
-// stdin and stdout.
+// A long-lived helper program driven over JSON lines on its stdin and stdout: the Python workers of
+// faster-whisper and Piper, which load a model once and then answer requests.
 //
 // Why a child process with JSON lines rather than a loopback HTTP server: the model is loaded once and
 // reused, which is the point, and its only client is the Node process that owns it. Pipes give that
 // without a port to choose and guard (no bind rules, no key, nothing another local program can reach),
 // and the worker's life is tied to ours: when our end of stdin closes, it exits. Requests are answered
-// one at a time (the model decodes one input at a time on CPU), so there is no framing beyond lines.
+// one at a time (a model on CPU decodes one input at a time), so there is no framing beyond lines.
+//
+// The protocol: the worker first writes {"event":"ready", ...} once loaded, or
+// {"event":"fatal","error":{"code","message"}} and exits; then answers each {"id", ...request} with
+// {"id", "result"} or {"id", "error":{"code","message"}}.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import { VoiceError, type VoiceErrorCode } from '../../errors/index.js';
+import { VoiceError, type VoiceErrorCode } from '../errors/index.js';
 
-export interface FasterWhisperProcessOptions {
-  /** The Python that can import faster_whisper (the models' virtual environment). */
-  python: string;
-  /** faster_whisper_worker.py */
-  script: string;
-  /** The CTranslate2 Whisper folder. */
+export interface JsonLinesWorkerOptions {
+  /** Engine id, at the start of every error message. */
+  engine: string;
+  /** The program (a virtual environment's Python) and its arguments (the script and its flags). */
+  command: string;
+  args: readonly string[];
+  /** What the model is, for the "did not load" message. */
   model: string;
-  threads: number;
-  computeType: string;
+  /** How to get the program and its packages, appended to "not found" and "cannot import" errors. */
+  installHint: string;
   /** How long loading the model may take (ms). */
   startTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
 }
 
-export interface WorkerWord {
-  start: number;
-  end: number;
-  word: string;
-  probability: number;
-}
-
-export interface WorkerSegment {
-  start: number;
-  end: number;
-  text: string;
-  words: WorkerWord[] | null;
-}
-
-export interface WorkerResult {
-  language: string;
-  languageProbability: number;
-  duration: number;
-  segments: WorkerSegment[];
-}
-
-export interface WorkerRequest {
-  /** base64 of 16 kHz mono 16-bit little-endian PCM. */
-  audio: string;
-  language: string | null;
-  prompt: string | null;
-  words: boolean;
-  beamSize: number;
-}
-
-export interface WorkerReady {
-  loadSeconds: number;
-  threads: number;
-  computeType: string;
-}
-
-export interface FasterWhisperProcess {
-  readonly ready: Promise<WorkerReady>;
-  /** Sends one request and waits for its answer; the process must be idle (the engine queues). */
-  request(body: WorkerRequest, timeoutMs: number): Promise<WorkerResult>;
+export interface JsonLinesWorker<Ready, Request, Result> {
+  /** The worker's ready message (without `event`), once its model is loaded. */
+  readonly ready: Promise<Ready>;
+  /** Sends one request and waits for its answer; the worker must be idle (the engine queues). */
+  request(body: Request, timeoutMs: number): Promise<Result>;
   /**
    * True once the process has failed, been killed or exited: it is then replaced by the engine on the
    * next request (a killed process is counted at once, not when its exit event arrives).
@@ -76,7 +46,6 @@ export interface FasterWhisperProcess {
   kill(reason: VoiceError): void;
 }
 
-const engine = 'faster-whisper';
 const knownCodes = new Set<VoiceErrorCode>([
   'invalid_options',
   'unknown_language',
@@ -84,43 +53,35 @@ const knownCodes = new Set<VoiceErrorCode>([
   'engine_failed',
 ]);
 
-function toVoiceError(error: { code?: unknown; message?: unknown } | undefined): VoiceError {
+function toVoiceError(engine: string, error: { code?: unknown; message?: unknown } | undefined): VoiceError {
   const code = knownCodes.has(error?.code as VoiceErrorCode)
     ? (error?.code as VoiceErrorCode)
     : 'engine_failed';
   return new VoiceError(code, `${engine}: ${String(error?.message ?? 'the worker failed')}`);
 }
 
-export function startFasterWhisperProcess(options: FasterWhisperProcessOptions): FasterWhisperProcess {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    options.python,
-    [
-      options.script,
-      '--model',
-      options.model,
-      '--threads',
-      String(options.threads),
-      '--compute-type',
-      options.computeType,
-    ],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...(options.env ?? process.env), HF_HUB_OFFLINE: '1', PYTHONUNBUFFERED: '1' },
-    },
-  );
+export function startJsonLinesWorker<Ready, Request extends object, Result>(
+  options: JsonLinesWorkerOptions,
+): JsonLinesWorker<Ready, Request, Result> {
+  const { engine } = options;
+  const child: ChildProcessWithoutNullStreams = spawn(options.command, [...options.args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Nothing fetched at run time: a Hugging Face library that would download must fail instead.
+    env: { ...(options.env ?? process.env), HF_HUB_OFFLINE: '1', PYTHONUNBUFFERED: '1' },
+  });
   const stderrTail: string[] = [];
   let exited = false;
   let failure: VoiceError | null = null;
   let pending: {
     id: number;
-    resolve: (result: WorkerResult) => void;
+    resolve: (result: Result) => void;
     reject: (error: VoiceError) => void;
     timer: NodeJS.Timeout;
   } | null = null;
   let nextId = 1;
-  let markReady!: (ready: WorkerReady) => void;
+  let markReady!: (ready: Ready) => void;
   let failReady!: (error: VoiceError) => void;
-  const ready = new Promise<WorkerReady>((resolve, reject) => {
+  const ready = new Promise<Ready>((resolve, reject) => {
     markReady = resolve;
     failReady = reject;
   });
@@ -176,10 +137,10 @@ export function startFasterWhisperProcess(options: FasterWhisperProcessOptions):
       error.code === 'ENOENT'
         ? new VoiceError(
             'engine_unavailable',
-            `${engine}: ${options.python} not found (the Python with faster-whisper; run pnpm klody-models install)`,
+            `${engine}: ${options.command} not found (${options.installHint})`,
             { cause: error },
           )
-        : new VoiceError('engine_failed', `${engine}: could not start ${options.python}: ${error.message}`, {
+        : new VoiceError('engine_failed', `${engine}: could not start ${options.command}: ${error.message}`, {
             cause: error,
           }),
     );
@@ -194,9 +155,9 @@ export function startFasterWhisperProcess(options: FasterWhisperProcessOptions):
     let message: {
       event?: string;
       id?: number;
-      result?: WorkerResult;
+      result?: Result;
       error?: { code?: unknown; message?: unknown };
-    } & Partial<WorkerReady>;
+    };
     try {
       message = JSON.parse(line);
     } catch {
@@ -207,17 +168,14 @@ export function startFasterWhisperProcess(options: FasterWhisperProcessOptions):
       clearTimeout(startTimer);
       isReady = true;
       hold(false);
-      markReady({
-        loadSeconds: Number(message.loadSeconds),
-        threads: Number(message.threads),
-        computeType: String(message.computeType),
-      });
+      const { event: _event, ...ready } = message;
+      markReady(ready as Ready);
       return;
     }
     if (message.event === 'fatal') {
       clearTimeout(startTimer);
-      const error = toVoiceError(message.error);
-      const hint = error.code === 'engine_unavailable' ? ' (run pnpm klody-models install)' : '';
+      const error = toVoiceError(engine, message.error);
+      const hint = error.code === 'engine_unavailable' ? ` (${options.installHint})` : '';
       fail(new VoiceError(error.code, `${error.message}${hint}`));
       return;
     }
@@ -227,7 +185,7 @@ export function startFasterWhisperProcess(options: FasterWhisperProcessOptions):
     clearTimeout(current.timer);
     hold(false);
     if (message.result) current.resolve(message.result);
-    else current.reject(toVoiceError(message.error));
+    else current.reject(toVoiceError(engine, message.error));
   });
 
   function kill(reason: VoiceError): void {
@@ -245,7 +203,7 @@ export function startFasterWhisperProcess(options: FasterWhisperProcessOptions):
       if (failure) throw failure;
       if (pending) throw new VoiceError('engine_failed', `${engine}: a request is already running`);
       hold(true);
-      return new Promise<WorkerResult>((resolve, reject) => {
+      return new Promise<Result>((resolve, reject) => {
         const id = nextId;
         nextId += 1;
         const timer = setTimeout(
