@@ -17,10 +17,18 @@ export interface GatewayRegistryChoice {
   notice: string;
 }
 
-/** The model names a registry takes from the install: its `{installed:<model>}` and `{installed:<model>:<program>}`. */
+/**
+ * The model names a registry takes from the install: its `{installed:<model>}` and
+ * `{installed:<model>:<program>}` values. Comments are left out (small.yaml explains the placeholders
+ * in its comments), and so are names no model could have.
+ */
 export function installedModelNames(registryText: string): string[] {
   const names = new Set<string>();
-  for (const match of registryText.matchAll(/\{installed:([^{}:]+)(?::[^{}]+)?\}/g))
+  const values = registryText
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n');
+  for (const match of values.matchAll(/\{installed:([A-Za-z0-9][A-Za-z0-9._-]*)(?::[^{}]+)?\}/g))
     names.add(match[1] as string);
   return [...names];
 }
