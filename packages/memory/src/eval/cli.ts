@@ -225,6 +225,8 @@ async function main(argv: string[]): Promise<number> {
       'evidence below which the answerer refuses (default: calibrated, else 0.5)',
     )
     .action(async (options: CommonOptions & { refusalThreshold?: string }) => {
+      // The answerer retrieves with the shipped lexical defaults: an override here would be ignored.
+      if (options.lexical !== 'default') throw new UsageError('answers takes no --lexical');
       const set = await loadSet(options);
       const embedder = await loadEmbedder(options);
       let refusalThreshold: number | undefined;
