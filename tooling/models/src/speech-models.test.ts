@@ -1,6 +1,7 @@
 // The speech models as installed, run for real in their virtual environment: Piper speaks an English
 // sentence, Whisper base hears it back, and Whisper recognises a French command from the shared
-// recordings. (The voice worker's engines for them come next; this proves the files and runtimes.)
+// recordings. This proves the files and runtimes; @klody/voice's piper and faster-whisper engines run them
+// in packages/voice (engines/piper, engines/faster-whisper, acceptance/whisper-recognition.test.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
