@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installedModel, testDataPath } from '@klody/test-helpers';
@@ -11,6 +11,14 @@ import { installedWhisperModel } from '../../models/index.js';
 import { createFasterWhisperSpeechToText, type FasterWhisperSpeechToText } from './faster-whisper.js';
 
 const second = { samples: new Float32Array(16_000), sampleRate: 16_000 };
+
+/** The same Python without its site-packages (`-S`): it runs, and cannot import the engine's package. */
+function pythonWithoutPackages(python: string): string {
+  const wrapper = join(mkdtempSync(join(tmpdir(), 'klody-bare-python-')), 'python');
+  writeFileSync(wrapper, `#!/bin/sh\nexec "${python}" -S "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
 
 describe('faster-whisper: errors before any model runs', () => {
   it('says how to install the model when its folder has none', async () => {
@@ -105,7 +113,7 @@ describeRequiring({ models: ['whisper-base'] }, 'faster-whisper with the install
   it('says the Python cannot import faster-whisper, with the install hint', async () => {
     const broken = createFasterWhisperSpeechToText({
       model: model?.folder as string,
-      python: '/usr/bin/python3',
+      python: pythonWithoutPackages(model?.python as string),
     });
     try {
       await expect(broken.transcribe(second)).rejects.toMatchObject({

@@ -1,5 +1,7 @@
 // Piper for real: the installed piper program and the joe voice (pnpm klody-models install), run both
 // ways: one `piper` process per segment, and the long-lived worker on the same virtual environment.
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { installedModel } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
@@ -7,6 +9,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { audioDuration } from '../../audio/pcm-audio.js';
 import { installedPiperVoices } from '../../models/index.js';
 import { createPiperTextToSpeech, type PiperTextToSpeech } from './piper.js';
+
+/** The same Python without its site-packages (`-S`): it runs, and cannot import the engine's package. */
+function pythonWithoutPackages(python: string): string {
+  const wrapper = join(mkdtempSync(join(tmpdir(), 'klody-bare-python-')), 'python');
+  writeFileSync(wrapper, `#!/bin/sh\nexec "${python}" -S "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
 
 function rootMeanSquare(samples: Float32Array): number {
   let sum = 0;
@@ -130,7 +140,10 @@ describeRequiring({ models: ['piper-joe-en-us'] }, 'Piper with the installed joe
       code: 'engine_unavailable',
       message: expect.stringContaining('/nowhere/python not found'),
     });
-    const wrongPython = createPiperTextToSpeech({ voices: configured, python: '/usr/bin/python3' });
+    const wrongPython = createPiperTextToSpeech({
+      voices: configured,
+      python: pythonWithoutPackages(python as string),
+    });
     try {
       await expect(wrongPython.synthesize('Hello.', { language: 'en' })).rejects.toMatchObject({
         code: 'engine_unavailable',
