@@ -120,8 +120,10 @@ interface Prepared {
 }
 
 /**
- * Piper (neural TTS, MIT; voices under their own licences) as an external command: runs only where
- * the binary and a voice model are configured. Each segment is one `piper --output_raw` run.
+ * Piper (neural TTS: piper-tts GPL-3.0, the C++ rhasspy/piper MIT; voices under their own licences),
+ * always in a separate process: runs only where a piper program or a Python with piper-tts, and a
+ * voice, are configured. Without `python`, each segment is one `piper --output_raw` run; with it, each
+ * voice is loaded once into a piper_worker.py process that speaks one segment per request.
  */
 export function createPiperTextToSpeech(options: PiperOptions): PiperTextToSpeech {
   const engine = 'piper';
