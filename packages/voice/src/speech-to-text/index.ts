@@ -1,3 +1,4 @@
+export { type NoMatch, type NoMatchReason, noMatchFor } from './no-match.js';
 export type {
   SpeechToText,
   TranscribeOptions,

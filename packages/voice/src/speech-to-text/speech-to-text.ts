@@ -1,4 +1,5 @@
 import type { MonoAudio } from '../audio/pcm-audio.js';
+import type { NoMatch } from './no-match.js';
 
 export interface TranscriptSegment {
   /** Seconds from the start of the audio. */
@@ -31,6 +32,11 @@ export interface Transcription {
   words?: TranscriptWord[];
   /** Seconds of audio transcribed. */
   duration: number;
+  /**
+   * Why `text` is empty, from engines that can tell (pocketsphinx): silence, or speech that
+   * matched none of the expected phrases. Absent or null when there is text.
+   */
+  noMatch?: NoMatch | null;
 }
 
 export interface TranscribeOptions {
