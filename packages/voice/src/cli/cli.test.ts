@@ -115,7 +115,7 @@ describeRequiring(
         segments: { start: number; end: number; text: string }[];
       };
       expect(heardJson.text).toBe('open the front door');
-      expect(Object.keys(heardJson)).toEqual(['text', 'language', 'segments']);
+      expect(Object.keys(heardJson)).toEqual(['text', 'noMatch', 'language', 'segments']);
       expect(Object.keys(heardJson.segments[0] ?? {})).toEqual(['start', 'end', 'text']);
     });
 

@@ -10,6 +10,7 @@ import { encodeWav } from '../audio/wav.js';
 import { readWavFile } from '../audio/wav-file.js';
 import { createSileroVad } from '../engines/silero-vad/index.js';
 import { VoiceError, type VoiceErrorCode } from '../errors/index.js';
+import { noMatchFor } from '../speech-to-text/no-match.js';
 import type { Transcription } from '../speech-to-text/speech-to-text.js';
 import { speechEngineFor, transcriptionEngineFor, vadModelPath } from './cli-engines.js';
 
@@ -32,7 +33,8 @@ piper and faster-whisper use the models of pnpm klody-models install unless --pi
   vad file.wav [--model silero_vad.onnx] [--threshold 0.5] [--json]
   loudness file.wav [--json]
   normalize in.wav out.wav [--lufs -16] [--true-peak -1] [--json]
-Exit codes: 0 success, 1 the command ran and failed (bad audio, silence, engine error), 2 bad usage.`;
+Exit codes: 0 success, 1 the command ran and failed (bad audio, engine error; transcribe: silence or no
+  phrase matched, with the reason on stderr and in --json's noMatch), 2 bad usage.`;
 
 class UsageError extends Error {}
 
@@ -210,31 +212,35 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           // faster-whisper keeps a Python worker; a one-shot command stops it.
           if ('close' in engine && typeof engine.close === 'function') await engine.close();
         }
-        output(
-          {
-            text: result.text,
-            language: result.language,
-            ...(result.languageProbability !== undefined
-              ? { languageProbability: result.languageProbability }
-              : {}),
-            segments: result.segments.map((segment) => ({
-              start: round(segment.start),
-              end: round(segment.end),
-              text: segment.text,
-            })),
-            ...(result.words
-              ? {
-                  words: result.words.map((word) => ({
-                    start: round(word.start),
-                    end: round(word.end),
-                    word: word.word,
-                  })),
-                }
-              : {}),
-          },
-          result.text,
-        );
-        return 0;
+        // An empty transcript always comes with its reason (exit 1: the command ran, nothing matched).
+        const noMatch =
+          result.text.trim() === '' ? (result.noMatch ?? noMatchFor(audio, phrases?.length ?? null)) : null;
+        if (noMatch) io.stderr(`klody-voice: ${noMatch.message}\n`);
+        const transcript = {
+          text: result.text,
+          noMatch,
+          language: result.language,
+          ...(result.languageProbability !== undefined
+            ? { languageProbability: result.languageProbability }
+            : {}),
+          segments: result.segments.map((segment) => ({
+            start: round(segment.start),
+            end: round(segment.end),
+            text: segment.text,
+          })),
+          ...(result.words
+            ? {
+                words: result.words.map((word) => ({
+                  start: round(word.start),
+                  end: round(word.end),
+                  word: word.word,
+                })),
+              }
+            : {}),
+        };
+        if (json) output(transcript, '');
+        else if (!noMatch) output(transcript, result.text);
+        return noMatch ? 1 : 0;
       }
       case 'vad': {
         expectPositionals(1);
