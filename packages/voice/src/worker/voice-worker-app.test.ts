@@ -150,12 +150,13 @@ describe('voice worker routes (with fake engines)', () => {
 
   it('transcribes a WAV upload as json, verbose_json and text', async () => {
     const wav = new Blob([encodeWav({ channels: [new Float32Array(32_000)], sampleRate: 16_000 })]);
-    expect(await (await upload(wav)).json()).toEqual({ text: 'allume la lumière' });
+    expect(await (await upload(wav)).json()).toEqual({ text: 'allume la lumière', no_match: null });
     expect(await (await upload(wav, { response_format: 'verbose_json', language: 'fr' })).json()).toEqual({
       task: 'transcribe',
       language: 'fr',
       duration: 2,
       text: 'allume la lumière',
+      no_match: null,
       segments: [{ id: 0, start: 0, end: 2, text: 'allume la lumière' }],
     });
     expect(await (await upload(wav, { response_format: 'text' })).text()).toBe('allume la lumière');

@@ -14,6 +14,7 @@ import type { MonoAudio } from '../audio/pcm-audio.js';
 import { downmixToMono, resample } from '../audio/resample.js';
 import { decodeWav, encodeWav, floatToPcm16, wavHeader } from '../audio/wav.js';
 import { VoiceError } from '../errors/index.js';
+import { noMatchFor } from '../speech-to-text/no-match.js';
 import type { SpeechToText, Transcription } from '../speech-to-text/speech-to-text.js';
 import type { SpeechChunk, SynthesizeOptions, TextToSpeech } from '../text-to-speech/text-to-speech.js';
 import { voiceErrorToServiceError } from './voice-error-mapper.js';
@@ -363,8 +364,13 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono<ServiceE
       ...(wantsWords ? { wordTimestamps: true } : {}),
       signal: context.req.raw.signal,
     });
+    // An empty text always comes with its reason (`no_match`, and a header for the text format):
+    // an OpenAI client still reads `text`, ours can tell silence from an unmatched phrase.
+    const noMatch =
+      result.text.trim() === '' ? (result.noMatch ?? noMatchFor(audio, phrases?.length ?? null)) : null;
+    if (noMatch) context.header('x-klody-no-match', noMatch.reason);
     if (responseFormat === 'text') return context.text(result.text);
-    if (responseFormat === 'json') return context.json({ text: result.text });
+    if (responseFormat === 'json') return context.json({ text: result.text, no_match: noMatch });
     if (wantsWords && !result.words) {
       throw new VoiceError(
         'invalid_options',
@@ -379,6 +385,7 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono<ServiceE
         : {}),
       duration: result.duration,
       text: result.text,
+      no_match: noMatch,
       segments: result.segments.map((segment, id) => ({
         id,
         start: segment.start,

@@ -57,6 +57,7 @@ describe('word timestamps on /v1/audio/transcriptions', () => {
       language_probability: 0.97,
       duration: 1,
       text: 'allume la lumière',
+      no_match: null,
       segments: [{ id: 0, start: 0, end: 1, text: 'allume la lumière' }],
       words: [
         { word: 'allume', start: 0, end: 0.4 },
