@@ -68,5 +68,6 @@ describeRequiring({ tools: ['pocketsphinx_continuous'] }, 'pocketsphinx (real en
     expect(result.text).toBe('');
     expect(result.segments).toEqual([]);
     expect(result.duration).toBe(2);
+    expect(result.noMatch?.reason).toBe('silence');
   });
 });
