@@ -15,7 +15,7 @@ export const defaultVoiceWorkerPort = 8610;
 
 export const voiceWorkerUsage = `usage: klody-voice-worker [--port 8610] [--host 127.0.0.1] [--alias NAME=MODEL]...
   [--piper-voice ID=MODEL.onnx]... [--piper-executable piper] [--piper-python python] [--whisper-model ggml.bin] [--whisper-executable whisper-cli]
-  [--faster-whisper-model FOLDER] [--faster-whisper-python python] [--faster-whisper-threads N] [--faster-whisper-beam 5]
+  [--faster-whisper-model FOLDER] [--faster-whisper-python python] [--faster-whisper-threads N] [--faster-whisper-beam 5] [--faster-whisper-vad]
   [--installed-models] [--espeak-executable espeak-ng] [--allow-host NAME]... [--allow-origin ORIGIN]... [--api-key KEY]
 Serves /v1/audio/speech, /v1/audio/transcriptions, /v1/audio/voices, /v1/models and /health.
 --installed-models serves the Piper voices and the Whisper model that pnpm klody-models install put
@@ -74,6 +74,7 @@ export function voiceWorkerOptionsFromCommandLine(
         'faster-whisper-python': { type: 'string' },
         'faster-whisper-threads': { type: 'string' },
         'faster-whisper-beam': { type: 'string' },
+        'faster-whisper-vad': { type: 'boolean' },
         'espeak-executable': { type: 'string' },
         'allow-host': { type: 'string', multiple: true },
         'allow-origin': { type: 'string', multiple: true },
@@ -164,6 +165,7 @@ export function voiceWorkerOptionsFromCommandLine(
       ...(python ? { python } : {}),
       ...(threads !== undefined ? { threads } : {}),
       ...(beamSize !== undefined ? { beamSize } : {}),
+      ...(values['faster-whisper-vad'] ? { vadFilter: true } : {}),
     });
   }
   for (const [alias, model] of pairs(values.alias, '--alias')) {

@@ -110,6 +110,32 @@ describeRequiring({ models: ['whisper-base'] }, 'faster-whisper with the install
     expect(after.text.toLowerCase()).toContain('ask not what your country can do for you');
   }, 180_000);
 
+  it("with the VAD filter on, hears speech after a long silence, on the audio's own timeline", async () => {
+    const jfk = downmixToMono(await readWavFile(testDataPath('audio', 'en', 'jfk.wav')));
+    // Eight seconds of silence (with a faint hiss, as a real room has) before the speech.
+    const pause = Float32Array.from({ length: 8 * jfk.sampleRate }, () => (Math.random() - 0.5) * 0.0005);
+    const padded = {
+      samples: new Float32Array(pause.length + jfk.samples.length),
+      sampleRate: jfk.sampleRate,
+    };
+    padded.samples.set(pause);
+    padded.samples.set(jfk.samples, pause.length);
+    const filtered = createFasterWhisperSpeechToText({
+      model: model?.folder as string,
+      python: model?.python as string,
+      vadFilter: true,
+    });
+    try {
+      const result = await filtered.transcribe(padded, { language: 'en', wordTimestamps: true });
+      expect(result.duration).toBeCloseTo(19, 0);
+      expect(result.text.toLowerCase()).toContain('ask not what your country can do for you');
+      // The first word is placed after the pause, in the padded audio's time, not the filtered one's.
+      expect(result.words?.[0]?.start).toBeGreaterThan(7.5);
+    } finally {
+      await filtered.close();
+    }
+  }, 120_000);
+
   it('says the Python cannot import faster-whisper, with the install hint', async () => {
     const broken = createFasterWhisperSpeechToText({
       model: model?.folder as string,

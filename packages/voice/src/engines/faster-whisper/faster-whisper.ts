@@ -43,6 +43,7 @@ interface WorkerRequest {
   prompt: string | null;
   words: boolean;
   beamSize: number;
+  vadFilter: boolean;
 }
 
 type FasterWhisperWorker = JsonLinesWorker<FasterWhisperReady, WorkerRequest, WorkerResult>;
@@ -56,6 +57,11 @@ export interface FasterWhisperOptions {
   threads?: number;
   /** Beam width (default 5, faster-whisper's; 1 is greedy and about twice as fast). */
   beamSize?: number;
+  /**
+   * Skip the silences with the Silero VAD that faster-whisper bundles before decoding (default off):
+   * for long recordings with pauses, where Whisper base tends to invent text in silence.
+   */
+  vadFilter?: boolean;
   /** CTranslate2 compute type (default int8: the smallest and fastest on CPU). */
   computeType?: string;
   /** Longest one transcription may take (default 10 minutes). */
@@ -148,6 +154,7 @@ export function createFasterWhisperSpeechToText(options: FasterWhisperOptions): 
           prompt: prompt || null,
           words: request.wordTimestamps === true,
           beamSize: options.beamSize ?? 5,
+          vadFilter: options.vadFilter === true,
         },
         options.timeoutMs ?? 600_000,
       );

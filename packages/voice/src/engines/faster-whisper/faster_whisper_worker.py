@@ -7,7 +7,7 @@ when its stdin closes, so it cannot outlive the process that started it.
   startup  -> {"event": "ready", "loadSeconds": 1.2, "threads": 2, "computeType": "int8"}
            or {"event": "fatal", "error": {"code": ..., "message": ...}} and exit 3
   request  <- {"id": 1, "audio": "<base64 16 kHz mono PCM16 LE>", "language": "fr" | null,
-               "prompt": str | null, "words": bool, "beamSize": 5}
+               "prompt": str | null, "words": bool, "beamSize": 5, "vadFilter": bool}
   answer   -> {"id": 1, "result": {"language", "languageProbability", "duration", "segments": [
                  {"start", "end", "text", "words": [{"start", "end", "word", "probability"}]}]}}
            or {"id": 1, "error": {"code": "invalid_options" | "engine_failed", "message": ...}}
@@ -104,6 +104,9 @@ def main():
                 initial_prompt=request.get("prompt") or None,
                 word_timestamps=words,
                 beam_size=int(request.get("beamSize") or 5),
+                # Silero VAD (bundled with faster-whisper, no download) drops the silences before
+                # decoding, where Whisper would otherwise invent text; timestamps stay the audio's.
+                vad_filter=bool(request.get("vadFilter")),
             )
             # The segments are a generator: decoding happens while they are read.
             result_segments = [
