@@ -40,6 +40,22 @@ describeRequiring({ data: ['books/en/11-0.txt', 'books/fr/Candide.txt'] }, 'the 
     }
   });
 
+  it('refuses to record a baseline from a sample of the questions', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'klody-gate-'));
+    const errors = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await runGate(
+        readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' }),
+        { ...options(join(home, 'report.md'), true), sample: 10, updateBaseline: true },
+        { log: () => {}, baselinePath: join(home, 'baseline.json') },
+      );
+      expect(code).toBe(2);
+      expect(String(errors.mock.calls.at(-1)?.[0])).toContain('drop --sample');
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it('fails on a deliberately degraded retriever, naming what regressed', async () => {
     const home = mkdtempSync(join(tmpdir(), 'klody-gate-'));
     // Degraded on purpose: the best ten passages are thrown away and the next ones returned.
