@@ -3,6 +3,7 @@ import { toMonoAt } from '../../audio/resample.js';
 import { encodeWav } from '../../audio/wav.js';
 import { VoiceError } from '../../errors/index.js';
 import { formatLanguage, parseLanguage } from '../../language/language-codes.js';
+import { type NoMatchReason, noMatchFor } from '../../speech-to-text/no-match.js';
 import type {
   SpeechToText,
   TranscribeOptions,
@@ -40,7 +41,11 @@ interface VerboseTranscription {
   duration?: unknown;
   segments?: { start?: unknown; end?: unknown; text?: unknown }[];
   words?: { word?: unknown; start?: unknown; end?: unknown }[];
+  /** Our worker's reason for an empty text; OpenAI's own API does not send it. */
+  no_match?: { reason?: unknown; message?: unknown } | null;
 }
+
+const noMatchReasons: readonly NoMatchReason[] = ['silence', 'no_phrase_matched', 'nothing_recognised'];
 
 /**
  * Recognition through an OpenAI-compatible `/v1/audio/transcriptions` (whisper.cpp's server,
@@ -131,6 +136,17 @@ export function createOpenAiSpeechToText(options: OpenAiSpeechToTextOptions): Sp
           : {}),
         ...(words ? { words } : {}),
         duration,
+        // An empty text comes with a reason: the server's when it gives one (our worker), else
+        // one judged from the audio.
+        ...(text === ''
+          ? {
+              noMatch:
+                noMatchReasons.includes(body.no_match?.reason as NoMatchReason) &&
+                typeof body.no_match?.message === 'string'
+                  ? { reason: body.no_match.reason as NoMatchReason, message: body.no_match.message }
+                  : noMatchFor(mono, transcribeOptions.phrases?.length ?? null),
+            }
+          : {}),
       };
     },
   };

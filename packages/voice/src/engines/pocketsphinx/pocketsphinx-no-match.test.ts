@@ -11,6 +11,7 @@ import { runCli } from '../../cli/cli.js';
 import { createFakeSpeechToText } from '../../testing/index.js';
 import { createVoiceWorkerApp } from '../../worker/voice-worker-app.js';
 import { createEspeakNgTextToSpeech } from '../espeak-ng/index.js';
+import { createOpenAiSpeechToText } from '../openai/index.js';
 import { createPocketsphinxSpeechToText } from './pocketsphinx.js';
 
 const phrases = ['turn on the hallway light', 'cancel the timer', 'skip this song'];
@@ -52,6 +53,33 @@ describe('voice worker: an engine that returns no text without saying why', () =
     const text = await upload(app, loud, 'text');
     expect(await text.text()).toBe('');
     expect(text.headers.get('x-klody-no-match')).toBe('no_phrase_matched');
+  });
+});
+
+describe('remote engine: the server says why its text is empty', () => {
+  const loud = {
+    samples: Float32Array.from({ length: 16_000 }, (_, i) => 0.3 * Math.sin(i / 5)),
+    sampleRate: 16_000,
+  };
+  const answering = (body: unknown) =>
+    createOpenAiSpeechToText({
+      baseUrl: 'http://127.0.0.1:8610/v1',
+      model: 'stt',
+      fetch: async () => Response.json(body),
+    });
+
+  it("takes the server's reason over its own guess, and guesses when there is none", async () => {
+    const told = { reason: 'nothing_recognised', message: 'no match: no words were recognised in the audio' };
+    expect((await answering({ text: '', no_match: told }).transcribe(loud, { phrases })).noMatch).toEqual(
+      told,
+    );
+    // OpenAI's API sends no reason: judged from the audio (sound, with a phrase list).
+    expect((await answering({ text: '' }).transcribe(loud, { phrases })).noMatch?.reason).toBe(
+      'no_phrase_matched',
+    );
+    expect(
+      (await answering({ text: 'skip this song' }).transcribe(loud, { phrases })).noMatch,
+    ).toBeUndefined();
   });
 });
 
@@ -109,12 +137,25 @@ describeRequiring(
       }
     });
 
-    it('comes back from the worker as no_match', async () => {
+    it('comes back from the worker as no_match, and through the remote engine as noMatch', async () => {
       const app = createVoiceWorkerApp({ transcription: { pocketsphinx: createPocketsphinxSpeechToText() } });
       const response = await upload(app, offList);
       expect(response.status).toBe(200);
       expect(response.headers.get('x-klody-no-match')).toBe('no_phrase_matched');
       expect(await response.json()).toMatchObject({ text: '', no_match: { reason: 'no_phrase_matched' } });
+      const remote = createOpenAiSpeechToText({
+        baseUrl: 'http://127.0.0.1:8610/v1',
+        model: 'pocketsphinx',
+        fetch: async (url, init) =>
+          app.request(String(url), {
+            ...init,
+            headers: { ...(init?.headers as Record<string, string>), ...host },
+          }),
+      });
+      expect((await remote.transcribe(offList, { phrases })).noMatch).toEqual({
+        reason: 'no_phrase_matched',
+        message: 'no match: the speech matched none of the 3 expected phrases',
+      });
     });
   },
 );
