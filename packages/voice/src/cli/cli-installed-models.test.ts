@@ -87,13 +87,11 @@ describeRequiring(
         segments: { start: number; end: number }[];
         words: { start: number; end: number; word: string }[];
       };
-      expect(Object.keys(heardJson)).toEqual([
-        'text',
-        'language',
-        'languageProbability',
-        'segments',
-        'words',
-      ]);
+      // What faster-whisper adds to the transcript (other fields, like noMatch, belong to every engine).
+      expect(Object.keys(heardJson)).toEqual(
+        expect.arrayContaining(['text', 'language', 'languageProbability', 'segments', 'words']),
+      );
+      expect(heardJson.languageProbability).toBeGreaterThan(0.8);
       expect(heardJson.language).toBe('en');
       expect(wordErrorRate(sentence, heardJson.text).rate).toBeLessThanOrEqual(0.1);
       expect(heardJson.words.length).toBeGreaterThanOrEqual(9);
