@@ -1,7 +1,7 @@
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { describe, expect, it } from 'vitest';
 import { buildJsgfGrammar, phraseWords } from './jsgf-grammar.js';
-import { createPocketsphinxSpeechToText } from './pocketsphinx.js';
+import { createPocketsphinxSpeechToText, pocketsphinxArguments } from './pocketsphinx.js';
 import { parsePocketsphinxOutput } from './pocketsphinx-output.js';
 
 describe('JSGF grammar from phrases', () => {
@@ -19,6 +19,27 @@ describe('JSGF grammar from phrases', () => {
       "these words are not in the recogniser's dictionary: 3, frobnicate (spell numbers out in words)",
     );
     expect(() => buildJsgfGrammar(['...', ''], () => true)).toThrow(/empty/);
+  });
+});
+
+describe('pocketsphinx arguments', () => {
+  const model = { acousticModel: 'am', languageModel: 'lm.bin', dictionary: 'dict' };
+  const option = (args: string[], name: string) => {
+    const index = args.indexOf(name);
+    return index < 0 ? undefined : args[index + 1];
+  };
+
+  it('dithers with a fixed seed always, and skips noise subtraction only against a grammar', () => {
+    const grammar = pocketsphinxArguments(model, 'in.wav', 'phrases.jsgf');
+    const free = pocketsphinxArguments(model, 'in.wav', null);
+    for (const args of [grammar, free]) {
+      expect(option(args, '-dither')).toBe('yes');
+      expect(option(args, '-seed')).toBe('1');
+    }
+    expect(option(grammar, '-jsgf')).toBe('phrases.jsgf');
+    expect(option(grammar, '-remove_noise')).toBe('no');
+    expect(option(free, '-lm')).toBe('lm.bin');
+    expect(option(free, '-remove_noise')).toBeUndefined();
   });
 });
 

@@ -47,12 +47,12 @@ export function pocketsphinxArguments(
     'yes',
     '-seed',
     '1',
-    // Spectral noise subtraction is meant for a steady background; on short commands it cost
-    // words (why exactly is not established), and turning it off took clean commands from 150 to
-    // 158 of 160 right and heard fewer out-of-list sentences as a phrase (14 → 9 of 64); with
-    // brown noise mixed in at about 15 dB SNR it was 159 → 160 of 160 (no loss).
-    '-remove_noise',
-    'no',
+    // Spectral noise subtraction is meant for a steady background; against a phrase list it cost
+    // words (why exactly is not established): turning it off took clean commands from 150 to 158
+    // of 160 right and heard fewer off-list sentences as a phrase (14 → 9 of 64); with brown
+    // noise mixed in at about 15 dB SNR it was 159 → 160 of 160. Free-form decoding keeps it: on
+    // the one real recording we have (jfk.wav) turning it off raised the WER from 0.55 to 0.68.
+    ...(grammar ? ['-remove_noise', 'no'] : []),
     '-time',
     'yes',
     '-logfn',
