@@ -23,6 +23,9 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
           KLODY_HOME: mkdtempSync(join(tmpdir(), 'klody-home-')),
           KLODY_GATEWAY_PORT: String(port),
           KLODY_LIBRARY_BRAIN_PORT: String(libraryPort),
+          // The toy registry whatever this machine has installed: with the real models, npm start
+          // would serve small.yaml (gateway-registry.test.ts covers that choice).
+          KLODY_GATEWAY_CONFIG: join(root, 'apps/gateway/examples/tiny.yaml'),
         },
       },
     );
