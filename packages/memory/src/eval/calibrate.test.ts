@@ -44,4 +44,18 @@ describe('fusion calibration', () => {
     expect(calibration.weights.vector).toBeGreaterThan(1);
     expect(calibration.metrics['recall@1']).toBe(1);
   });
+
+  it('takes the smallest weight within one standard error of the best, not a gain of one question', () => {
+    // Twenty questions BM25 and the embedder both get right; one where any weight above about 0.016
+    // lifts the gold passage from BM25's rank 2 to rank 1. A gain of one question in 21 is within
+    // noise, so the rule keeps weight 0; without it the calibration would pick 0.02.
+    const ranked = Array.from({ length: 20 }, (_, index) =>
+      entry(`agree-${index}`, '1', bm25List, [1, 9, 8]),
+    );
+    ranked.push(entry('lifted', '2', bm25List, [2, 9, 8]));
+    const calibration = calibrateFusion(corpus, ranked);
+    const best = Math.max(...calibration.grid.map((point) => point.objective));
+    expect(calibration.grid.find((point) => point.objective === best)?.vector).toBe(0.02);
+    expect(calibration.weights.vector).toBe(0);
+  });
 });
