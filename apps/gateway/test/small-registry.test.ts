@@ -9,7 +9,9 @@ import { isRemote, loadRegistry } from '../src/registry/index.js';
 import { gatewayRoot } from './helpers.js';
 
 describeRequiring(
-  { models: ['gemma-3-270m', 'llama-cpp-server', 'multilingual-e5-small', 'piper-joe-en-us'] },
+  {
+    models: ['gemma-3-270m', 'llama-cpp-server', 'multilingual-e5-small', 'piper-joe-en-us', 'whisper-base'],
+  },
   'examples/small.yaml with the installed models',
   () => {
     it('resolves every installed model and program to a file that exists', () => {

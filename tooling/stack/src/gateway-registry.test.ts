@@ -37,6 +37,7 @@ describe('the registry npm start gives the gateway', () => {
       'llama-cpp-server',
       'multilingual-e5-small',
       'piper-joe-en-us',
+      'whisper-base',
     ]);
   });
 
