@@ -16,9 +16,10 @@ import { killRecordedWorkers, postJson, startQuietGateway, temporaryHome, writeR
 // gets, and the same schema validates what comes back. String lengths are bounded (the grammar
 // enforces maxLength) so that a model that rambles inside a string — Gemma filled a message with
 // "s10 s10 s10 …" — still closes the JSON within max_tokens: at most 64 characters of strings in
-// one call, a token each at worst, plus the JSON around them, stays under the 128 asked. Short
-// strings also keep the test quick: grammar-constrained sampling over Gemma's 262k-token
-// vocabulary runs at a few tokens a second on 2 cores.
+// one call, a token each at worst, plus the JSON around them (compact: the grammar allows no
+// whitespace), stays under the 128 asked. Short strings also keep the test quick:
+// grammar-constrained sampling over Gemma's 262k-token vocabulary runs at a few tokens a second on
+// 2 cores.
 const tools = {
   get_weather: {
     description: 'The weather forecast for a city',
@@ -92,8 +93,8 @@ describeRequiring({ models: ['gemma-3-270m'] }, 'tool calls with Gemma 3 270M on
         {
           name: 'gemma',
           aliases: ['brain'],
-          // One thread on 2 cores (TOOLCHAIN.md); the forced call's prompt is the request alone, so a
-          // 512-token context holds it and the call.
+          // One thread on 2 cores (TOOLCHAIN.md); the forced call's prompt is the tools' documentation
+          // and the request (about 220 tokens), so a 512-token context holds it and the call.
           embedded: {
             model: installedModel('gemma-3-270m').path,
             chatWrapper: 'auto',
@@ -118,6 +119,10 @@ describeRequiring({ models: ['gemma-3-270m'] }, 'tool calls with Gemma 3 270M on
   it('returns a call with its schema’s shape for each of 20 requests, and counts the right tools', async () => {
     const started = performance.now();
     const outcomes: { request: string; expected: ToolName; chosen: string; arguments: string }[] = [];
+    // Token counts from each response's usage: the prompt shows what the tools' documentation costs,
+    // the completion what the call's JSON costs.
+    let promptTokens = 0;
+    let completionTokens = 0;
     for (const [request, expected] of requests) {
       const response = await postJson(`${gateway.url}/v1/chat/completions`, {
         model: 'brain',
@@ -128,7 +133,10 @@ describeRequiring({ models: ['gemma-3-270m'] }, 'tool calls with Gemma 3 270M on
         max_tokens: 128,
       });
       expect(response.status).toBe(200);
-      const choice = (await response.json()).choices[0];
+      const body = await response.json();
+      promptTokens += body.usage.prompt_tokens;
+      completionTokens += body.usage.completion_tokens;
+      const choice = body.choices[0];
       // A call cut short by max_tokens is reported as `length` with no call: that would fail here.
       expect(choice.finish_reason, `${request}: ${JSON.stringify(choice.message)}`).toBe('tool_calls');
       expect(choice.message.tool_calls).toHaveLength(1);
@@ -148,7 +156,7 @@ describeRequiring({ models: ['gemma-3-270m'] }, 'tool calls with Gemma 3 270M on
       Object.keys(tools).map((name) => [name, outcomes.filter((outcome) => outcome.chosen === name).length]),
     );
     console.log(
-      `[real tool calls] right tool ${right} of ${requests.length} (chance: 5 of 20); chosen ${JSON.stringify(chosenCounts)}; ${seconds.toFixed(1)} s`,
+      `[real tool calls] right tool ${right} of ${requests.length} (chance: 5 of 20); chosen ${JSON.stringify(chosenCounts)}; tokens per request: prompt ${(promptTokens / requests.length).toFixed(1)}, completion ${(completionTokens / requests.length).toFixed(1)}; ${seconds.toFixed(1)} s`,
     );
     for (const outcome of outcomes)
       console.log(

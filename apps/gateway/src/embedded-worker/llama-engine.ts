@@ -23,7 +23,9 @@ import {
 import { Mutex, Semaphore } from '../concurrency/index.js';
 import { toChatHistory } from './chat-history.js';
 import { type ChatRequest, type CompletionRequest, stopList } from './chat-request.js';
+import { createCompactJsonSchemaGrammar } from './compact-json-grammar.js';
 import { ContextLengthExceededError } from './context-length-exceeded-error.js';
+import { withForcedToolCallDocumentation } from './tool-documentation.js';
 import { forcedToolCallSchema, toGrammarSchema } from './tool-grammar.js';
 import type { WorkerOptions } from './worker-options.js';
 
@@ -224,12 +226,26 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
     contextSize,
 
     prepareChat(request) {
-      const history = toChatHistory(request.messages);
       const tools = request.tool_choice === 'none' ? [] : (request.tools ?? []);
       const forced =
         tools.length > 0 &&
         (request.tool_choice === 'required' ||
           (typeof request.tool_choice === 'object' && request.tool_choice !== null));
+      const chosen = forced
+        ? typeof request.tool_choice === 'object' && request.tool_choice !== null
+          ? tools.filter(
+              (tool) =>
+                tool.function.name === (request.tool_choice as { function: { name: string } }).function.name,
+            )
+          : tools
+        : [];
+      if (forced && chosen.length === 0)
+        throw new RangeError('tool_choice names a function that is not in tools');
+      // A forced call's tools are documented in the history (the grammar offers their names only);
+      // the others are documented by node-llama-cpp from `functions`.
+      const history = forced
+        ? withForcedToolCallDocumentation(toChatHistory(request.messages), chosen)
+        : toChatHistory(request.messages);
       const functions: ChatModelFunctions | undefined =
         tools.length > 0 && !forced
           ? Object.fromEntries(
@@ -255,24 +271,17 @@ export async function createLlamaEngine(options: WorkerOptions): Promise<LlamaEn
           try {
             const common = samplingOptions(request, callbacks.signal, maxTokensOf(request, promptTokens));
             if (forced) {
-              const chosen =
-                typeof request.tool_choice === 'object' && request.tool_choice !== null
-                  ? tools.filter(
-                      (tool) =>
-                        tool.function.name ===
-                        (request.tool_choice as { function: { name: string } }).function.name,
-                    )
-                  : tools;
-              if (chosen.length === 0)
-                throw new RangeError('tool_choice names a function that is not in tools');
-              const grammar = await llama.createGrammarForJsonSchema(forcedToolCallSchema(chosen) as never);
+              const { grammar, parse } = await createCompactJsonSchemaGrammar(
+                llama,
+                forcedToolCallSchema(chosen),
+              );
               const result = await chat.generateResponse(history, { ...common, grammar });
               const base = usageOf(result.metadata.stopReason, sequence);
               // Cut short by max_tokens: the JSON is incomplete, so no tool call is claimed.
               if (result.metadata.stopReason === 'maxTokens' || result.metadata.stopReason === 'abort') {
                 return { ...base, text: result.response, finishReason: 'length', toolCalls: [] };
               }
-              const parsed = grammar.parse(result.response) as unknown as {
+              const parsed = parse(result.response) as {
                 name: string;
                 arguments: unknown;
               };

@@ -12,11 +12,12 @@ export function toGrammarSchema(schema: unknown): GbnfJsonSchema {
   }
   const source = schema as Record<string, unknown>;
   const out: Record<string, unknown> = {};
+  // Descriptions do not change the grammar; they are kept for the forced call's documentation.
   if (typeof source.description === 'string') out.description = source.description;
-  if ('const' in source) return { const: source.const as string } as GbnfJsonSchema;
-  if (Array.isArray(source.enum)) return { enum: source.enum } as GbnfJsonSchema;
+  if ('const' in source) return { ...out, const: source.const as string } as GbnfJsonSchema;
+  if (Array.isArray(source.enum)) return { ...out, enum: source.enum } as GbnfJsonSchema;
   const union = (source.oneOf ?? source.anyOf) as unknown[] | undefined;
-  if (Array.isArray(union)) return { oneOf: union.map(toGrammarSchema) } as GbnfJsonSchema;
+  if (Array.isArray(union)) return { ...out, oneOf: union.map(toGrammarSchema) } as GbnfJsonSchema;
   let type = source.type;
   if (Array.isArray(type)) {
     return {
