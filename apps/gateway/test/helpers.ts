@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repositoryRoot } from '@klody/test-helpers';
+import { afterAll, beforeAll } from 'vitest';
 import { stringify } from 'yaml';
 import type { z } from 'zod';
 import type { managedWorkerSchema, RegistryInput } from '../src/registry/index.js';
@@ -32,6 +33,32 @@ export function startQuietGateway(
     logger: createJsonLogger('silent'),
     ...extra,
   });
+}
+
+/**
+ * For the suite it is called in: before its tests, a quiet gateway on the registry `registry()` gives,
+ * written to a new KLODY_HOME; after them, the gateway closed with its workers and any worker left
+ * behind killed. `hookTimeout` is the start's (vitest's default when not given).
+ */
+export function useQuietGateway(
+  registry: () => RegistryInput | Promise<RegistryInput>,
+  hookTimeout?: number,
+): { readonly url: string } {
+  const home = temporaryHome();
+  let gateway: RunningGateway | undefined;
+  beforeAll(async () => {
+    gateway = await startQuietGateway(home, writeRegistry(home, await registry()));
+  }, hookTimeout);
+  afterAll(async () => {
+    await gateway?.close({ workers: true });
+    killRecordedWorkers(home);
+  });
+  return {
+    get url() {
+      if (!gateway) throw new Error('the gateway has not started');
+      return gateway.url;
+    },
+  };
 }
 
 export function writeRegistry(home: string, registry: RegistryInput, name = 'registry.yaml'): string {

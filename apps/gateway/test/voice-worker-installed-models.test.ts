@@ -3,35 +3,17 @@
 // gateway's OpenAI audio routes.
 import { freePort } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunningGateway } from '../src/server/index.js';
-import {
-  killRecordedWorkers,
-  postJson,
-  startQuietGateway,
-  temporaryHome,
-  voiceWorkerEntry,
-  writeRegistry,
-} from './helpers.js';
+import { expect, it } from 'vitest';
+import { postJson, useQuietGateway, voiceWorkerEntry } from './helpers.js';
 
 describeRequiring(
   { models: ['piper-joe-en-us', 'whisper-base'], tools: ['espeak-ng'] },
   'the voice worker with the installed models behind the gateway',
   () => {
-    const home = temporaryHome();
-    let gateway: RunningGateway;
-
-    beforeAll(async () => {
-      const port = await freePort();
-      const entry = voiceWorkerEntry(port, { speak: 'piper', hear: 'faster-whisper' });
+    const gateway = useQuietGateway(async () => {
+      const entry = voiceWorkerEntry(await freePort(), { speak: 'piper', hear: 'faster-whisper' });
       entry.args = [...(entry.args ?? []), '--installed-models'];
-      const config = writeRegistry(home, { budgetGb: 4, workers: [entry] } as never);
-      gateway = await startQuietGateway(home, config);
-    });
-
-    afterAll(async () => {
-      await gateway?.close({ workers: true });
-      killRecordedWorkers(home);
+      return { budgetGb: 4, workers: [entry] };
     });
 
     it('speaks with Piper, then hears it back with words and the language', async () => {

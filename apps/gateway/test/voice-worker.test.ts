@@ -3,37 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { freePort, testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunningGateway } from '../src/server/index.js';
-import {
-  killRecordedWorkers,
-  postJson,
-  startQuietGateway,
-  temporaryHome,
-  voiceWorkerEntry,
-  writeRegistry,
-} from './helpers.js';
+import { expect, it } from 'vitest';
+import { postJson, useQuietGateway, voiceWorkerEntry } from './helpers.js';
 
 describeRequiring(
   { data: ['audio/en/jfk.wav'], tools: ['espeak-ng', 'pocketsphinx_continuous'] },
   'the voice worker behind the gateway',
   () => {
-    const home = temporaryHome();
-    let gateway: RunningGateway;
-
-    beforeAll(async () => {
-      const port = await freePort();
-      const config = writeRegistry(home, {
-        budgetGb: 4,
-        workers: [voiceWorkerEntry(port, { 'toy-tts': 'espeak-ng', 'toy-stt': 'pocketsphinx' })],
-      } as never);
-      gateway = await startQuietGateway(home, config);
-    });
-
-    afterAll(async () => {
-      await gateway?.close({ workers: true });
-      killRecordedWorkers(home);
-    });
+    const gateway = useQuietGateway(async () => ({
+      budgetGb: 4,
+      workers: [voiceWorkerEntry(await freePort(), { 'toy-tts': 'espeak-ng', 'toy-stt': 'pocketsphinx' })],
+    }));
 
     it('speaks through /v1/audio/speech, starting the worker on first use', async () => {
       const response = await postJson(`${gateway.url}/v1/audio/speech`, {

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePorts, installedModel, repositoryRoot, testDataPath } from '@klody/test-helpers';
+import { freePorts, gemmaEmbeddedWorkerEntry, repositoryRoot, testDataPath } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { readConfig } from '../src/config/config.js';
@@ -48,29 +48,13 @@ describeRequiring(
     beforeAll(async () => {
       const [gatewayPort, workerPort] = (await freePorts(2)) as [number, number];
       const registry = join(home, 'registry.yaml');
-      // JSON is YAML: the registry as the gateway reads it. One thread: on 2 cores node-llama-cpp's
-      // spinning threads fight over the CPU (TOOLCHAIN.md); a 2,048-token context holds the prompt
+      // JSON is YAML: the registry as the gateway reads it. A 2,048-token context holds the prompt
       // budget below (1,000 estimated tokens, ~1,300 Gemma tokens at worst) and the answer.
       writeFileSync(
         registry,
         JSON.stringify({
           budgetGb: 4,
-          workers: [
-            {
-              name: 'gemma',
-              aliases: ['brain'],
-              embedded: {
-                model: installedModel('gemma-3-270m').path,
-                chatWrapper: 'auto',
-                contextSize: 2048,
-                threads: 1,
-                embeddings: false,
-              },
-              port: workerPort,
-              estimatedGb: 0.5,
-              startTimeoutSeconds: 120,
-            },
-          ],
+          workers: [gemmaEmbeddedWorkerEntry(workerPort, { contextSize: 2048 })],
         }),
       );
       const gateway = reaper.spawn(

