@@ -15,27 +15,18 @@ when its stdin closes, so it cannot outlive the process that started it.
 
 import argparse
 import base64
-import json
 import os
 import sys
 import time
 
+# The protocol's shared half (json_lines_worker.py) lives in src/process/, beside json-lines-worker.ts.
+# No bytecode cache for it: that would be written into the package's src/ (read-only once installed).
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "process"))
+from json_lines_worker import RequestRefused, emit, fatal, serve  # noqa: E402
+
 # Never reach for the Hugging Face Hub: the model is the local folder we were given, nothing else.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-# The protocol owns the real stdout; anything a library prints goes to stderr instead of corrupting it.
-protocol = sys.stdout
-sys.stdout = sys.stderr
-
-
-def emit(message):
-    protocol.write(json.dumps(message, ensure_ascii=False) + "\n")
-    protocol.flush()
-
-
-def fatal(code, message):
-    emit({"event": "fatal", "error": {"code": code, "message": message}})
-    sys.exit(3)
 
 
 def main():
@@ -78,69 +69,56 @@ def main():
         }
     )
 
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        identifier = None
-        try:
-            request = json.loads(line)
-            identifier = request.get("id")
-            pcm = base64.b64decode(request["audio"], validate=True)
-            if len(pcm) % 2:
-                raise ValueError("the audio is not whole 16-bit samples")
-            audio = numpy.frombuffer(pcm, dtype="<i2").astype(numpy.float32) / 32768.0
-        except (ValueError, KeyError, TypeError) as error:
-            emit({"id": identifier, "error": {"code": "invalid_options", "message": f"bad request: {error}"}})
-            continue
+    def read(request):
+        pcm = base64.b64decode(request["audio"], validate=True)
+        if len(pcm) % 2:
+            raise ValueError("the audio is not whole 16-bit samples")
+        return request, numpy.frombuffer(pcm, dtype="<i2").astype(numpy.float32) / 32768.0
+
+    def answer(options):
+        request, audio = options
         language = request.get("language") or None
         if language is not None and language not in known_languages:
-            emit({"id": identifier, "error": {"code": "unknown_language", "message": f"Whisper has no language {language!r}"}})
-            continue
-        try:
-            words = bool(request.get("words"))
-            segments, info = model.transcribe(
-                audio,
-                language=language,
-                initial_prompt=request.get("prompt") or None,
-                word_timestamps=words,
-                beam_size=int(request.get("beamSize") or 5),
-                # Silero VAD (bundled with faster-whisper, no download) drops the silences before
-                # decoding, where Whisper would otherwise invent text; timestamps stay the audio's.
-                vad_filter=bool(request.get("vadFilter")),
-            )
-            # The segments are a generator: decoding happens while they are read.
-            result_segments = [
-                {
-                    "start": round(segment.start, 3),
-                    "end": round(segment.end, 3),
-                    "text": segment.text.strip(),
-                    "words": [
-                        {
-                            "start": round(word.start, 3),
-                            "end": round(word.end, 3),
-                            "word": word.word.strip(),
-                            "probability": round(word.probability, 4),
-                        }
-                        for word in (segment.words or [])
-                    ]
-                    if words
-                    else None,
-                }
-                for segment in segments
-            ]
-            emit(
-                {
-                    "id": identifier,
-                    "result": {
-                        "language": info.language,
-                        "languageProbability": round(info.language_probability, 4),
-                        "duration": round(info.duration, 3),
-                        "segments": result_segments,
-                    },
-                }
-            )
-        except Exception as error:
-            emit({"id": identifier, "error": {"code": "engine_failed", "message": f"{type(error).__name__}: {error}"}})
+            raise RequestRefused("unknown_language", f"Whisper has no language {language!r}")
+        words = bool(request.get("words"))
+        segments, info = model.transcribe(
+            audio,
+            language=language,
+            initial_prompt=request.get("prompt") or None,
+            word_timestamps=words,
+            beam_size=int(request.get("beamSize") or 5),
+            # Silero VAD (bundled with faster-whisper, no download) drops the silences before
+            # decoding, where Whisper would otherwise invent text; timestamps stay the audio's.
+            vad_filter=bool(request.get("vadFilter")),
+        )
+        # The segments are a generator: decoding happens while they are read.
+        result_segments = [
+            {
+                "start": round(segment.start, 3),
+                "end": round(segment.end, 3),
+                "text": segment.text.strip(),
+                "words": [
+                    {
+                        "start": round(word.start, 3),
+                        "end": round(word.end, 3),
+                        "word": word.word.strip(),
+                        "probability": round(word.probability, 4),
+                    }
+                    for word in (segment.words or [])
+                ]
+                if words
+                else None,
+            }
+            for segment in segments
+        ]
+        return {
+            "language": info.language,
+            "languageProbability": round(info.language_probability, 4),
+            "duration": round(info.duration, 3),
+            "segments": result_segments,
+        }
+
+    serve(read, answer)
 
 
 if __name__ == "__main__":

@@ -15,24 +15,15 @@ loading the voice (about half a second for a medium voice).
 
 import argparse
 import base64
-import json
 import os
 import sys
 import time
 
-# The protocol owns the real stdout; anything a library prints goes to stderr instead of corrupting it.
-protocol = sys.stdout
-sys.stdout = sys.stderr
-
-
-def emit(message):
-    protocol.write(json.dumps(message, ensure_ascii=False) + "\n")
-    protocol.flush()
-
-
-def fatal(code, message):
-    emit({"event": "fatal", "error": {"code": code, "message": message}})
-    sys.exit(3)
+# The protocol's shared half (json_lines_worker.py) lives in src/process/, beside json-lines-worker.ts.
+# No bytecode cache for it: that would be written into the package's src/ (read-only once installed).
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "process"))
+from json_lines_worker import emit, fatal, serve  # noqa: E402
 
 
 def main():
@@ -58,32 +49,26 @@ def main():
     sample_rate = voice.config.sample_rate
     emit({"event": "ready", "loadSeconds": round(time.perf_counter() - started, 3), "sampleRate": sample_rate})
 
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        identifier = None
-        try:
-            request = json.loads(line)
-            identifier = request.get("id")
-            text = request["text"]
-            if not isinstance(text, str):
-                raise TypeError("text must be a string")
-            settings = SynthesisConfig(
-                speaker_id=request.get("speaker"),
-                length_scale=request.get("lengthScale"),
-                noise_scale=request.get("noiseScale"),
-                noise_w_scale=request.get("noiseWScale"),
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            emit({"id": identifier, "error": {"code": "invalid_options", "message": f"bad request: {error}"}})
-            continue
-        try:
-            # Piper cuts the text into sentences itself; the chunks are joined with no silence, as
-            # `piper --sentence_silence 0` does (the caller already speaks one segment per request).
-            audio = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(text, settings))
-            emit({"id": identifier, "result": {"audio": base64.b64encode(audio).decode("ascii"), "sampleRate": sample_rate}})
-        except Exception as error:
-            emit({"id": identifier, "error": {"code": "engine_failed", "message": f"{type(error).__name__}: {error}"}})
+    def read(request):
+        text = request["text"]
+        if not isinstance(text, str):
+            raise TypeError("text must be a string")
+        settings = SynthesisConfig(
+            speaker_id=request.get("speaker"),
+            length_scale=request.get("lengthScale"),
+            noise_scale=request.get("noiseScale"),
+            noise_w_scale=request.get("noiseWScale"),
+        )
+        return text, settings
+
+    def answer(options):
+        text, settings = options
+        # Piper cuts the text into sentences itself; the chunks are joined with no silence, as
+        # `piper --sentence_silence 0` does (the caller already speaks one segment per request).
+        audio = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(text, settings))
+        return {"audio": base64.b64encode(audio).decode("ascii"), "sampleRate": sample_rate}
+
+    serve(read, answer)
 
 
 if __name__ == "__main__":
