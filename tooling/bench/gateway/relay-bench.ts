@@ -13,19 +13,18 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadRegistry } from '../../../apps/gateway/src/registry/index.js';
 import type { StatusResponse } from '../../../packages/gateway-client/src/schemas/index.js';
+import { freePort, log, repository } from '../models/gateway-process.js';
 
 interface UpstreamHealth {
   aborted: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repository = resolve(here, '../../..');
 const gatewayDirectory = join(repository, 'apps', 'gateway');
 const quick = process.argv.includes('--quick');
 // --built runs the gateway from apps/gateway/dist (`pnpm --filter @klody/gateway build` first), the way
@@ -35,22 +34,6 @@ const rounds = quick ? 4 : 20;
 const perRound = quick ? 100 : 250;
 const stormTotal = quick ? 2_000 : 10_000;
 const children: ChildProcess[] = [];
-
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object' ? resolvePort(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;

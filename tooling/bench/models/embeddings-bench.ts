@@ -12,7 +12,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelsFolder, readManifest } from '../../models/src/model-manifest.js';
-import { freePort, log, median, repository, round2, startGatewayProcess } from './gateway-process.js';
+import { median } from '../repeated-runs.js';
+import { freePort, log, repository, round2, startGatewayProcess } from './gateway-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');

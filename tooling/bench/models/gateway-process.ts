@@ -84,12 +84,4 @@ export async function startGatewayProcess(registry: unknown): Promise<GatewayPro
   };
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
 export const round2 = (value: number) => Math.round(value * 100) / 100;

@@ -6,7 +6,7 @@
 //   pnpm exec tsx --conditions=@klody/source tooling/bench/voice/neural-voice-bench.ts [--runs 5] [--out file.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -22,24 +22,19 @@ import {
   type TextToSpeech,
   wordErrorRate,
 } from '../../../packages/voice/src/index.js';
+import { median, repeat } from '../repeated-runs.js';
+import { dataDir, repositoryRoot } from './shared-data.js';
+import { timeStreamedSpeech } from './streamed-speech.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..', '..');
-// The shared data folder, as @klody/test-helpers finds it (KLODY_TEST_DATA, else ../shared/data).
-const { KLODY_TEST_DATA: configuredData } = process.env;
-const dataDir = configuredData
-  ? isAbsolute(configuredData)
-    ? configuredData
-    : resolve(root, configuredData)
-  : resolve(root, '..', 'shared', 'data');
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, out: { type: 'string' } } });
 const runs = Number(values.runs ?? 5);
 const sttRuns = Math.min(runs, 3);
 const outPath = resolve(values.out ?? join(here, 'neural-last-run.json'));
 
-const voices = installedPiperVoices({ from: root });
-const whisper = installedWhisperModel({ from: root });
+const voices = installedPiperVoices({ from: repositoryRoot });
+const whisper = installedWhisperModel({ from: repositoryRoot });
 if (voices.length === 0 || !whisper) {
   process.stderr.write('neural-voice-bench: the models are not installed (run pnpm klody-models install)\n');
   process.exit(2);
@@ -49,20 +44,6 @@ if (voices.length === 0 || !whisper) {
 const shortText = 'The kitchen light is on, and the oven will be ready in a few minutes.';
 const longText = `Good morning. Today will be cloudy, with a little rain in the afternoon and a light wind from the west.
 Your first meeting starts at nine, in the small room on the second floor. Remember to take the report you printed yesterday, because the projector is still broken.`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-async function repeat<T>(count: number, run: () => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  for (let index = 0; index < count; index += 1) results.push(await run());
-  return results;
-}
 
 interface Row {
   engine: string;
@@ -77,25 +58,10 @@ interface Row {
 
 async function speechRow(name: string, tts: TextToSpeech, text: string, task: string, note: string) {
   await tts.synthesize('Warming up.', { language: 'en' }); // page cache, voice lists
-  const samples = await repeat(runs, async () => {
-    const started = performance.now();
-    let first: number | null = null;
-    let seconds = 0;
-    for await (const chunk of tts.stream(text, { language: 'en' })) {
-      first ??= performance.now() - started;
-      seconds += chunk.samples.length / chunk.sampleRate;
-    }
-    return { first: first ?? 0, total: performance.now() - started, seconds };
-  });
-  const total = median(samples.map((sample) => sample.total));
-  const seconds = samples[0]?.seconds ?? 0;
   return {
     engine: name,
     task,
-    firstAudioMs: median(samples.map((sample) => sample.first)),
-    totalMs: total,
-    audioSeconds: seconds,
-    realTimeFactor: total / 1000 / seconds,
+    ...(await timeStreamedSpeech(tts, text, 'en', runs)),
     wordErrorRate: null,
     note,
   } satisfies Row;

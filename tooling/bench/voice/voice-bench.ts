@@ -4,7 +4,7 @@
 //   pnpm exec tsx --conditions=@klody/source tooling/bench/voice/voice-bench.ts [--runs 7] [--out file.json]
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -18,16 +18,11 @@ import {
   type TextToSpeech,
   wordErrorRate,
 } from '../../../packages/voice/src/index.js';
+import { median, repeat } from '../repeated-runs.js';
+import { dataDir } from './shared-data.js';
+import { timeStreamedSpeech } from './streamed-speech.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..', '..');
-// The shared data folder, as @klody/test-helpers finds it (KLODY_TEST_DATA, else ../shared/data).
-const { KLODY_TEST_DATA: configuredData } = process.env;
-const dataDir = configuredData
-  ? isAbsolute(configuredData)
-    ? configuredData
-    : resolve(root, configuredData)
-  : resolve(root, '..', 'shared', 'data');
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, out: { type: 'string' } } });
 const runs = Number(values.runs ?? 7);
@@ -44,20 +39,6 @@ Au marché, les marchands criaient leurs prix : tomates, poireaux, fromages de c
 
 Vers midi, le ciel se couvrit. Les premières gouttes tombèrent sur les pavés, et chacun chercha un abri sous les arcades de la place.
 Le soir venu, M. Dupont rentra chez lui, fatigué mais content de sa journée.`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-async function repeat<T>(count: number, run: () => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  for (let index = 0; index < count; index += 1) results.push(await run());
-  return results;
-}
 
 /** The baseline: `espeak-ng -v fr --stdout "<text>"` as one process, timed from spawn to exit. */
 function wholeProcess(text: string): Promise<{ ms: number; seconds: number }> {
@@ -93,27 +74,7 @@ async function ttsRow(
   task = 'speak French (stream)',
 ): Promise<Row> {
   await tts.synthesize('Préchauffage.', { language: 'fr' }); // loads voices / the WASM module
-  const samples = await repeat(runs, async () => {
-    const started = performance.now();
-    let first: number | null = null;
-    let seconds = 0;
-    for await (const chunk of tts.stream(text, { language: 'fr' })) {
-      first ??= performance.now() - started;
-      seconds += chunk.samples.length / chunk.sampleRate;
-    }
-    return { first: first ?? 0, total: performance.now() - started, seconds };
-  });
-  const total = median(samples.map((sample) => sample.total));
-  const seconds = samples[0]?.seconds ?? 0;
-  return {
-    engine: name,
-    task,
-    firstAudioMs: median(samples.map((sample) => sample.first)),
-    totalMs: total,
-    audioSeconds: seconds,
-    realTimeFactor: total / 1000 / seconds,
-    note,
-  };
+  return { engine: name, task, ...(await timeStreamedSpeech(tts, text, 'fr', runs)), note };
 }
 
 function baselineRow(samples: { ms: number; seconds: number }[], task: string): Row {
