@@ -50,7 +50,7 @@ describe('building llama-cpp-python', () => {
       ]),
     );
     const recorded = readFileSync(environmentFile, 'utf8');
-    expect(recorded).toContain('CMAKE_ARGS=-DGGML_NATIVE=OFF');
+    expect(recorded).toContain('CMAKE_ARGS=-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF');
     expect(recorded).toContain('--no-deps -v llama-cpp-python==0.3.36');
   });
 

@@ -13,9 +13,12 @@ export const llamaCppPythonPackage = 'llama-cpp-python';
  * defaults) instead of this exact CPU. pip's wheel cache is keyed by the sdist, not by the CPU or
  * CMAKE_ARGS, so a native build cached on one machine could die with SIGILL on another sharing the cache
  * (a CI image, a home folder synced across machines); AVX2 is what every x86-64 machine of the last
- * decade has. A CMAKE_ARGS of yours wins (then clear the cache: `pip cache remove llama_cpp_python`).
+ * decade has. LLAVA_BUILD off: the multimodal (mtmd) library is not needed to serve text, and leaving
+ * it out takes the build from 193 compile steps to 140 (measured: 312 s on 2 quiet cores, against
+ * 27 min for the full build on the same cores under load). A CMAKE_ARGS of yours wins (then clear the
+ * cache: `pip cache remove llama_cpp_python`).
  */
-export const defaultCmakeArgs = '-DGGML_NATIVE=OFF';
+export const defaultCmakeArgs = '-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF';
 
 /** The version requirements.txt pins for a package (`name==version`), or null. */
 export function pinnedVersion(requirementsText: string, name: string): string | null {
@@ -71,7 +74,7 @@ export async function buildLlamaCppPython(options: BuildLlamaCppPythonOptions): 
     CMAKE_BUILD_PARALLEL_LEVEL: environment.CMAKE_BUILD_PARALLEL_LEVEL ?? String(availableParallelism()),
   };
   log(
-    `${llamaCppPythonPackage} ${version}: compiled from source unless pip has it already (CMAKE_ARGS="${env.CMAKE_ARGS}", ${env.CMAKE_BUILD_PARALLEL_LEVEL} jobs; about 15 min on 2 cores)`,
+    `${llamaCppPythonPackage} ${version}: compiled from source unless pip has it already (CMAKE_ARGS="${env.CMAKE_ARGS}", ${env.CMAKE_BUILD_PARALLEL_LEVEL} jobs; about 5 min on 2 cores)`,
   );
   // --no-deps: its dependencies come with the other pinned packages in the next step. -v: pip then
   // passes the compiler's output through, where the step counter is.
