@@ -93,7 +93,13 @@ describeRequiring(
       );
       expect(heardJson.languageProbability).toBeGreaterThan(0.8);
       expect(heardJson.language).toBe('en');
-      expect(wordErrorRate(sentence, heardJson.text).rate).toBeLessThanOrEqual(0.1);
+      // Piper samples noise on every call, so the words vary between runs: of 40 draws of this
+      // sentence Whisper heard 36 exactly and 4 as "The guard and gate…" (0.2). The CLI offers no
+      // noise setting; the bound takes that variation, and the reproducible round trips are in
+      // src/acceptance/whisper-recognition.test.ts.
+      expect(wordErrorRate(sentence, heardJson.text).rate, `heard: ${heardJson.text}`).toBeLessThanOrEqual(
+        0.2,
+      );
       expect(heardJson.words.length).toBeGreaterThanOrEqual(9);
       expect(heardJson.words.at(-1)?.end).toBeLessThanOrEqual(saidJson.duration + 0.05);
     }, 180_000);
