@@ -8,24 +8,15 @@ import { describeRequiring } from '@klody/test-helpers/vitest';
 import { describe, expect, it } from 'vitest';
 import { readWavFile } from '../audio/wav-file.js';
 import { wordErrorRate } from '../evaluation/word-error-rate.js';
-import { runCli } from './cli.js';
+import { runCapturedCli } from './captured-cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'klody-voice-cli-models-'));
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
+function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCapturedCli(argv, {
     env: { ...process.env, KLODY_TEST_DATA: testDataDir(), ...env },
     cwd: folder,
   });
-  return { code, stdout, stderr };
 }
 
 describe('klody-voice CLI: piper and faster-whisper without installed models', () => {

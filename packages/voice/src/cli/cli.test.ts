@@ -8,24 +8,12 @@ import { describeRequiring } from '@klody/test-helpers/vitest';
 import { describe, expect, it } from 'vitest';
 import { encodeWav, wavHeader } from '../audio/wav.js';
 import { readWavFile } from '../audio/wav-file.js';
-import { runCli } from './cli.js';
+import { runCapturedCli } from './captured-cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'klody-voice-cli-'));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: { ...process.env, KLODY_TEST_DATA: testDataDir() },
-    cwd: folder,
-  });
-  return { code, stdout, stderr };
+function cli(...argv: string[]) {
+  return runCapturedCli(argv, { env: { ...process.env, KLODY_TEST_DATA: testDataDir() }, cwd: folder });
 }
 
 function tone(seconds: number, amplitude: number, sampleRate = 16_000): Float32Array {

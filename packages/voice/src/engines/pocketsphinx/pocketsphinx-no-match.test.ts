@@ -7,7 +7,7 @@ import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonoAudio } from '../../audio/pcm-audio.js';
 import { encodeWav } from '../../audio/wav.js';
-import { runCli } from '../../cli/cli.js';
+import { runCapturedCli } from '../../cli/captured-cli.js';
 import { createFakeSpeechToText } from '../../testing/index.js';
 import { createVoiceWorkerApp } from '../../worker/voice-worker-app.js';
 import { createEspeakNgTextToSpeech } from '../espeak-ng/index.js';
@@ -112,20 +112,9 @@ describeRequiring(
 
     it('makes the CLI exit 1 with the reason on stderr, and nothing on stdout', async () => {
       for (const json of [false, true]) {
-        let stdout = '';
-        let stderr = '';
-        const code = await runCli(
+        const { code, stdout, stderr } = await runCapturedCli(
           ['transcribe', 'off-list.wav', '--phrases', 'phrases.txt', ...(json ? ['--json'] : [])],
-          {
-            stdout: (text) => {
-              stdout += text;
-            },
-            stderr: (text) => {
-              stderr += text;
-            },
-            env: process.env,
-            cwd: folder,
-          },
+          { env: process.env, cwd: folder },
         );
         expect(code).toBe(1);
         expect(stderr).toBe('klody-voice: no match: the speech matched none of the 3 expected phrases\n');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, expect, it } from 'vitest';
-import { runCli } from '../../cli/cli.js';
+import { runCapturedCli } from '../../cli/captured-cli.js';
 
 // Twenty things one might tell a home assistant; eight of them are spoken.
 const phrases = [
@@ -53,21 +53,7 @@ describeRequiring(
     const folder = mkdtempSync(join(tmpdir(), 'klody-pocketsphinx-reference-'));
     afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-    async function cli(...argv: string[]) {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(argv, {
-        stdout: (text) => {
-          stdout += text;
-        },
-        stderr: (text) => {
-          stderr += text;
-        },
-        env: process.env,
-        cwd: folder,
-      });
-      return { code, stdout, stderr };
-    }
+    const cli = (...argv: string[]) => runCapturedCli(argv, { env: process.env, cwd: folder });
 
     function reference(wav: string): string {
       const resampled = `${wav}.16k.wav`;
