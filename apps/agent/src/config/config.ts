@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import {
+  ConfigurationError,
+  isLoopbackAddress,
+  klodyHome,
+  type LogLevel,
+  readLogLevel,
+} from '@klody/service';
+import { z } from 'zod';
+
+/** The agent's configuration, read from the environment (CONTRACTS.md names the shared variables). */
+export interface AgentConfig {
+  /** `$KLODY_HOME/agent`: the app's own folder. */
+  home: string;
+  /** `$KLODY_HOME/agent/agent.db`: sessions, messages, tool calls, approvals and the agent's memory. */
+  databasePath: string;
+  /** `KLODY_AGENT_HOST`: 127.0.0.1 unless set; any other address needs `KLODY_AGENT_API_KEY`. */
+  host: string;
+  /** `KLODY_AGENT_PORT` (8000). */
+  port: number;
+  /** `KLODY_AGENT_API_KEY`: when set, /api/* asks `Authorization: Bearer <key>`. */
+  apiKey: string | null;
+  /** The gateway's base URL without `/v1`, or null when `KLODY_GATEWAY_URL=none`. */
+  gatewayURL: string | null;
+  gatewayAPIKey: string | null;
+  /** `KLODY_CHAT_MODEL`: the alias of the chat model at the gateway (`brain`). */
+  chatModel: string;
+  /** `KLODY_EMBED_MODEL`: the gateway's embedding alias (`embed`), for `KLODY_EMBEDDER=openai:<alias>`. */
+  embedModel: string;
+  /** `KLODY_EMBEDDER`: the embedder of the agent's memory; null keeps the memory lexical. */
+  embedder: string | null;
+  /** Library Brain's URL (`KLODY_LIBRARY_BRAIN_URL`), or null when it is `none`. */
+  libraryBrainURL: string | null;
+  /** VocalBrain's URL (`KLODY_VOCALBRAIN_URL`), or null when it is `none`. */
+  vocalBrainURL: string | null;
+  /** The music daemon behind `compose` (`KLODY_AGENT_COMPOSE_URL`); null (off) unless set. */
+  composeURL: string | null;
+  /** Tool calls in one turn before the agent asks whether to go on (`KLODY_AGENT_MAX_STEPS`, 12). */
+  maxSteps: number;
+  /** How long an approval waits for a decision (`KLODY_AGENT_APPROVAL_TTL`, seconds; 600). */
+  approvalTtlMs: number;
+  /** Longest wait for one organ call (`KLODY_AGENT_TOOL_TIMEOUT`, seconds; 60). */
+  toolTimeoutMs: number;
+  /** `KLODY_LOG_LEVEL`, validated by @klody/service (`info` by default). */
+  logLevel: LogLevel;
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value.length === 0 ? undefined : value))
+  .optional();
+
+/** A duration in seconds (fractions allowed) within bounds; empty means the default. */
+function seconds(most: number) {
+  return optionalText.pipe(
+    z.coerce
+      .number<string>()
+      .positive('must be more than 0 seconds')
+      .max(most, `must be at most ${most} seconds`)
+      .optional(),
+  );
+}
+
+const port = optionalText.pipe(
+  z.coerce
+    .number<string>()
+    .int('must be a whole number')
+    .min(1, 'must be a port between 1 and 65535')
+    .max(65_535, 'must be a port between 1 and 65535')
+    .optional(),
+);
+
+const environmentSchema = z.object({
+  KLODY_HOME: optionalText,
+  KLODY_AGENT_HOST: optionalText,
+  KLODY_AGENT_PORT: port,
+  KLODY_AGENT_API_KEY: optionalText,
+  KLODY_GATEWAY_URL: optionalText,
+  KLODY_GATEWAY_API_KEY: optionalText,
+  KLODY_CHAT_MODEL: optionalText,
+  KLODY_EMBED_MODEL: optionalText,
+  KLODY_EMBEDDER: optionalText.refine(
+    (value) => value === undefined || /^(model2vec|transformers|openai):.+/.test(value),
+    'must be model2vec:<folder>, transformers:<folder> or openai:<alias>',
+  ),
+  KLODY_LIBRARY_BRAIN_PORT: port,
+  KLODY_LIBRARY_BRAIN_URL: optionalText,
+  KLODY_VOCALBRAIN_PORT: port,
+  KLODY_VOCALBRAIN_URL: optionalText,
+  KLODY_AGENT_COMPOSE_URL: optionalText,
+  KLODY_AGENT_MAX_STEPS: optionalText.pipe(
+    z.coerce
+      .number<string>()
+      .int('must be a whole number of steps')
+      .min(1, 'must be at least 1 step')
+      .max(100, 'must be at most 100 steps')
+      .optional(),
+  ),
+  KLODY_AGENT_APPROVAL_TTL: seconds(86_400),
+  KLODY_AGENT_TOOL_TIMEOUT: seconds(3_600),
+});
+
+/** An http(s) base URL without its trailing slashes, `none` (→ null), or the default. */
+function serviceURL(variable: string, value: string | undefined, fallback: string | null): string | null {
+  if (value?.toLowerCase() === 'none') return null;
+  const raw = value ?? fallback;
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(`${variable}: "${raw}" is not a URL (or "none")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`${variable}: "${raw}" must be an http(s) URL`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigurationError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const values = parsed.data;
+  const home = klodyHome('agent', { KLODY_HOME: values.KLODY_HOME });
+  const host = values.KLODY_AGENT_HOST ?? '127.0.0.1';
+  const apiKey = values.KLODY_AGENT_API_KEY ?? null;
+  if (!isLoopbackAddress(host) && apiKey === null) {
+    // The agent acts on your books, your memory and your speakers: never keyless on a network.
+    throw new ConfigurationError(
+      `KLODY_AGENT_HOST: "${host}" is not a loopback address; binding it needs KLODY_AGENT_API_KEY`,
+    );
+  }
+  const gatewayURL = serviceURL('KLODY_GATEWAY_URL', values.KLODY_GATEWAY_URL, 'http://127.0.0.1:8090');
+  return {
+    home,
+    databasePath: join(home, 'agent.db'),
+    host,
+    port: values.KLODY_AGENT_PORT ?? 8000,
+    apiKey,
+    // The gateway's base URL is given without /v1 (CONTRACTS.md); accept it with /v1 too.
+    gatewayURL: gatewayURL === null ? null : gatewayURL.replace(/\/v1$/, ''),
+    gatewayAPIKey: values.KLODY_GATEWAY_API_KEY ?? null,
+    chatModel: values.KLODY_CHAT_MODEL ?? 'brain',
+    embedModel: values.KLODY_EMBED_MODEL ?? 'embed',
+    embedder: values.KLODY_EMBEDDER ?? null,
+    libraryBrainURL: serviceURL(
+      'KLODY_LIBRARY_BRAIN_URL',
+      values.KLODY_LIBRARY_BRAIN_URL,
+      `http://127.0.0.1:${values.KLODY_LIBRARY_BRAIN_PORT ?? 8765}`,
+    ),
+    vocalBrainURL: serviceURL(
+      'KLODY_VOCALBRAIN_URL',
+      values.KLODY_VOCALBRAIN_URL,
+      `http://127.0.0.1:${values.KLODY_VOCALBRAIN_PORT ?? 8600}`,
+    ),
+    composeURL: serviceURL('KLODY_AGENT_COMPOSE_URL', values.KLODY_AGENT_COMPOSE_URL, null),
+    maxSteps: values.KLODY_AGENT_MAX_STEPS ?? 12,
+    approvalTtlMs: (values.KLODY_AGENT_APPROVAL_TTL ?? 600) * 1000,
+    toolTimeoutMs: (values.KLODY_AGENT_TOOL_TIMEOUT ?? 60) * 1000,
+    logLevel: readLogLevel(env),
+  };
+}
