@@ -1,0 +1,13 @@
+export { ApprovalError, type ApprovalErrorCode } from './approval-error.js';
+export { type ApprovalNeed, type ApprovalNeedInput, approvalNeed } from './approval-policy.js';
+export {
+  type ApprovalRecord,
+  type ApprovalRecordState,
+  type ApprovalRequest,
+  type ApprovalStore,
+  type ApprovalStoreOptions,
+  type ApprovalUse,
+  createApprovalStore,
+} from './approval-store.js';
+export { argumentsHash, canonicalJson } from './canonical-arguments.js';
+export { classifyByVerbs } from './classify-by-verbs.js';
