@@ -1,0 +1,82 @@
+// VocalBrain's speech API as the agent uses it: the OpenAI audio routes (`POST /v1/audio/speech`,
+// `POST /v1/audio/transcriptions`), which the gateway's voice worker speaks too.
+import { z } from 'zod';
+import { type Organ, readJson, requestOrgan } from './organ-request.js';
+
+export const vocalBrainName = 'VocalBrain';
+export const vocalBrainURLVariable = 'KLODY_VOCALBRAIN_URL';
+export const vocalBrainDefaultURL = 'http://127.0.0.1:8600';
+
+export interface VocalBrainClient {
+  readonly url: string;
+  /** Speech for `input` as WAV bytes. */
+  speak(
+    input: string,
+    options?: { voice?: string; signal?: AbortSignal },
+  ): Promise<{ audio: Uint8Array; contentType: string }>;
+  /** The text of a recording (any format VocalBrain reads: WAV, MP3, OGG, FLAC…). */
+  transcribe(
+    audio: Uint8Array<ArrayBuffer>,
+    options: { fileName: string; language?: string; signal?: AbortSignal },
+  ): Promise<{ text: string; language: string | null }>;
+}
+
+export interface VocalBrainClientOptions {
+  url: string;
+  apiKey?: string | null;
+  /** The speech model's alias (KLODY_TTS_MODEL, default `tts`). */
+  speechModel?: string;
+  /** The transcription model's alias (KLODY_STT_MODEL, default `stt`). */
+  transcriptionModel?: string;
+  /** Longest wait for speech or a transcript, model loading included (default 180 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const transcriptSchema = z.object({ text: z.string(), language: z.string().nullable().optional() });
+
+export function createVocalBrainClient(options: VocalBrainClientOptions): VocalBrainClient {
+  const organ: Organ = {
+    name: vocalBrainName,
+    url: options.url,
+    urlVariable: vocalBrainURLVariable,
+    apiKey: options.apiKey ?? null,
+    timeoutMs: options.timeoutMs ?? 180_000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  return {
+    url: options.url,
+    speak(input, { voice, signal } = {}) {
+      return requestOrgan(organ, {
+        method: 'POST',
+        path: '/v1/audio/speech',
+        json: {
+          model: options.speechModel ?? 'tts',
+          input,
+          ...(voice ? { voice } : {}),
+          response_format: 'wav',
+        },
+        signal,
+        read: async (response) => ({
+          audio: new Uint8Array(await response.arrayBuffer()),
+          contentType: response.headers.get('content-type') ?? 'audio/wav',
+        }),
+      });
+    },
+    async transcribe(audio, { fileName, language, signal }) {
+      const form = new FormData();
+      form.append('model', options.transcriptionModel ?? 'stt');
+      form.append('response_format', 'json');
+      if (language) form.append('language', language);
+      form.append('file', new Blob([audio]), fileName);
+      const transcript = await requestOrgan(organ, {
+        method: 'POST',
+        path: '/v1/audio/transcriptions',
+        form,
+        signal,
+        read: readJson(transcriptSchema),
+      });
+      return { text: transcript.text, language: transcript.language ?? null };
+    },
+  };
+}
