@@ -200,7 +200,6 @@ export const writeWords: readonly string[] = [
   ...french('payer', 'paiement'),
   ...french('acheter', 'achat', 'achete', 'achetes'),
   ...french('memoriser'),
-  ...french('noter'),
   'ecrire',
   'ecris',
   'ecrit',
