@@ -1,0 +1,17 @@
+export { createTrackLibrary, type TrackLibraryOptions } from './create-track-library.js';
+export {
+  type EmbedderSource,
+  fixedEmbedderSource,
+  type GatewayEmbedderSourceOptions,
+  gatewayEmbedderSource,
+} from './library-embedder.js';
+export { contentTypeOf, ffmpegFormats, readTrackAudio, type TrackAudio } from './read-track-audio.js';
+export type { FindAnswer, FindOptions, FoundTrack, NewTrack, Track, TrackLibrary } from './track.js';
+export { trackText } from './track-text.js';
+export {
+  createTrackTranscriber,
+  type HeardWords,
+  installedTrackTranscriber,
+  noTranscriberNote,
+  type TrackTranscriber,
+} from './track-transcriber.js';
