@@ -1,5 +1,5 @@
 // The compose daemon: a music generator the agent can ask for a piece, off by default. Klody does not
-// ship one; any local program that honours this contract can be plugged in with KLODY_COMPOSE_URL.
+// ship one; any local program that honours this contract can be plugged in with KLODY_AGENT_COMPOSE_URL.
 //
 // The contract (JSON over HTTP, on loopback):
 //   POST <url>/compose
@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { type Organ, readJson, requestOrgan } from './organ-request.js';
 
 export const composeDaemonName = 'the compose daemon';
-export const composeURLVariable = 'KLODY_COMPOSE_URL';
+export const composeURLVariable = 'KLODY_AGENT_COMPOSE_URL';
 
 const composedSchema = z
   .object({

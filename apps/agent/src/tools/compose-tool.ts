@@ -1,5 +1,5 @@
 // compose (write): asks the compose daemon (src/organs/compose-client.ts states its contract) for a
-// piece of music. Registered only when KLODY_COMPOSE_URL is set: there is no daemon by default.
+// piece of music. Registered only when KLODY_AGENT_COMPOSE_URL is set: there is no daemon by default.
 import { z } from 'zod';
 import type { ComposeClient } from '../organs/compose-client.js';
 import { defineTool } from './define-tool.js';
