@@ -284,11 +284,16 @@ export function createVoiceWorkerApp(options: VoiceWorkerOptions): Hono<ServiceE
       sampleRate: firstChunk?.sampleRate ?? sampleRate,
     });
     if (format === 'pcm') {
-      return new Response(toBytes(joined, 'pcm'), { headers: { ...headers, 'content-type': 'audio/pcm' } });
+      return new Response(toBytes(joined, 'pcm') as Uint8Array<ArrayBuffer>, {
+        headers: { ...headers, 'content-type': 'audio/pcm' },
+      });
     }
-    return new Response(encodeWav({ channels: [joined.samples], sampleRate: joined.sampleRate }), {
-      headers: { ...headers, 'content-type': 'audio/wav' },
-    });
+    return new Response(
+      encodeWav({ channels: [joined.samples], sampleRate: joined.sampleRate }) as Uint8Array<ArrayBuffer>,
+      {
+        headers: { ...headers, 'content-type': 'audio/wav' },
+      },
+    );
   });
 
   app.post('/v1/audio/transcriptions', limitBody(maxAudioBytes), async (context) => {

@@ -66,7 +66,10 @@ export function createOpenAiSpeechToText(options: OpenAiSpeechToTextOptions): Sp
       const form = new FormData();
       form.set(
         'file',
-        new Blob([encodeWav({ channels: [mono.samples], sampleRate: 16_000 })], { type: 'audio/wav' }),
+        // Typed as an ArrayBuffer view for the DOM lib's BlobPart (apps that type-check with it).
+        new Blob([encodeWav({ channels: [mono.samples], sampleRate: 16_000 }) as Uint8Array<ArrayBuffer>], {
+          type: 'audio/wav',
+        }),
         'audio.wav',
       );
       form.set('model', options.model);

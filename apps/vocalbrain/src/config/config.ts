@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import {
+  ConfigurationError,
+  isLoopbackAddress,
+  klodyHome,
+  type LogLevel,
+  mebibyte,
+  readLogLevel,
+} from '@klody/service';
+import { z } from 'zod';
+
+/** VocalBrain's configuration, read from the environment (CONTRACTS.md names the shared variables). */
+export interface VocalBrainConfig {
+  /** `$KLODY_HOME/vocalbrain`: the app's own folder. */
+  home: string;
+  /** `$KLODY_HOME/vocalbrain/vocalbrain.db`. */
+  databasePath: string;
+  /** `$KLODY_HOME/vocalbrain/audio`: where long jobs write their files. */
+  audioDirectory: string;
+  host: string;
+  port: number;
+  /** `KLODY_VOCALBRAIN_API_KEY`: asked as a bearer key on /v1/* and /api/* when set; required off loopback. */
+  apiKey: string | null;
+  /** The gateway's base URL without `/v1`, or null when `KLODY_GATEWAY_URL=none`. */
+  gatewayURL: string | null;
+  gatewayAPIKey: string | null;
+  /** Aliases at the gateway (`KLODY_TTS_MODEL`, `KLODY_STT_MODEL`): listed first among its speech models. */
+  ttsModel: string;
+  sttModel: string;
+  /** `KLODY_LOG_LEVEL`, validated by @klody/service (`info` by default). */
+  logLevel: LogLevel;
+  /** The espeak-ng program (`KLODY_VOCALBRAIN_ESPEAK`, default `espeak-ng` on PATH; else its WASM build). */
+  espeakExecutable: string;
+  /** The ffmpeg program for mp3/opus answers and non-WAV uploads (`KLODY_VOCALBRAIN_FFMPEG`). */
+  ffmpegExecutable: string;
+  /**
+   * Whether each speech engine without measurements is measured once at start-up
+   * (`KLODY_VOCALBRAIN_CALIBRATE`, default on); off, the first real requests are its measurements.
+   */
+  calibrate: boolean;
+  /** Largest JSON body (speech requests: the only cap on `input`), 8 MiB (CONTRACTS.md). */
+  jsonBodyLimitBytes: number;
+  /** Largest audio upload, 64 MiB (CONTRACTS.md). */
+  audioBodyLimitBytes: number;
+  /** The environment the installed-models reader looks at (`KLODY_MODELS_DIR`). */
+  modelsEnvironment: NodeJS.ProcessEnv;
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value.length === 0 ? undefined : value))
+  .optional();
+
+const environmentSchema = z.object({
+  KLODY_HOME: optionalText,
+  KLODY_GATEWAY_URL: optionalText,
+  KLODY_GATEWAY_API_KEY: optionalText,
+  KLODY_TTS_MODEL: optionalText,
+  KLODY_STT_MODEL: optionalText,
+  KLODY_VOCALBRAIN_PORT: optionalText.pipe(z.coerce.number<string>().int().min(0).max(65_535).optional()),
+  KLODY_VOCALBRAIN_HOST: optionalText,
+  KLODY_VOCALBRAIN_API_KEY: optionalText,
+  KLODY_VOCALBRAIN_ESPEAK: optionalText,
+  KLODY_VOCALBRAIN_FFMPEG: optionalText,
+  KLODY_VOCALBRAIN_CALIBRATE: optionalText.pipe(
+    z.enum(['0', '1', 'true', 'false'], { error: 'must be 1, 0, true or false' }).optional(),
+  ),
+});
+
+function gatewayURL(value: string | undefined): string | null {
+  if (value?.toLowerCase() === 'none') return null;
+  const raw = value ?? 'http://127.0.0.1:8090';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(`KLODY_GATEWAY_URL: "${raw}" is not a URL (or "none")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`KLODY_GATEWAY_URL: "${raw}" must be http(s)`);
+  }
+  return raw.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+/** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): VocalBrainConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigurationError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const values = parsed.data;
+  const home = klodyHome('vocalbrain', { KLODY_HOME: values.KLODY_HOME });
+  const host = values.KLODY_VOCALBRAIN_HOST ?? '127.0.0.1';
+  const apiKey = values.KLODY_VOCALBRAIN_API_KEY ?? null;
+  if (!isLoopbackAddress(host) && !apiKey) {
+    throw new ConfigurationError(
+      `KLODY_VOCALBRAIN_HOST: "${host}" is not a loopback address: binding it needs KLODY_VOCALBRAIN_API_KEY`,
+    );
+  }
+  return {
+    home,
+    databasePath: join(home, 'vocalbrain.db'),
+    audioDirectory: join(home, 'audio'),
+    host,
+    port: values.KLODY_VOCALBRAIN_PORT ?? 8600,
+    apiKey,
+    gatewayURL: gatewayURL(values.KLODY_GATEWAY_URL),
+    gatewayAPIKey: values.KLODY_GATEWAY_API_KEY ?? null,
+    ttsModel: values.KLODY_TTS_MODEL ?? 'tts',
+    sttModel: values.KLODY_STT_MODEL ?? 'stt',
+    logLevel: readLogLevel(env),
+    espeakExecutable: values.KLODY_VOCALBRAIN_ESPEAK ?? 'espeak-ng',
+    ffmpegExecutable: values.KLODY_VOCALBRAIN_FFMPEG ?? 'ffmpeg',
+    calibrate: !['0', 'false'].includes(values.KLODY_VOCALBRAIN_CALIBRATE ?? '1'),
+    jsonBodyLimitBytes: 8 * mebibyte,
+    audioBodyLimitBytes: 64 * mebibyte,
+    modelsEnvironment: env,
+  };
+}

@@ -1,0 +1,80 @@
+import { modelListResponseSchema } from '@klody/gateway-client';
+
+/** What the gateway said about its speech aliases, the last time it was asked. */
+export interface GatewaySpeechModels {
+  state: 'disabled' | 'ok' | 'unreachable';
+  url: string | null;
+  /** Ids of kind `tts` (aliases and worker names). */
+  speech: string[];
+  /** Ids of kind `stt`. */
+  transcription: string[];
+  /** Why it is not listed, for /health and the voice list's notes; null when ok or disabled. */
+  reason: string | null;
+}
+
+export interface GatewaySpeechModelsOptions {
+  url: string | null;
+  apiKey: string | null;
+  fetch?: typeof fetch;
+  /** Longest wait for `/v1/models` (ms, default 2 s): the voice list must not hang on a gateway. */
+  timeoutMs?: number;
+  /** How long an answer is reused (ms, default 30 s; a failure 10 s). */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The gateway's `tts` and `stt` aliases from its `GET /v1/models` (the Klody gateway says each
+ * entry's `kind`), cached briefly. A gateway that does not answer is `unreachable`, never an error:
+ * its voices are then simply not listed.
+ */
+export function createGatewaySpeechModels(options: GatewaySpeechModelsOptions): {
+  current(): Promise<GatewaySpeechModels>;
+} {
+  const fetchImplementation = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  let cached: { value: GatewaySpeechModels; until: number } | null = null;
+  let pending: Promise<GatewaySpeechModels> | null = null;
+
+  async function ask(url: string): Promise<GatewaySpeechModels> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    try {
+      const response = await fetchImplementation(`${url}/v1/models`, {
+        headers,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 2_000),
+      });
+      if (!response.ok) throw new Error(`GET /v1/models answered ${response.status}`);
+      const parsed = modelListResponseSchema.safeParse(await response.json());
+      if (!parsed.success) throw new Error('GET /v1/models did not answer a model list');
+      const ofKind = (kind: string) =>
+        parsed.data.data.filter((entry) => entry.kind === kind).map((entry) => entry.id);
+      return { state: 'ok', url, speech: ofKind('tts'), transcription: ofKind('stt'), reason: null };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        state: 'unreachable',
+        url,
+        speech: [],
+        transcription: [],
+        reason: `the gateway at ${url} did not answer (${reason}): its tts and stt aliases are not listed`,
+      };
+    }
+  }
+
+  return {
+    async current() {
+      if (options.url === null) {
+        return { state: 'disabled', url: null, speech: [], transcription: [], reason: null };
+      }
+      if (cached && cached.until > now()) return cached.value;
+      pending ??= ask(options.url).then((value) => {
+        const lifetime = value.state === 'ok' ? (options.cacheMs ?? 30_000) : 10_000;
+        cached = { value, until: now() + lifetime };
+        pending = null;
+        return value;
+      });
+      return pending;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { createServiceApp, type ServiceEnv } from '@klody/service';
+import { voiceErrorToServiceError } from '@klody/voice/worker';
+import type { Hono } from 'hono';
+import type { Services } from '../services.js';
+import { profileRoutes } from './profile-routes.js';
+import { speechRoutes } from './speech-routes.js';
+
+/**
+ * VocalBrain's HTTP app on @klody/service's boundary: the loopback policy on every route (a web page
+ * elsewhere cannot drive it), the bearer key on /v1/* and /api/* when KLODY_VOCALBRAIN_API_KEY is
+ * set, one error handler (VoiceErrors get their status). Each area mounts its own routes.
+ */
+export function createApp(services: Services): Hono<ServiceEnv> {
+  const app = createServiceApp({
+    ...(services.logger ? { logger: services.logger } : {}),
+    apiKey: services.config.apiKey,
+    protectedPaths: ['/v1/*', '/api/*'],
+    mapError: voiceErrorToServiceError,
+  });
+
+  app.get('/health', async (context) => {
+    const [speech, transcription, gateway] = await Promise.all([
+      services.engines.speechEngines(),
+      services.engines.transcriptionEngines(),
+      services.engines.gateway(),
+    ]);
+    const well = speech.length > 0 && gateway.state !== 'unreachable';
+    return context.json({
+      status: well ? 'ok' : 'degraded',
+      speechEngines: speech.map((engine) => engine.id),
+      transcriptionEngines: transcription.map((engine) => engine.id),
+      gateway: gateway.state,
+      reason: speech.length === 0 ? 'no speech engine is available here' : gateway.reason,
+      notes: services.engines.notes,
+    });
+  });
+
+  app.route('/', speechRoutes(services));
+  app.route('/', profileRoutes(services));
+  return app;
+}

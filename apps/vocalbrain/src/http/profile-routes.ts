@@ -1,0 +1,57 @@
+import { limitBody, mebibyte, type ServiceEnv, ServiceError } from '@klody/service';
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import { profileInputSchema } from '../profiles/profile.js';
+import type { Services } from '../services.js';
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new ServiceError('invalid_request', 400, `${where}${issue?.message ?? 'invalid profile'}`);
+}
+
+async function jsonBody(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new ServiceError('invalid_json', 400, 'the request body is not valid JSON');
+  }
+}
+
+/** Voice profiles: GET/POST /api/profiles, GET/PUT/DELETE /api/profiles/:name. */
+export function profileRoutes(services: Services): Hono<ServiceEnv> {
+  const routes = new Hono<ServiceEnv>();
+  const limit = limitBody(mebibyte);
+  const notFound = (name: string) => new ServiceError('profile_not_found', 404, `no profile named "${name}"`);
+
+  routes.get('/api/profiles', (context) => context.json({ profiles: services.profiles.list() }));
+  routes.get('/api/profiles/:name', (context) => {
+    const name = context.req.param('name');
+    const profile = services.profiles.get(name);
+    if (!profile) throw notFound(name);
+    return context.json(profile);
+  });
+  routes.post('/api/profiles', limit, async (context) => {
+    const input = parse(profileInputSchema, await jsonBody(context.req.raw));
+    return context.json(services.profiles.create(input), 201);
+  });
+  routes.put('/api/profiles/:name', limit, async (context) => {
+    const body = await jsonBody(context.req.raw);
+    // The name may be left out of the body: the path names the profile.
+    const withName =
+      typeof body === 'object' && body !== null && !('name' in body)
+        ? { ...body, name: context.req.param('name') }
+        : body;
+    return context.json(
+      services.profiles.update(context.req.param('name'), parse(profileInputSchema, withName)),
+    );
+  });
+  routes.delete('/api/profiles/:name', (context) => {
+    const name = context.req.param('name');
+    if (!services.profiles.remove(name)) throw notFound(name);
+    return context.json({ deleted: name });
+  });
+  return routes;
+}

@@ -1,0 +1,2 @@
+export { type ProfileInput, profileInputSchema, profileNameSchema, type VoiceProfile } from './profile.js';
+export { createProfileStore, type ProfileStore } from './profile-store.js';
