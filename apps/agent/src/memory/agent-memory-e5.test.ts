@@ -1,0 +1,87 @@
+// The agent's memory with the real multilingual-e5-small behind the real gateway (its CLI, as a user
+// starts it): recall is hybrid, so a fact written in French is found from a question in English that
+// shares no word with it, which lexical recall alone cannot do.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createOpenAiEmbedder, type Embedder } from '@klody/memory';
+import { e5WorkerEntry, freePorts, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAgentMemory } from './agent-memory.js';
+
+describeRequiring({ models: ['multilingual-e5-small'] }, 'agent memory with e5 through the gateway', () => {
+  const reaper = useProcessReaper();
+  let home: string;
+  let embedder: Embedder;
+
+  beforeAll(async () => {
+    const [gatewayPort, workerPort] = (await freePorts(2)) as [number, number];
+    home = mkdtempSync(join(tmpdir(), 'klody-agent-memory-e5-'));
+    const config = join(home, 'registry.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ budgetGb: 2, workers: [e5WorkerEntry(workerPort, { estimatedGb: 0.3 })] }),
+    );
+    const require = createRequire(import.meta.url);
+    const tsx = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
+    const cli = join(repositoryRoot(), 'apps', 'gateway', 'src', 'cli.ts');
+    reaper.spawn(
+      process.execPath,
+      [
+        '--import',
+        tsx,
+        '--conditions=@klody/source',
+        cli,
+        'start',
+        '--config',
+        config,
+        '--port',
+        String(gatewayPort),
+        '--stop-workers-on-exit',
+      ],
+      { env: { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'warn' } },
+    );
+    const baseUrl = `http://127.0.0.1:${gatewayPort}`;
+    await waitForHttp(`${baseUrl}/health`, { timeoutMs: 60_000 });
+    embedder = await createOpenAiEmbedder({
+      baseUrl,
+      model: 'embed',
+      purposes: { kind: 'input-type' },
+      timeoutMs: 120_000,
+    });
+  }, 120_000);
+
+  afterAll(() => {
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('recalls a French fact from an English question with no shared word, after a restart', async () => {
+    const path = join(home, 'agent.db');
+    let connection = new Database(path);
+    connection.pragma('journal_mode = WAL');
+    let memory = createAgentMemory({ connection, embedder });
+    await memory.facts.remember('Camille joue du violoncelle depuis dix ans.');
+    await memory.facts.remember('Camille habite à Lyon, près de la Saône.');
+    await memory.facts.remember('Camille est allergique aux arachides.');
+    connection.close();
+    connection = new Database(path);
+    try {
+      memory = createAgentMemory({ connection, embedder });
+      const lexicalOnly = createAgentMemory({ connection });
+      const question = 'Which musical instrument does the user play?';
+      expect(await lexicalOnly.facts.recall(question, { kind: 'fact' })).toEqual([]);
+      const [first] = await memory.facts.recall(question, { kind: 'fact' });
+      expect(first?.text).toBe('Camille joue du violoncelle depuis dix ans.');
+      const [context] = await memory.contextFor('Can you suggest a restaurant without peanuts?', {
+        limit: 1,
+      });
+      expect(context?.text).toBe('Camille est allergique aux arachides.');
+    } finally {
+      connection.close();
+    }
+  }, 120_000);
+});
