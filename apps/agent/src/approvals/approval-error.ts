@@ -7,6 +7,20 @@ export type ApprovalErrorCode =
   | 'approval_not_approved'
   | 'approval_already_used';
 
+/**
+ * The HTTP status of each refusal, for the agent's HTTP API (`new ServiceError(code, status, message)`):
+ * an unknown approval (or another session's) is 404, an expired one 410, one in the wrong state or
+ * for another call 409.
+ */
+export const approvalErrorStatus: Readonly<Record<ApprovalErrorCode, number>> = {
+  approval_not_found: 404,
+  approval_expired: 410,
+  approval_already_decided: 409,
+  approval_mismatch: 409,
+  approval_not_approved: 409,
+  approval_already_used: 409,
+};
+
 const brand = Symbol.for('klody.agent.ApprovalError');
 
 /** A refused approval operation. Nothing runs and nothing changes in the store when one is thrown. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApprovalError, type ApprovalErrorCode } from './approval-error.js';
+import { ApprovalError, type ApprovalErrorCode, approvalErrorStatus } from './approval-error.js';
 import { type ApprovalRequest, type ApprovalStore, createApprovalStore } from './approval-store.js';
 import { argumentsHash } from './canonical-arguments.js';
 
@@ -233,5 +233,22 @@ describe('createApprovalStore (a real SQLite file)', () => {
     } finally {
       second.close();
     }
+  });
+});
+
+describe('approvalErrorStatus', () => {
+  it("maps every refusal to a client error, and another session's approval to the same 404 as a missing one", () => {
+    const codes: ApprovalErrorCode[] = [
+      'approval_not_found',
+      'approval_expired',
+      'approval_already_decided',
+      'approval_mismatch',
+      'approval_not_approved',
+      'approval_already_used',
+    ];
+    expect(Object.keys(approvalErrorStatus).sort()).toEqual([...codes].sort());
+    for (const code of codes) expect(approvalErrorStatus[code]).toBeGreaterThanOrEqual(400);
+    for (const code of codes) expect(approvalErrorStatus[code]).toBeLessThan(500);
+    expect(approvalErrorStatus.approval_not_found).toBe(404);
   });
 });

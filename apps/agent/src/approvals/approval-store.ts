@@ -48,8 +48,9 @@ export interface ApprovalUse {
 export interface ApprovalStore {
   /**
    * Stores a pending approval for one call. Asking again for the same call (same session and tool call
-   * id, e.g. a turn continued after a restart) returns the stored approval; the same tool call id with
-   * another tool or other arguments is refused (`approval_mismatch`).
+   * id, e.g. a turn continued after a restart) returns the stored approval whatever its state (pending,
+   * approved, denied, expired or used: the caller acts on it, nothing is asked twice); the same tool
+   * call id with another tool or other arguments is refused (`approval_mismatch`).
    */
   request(input: ApprovalRequest): ApprovalRecord;
   /** Records the user's decision on a pending approval of that session. */

@@ -1,4 +1,4 @@
-export { ApprovalError, type ApprovalErrorCode } from './approval-error.js';
+export { ApprovalError, type ApprovalErrorCode, approvalErrorStatus } from './approval-error.js';
 export { type ApprovalNeed, type ApprovalNeedInput, approvalNeed } from './approval-policy.js';
 export {
   type ApprovalRecord,

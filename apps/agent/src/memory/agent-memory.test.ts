@@ -59,6 +59,11 @@ describe('createAgentMemory (lexical, a real SQLite file)', () => {
     );
   });
 
+  it('refuses, when it is created, a database whose memory schema is newer than this version knows', () => {
+    connection.prepare("UPDATE memory_meta SET value = '999' WHERE key = 'schema_version'").run();
+    expect(() => createAgentMemory({ connection })).toThrow(/schema 999/);
+  });
+
   it('remembers facts about the user in the namespace user and recalls them after a restart', async () => {
     const { fact, created } = await memory.facts.remember(
       "L'utilisateur s'appelle Camille et joue du violoncelle.",
