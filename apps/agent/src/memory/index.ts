@@ -6,5 +6,4 @@ export {
   type TurnSummarySource,
   userNamespace,
 } from './agent-memory.js';
-export { contextMessage } from './context-message.js';
 export { summarizeTurn } from './summarize-turn.js';
