@@ -1,0 +1,217 @@
+import type { ToolResultPart } from 'ai';
+import type { AgentEvent } from '../agent/agent-events.js';
+import { ApprovalError } from '../approvals/approval-error.js';
+import { approvalNeed } from '../approvals/approval-policy.js';
+import { type ToolCallRecord, toStepRecord } from '../store/agent-store.js';
+import type { LoopContext } from './loop-context.js';
+import { runTool } from './run-tool.js';
+import { toolOutputEnvelope } from './tool-output-envelope.js';
+
+export type StepOutcome =
+  | { kind: 'pending'; tools: string[] }
+  | { kind: 'settled'; repeatedTool: string | null; invalidTool: string | null };
+
+/** What the model reads for a call that did not run because of its approval. */
+export const deniedOutput = 'denied by the user; not run';
+
+const notRun = (reason: string): ToolResultPart['output'] => ({ type: 'execution-denied', reason });
+
+/**
+ * Takes a step's waiting calls in order: decides whether each needs an approval (from the registry's
+ * effect and the turn's untrusted flag only), asks for it and leaves the call waiting, or runs it —
+ * an approved call only after `approvals.consume` accepted it for this very call. When nothing is
+ * pending any more, it stores the step's tool message (every call's result, in order) and says whether
+ * the step ended with a repeated call or with arguments that stayed invalid.
+ *
+ * It is also how a turn continues after a decision or a restart: the approval store is read again for
+ * every call still marked pending, so a decision recorded by another process is taken into account.
+ */
+export async function* settleStep(
+  context: LoopContext,
+  turnId: string,
+  step: number,
+  signal?: AbortSignal,
+): AsyncGenerator<AgentEvent, StepOutcome> {
+  const { store, approvals } = context;
+  const key = (call: ToolCallRecord) => ({ turnId, step, position: call.position });
+  const settle = (call: ToolCallRecord, patch: Partial<ToolCallRecord>): AgentEvent => {
+    const updated = store.updateToolCall(key(call), { finishedAt: context.now(), ...patch });
+    return { type: 'tool-result', step: toStepRecord(updated) };
+  };
+
+  for (const initial of store.toolCalls(turnId, step)) {
+    let call = initial;
+    if (call.status === 'running') {
+      // Started before a crash: it may have acted already, so it is never run a second time.
+      const message = `${call.tool} was interrupted before it finished; it is not run again`;
+      yield settle(call, {
+        status: 'failed',
+        note: 'interrupted',
+        output: message,
+        modelOutput: { type: 'error-text', value: message },
+      });
+      continue;
+    }
+    if (call.status !== 'waiting') continue;
+    const tool = context.tools.get(call.tool);
+    if (!tool) {
+      const message = `unknown tool ${call.tool}`;
+      yield settle(call, {
+        status: 'failed',
+        note: 'unknown_tool',
+        output: message,
+        modelOutput: { type: 'error-text', value: message },
+      });
+      continue;
+    }
+
+    if (call.approvalId === null) {
+      const turn = store.getTurn(turnId);
+      const need = approvalNeed({
+        toolName: call.tool,
+        effect: tool.effect,
+        untrustedSeen: turn?.untrustedSeen ?? true,
+      });
+      if (need.needed) {
+        const record = approvals.request({
+          sessionId: call.sessionId,
+          turnId,
+          toolCallId: call.toolCallId,
+          tool: call.tool,
+          arguments: call.arguments,
+          effect: tool.effect,
+          reason: need.reason,
+        });
+        call = store.updateToolCall(key(call), {
+          approval: 'pending',
+          approvalId: record.id,
+          approvalReason: need.reason,
+          approvalExpiresAt: Date.parse(record.expiresAt),
+        });
+        yield {
+          type: 'approval-request',
+          approvalId: record.id,
+          toolCallId: call.toolCallId,
+          tool: call.tool,
+          arguments: call.arguments,
+          effect: tool.effect,
+          reason: need.reason,
+          expiresAt: record.expiresAt,
+        };
+        continue;
+      }
+    } else {
+      const record = approvals.get(call.approvalId);
+      const state = record?.state ?? 'expired';
+      if (state === 'pending') continue;
+      if (state === 'denied') {
+        yield settle(call, {
+          approval: 'denied',
+          status: 'not_run',
+          note: 'denied',
+          output: deniedOutput,
+          modelOutput: notRun(deniedOutput),
+        });
+        continue;
+      }
+      if (state === 'expired' || state === 'used') {
+        const message =
+          state === 'expired'
+            ? 'the approval expired before the call ran; not run'
+            : 'the approval was already used; not run';
+        yield settle(call, {
+          approval: call.approval === 'pending' ? 'denied' : call.approval,
+          status: 'not_run',
+          note: state,
+          output: message,
+          modelOutput: notRun(message),
+        });
+        continue;
+      }
+      // Approved: it runs only if the store accepts this very call (session, id, tool, arguments),
+      // once, before it expires.
+      try {
+        approvals.consume({
+          sessionId: call.sessionId,
+          approvalId: call.approvalId,
+          toolCallId: call.toolCallId,
+          tool: call.tool,
+          arguments: call.arguments,
+        });
+      } catch (error) {
+        if (!ApprovalError.isInstance(error)) throw error;
+        const message = `the approval was refused (${error.code}); not run`;
+        yield settle(call, {
+          status: 'not_run',
+          note: error.code,
+          output: message,
+          modelOutput: notRun(message),
+        });
+        continue;
+      }
+      call = store.updateToolCall(key(call), { approval: 'approved' });
+    }
+
+    call = store.updateToolCall(key(call), { status: 'running', startedAt: context.now() });
+    const run = await runTool(tool, call.arguments, {
+      sessionId: call.sessionId,
+      toolCallId: call.toolCallId,
+      signal: signal ?? new AbortController().signal,
+    });
+    const turn = store.getTurn(turnId);
+    store.transaction(() => {
+      store.updateTurn(turnId, {
+        toolsMs: (turn?.toolsMs ?? 0) + run.durationMs,
+        // Output written by someone else (even an error text from an outside server) makes every
+        // later write or destructive call of the turn ask.
+        ...(tool.untrustedOutput ? { untrustedSeen: true } : {}),
+      });
+    });
+    yield settle(
+      call,
+      run.ok
+        ? {
+            status: 'done',
+            output: run.text,
+            durationMs: run.durationMs,
+            modelOutput: {
+              type: 'text',
+              value: toolOutputEnvelope({ tool: tool.name, text: run.text, untrusted: tool.untrustedOutput }),
+            },
+          }
+        : {
+            status: 'failed',
+            note: 'tool_error',
+            output: run.message,
+            durationMs: run.durationMs,
+            modelOutput: { type: 'error-text', value: run.message },
+          },
+    );
+  }
+
+  const calls = store.toolCalls(turnId, step);
+  const pending = calls.filter((call) => call.status === 'waiting');
+  if (pending.length > 0) return { kind: 'pending', tools: pending.map((call) => call.tool) };
+  const first = calls[0];
+  if (first) {
+    store.addMessage({
+      sessionId: first.sessionId,
+      turnId,
+      at: context.now(),
+      message: {
+        role: 'tool',
+        content: calls.map((call) => ({
+          type: 'tool-result' as const,
+          toolCallId: call.toolCallId,
+          toolName: call.tool,
+          output: call.modelOutput ?? { type: 'error-text' as const, value: 'no result' },
+        })),
+      },
+    });
+  }
+  return {
+    kind: 'settled',
+    repeatedTool: calls.find((call) => call.note === 'repeated')?.tool ?? null,
+    invalidTool: calls.find((call) => call.note === 'invalid')?.tool ?? null,
+  };
+}
