@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// `pnpm agent <command>`: stdout carries the result only (with --json, one line of JSON); logs go to
+// stderr. Exit 0 success, 1 the command ran and failed, 2 bad usage or configuration (CONTRACTS.md).
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runCli } from './cli/run-cli.js';
+import { yesOrNo } from './cli/yes-or-no.js';
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 65_535)
+    throw new InvalidArgumentError('must be a port between 1 and 65535');
+  return number;
+}
+
+const program = new Command('agent')
+  .description('Klody’s agent: it answers with its tools (books, voice, memory) and asks before it acts.')
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+  .showHelpAfterError(false);
+
+program
+  .command('chat')
+  .description(
+    'a conversation in the terminal; approvals are asked inline (oui/non/yes/no); exit or Ctrl-D leaves',
+  )
+  .option('--session <id>', 'continue a session')
+  .action((options: { session?: string }) => runCli({ command: 'chat', session: options.session ?? null }));
+
+program
+  .command('ask')
+  .description('one message, one turn, no question asked')
+  .argument('<message>', 'your message, in French or English')
+  .option('--session <id>', 'continue a session (a new one otherwise)')
+  .addOption(
+    new Option(
+      '--approvals <mode>',
+      'what needs an approval: leave it pending (ask) or deny it and go on (deny)',
+    )
+      .choices(['ask', 'deny'])
+      .default('ask'),
+  )
+  .option('--json', 'print {"sessionId","answer","steps":[…]} as one JSON line')
+  .action((message: string, options: { session?: string; approvals: 'ask' | 'deny'; json?: boolean }) =>
+    runCli({
+      command: 'ask',
+      message,
+      session: options.session ?? null,
+      approvals: options.approvals,
+      json: !!options.json,
+    }),
+  );
+
+program
+  .command('approvals')
+  .description('list the approvals waiting for a decision')
+  .option('--session <id>', 'only this session')
+  .option('--json', 'print the list as one JSON line')
+  .action((options: { session?: string; json?: boolean }) =>
+    runCli({ command: 'approvals', session: options.session ?? null, json: !!options.json }),
+  );
+
+for (const decision of ['approve', 'deny'] as const) {
+  program
+    .command(decision)
+    .description(`${decision} a pending approval and continue its turn`)
+    .argument('<approvalId>', 'the approval (pnpm agent approvals lists them)')
+    .option('--session <id>', 'the session it belongs to (checked when given)')
+    .option('--json', 'print the continued turn as one JSON line, like ask')
+    .action((approvalId: string, options: { session?: string; json?: boolean }) =>
+      runCli({
+        command: 'decide',
+        decision,
+        approvalId,
+        session: options.session ?? null,
+        json: !!options.json,
+      }),
+    );
+}
+
+program
+  .command('resume')
+  .description('answer a turn stopped at max steps or on a repeated call: go on (yes/oui) or end it (no/non)')
+  .argument('<answer>', 'yes, oui, no or non', (value: string) => {
+    const answer = yesOrNo(value);
+    if (answer === null) throw new InvalidArgumentError('must be yes, oui, no or non');
+    return answer;
+  })
+  .requiredOption('--session <id>', 'the session whose turn stopped')
+  .option('--json', 'print the continued turn as one JSON line, like ask')
+  .action((goOn: boolean, options: { session: string; json?: boolean }) =>
+    runCli({ command: 'resume', goOn, session: options.session, json: !!options.json }),
+  );
+
+program
+  .command('backfill')
+  .description('mirror stored turns into the agent’s semantic memory (a second run adds nothing)')
+  .option('--json', 'print the counts as one JSON line')
+  .action((options: { json?: boolean }) => runCli({ command: 'backfill', json: !!options.json }));
+
+program
+  .command('serve')
+  .description('start the HTTP API and web page on 127.0.0.1 (KLODY_AGENT_PORT, default 8000)')
+  .option('--port <n>', 'port', port)
+  .action((options: { port?: number }) => runCli({ command: 'serve', port: options.port ?? null }));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // With --json, stdout is exactly one JSON line, an error included (CONTRACTS.md).
+    if (error.exitCode !== 0 && process.argv.includes('--json'))
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: 'invalid_usage', message: error.message.replace(/^error: /, '') } })}\n`,
+      );
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  throw error;
+}

@@ -1,0 +1,215 @@
+import { ConfigurationError, createLogger, renderTable, stopOnSignals } from '@klody/service';
+import type { AgentConfig } from '../config/config.js';
+import { readConfig } from '../config/config.js';
+import { startServer } from '../http/start-server.js';
+import { type AgentStores, type OpenedAgent, openAgent, openAgentStores } from '../open-agent.js';
+import { type ApprovalMode, runAsk, runDecision, runResume } from './ask.js';
+import { runChat } from './chat.js';
+import { argumentsLine, oneLine } from './step-line.js';
+import { type TurnResult, turnJson } from './turn-result.js';
+
+export type CliCommand =
+  | { command: 'chat'; session: string | null }
+  | { command: 'ask'; message: string; session: string | null; approvals: ApprovalMode; json: boolean }
+  | { command: 'approvals'; session: string | null; json: boolean }
+  | {
+      command: 'decide';
+      decision: 'approve' | 'deny';
+      approvalId: string;
+      session: string | null;
+      json: boolean;
+    }
+  | { command: 'resume'; goOn: boolean; session: string; json: boolean }
+  | { command: 'backfill'; json: boolean }
+  | { command: 'serve'; port: number | null };
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/** Bad usage, configuration or input: exit 2 with a one-line message (CONTRACTS.md). */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function withStores<T>(config: AgentConfig, job: (stores: AgentStores) => Promise<T>): Promise<T> {
+  const stores = await openAgentStores(config);
+  try {
+    return await job(stores);
+  } finally {
+    await stores.close();
+  }
+}
+
+async function withAgent<T>(config: AgentConfig, job: (opened: OpenedAgent) => Promise<T>): Promise<T> {
+  const opened = await openAgent(config);
+  try {
+    return await job(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** What a turn printed for people once it has streamed: what still waits, and how to decide it. */
+function printTurnEnd(result: TurnResult): void {
+  for (const approval of result.pendingApprovals) {
+    process.stdout.write(
+      `pending approval ${approval.approvalId}: ${approval.tool} ${argumentsLine(approval.arguments)} (${approval.reason})\n` +
+        `  decide with: pnpm agent approve ${approval.approvalId} --session ${result.sessionId}   (or deny)\n`,
+    );
+  }
+  if (result.stop && result.stop.reason !== 'approval_pending') {
+    process.stdout.write(
+      `${result.stop.question}\n  answer with: pnpm agent resume yes|no --session ${result.sessionId}\n`,
+    );
+  }
+  if (result.sessionId) process.stderr.write(`session ${result.sessionId}\n`);
+}
+
+/** Prints a turn's result; exit 1 when the agent reported an error (the command ran, and failed). */
+function finishTurn(result: TurnResult, json: boolean): number {
+  if (json) printJson(turnJson(result));
+  else printTurnEnd(result);
+  if (result.errors.length > 0) {
+    if (!json) for (const error of result.errors) process.stderr.write(`agent: ${error.message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function run(command: CliCommand, config: AgentConfig): Promise<number> {
+  switch (command.command) {
+    case 'chat':
+      return withAgent(config, ({ agent }) =>
+        runChat({ agent, input: process.stdin, output: process.stdout, sessionId: command.session }),
+      );
+    case 'ask':
+      return withAgent(config, async ({ agent }) => {
+        const result = await runAsk({
+          agent,
+          message: command.message,
+          sessionId: command.session,
+          approvals: command.approvals,
+          output: command.json ? null : process.stdout,
+        });
+        return finishTurn(result, command.json);
+      });
+    case 'approvals':
+      return withStores(config, async ({ records }) => {
+        if (command.session && !records.sessionDetail(command.session))
+          throw new UsageError('session_not_found', `no session ${command.session}`);
+        const approvals = records.pendingApprovals(command.session ?? undefined);
+        if (command.json) printJson({ approvals });
+        else if (approvals.length === 0) process.stdout.write('no pending approval\n');
+        else
+          process.stdout.write(
+            `${renderTable(
+              ['approval', 'session', 'tool', 'arguments', 'expires', 'reason'],
+              approvals.map((approval) => [
+                approval.approvalId,
+                approval.sessionId,
+                approval.tool,
+                argumentsLine(approval.arguments, 50),
+                approval.expiresAt,
+                oneLine(approval.reason, 60),
+              ]),
+            )}\n`,
+          );
+        return 0;
+      });
+    case 'decide':
+      return withAgent(config, async ({ agent, records }) => {
+        const approval = records.approval(command.approvalId);
+        if (!approval) throw new UsageError('approval_not_found', `no approval ${command.approvalId}`);
+        if (command.session && approval.sessionId !== command.session)
+          throw new UsageError(
+            'approval_not_found',
+            `approval ${command.approvalId} is not in session ${command.session}`,
+          );
+        const result = await runDecision({
+          agent,
+          sessionId: approval.sessionId,
+          approvalId: command.approvalId,
+          decision: command.decision,
+          output: command.json ? null : process.stdout,
+        });
+        return finishTurn(result, command.json);
+      });
+    case 'resume':
+      return withAgent(config, async ({ agent, records }) => {
+        if (!records.sessionDetail(command.session))
+          throw new UsageError('session_not_found', `no session ${command.session}`);
+        const result = await runResume({
+          agent,
+          sessionId: command.session,
+          goOn: command.goOn,
+          output: command.json ? null : process.stdout,
+        });
+        return finishTurn(result, command.json);
+      });
+    case 'backfill':
+      return withStores(config, async ({ backfill }) => {
+        const report = await backfill();
+        if (command.json) printJson(report);
+        else process.stdout.write(`${report.added} turns added to memory, ${report.skipped} already there\n`);
+        return 0;
+      });
+    case 'serve':
+      return serveForever(config, command.port);
+  }
+}
+
+async function serveForever(config: AgentConfig, port: number | null): Promise<number> {
+  const logger = createLogger({ service: 'agent', level: config.logLevel });
+  const running = await startServer(config, { port: port ?? config.port, logger }).catch((error: unknown) => {
+    if (ConfigurationError.isInstance(error) && /cannot listen/.test(error.message))
+      throw new UsageError(
+        'invalid_configuration',
+        `${error.message.replace(/^agent: /, '')}; choose another port with --port or KLODY_AGENT_PORT`,
+      );
+    throw error;
+  });
+  logger.info({ url: `${running.url}/` }, `the agent is listening on ${running.url}/`);
+  // SIGTERM or SIGINT: streams in progress finish, the database closes, the process exits 0.
+  stopOnSignals(running);
+  // Never settles: the server keeps the process alive until stopOnSignals exits it.
+  return new Promise<number>(() => {});
+}
+
+/**
+ * A failed command: the one-line message on stderr and, with `--json`, exactly one JSON line on
+ * stdout, `{ "error": { "code", "message" } }` (CONTRACTS.md). Exit 2 for bad usage, configuration
+ * or input, 1 for a failure while the command ran.
+ */
+function reportFailure(command: CliCommand, error: unknown): number {
+  let code = 'internal_error';
+  let exitCode = 1;
+  if (error instanceof UsageError) {
+    code = error.code;
+    exitCode = 2;
+  } else if (ConfigurationError.isInstance(error)) {
+    code = 'invalid_configuration';
+    exitCode = 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if ('json' in command && command.json) printJson({ error: { code, message } });
+  process.stderr.write(
+    `agent: ${code === 'invalid_configuration' ? 'invalid configuration: ' : ''}${message}\n`,
+  );
+  return exitCode;
+}
+
+/** Runs one CLI command and sets the exit code. */
+export async function runCli(command: CliCommand): Promise<void> {
+  try {
+    process.exitCode = await run(command, readConfig());
+  } catch (error) {
+    process.exitCode = reportFailure(command, error);
+  }
+}

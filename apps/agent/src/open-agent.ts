@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import { createEmbedderFromId, type Embedder } from '@klody/memory';
+import { ConfigurationError } from '@klody/service';
+import type { Agent } from './agent/agent.js';
+import { createAgent } from './agent/create-agent.js';
+import { type ApprovalStore, createApprovalStore } from './approvals/approval-store.js';
+import type { AgentConfig } from './config/config.js';
+import type { AgentRecords } from './http/agent-records.js';
+import type { HealthReport } from './http/create-app.js';
+import { createStoreRecords } from './http/store-records.js';
+import { createGatewayModel } from './loop/gateway-model.js';
+import { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/agent-memory.js';
+import { type AgentStore, createAgentStore } from './store/agent-store.js';
+import { type AgentDatabase, openAgentDatabase } from './store/open-agent-database.js';
+import { createDefaultTools } from './tools/default-tools.js';
+
+export interface OpenAgentOptions {
+  /** For tests and the organ clients; the global fetch otherwise. */
+  fetch?: typeof fetch;
+  /** Milliseconds since the epoch (default Date.now). */
+  now?: () => number;
+}
+
+/** The agent's stores without its model: enough to list approvals or backfill memory. */
+export interface AgentStores {
+  database: AgentDatabase;
+  store: AgentStore;
+  approvals: ApprovalStore;
+  memory: AgentMemory;
+  records: AgentRecords;
+  /** Mirrors every stored turn that is not in semantic memory yet; a second run adds nothing. */
+  backfill(): Promise<BackfillReport>;
+  close(): Promise<void>;
+}
+
+/** The whole agent, built from the configuration. */
+export interface OpenedAgent extends AgentStores {
+  agent: Agent;
+  /** What `/health` says: the gateway's state as seen now (within a second). */
+  health(): Promise<HealthReport>;
+}
+
+async function memoryEmbedder(config: AgentConfig, options: OpenAgentOptions): Promise<Embedder | null> {
+  if (!config.embedder) return null;
+  try {
+    return await createEmbedderFromId(config.embedder, {
+      ...(config.gatewayURL ? { baseUrl: config.gatewayURL } : {}),
+      ...(config.gatewayAPIKey ? { apiKey: config.gatewayAPIKey } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  } catch (error) {
+    throw new ConfigurationError(
+      `KLODY_EMBEDDER: ${config.embedder} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** Opens `$KLODY_HOME/agent/agent.db` and the stores in it (sessions, approvals, semantic memory). */
+export async function openAgentStores(
+  config: AgentConfig,
+  options: OpenAgentOptions = {},
+): Promise<AgentStores> {
+  const embedder = await memoryEmbedder(config, options);
+  const database = openAgentDatabase(config.databasePath);
+  try {
+    const now = options.now ?? Date.now;
+    const store = createAgentStore(database.connection);
+    const approvals = createApprovalStore(database.connection, { ttlMs: config.approvalTtlMs, now });
+    const memory = createAgentMemory({
+      connection: database.connection,
+      embedder,
+      writeLock: database.memoryDatabase.writeLock,
+      now,
+    });
+    return {
+      database,
+      store,
+      approvals,
+      memory,
+      records: createStoreRecords({ store, approvals, maxSteps: config.maxSteps, now }),
+      backfill: () => memory.backfill(store.turnSummaries()),
+      async close() {
+        database.close();
+      },
+    };
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+async function gatewayState(gatewayURL: string, fetcher: typeof fetch): Promise<'ok' | 'unreachable'> {
+  try {
+    const response = await fetcher(`${gatewayURL}/health`, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.ok ? 'ok' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
+}
+
+/**
+ * Builds the agent from the configuration: the database, the gateway's chat model (a provider
+ * instance), approvals, memory and the default tools. No network call happens here: an organ or a
+ * gateway that is not running shows in /health and as tool errors, never as a failed start.
+ */
+export async function openAgent(config: AgentConfig, options: OpenAgentOptions = {}): Promise<OpenedAgent> {
+  const gatewayURL = config.gatewayURL;
+  if (gatewayURL === null) {
+    throw new ConfigurationError(
+      `KLODY_GATEWAY_URL is "none": the agent needs the gateway's chat model (${config.chatModel}) to answer`,
+    );
+  }
+  const stores = await openAgentStores(config, options);
+  try {
+    const model = createGatewayModel({
+      baseURL: gatewayURL,
+      model: config.chatModel,
+      ...(config.gatewayAPIKey ? { apiKey: config.gatewayAPIKey } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    const tools = createDefaultTools({
+      libraryBrainURL: config.libraryBrainURL,
+      vocalBrainURL: config.vocalBrainURL,
+      composeURL: config.composeURL,
+      memory: stores.memory.facts,
+      model,
+      audioFolder: join(config.home, 'audio'),
+      timeoutMs: config.toolTimeoutMs,
+      ...(options.now ? { now: () => new Date((options.now as () => number)()) } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    const agent = createAgent({
+      model,
+      connection: stores.database.connection,
+      tools,
+      approvals: stores.approvals,
+      memory: stores.memory,
+      maxSteps: config.maxSteps,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    const fetcher = options.fetch ?? fetch;
+    return {
+      ...stores,
+      agent,
+      async health() {
+        const gateway = await gatewayState(gatewayURL, fetcher);
+        return {
+          status: gateway === 'ok' ? 'ok' : 'degraded',
+          gateway,
+          gatewayURL,
+          chatModel: config.chatModel,
+          libraryBrainURL: config.libraryBrainURL,
+          vocalBrainURL: config.vocalBrainURL,
+          composeURL: config.composeURL,
+          pendingApprovals: stores.approvals.pending().length,
+        };
+      },
+      async close() {
+        await agent.close();
+        await stores.close();
+      },
+    };
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+}
