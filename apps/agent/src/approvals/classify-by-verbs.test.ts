@@ -149,4 +149,28 @@ describe('classifyByVerbs', () => {
     for (const [word, effect] of forms)
       expect([word, classifyByVerbs('x', `It ${word} it.`)]).toEqual([word, effect]);
   });
+
+  it('lets annotations raise the class, never lower it', () => {
+    expect(classifyByVerbs('get_weather', '', { destructiveHint: true })).toBe('destructive');
+    expect(classifyByVerbs('frobnicate', '', { destructiveHint: true })).toBe('destructive');
+    expect(classifyByVerbs('delete_all', '', { readOnlyHint: true, destructiveHint: false })).toBe(
+      'destructive',
+    );
+    expect(classifyByVerbs('send_mail', '', { readOnlyHint: true })).toBe('write');
+    expect(classifyByVerbs('frobnicate', '', { readOnlyHint: true })).toBe('unknown');
+    expect(classifyByVerbs('get_weather', '', { readOnlyHint: true })).toBe('read');
+  });
+
+  it("classifies the agent's own tool names no lower than its registry does", () => {
+    // The registry decides for our tools; this checks the lists agree with it where a verb is present.
+    expect(classifyByVerbs('remove_book', '')).toBe('destructive');
+    expect(classifyByVerbs('forget', '')).toBe('destructive');
+    expect(classifyByVerbs('speak', '')).toBe('write');
+    expect(classifyByVerbs('compose', '')).toBe('write');
+    expect(classifyByVerbs('search_books', '')).toBe('read');
+    expect(classifyByVerbs('recall', '')).toBe('read');
+    expect(classifyByVerbs('transcribe', '')).toBe('read');
+    expect(classifyByVerbs('rmdir', '')).toBe('destructive');
+    expect(classifyByVerbs('rm', '')).toBe('destructive');
+  });
 });

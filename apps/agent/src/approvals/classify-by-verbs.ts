@@ -33,6 +33,16 @@ export function wordsOf(text: string): string[] {
     .filter((word) => word.length > 0);
 }
 
+/**
+ * An MCP tool's annotations (its server's own claims). They can only raise the class: an explicit
+ * `destructiveHint: true` makes the tool destructive; `readOnlyHint` is never believed, and a
+ * `destructiveHint: false` lowers nothing.
+ */
+export interface ToolAnnotations {
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+}
+
 type Found = 'destructive' | 'write' | 'read' | null;
 
 function classifyWord(word: string, insideName: boolean): Found {
@@ -51,17 +61,22 @@ function classifyWord(word: string, insideName: boolean): Found {
  * is destructive). Nothing is read as a negation: `undelete` and "never deletes anything" are
  * destructive, because text that could lower a class is text a hostile server could write; asking
  * once too often is the safe error. A tool with no verb we know is `unknown`, which always asks.
+ * Annotations, like descriptions, can only raise the class (see `ToolAnnotations`).
  *
  * Tool names glue words together (`filedelete`): inside a name, long destructive and write stems are
  * also found within words. A read verb lowers nothing it did not find: `get_x` is read only because no
  * write or destructive verb appears anywhere in its name or description.
  */
-export function classifyByVerbs(name: string, description: string): ToolEffect | 'unknown' {
+export function classifyByVerbs(
+  name: string,
+  description: string,
+  annotations: ToolAnnotations = {},
+): ToolEffect | 'unknown' {
   const found = new Set<Found>([
     ...wordsOf(name).map((word) => classifyWord(word, true)),
     ...wordsOf(description).map((word) => classifyWord(word, false)),
   ]);
-  if (found.has('destructive')) return 'destructive';
+  if (found.has('destructive') || annotations.destructiveHint === true) return 'destructive';
   if (found.has('write')) return 'write';
   if (found.has('read')) return 'read';
   return 'unknown';

@@ -10,4 +10,4 @@ export {
   createApprovalStore,
 } from './approval-store.js';
 export { argumentsHash, canonicalJson } from './canonical-arguments.js';
-export { classifyByVerbs } from './classify-by-verbs.js';
+export { classifyByVerbs, type ToolAnnotations } from './classify-by-verbs.js';

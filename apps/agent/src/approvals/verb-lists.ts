@@ -45,7 +45,7 @@ function french(infinitive: string, ...irregular: string[]): string[] {
 /** Remove, erase, overwrite, empty, undo: what cannot be taken back. */
 export const destructiveWords: readonly string[] = [
   ...english('delete', 'deletion', 'del'),
-  ...english('remove', 'removal', 'rm'),
+  ...english('remove', 'removal', 'rm', 'rmdir'),
   ...english('erase', 'erasure'),
   ...english('overwrite', 'overwrote', 'overwritten'),
   ...english('destroy', 'destruction'),
@@ -256,7 +256,12 @@ export const writeNameStems: readonly string[] = [
   'televers',
 ];
 
-/** Verbs that only look: get, list, search, read… A tool is `read` only when nothing else was found. */
+/**
+ * Verbs that only look: get, list, search, read… A tool is `read` only when nothing else was found.
+ * Left out on purpose, so that they leave a tool `unknown` (it asks): "returns" (every description
+ * says it, write tools too), "query" and "load" (a query may delete, a load may write), "open" and
+ * "ask" (may act on the world), "donner"/"renvoyer" (French "returns").
+ */
 export const readWords: readonly string[] = [
   ...english('get', 'got', 'getting'),
   ...english('list', 'listing'),
