@@ -4,6 +4,7 @@ import { openVocalBrainDatabase, type VocalBrainDatabase } from './database/open
 import { calibrateEngines } from './engines/calibrate-engines.js';
 import { createEngineMeasurements, type EngineMeasurements } from './engines/engine-measurements.js';
 import { createEngineSet, type EngineSet } from './engines/engine-set.js';
+import { openTrackLibrary, type TrackLibrary } from './library/index.js';
 import { createProfileStore, type ProfileStore } from './profiles/profile-store.js';
 import { createSpeechRouter, type SpeechRouter } from './router/speech-router.js';
 import { createVoiceCatalogue, type VoiceCatalogue } from './voices/voice-catalogue.js';
@@ -17,6 +18,8 @@ export interface Services {
   profiles: ProfileStore;
   router: SpeechRouter;
   measurements: EngineMeasurements;
+  /** The audio library (V3): tracks recalled by meaning through @klody/memory. */
+  library: TrackLibrary;
   logger: ServiceLogger | null;
   /** Resolves once the start-up calibration is over (never rejects). */
   calibration: Promise<void>;
@@ -51,6 +54,7 @@ export async function createServices(
   const measurements = createEngineMeasurements(connection);
   const profiles = createProfileStore(connection);
   const voices = createVoiceCatalogue(engines);
+  const library = await openTrackLibrary(config, database);
   const calibration = config.calibrate
     ? (async () => {
         const local = (await engines.speechEngines()).filter((engine) => engine.origin === 'local');
@@ -73,12 +77,14 @@ export async function createServices(
     profiles,
     router,
     measurements,
+    library,
     logger,
     calibration,
     close() {
       closing ??= (async () => {
         await calibration;
         await engines.close();
+        await library.close();
         database.close();
       })();
       return closing;

@@ -31,7 +31,8 @@ function upload(fields: Record<string, string | Blob>, fileName = 'track.wav'): 
   return fetch(`${server.url}/api/library/tracks`, { method: 'POST', body: form });
 }
 
-const wav = (frequencies: number[]) => new Blob([toneClip(frequencies)], { type: 'audio/wav' });
+const wav = (frequencies: number[]) =>
+  new Blob([new Uint8Array(toneClip(frequencies))], { type: 'audio/wav' });
 
 describe('the library routes', () => {
   let sea: Track;

@@ -5,7 +5,16 @@ export {
   type GatewayEmbedderSourceOptions,
   gatewayEmbedderSource,
 } from './library-embedder.js';
+export { openTrackLibrary, type TrackLibraryConfig } from './open-track-library.js';
 export { contentTypeOf, ffmpegFormats, readTrackAudio, type TrackAudio } from './read-track-audio.js';
+export {
+  measureRecall,
+  type RecallFigures,
+  type RecallSet,
+  type RecallSplit,
+  readRecallSet,
+  recallSetPath,
+} from './recall-evaluation.js';
 export type { FindAnswer, FindOptions, FoundTrack, NewTrack, Track, TrackLibrary } from './track.js';
 export { trackText } from './track-text.js';
 export {
