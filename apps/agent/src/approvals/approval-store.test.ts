@@ -222,7 +222,19 @@ describe('createApprovalStore (a real SQLite file)', () => {
     expect(store.get(id)?.state).toBe('pending');
   });
 
-  it('lets only one of two connections (two processes) use an approval', () => {
+  it("works inside the caller's own transaction, and is undone with it", () => {
+    const outer = connection.transaction(() => {
+      const record = store.request(removeBook);
+      store.decide({ sessionId: 'session-a', approvalId: record.id, decision: 'approve' });
+      throw new Error('the step failed');
+    });
+    expect(() => outer()).toThrow('the step failed');
+    expect(store.forToolCall('session-a', 'call-1')).toBeNull();
+    const kept = connection.transaction(() => store.request(removeBook))();
+    expect(store.get(kept.id)?.state).toBe('pending');
+  });
+
+  it('lets only one of two connections (as two processes hold) use an approval', () => {
     const { id } = store.request(removeBook);
     store.decide({ sessionId: 'session-a', approvalId: id, decision: 'approve' });
     const second = open();
