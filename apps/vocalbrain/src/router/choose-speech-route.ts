@@ -28,10 +28,15 @@ function describeFigures(candidate: RouteCandidate): string {
   return parts.join(', ');
 }
 
-/** Better first: within the latency budget, then the quality wanted, then (by the wish) quality or speed. */
+/**
+ * Better first: within the latency budget (over it: the fastest), then the quality wanted, then (by
+ * the wish) quality or speed.
+ */
 function compare(wanted: QualityClass) {
   return (a: Eligible, b: Eligible): number => {
     if (a.latencyTier !== b.latencyTier) return a.latencyTier - b.latencyTier;
+    // Every one over the budget: the nearest to it is the fastest.
+    if (a.latencyTier === 2) return firstAudio(a.candidate) - firstAudio(b.candidate);
     if (a.meetsQuality !== b.meetsQuality) return a.meetsQuality ? -1 : 1;
     if (!a.meetsQuality) return rank[b.candidate.quality] - rank[a.candidate.quality];
     if (wanted === 'high' && a.candidate.quality !== b.candidate.quality) {
@@ -110,7 +115,12 @@ export function chooseSpeechRoute(
     notes.push(`no engine is measured within ${request.latencyBudgetMs} ms; this one is not measured yet`);
   if (request.latencyBudgetMs !== null && best.latencyTier === 2)
     notes.push(`no engine is measured within ${request.latencyBudgetMs} ms; this is the fastest`);
-  if (!best.meetsQuality) notes.push(`no engine within the budget has quality ${request.quality}`);
+  if (!best.meetsQuality)
+    notes.push(
+      request.latencyBudgetMs === null
+        ? `no engine here has quality ${request.quality}`
+        : `no engine within the budget has quality ${request.quality}`,
+    );
   if (request.languageSource === 'detected') notes.push(`language ${code} detected from the text`);
   if (request.languageSource === 'assumed') notes.push(`language ${code} assumed (not given, not detected)`);
   const reason = `${best.candidate.engine}/${best.voice}: ${describeFigures(best.candidate)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;

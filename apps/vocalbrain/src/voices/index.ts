@@ -1,5 +1,12 @@
 export { editDistance, nearMatches } from './near-matches.js';
 export {
+  type ResolveSpeakerDependencies,
+  resolveSpeaker,
+  type Speaker,
+  type SpeakerRequest,
+} from './resolve-speaker.js';
+export { installHintFor, unknownNameError } from './unknown-name.js';
+export {
   type CatalogueVoice,
   createVoiceCatalogue,
   type VoiceCatalogue,
