@@ -1,0 +1,215 @@
+// speak and transcribe against a real OpenAI-compatible speech API: the gateway as a real process
+// (its CLI) with @klody/voice's worker behind it, speaking with espeak-ng (the system binary, else
+// its WASM build); transcription round trips need the installed Whisper model (faster-whisper).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { findExecutable, freePort, installedModel, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVocalBrainClient, type VocalBrainClient } from '../organs/vocalbrain-client.js';
+import { ToolError } from './agent-tool.js';
+import { createSpeakTool, createTranscribeTool } from './vocalbrain-tools.js';
+
+const home = mkdtempSync(join(tmpdir(), 'klody-agent-vocal-'));
+const audioFolder = join(home, 'agent', 'audio');
+const reaper = useProcessReaper();
+const espeak = findExecutable('espeak-ng') ? 'espeak-ng' : 'espeak-ng-wasm';
+const whisper = readInstalledWhisper();
+let url: string;
+let vocal: VocalBrainClient;
+let stopGateway: () => Promise<unknown>;
+
+/** Whether the Whisper model is installed: the worker then serves it as `stt` (the round trip needs it). */
+function readInstalledWhisper(): boolean {
+  try {
+    installedModel('whisper-base');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function context(toolCallId = 'call-1') {
+  return { sessionId: 's1', toolCallId, signal: new AbortController().signal };
+}
+
+async function toolError(promise: Promise<unknown>): Promise<ToolError> {
+  const error = await promise.then(
+    () => new Error('the tool succeeded'),
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ToolError);
+  return error as ToolError;
+}
+
+/** Workers the gateway recorded and did not stop (it should have): killed, so that none outlives the test. */
+function killRecordedWorkers(): void {
+  const run = join(home, 'gateway', 'run');
+  let files: string[] = [];
+  try {
+    files = readdirSync(run);
+  } catch {
+    return;
+  }
+  for (const file of files.filter((name) => name.endsWith('.json'))) {
+    const { pid } = JSON.parse(readFileSync(join(run, file), 'utf8')) as { pid?: number };
+    if (!pid) continue;
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+beforeAll(async () => {
+  const [gatewayPort, workerPort] = [await freePort(), await freePort()];
+  const aliases = whisper ? { tts: espeak, stt: 'faster-whisper' } : { tts: espeak };
+  const registry = {
+    budgetGb: 4,
+    workers: [
+      {
+        name: 'voice',
+        aliases: Object.keys(aliases),
+        kind: 'tts',
+        command: process.execPath,
+        args: [
+          '--conditions=@klody/source',
+          '--import',
+          'tsx',
+          join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts'),
+          '--port',
+          '{port}',
+          ...(whisper ? ['--installed-models'] : []),
+          ...Object.entries(aliases).flatMap(([alias, engine]) => ['--alias', `${alias}=${engine}`]),
+        ],
+        cwd: repositoryRoot(),
+        port: workerPort,
+        estimatedGb: 0.2,
+        startTimeoutSeconds: 60,
+      },
+    ],
+  };
+  writeFileSync(join(home, 'registry.json'), JSON.stringify(registry));
+  const gateway = reaper.spawn(
+    process.execPath,
+    [
+      '--conditions=@klody/source',
+      '--import',
+      'tsx',
+      'apps/gateway/src/cli.ts',
+      'start',
+      '--config',
+      join(home, 'registry.json'),
+      '--port',
+      String(gatewayPort),
+      '--stop-workers-on-exit',
+    ],
+    { cwd: repositoryRoot(), env: { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'warn' } },
+  );
+  stopGateway = () => gateway.stop(15_000);
+  url = `http://127.0.0.1:${gatewayPort}`;
+  await waitForHttp(`${url}/health`, { timeoutMs: 60_000 });
+  vocal = createVocalBrainClient({ url, timeoutMs: 120_000 });
+}, 90_000);
+
+afterAll(async () => {
+  await stopGateway?.();
+  killRecordedWorkers();
+  rmSync(home, { recursive: true, force: true });
+}, 30_000);
+
+describe('speak and transcribe through the speech API', () => {
+  it('speak saves the speech as a WAV under the audio folder and says how long it is', async () => {
+    const at = new Date('2026-11-30T22:10:05Z');
+    const tool = createSpeakTool({ vocal, audioFolder, now: () => at });
+    expect(tool).toMatchObject({ name: 'speak', effect: 'write', untrustedOutput: false });
+    const output = await tool.execute(
+      tool.inputSchema.parse({ text: 'The front door is locked.', voice: 'en' }),
+      context('call_speak-1'),
+    );
+    const data = output.data as { path: string; bytes: number; durationSeconds: number };
+    expect(data.path).toBe(join(audioFolder, 'speech-20261130-221005-call_speak-1.wav'));
+    const wav = readFileSync(data.path);
+    expect(wav.subarray(0, 4).toString('latin1')).toBe('RIFF');
+    expect(wav.length).toBe(data.bytes);
+    expect(data.durationSeconds).toBeGreaterThan(0.5);
+    expect(data.durationSeconds).toBeLessThan(10);
+    expect(output.text).toBe(`Spoke ${data.durationSeconds.toFixed(1)} s of audio; saved to ${data.path}`);
+  }, 120_000);
+
+  it('speak in French with the default voice when none is given', async () => {
+    const output = await createSpeakTool({ vocal, audioFolder }).execute(
+      { text: 'Bonjour, la porte est fermée.' },
+      context('call-2'),
+    );
+    expect((output.data as { durationSeconds: number }).durationSeconds).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  it("speak passes on the speech API's refusal of a voice it does not have", async () => {
+    const error = await toolError(
+      createSpeakTool({ vocal, audioFolder }).execute({ text: 'Bonjour', voice: 'no-such-voice' }, context()),
+    );
+    expect(error.message).toMatch(
+      new RegExp(`^VocalBrain at ${url} refused the request \\(4\\d\\d\\): .*no-such-voice`),
+    );
+  }, 60_000);
+
+  it("transcribe passes on the speech API's refusal of a model it does not serve", async () => {
+    const spoken = await createSpeakTool({ vocal, audioFolder }).execute(
+      { text: 'One two three.' },
+      context('call-3'),
+    );
+    const unserved = createVocalBrainClient({ url, transcriptionModel: 'no-such-stt', timeoutMs: 60_000 });
+    const error = await toolError(
+      createTranscribeTool({ vocal: unserved, audioFolder }).execute(
+        { path: (spoken.data as { path: string }).path },
+        context(),
+      ),
+    );
+    expect(error.message).toMatch(
+      new RegExp(`^VocalBrain at ${url} refused the request \\(4\\d\\d\\): .*no-such-stt`),
+    );
+  }, 60_000);
+
+  it('transcribe refuses a path that is not a recording before calling the API', async () => {
+    const tool = createTranscribeTool({ vocal, audioFolder });
+    const missing = await toolError(tool.execute({ path: 'nothing-here.wav' }, context()));
+    expect(missing.message).toBe(`no recording at ${join(audioFolder, 'nothing-here.wav')}`);
+    const text = join(home, 'notes.txt');
+    writeFileSync(text, 'not audio');
+    const wrong = await toolError(tool.execute({ path: text }, context()));
+    expect(wrong.message).toMatch(/^"notes\.txt" is not a recording \(expected \.wav, \.mp3/);
+  });
+});
+
+describeRequiring({ models: ['whisper-base'] }, 'transcribe with the installed Whisper model', () => {
+  it('writes down what speak said, from a bare file name in the audio folder', async () => {
+    const spoken = await createSpeakTool({ vocal, audioFolder }).execute(
+      { text: 'The front door is locked.', voice: 'en' },
+      context('call-round-trip'),
+    );
+    const name = basename((spoken.data as { path: string }).path);
+    const tool = createTranscribeTool({ vocal, audioFolder });
+    expect(tool).toMatchObject({ effect: 'read', untrustedOutput: true });
+    const output = await tool.execute(tool.inputSchema.parse({ path: name, language: 'en' }), context());
+    expect(output.text.toLowerCase()).toMatch(
+      new RegExp(`^transcript of ${name.toLowerCase()}: .*front door`),
+    );
+    expect((output.data as { text: string }).text.toLowerCase()).toContain('locked');
+  }, 180_000);
+});
+
+it('says VocalBrain is not running at a closed port', async () => {
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  const error = await toolError(
+    createSpeakTool({ vocal: createVocalBrainClient({ url: closed }), audioFolder }).execute(
+      { text: 'Hello' },
+      context(),
+    ),
+  );
+  expect(error.message).toBe(`VocalBrain is not running at ${closed} (connection refused)`);
+});
