@@ -112,12 +112,12 @@ describe('createAgentMemory (lexical, a real SQLite file)', () => {
     const [summary] = summaries();
     expect(summary?.text.length).toBeLessThan(1_000);
     expect(summary?.text).toContain('Début mot');
-    expect(summary?.text).toContain('Answer: Réponse mot');
+    expect(summary?.text).toContain('Agent: Réponse mot');
   });
 
   it('mirrors a turn that stopped to ask (no answer yet) with the message alone', async () => {
     await memory.mirrorTurn(turn({ answer: '' }));
-    expect(summaries()[0]?.text).not.toContain('Answer:');
+    expect(summaries()[0]?.text).not.toContain('Agent:');
   });
 
   it('backfills every turn not yet mirrored, and a second run adds nothing', async () => {

@@ -18,10 +18,14 @@ function clip(text: string, limit: number): string {
  * word for word. It needs no chat model (backfill runs with the gateway off, and a small model's
  * abstract summary could drop or invent what was said), it costs nothing per turn, and what it keeps
  * is what recall searches best: the user's own words.
+ *
+ * Its labels (`User:`, `Agent:`) are no stop word of either language: @klody/memory picks the stemmer
+ * of a text from its stop words, and an English "the user said" around a short French turn would
+ * get it stemmed as English, and missed by a French question.
  */
 export function summarizeTurn(turn: TurnSummarySource): string {
   const date = new Date(turn.at).toISOString().slice(0, 10);
-  const asked = `${date}, the user said: ${clip(turn.userMessage, messageLimit)}`;
+  const asked = `[${date}] User: ${clip(turn.userMessage, messageLimit)}`;
   const answer = clip(turn.answer, answerLimit);
-  return answer.length > 0 ? `${asked}\nAnswer: ${answer}` : asked;
+  return answer.length > 0 ? `${asked}\nAgent: ${answer}` : asked;
 }
