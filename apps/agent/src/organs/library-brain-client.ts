@@ -1,7 +1,7 @@
 // Library Brain's HTTP API as the agent uses it (apps/library-brain/src/http/create-app.ts): search,
 // ask, the book list and removal. Never its code: only its routes.
 import { z } from 'zod';
-import { type Organ, readJson, requestOrgan } from './organ-request.js';
+import { type Organ, type OrganHealth, organHealth, readJson, requestOrgan } from './organ-request.js';
 
 export const libraryBrainName = 'Library Brain';
 export const libraryBrainURLVariable = 'KLODY_LIBRARY_BRAIN_URL';
@@ -50,6 +50,8 @@ export type LibraryBook = z.infer<typeof bookSchema>;
 
 export interface LibraryBrainClient {
   readonly url: string;
+  /** Its `/health`, or `unreachable` with the reason: never throws. */
+  health(options?: { signal?: AbortSignal }): Promise<OrganHealth>;
   search(query: string, options?: { limit?: number; signal?: AbortSignal }): Promise<LibraryPassage[]>;
   ask(question: string, options?: { signal?: AbortSignal }): Promise<LibraryAnswer>;
   books(options?: { signal?: AbortSignal }): Promise<LibraryBook[]>;
@@ -81,6 +83,7 @@ export function createLibraryBrainClient(options: LibraryBrainClientOptions): Li
   const slow = organ(options.answerTimeoutMs ?? 180_000);
   return {
     url: options.url,
+    health: ({ signal } = {}) => organHealth(quick, signal),
     async search(query, { limit = 5, signal } = {}) {
       const parameters = new URLSearchParams({ q: query, k: String(limit) });
       const { results } = await requestOrgan(quick, {

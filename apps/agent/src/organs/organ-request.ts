@@ -57,7 +57,8 @@ async function errorOfBody(response: Response): Promise<{ code: string | null; m
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; type?: unknown } };
     const code = typeof body.error?.code === 'string' ? body.error.code : null;
-    const message = typeof body.error?.message === 'string' ? body.error.message : null;
+    // Cut short: an organ's message is read by the model, and a long one could carry instructions.
+    const message = typeof body.error?.message === 'string' ? body.error.message.slice(0, 300) : null;
     if (message) return { code, message };
   } catch {
     // Not JSON: the raw text, cut short, says more than nothing.
@@ -158,6 +159,36 @@ function toToolError(
     `${organ.name} at ${base} closed the connection before answering (${detail})`,
     'organ_unreachable',
   );
+}
+
+/** What an organ's `/health` says, or why it could not be asked: for status pages, never an exception. */
+export interface OrganHealth {
+  name: string;
+  url: string;
+  /** The organ's own `status` (`ok`, `degraded`…), or `unreachable` when it did not answer well. */
+  status: string;
+  /** Why it is unreachable (the same sentence a tool would give), or null. */
+  message: string | null;
+}
+
+/** A health check waits a few seconds at most, whatever the organ's limit for real calls. */
+const healthTimeoutMs = 5_000;
+
+export async function organHealth(organ: Organ, signal?: AbortSignal): Promise<OrganHealth> {
+  try {
+    const body = await requestOrgan(
+      { ...organ, timeoutMs: Math.min(organ.timeoutMs, healthTimeoutMs) },
+      {
+        path: '/health',
+        ...(signal ? { signal } : {}),
+        read: readJson(z.object({ status: z.string() })),
+      },
+    );
+    return { name: organ.name, url: organBaseURL(organ.url), status: body.status, message: null };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { name: organ.name, url: organBaseURL(organ.url), status: 'unreachable', message };
+  }
 }
 
 /** Reads a JSON answer and checks its shape: an answer of another shape is the organ's fault, said so. */

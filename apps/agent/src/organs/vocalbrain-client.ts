@@ -1,7 +1,7 @@
 // VocalBrain's speech API as the agent uses it: the OpenAI audio routes (`POST /v1/audio/speech`,
 // `POST /v1/audio/transcriptions`), which the gateway's voice worker speaks too.
 import { z } from 'zod';
-import { type Organ, readJson, requestOrgan } from './organ-request.js';
+import { type Organ, type OrganHealth, organHealth, readJson, requestOrgan } from './organ-request.js';
 
 export const vocalBrainName = 'VocalBrain';
 export const vocalBrainURLVariable = 'KLODY_VOCALBRAIN_URL';
@@ -9,6 +9,8 @@ export const vocalBrainDefaultURL = 'http://127.0.0.1:8600';
 
 export interface VocalBrainClient {
   readonly url: string;
+  /** Its `/health`, or `unreachable` with the reason: never throws. */
+  health(options?: { signal?: AbortSignal }): Promise<OrganHealth>;
   /** Speech for `input` as WAV bytes. */
   speak(
     input: string,
@@ -46,6 +48,7 @@ export function createVocalBrainClient(options: VocalBrainClientOptions): VocalB
   };
   return {
     url: options.url,
+    health: ({ signal } = {}) => organHealth(organ, signal),
     speak(input, { voice, signal } = {}) {
       return requestOrgan(organ, {
         method: 'POST',

@@ -84,6 +84,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('the Library Brain tools against a running Library Brain', () => {
+  it('reads its health', async () => {
+    expect(await library.health()).toEqual({ name: 'Library Brain', url, status: 'ok', message: null });
+  });
+
   it('search_books returns passages with book, chapter, offsets and text', async () => {
     const tool = createSearchBooksTool(library);
     const output = await tool.execute(
@@ -155,5 +159,11 @@ describe('the Library Brain tools against a running Library Brain', () => {
       createAskBooksTool(library).execute({ question: 'Who lit the lamp?' }, context),
     );
     expect(ask.code).toBe('organ_not_running');
+    expect(await library.health()).toEqual({
+      name: 'Library Brain',
+      url,
+      status: 'unreachable',
+      message: `Library Brain is not running at ${url} (connection refused)`,
+    });
   });
 });

@@ -123,6 +123,10 @@ afterAll(async () => {
 }, 30_000);
 
 describe('speak and transcribe through the speech API', () => {
+  it('reads the health of the speech API', async () => {
+    expect(await vocal.health()).toMatchObject({ name: 'VocalBrain', url, status: 'ok', message: null });
+  });
+
   it('speak saves the speech as a WAV under the audio folder and says how long it is', async () => {
     const at = new Date('2026-11-30T22:10:05Z');
     const tool = createSpeakTool({ vocal, audioFolder, now: () => at });
