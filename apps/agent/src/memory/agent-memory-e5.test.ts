@@ -84,4 +84,33 @@ describeRequiring({ models: ['multilingual-e5-small'] }, 'agent memory with e5 t
       connection.close();
     }
   }, 120_000);
+
+  it('finds a past session by meaning: a French turn recalled from an English question', async () => {
+    const connection = new Database(join(home, 'sessions.db'));
+    try {
+      const memory = createAgentMemory({ connection, embedder });
+      await memory.backfill([
+        {
+          sessionId: 'session-a',
+          turnId: 'turn-1',
+          userMessage: 'Raconte-moi comment Achab chasse le cachalot blanc.',
+          answer: 'Le capitaine Achab poursuit Moby Dick à travers les océans.',
+          at: Date.UTC(2026, 10, 1),
+        },
+        {
+          sessionId: 'session-b',
+          turnId: 'turn-2',
+          userMessage: 'Donne-moi une recette de pain au levain.',
+          answer: 'Mélangez la farine, l’eau et le levain, puis laissez lever une nuit.',
+          at: Date.UTC(2026, 10, 2),
+        },
+      ]);
+      const [first] = await memory.facts.recall('What did we say about the whale hunt?', {
+        kind: 'session_summary',
+      });
+      expect(first?.tags).toEqual(['session:session-a', 'turn:turn-1']);
+    } finally {
+      connection.close();
+    }
+  }, 120_000);
 });

@@ -61,4 +61,21 @@ describe('createAgentMemory with an embedder (wiring, a fake embedder)', () => {
       { kind: 'session_summary', embedder_id: 'fake:purposes', bytes: 64 * 4 },
     ]);
   });
+
+  it('embeds nothing for turns already mirrored: a second backfill costs no model call', async () => {
+    const embedder = createFakePurposeRecordingEmbedder();
+    const memory = createAgentMemory({ connection, embedder });
+    const turns = [1, 2, 3].map((index) => ({
+      sessionId: 'session-a',
+      turnId: `turn-${index}`,
+      userMessage: `Question numéro ${index} sur les baleines de l'océan ${'abcdefghij'[index]}`,
+      answer: `Réponse ${index}.`,
+      at: Date.UTC(2026, 10, 30, 20, index),
+    }));
+    expect(await memory.backfill(turns)).toEqual({ added: 3, skipped: 0 });
+    const calls = embedder.purposes.length;
+    expect(calls).toBe(3);
+    expect(await memory.backfill(turns)).toEqual({ added: 0, skipped: 3 });
+    expect(embedder.purposes).toHaveLength(calls);
+  });
 });
