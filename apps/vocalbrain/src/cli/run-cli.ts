@@ -1,0 +1,335 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { ConfigurationError, createLogger, ServiceError, stopOnSignals } from '@klody/service';
+import { encodeWav, findExecutable, pcm16ToFloat, type SpeechChunk, VoiceError } from '@klody/voice';
+import { readConfig, type VocalBrainConfig } from '../config/config.js';
+import { openVocalBrainDatabase } from '../database/open-database.js';
+import { speechPcm } from '../http/speech-audio.js';
+import { startServer } from '../http/start-server.js';
+import { openTrackLibrary, readTrackAudio, type TrackLibrary } from '../library/index.js';
+import { createServices, type Services } from '../services.js';
+import { resolveSpeaker } from '../voices/resolve-speaker.js';
+import type { CliCommand } from './cli-command.js';
+import { formatTrack } from './format.js';
+import { UsageError, usageError } from './usage-error.js';
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+const note = (message: string) => process.stderr.write(`${message}\n`);
+
+/** The engines, voices and profiles in this process, without the start-up calibration. */
+async function withServices<T>(
+  config: VocalBrainConfig,
+  job: (services: Services) => Promise<T>,
+): Promise<T> {
+  const services = await createServices({ ...config, calibrate: false });
+  try {
+    return await job(services);
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * The library straight on VocalBrain's database (WAL: a running server may share it), so that
+ * `library add` and `find` work whether the server runs or not.
+ */
+async function withLibrary<T>(
+  config: VocalBrainConfig,
+  job: (library: TrackLibrary) => Promise<T>,
+): Promise<T> {
+  const database = openVocalBrainDatabase(config.databasePath);
+  try {
+    const library = await openTrackLibrary(config, database);
+    try {
+      return await job(library);
+    } finally {
+      await library.close();
+    }
+  } finally {
+    database.close();
+  }
+}
+
+async function say(
+  config: VocalBrainConfig,
+  command: Extract<CliCommand, { command: 'say' }>,
+): Promise<number> {
+  if (command.profile && command.model) usageError('--profile and --model both name who speaks: give one');
+  return withServices(config, async (services) => {
+    const speaker = await resolveSpeaker(services, {
+      input: command.text,
+      model: command.profile ?? command.model ?? undefined,
+      voice: command.voice ?? undefined,
+      speed: command.speed ?? undefined,
+    });
+    const chunks: SpeechChunk[] = [];
+    for await (const chunk of speaker.engine.textToSpeech.stream(command.text, {
+      voice: speaker.voice,
+      ...(speaker.language !== undefined ? { language: speaker.language } : {}),
+      ...(speaker.speed !== undefined ? { speed: speaker.speed } : {}),
+      ...(speaker.pitch !== undefined ? { pitch: speaker.pitch } : {}),
+    }))
+      chunks.push(chunk);
+    const sampleRate = chunks[0]?.sampleRate;
+    if (sampleRate === undefined)
+      throw new ServiceError('empty_text', 400, 'the text holds nothing speakable');
+    const parts: Uint8Array[] = [];
+    for await (const part of speechPcm(
+      (async function* () {
+        yield* chunks;
+      })(),
+      { sampleRate, loudnessLufs: speaker.loudnessLufs },
+    ))
+      parts.push(part);
+    const pcm = Buffer.concat(parts);
+    const wav = encodeWav({ channels: [pcm16ToFloat(pcm)], sampleRate });
+    const duration = pcm.byteLength / 2 / sampleRate;
+    const summary = {
+      engine: speaker.engine.id,
+      voice: speaker.voice,
+      profile: speaker.profile,
+      route: speaker.route,
+      sampleRate,
+      duration,
+    };
+    // Without --out: the WAV on stdout when it goes to a pipe (`… | aplay`), else a file here.
+    if (!command.out && !command.json && !process.stdout.isTTY) {
+      process.stdout.write(wav);
+      note(`${speaker.route} · ${duration.toFixed(2)} s`);
+      return 0;
+    }
+    const out = resolve(command.out ?? 'vocalbrain-say.wav');
+    await writeFile(out, wav);
+    if (command.json) printJson({ file: out, ...summary });
+    else process.stdout.write(`${out} (${duration.toFixed(2)} s, ${speaker.route})\n`);
+    return 0;
+  });
+}
+
+async function transcribe(
+  config: VocalBrainConfig,
+  command: Extract<CliCommand, { command: 'transcribe' }>,
+): Promise<number> {
+  if (!existsSync(command.file)) usageError(`no such file: ${command.file}`);
+  const audio = await readTrackAudio(
+    new Uint8Array(await readFile(command.file)),
+    basename(command.file),
+    findExecutable(config.ffmpegExecutable),
+  );
+  return withServices(config, async (services) => {
+    const [engine] = await services.engines.transcriptionEngines();
+    if (!engine)
+      throw new ServiceError(
+        'engine_unavailable',
+        503,
+        'no transcription engine here: pnpm klody-models install (faster-whisper and whisper-base)',
+      );
+    const heard = await engine.speechToText.transcribe(audio.speech, {
+      ...(command.language ? { language: command.language } : {}),
+    });
+    if (command.json)
+      printJson({
+        text: heard.text,
+        language: heard.language,
+        duration: heard.duration,
+        engine: engine.id,
+        segments: heard.segments,
+      });
+    else process.stdout.write(`${heard.text.trim()}\n`);
+    return 0;
+  });
+}
+
+/** `KLODY_VOCALBRAIN_URL` (CONTRACTS.md), else this machine's VocalBrain on its port. */
+function serverURL(config: VocalBrainConfig): string {
+  const url = process.env.KLODY_VOCALBRAIN_URL?.trim();
+  if (url?.toLowerCase() === 'none') usageError('KLODY_VOCALBRAIN_URL is none: jobs live in the server');
+  return (url || `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
+}
+
+/** Jobs run in the server's process: the CLI asks it, so that it never runs a job itself. */
+async function jobs(config: VocalBrainConfig, json: boolean): Promise<number> {
+  const url = serverURL(config);
+  const response = await fetch(`${url}/api/jobs`, {
+    headers: config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  }).catch((error: unknown) => {
+    throw new ServiceError(
+      'organ_unreachable',
+      503,
+      `VocalBrain is not running at ${url} (${error instanceof Error ? error.message : String(error)}); start it with pnpm vocalbrain serve`,
+    );
+  });
+  const body = (await response.json().catch(() => null)) as {
+    jobs?: {
+      id: string;
+      status: string;
+      segmentsDone: number;
+      segmentsTotal: number;
+      reason: string | null;
+    }[];
+    error?: { code: string; message: string };
+  } | null;
+  if (!response.ok || !body?.jobs)
+    throw new ServiceError(
+      body?.error?.code ?? 'upstream_error',
+      response.status >= 400 ? response.status : 502,
+      `${url}/api/jobs: ${body?.error?.message ?? `answered ${response.status}`}`,
+    );
+  if (json) printJson({ jobs: body.jobs });
+  else if (body.jobs.length === 0) process.stdout.write('no job\n');
+  else
+    for (const job of body.jobs)
+      process.stdout.write(
+        `${job.id}  ${job.status}  ${job.segmentsDone}/${job.segmentsTotal} segments${job.reason ? `  (${job.reason})` : ''}\n`,
+      );
+  return 0;
+}
+
+async function run(command: CliCommand, config: VocalBrainConfig): Promise<number> {
+  switch (command.command) {
+    case 'say':
+      return say(config, command);
+    case 'transcribe':
+      return transcribe(config, command);
+    case 'voices':
+      return withServices(config, async (services) => {
+        const list = await services.voices.list();
+        if (command.json) printJson(list);
+        else {
+          for (const voice of list.voices)
+            process.stdout.write(
+              `${voice.id}  ${voice.name}  ${voice.languages.join(', ')}  (${voice.quality})\n`,
+            );
+          for (const line of list.notes) note(`note: ${line}`);
+        }
+        return 0;
+      });
+    case 'profiles':
+      return withServices(config, async (services) => {
+        const profiles = services.profiles.list();
+        if (command.json) printJson({ profiles });
+        else if (profiles.length === 0) process.stdout.write('no profile yet\n');
+        else
+          for (const profile of profiles)
+            process.stdout.write(
+              `${profile.name}  ${profile.engine}${profile.voice ? `/${profile.voice}` : ''}\n`,
+            );
+        return 0;
+      });
+    case 'jobs':
+      return jobs(config, command.json);
+    case 'library-add':
+      if (!existsSync(command.file)) usageError(`no such file: ${command.file}`);
+      return withLibrary(config, async (library) => {
+        const track = await library.add({
+          bytes: new Uint8Array(await readFile(command.file)),
+          fileName: basename(command.file),
+          description: command.description,
+          tags: command.tags,
+          ...(command.title ? { title: command.title } : {}),
+        });
+        if (command.json) printJson({ track });
+        else process.stdout.write(`added\n${formatTrack(track)}   ${track.wordsNote}\n`);
+        return 0;
+      });
+    case 'library-find':
+      return withLibrary(config, async (library) => {
+        const answer = await library.find(command.description, { limit: command.k });
+        if (command.json) printJson({ query: command.description, ...answer });
+        else {
+          if (answer.tracks.length === 0) process.stdout.write('no track found\n');
+          for (const track of answer.tracks) process.stdout.write(formatTrack(track));
+          if (answer.note) note(`note: ${answer.note}`);
+        }
+        return answer.tracks.length > 0 ? 0 : 1;
+      });
+    case 'library-list':
+      return withLibrary(config, async (library) => {
+        const tracks = library.list();
+        if (command.json) printJson({ tracks });
+        else if (tracks.length === 0) process.stdout.write('the library is empty\n');
+        else for (const track of tracks) process.stdout.write(formatTrack(track));
+        return 0;
+      });
+    case 'library-remove':
+      return withLibrary(config, async (library) => {
+        const removed = await library.remove(command.id);
+        if (command.json) printJson({ removed: removed ? command.id : null });
+        else process.stdout.write(removed ? `removed track ${command.id}\n` : `no track ${command.id}\n`);
+        return removed ? 0 : 1;
+      });
+    case 'serve':
+      return serveForever(config, command.port);
+  }
+}
+
+async function serveForever(config: VocalBrainConfig, port: number | null): Promise<number> {
+  const logger = createLogger({ service: 'vocalbrain', level: config.logLevel });
+  const running = await startServer(config, { port: port ?? config.port, logger }).catch((error: unknown) => {
+    if (ConfigurationError.isInstance(error))
+      usageError(
+        `${error.message.replace(/^vocalbrain: /, '')}; choose another port with --port or KLODY_VOCALBRAIN_PORT`,
+      );
+    throw error;
+  });
+  logger.info({ url: `${running.url}/` }, `VocalBrain listening on ${running.url}/`);
+  // SIGTERM or SIGINT: requests in progress finish, the engines and the database close, exit 0.
+  stopOnSignals(running);
+  return new Promise<number>(() => {});
+}
+
+/**
+ * A failed command: the one-line message on stderr and, with `--json`, exactly one JSON line on
+ * stdout (CONTRACTS.md). Exit 2 for bad usage, configuration or input (a 4xx), 1 otherwise.
+ */
+function reportFailure(command: CliCommand, error: unknown): number {
+  let code = 'internal_error';
+  let exitCode = 1;
+  if (error instanceof UsageError) {
+    code = error.code;
+    exitCode = 2;
+  } else if (ServiceError.isInstance(error)) {
+    code = error.code;
+    exitCode = error.status >= 400 && error.status < 500 && error.status !== 408 ? 2 : 1;
+  } else if (VoiceError.isInstance(error)) {
+    code = error.code;
+    exitCode = [
+      'empty_text',
+      'unknown_voice',
+      'unknown_language',
+      'invalid_audio',
+      'empty_audio',
+      'invalid_options',
+    ].includes(error.code)
+      ? 2
+      : 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (command.command !== 'serve' && command.json) printJson({ error: { code, message } });
+  process.stderr.write(`vocalbrain: ${message}\n`);
+  return exitCode;
+}
+
+/** Runs one CLI command and sets the exit code. */
+export async function runCli(command: CliCommand): Promise<void> {
+  let config: VocalBrainConfig;
+  try {
+    config = readConfig();
+  } catch (error) {
+    const usage = ConfigurationError.isInstance(error)
+      ? new UsageError('invalid_configuration', `invalid configuration: ${error.message}`)
+      : error;
+    process.exitCode = reportFailure(command, usage);
+    return;
+  }
+  try {
+    process.exitCode = await run(command, config);
+  } catch (error) {
+    process.exitCode = reportFailure(command, error);
+  }
+}
