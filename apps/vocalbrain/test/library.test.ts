@@ -130,7 +130,7 @@ describe('the audio library', () => {
     expect(readdirSync(audioFolder)).toEqual([]);
   });
 
-  it('indexes the tracks added before the embedder came, once it is there, and searches hybrid then', async () => {
+  it('indexes the tracks added before the embedder came, once it is there, and searches by meaning then', async () => {
     const embedder = createFakeEmbedder({ dimensions: 64 });
     let available = false;
     const lateEmbedder: EmbedderSource = {
@@ -145,7 +145,7 @@ describe('the audio library', () => {
     expect(embedder.calls).toEqual([]);
     available = true;
     const answer = await library.find('sad piano');
-    expect(answer).toMatchObject({ mode: 'hybrid', embedder: embedder.id, note: null });
+    expect(answer).toMatchObject({ mode: 'vector', embedder: embedder.id, note: null });
     expect(answer.tracks[0]?.id).toBe(sad.id);
     // Both tracks' texts were embedded as passages once, then the query.
     expect(embedder.calls.flat()).toHaveLength(3);

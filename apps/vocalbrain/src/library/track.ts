@@ -41,7 +41,7 @@ export interface NewTrack {
   title?: string;
 }
 
-/** How a search was made: with the embedder's meaning (hybrid) or by words only (lexical). */
+/** How a search was made: by meaning (vector, or hybrid: fused with BM25) or by words only (lexical). */
 export interface FindAnswer {
   tracks: FoundTrack[];
   mode: 'hybrid' | 'vector' | 'lexical';
