@@ -58,6 +58,9 @@ export async function* streamModelStep(input: {
     tools: input.tools,
     toolChoice: 'auto',
     maxRetries: 0,
+    // The failure comes back as the stream's `error` part and becomes an `error` event; the SDK's
+    // default handler would also print it with its stack to stderr.
+    onError: () => {},
     ...(input.signal ? { abortSignal: input.signal } : {}),
   });
   let text = '';

@@ -10,9 +10,10 @@ export function userLanguage(message: string): UserLanguage {
 /** The questions a stopped turn puts to the user, in the user's language. */
 export const stopQuestions = {
   maxSteps(language: UserLanguage, steps: number): string {
+    const plural = steps === 1 ? '' : 's';
     return language === 'fr'
-      ? `J'ai fait ${steps} étapes sans terminer. Est-ce que je continue pour ${steps} étapes de plus ?`
-      : `I have taken ${steps} steps without finishing. Shall I go on for ${steps} more steps?`;
+      ? `J'ai fait ${steps} étape${plural} sans terminer. Est-ce que je continue pour ${steps} étape${plural} de plus ?`
+      : `I have taken ${steps} step${plural} without finishing. Shall I go on for ${steps} more step${plural}?`;
   },
   repeatedCall(language: UserLanguage, tool: string): string {
     return language === 'fr'

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { createApprovalStore } from '../../approvals/approval-store.js';
 import type { ModelObject } from '../../loop/model-object.js';
+import { createAgentMemory } from '../../memory/agent-memory.js';
 import { type AgentDatabase, agentDatabasePath, openAgentDatabase } from '../../store/open-agent-database.js';
 import { type AgentTool, ToolError } from '../../tools/agent-tool.js';
 import type { AgentEvent } from '../agent-events.js';
@@ -120,21 +121,25 @@ export function agentBench(options: { ttlMs?: number } = {}) {
     path,
     clock,
     spies: registry.spies,
-    open(model: ModelObject, extra: Partial<CreateAgentOptions> = {}) {
+    /** A new agent over the database file; `withMemory` gives it the real semantic memory on the same file. */
+    open(model: ModelObject, extra: Partial<CreateAgentOptions> & { withMemory?: boolean } = {}) {
+      const { withMemory, ...agentOptions } = extra;
       const database = openAgentDatabase(path);
       const approvals = createApprovalStore(database.connection, {
         now: () => clock.now,
         ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
       });
+      const memory = withMemory ? createAgentMemory({ connection: database.connection }) : null;
       const agent = createAgent({
         model,
         connection: database.connection,
         tools: registry.tools,
         approvals,
-        ...extra,
+        ...(memory ? { memory } : {}),
+        ...agentOptions,
       });
       opened.push({ database, agent });
-      return { agent, approvals, database };
+      return { agent, approvals, database, memory };
     },
     /** Closes one agent and its connection, as a process that stops would. */
     async restart(agent: CreatedAgent) {
