@@ -315,9 +315,15 @@ export function speechRoutes(services: Services): Hono<ServiceEnv> {
     }
     const language = field('language');
     const prompt = field('prompt');
+    // Ours, as the voice worker takes it: expected phrases, one a line (pocketsphinx's grammar).
+    const phrases = field('phrases')
+      ?.split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
     const result = await engine.speechToText.transcribe(audio, {
       ...(language ? { language } : {}),
-      ...(prompt ? { prompt } : {}),
+      ...(prompt && !phrases ? { prompt } : {}),
+      ...(phrases ? { phrases } : {}),
       ...(wantsWords ? { wordTimestamps: true } : {}),
       signal: context.req.raw.signal,
     });

@@ -20,9 +20,14 @@ export function editDistance(first: string, second: string): number {
   return previous[b.length] as number;
 }
 
+function firstWord(name: string): string {
+  return name.split(/[-_/:.+ ]/)[0] ?? '';
+}
+
 /**
  * The known names closest to an unknown one: within an edit distance of a third of its length (at
- * least 2), or containing it / contained in it, nearest first, at most `limit`.
+ * least 2), containing it or contained in it, or of the same family (the same first word of four
+ * letters or more), nearest first, at most `limit`.
  */
 export function nearMatches(name: string, known: readonly string[], limit = 5): string[] {
   const wanted = name.toLowerCase();
@@ -31,8 +36,10 @@ export function nearMatches(name: string, known: readonly string[], limit = 5): 
     .map((candidate) => {
       const lower = candidate.toLowerCase();
       const contains = wanted.length >= 3 && (lower.includes(wanted) || wanted.includes(lower));
+      // `whisper-1` and `whisper-base`, `piper/en_GB-x` and `piper/en_US-joe`: the same family.
+      const family = firstWord(wanted).length >= 4 && firstWord(wanted) === firstWord(lower);
       const distance = editDistance(wanted, lower);
-      return { candidate, distance, close: distance <= threshold || contains };
+      return { candidate, distance, close: distance <= threshold || contains || family };
     })
     .filter((entry) => entry.close)
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
