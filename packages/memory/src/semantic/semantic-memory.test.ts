@@ -53,6 +53,17 @@ describe('semantic memory without an embedder', () => {
     expect(await memory.recall('Lyon')).toEqual([]);
   });
 
+  it('recalls a French fact from one French word, whose language no stop word tells', async () => {
+    const memory = createSemanticMemory({ database: await setup() });
+    const cello = await memory.remember("L'utilisateur joue du violoncelle le samedi.", { kind: 'fact' });
+    await memory.remember('The user plays tennis on Sundays.', { kind: 'fact' });
+    // English stemming alone gives "violoncell"; the fact was indexed as French, "violoncel".
+    expect((await memory.recall('violoncelle')).map((fact) => fact.id)).toEqual([cello.fact.id]);
+    expect((await memory.recall('tennis')).map((fact) => fact.text)).toEqual([
+      'The user plays tennis on Sundays.',
+    ]);
+  });
+
   it('keeps namespaces apart', async () => {
     const database = await setup();
     const alice = createSemanticMemory({ database, namespace: 'alice' });

@@ -1,4 +1,5 @@
-import { analyse, detectLanguage } from '../analysis/analyser.js';
+import { analyse, detectLanguage, stemsOfWord, tokenize } from '../analysis/analyser.js';
+import { stopWords } from '../analysis/stop-words.js';
 import type { Embedder } from '../embedder/embedder.js';
 import { MemoryError } from '../errors/index.js';
 import { cosine } from '../migration/compare-embedders.js';
@@ -89,6 +90,27 @@ function overlap(left: readonly string[], right: readonly string[]): number {
   let shared = 0;
   for (const term of a) if (b.has(term)) shared++;
   return shared / (a.size + b.size - shared);
+}
+
+/**
+ * A query's terms for the FTS5 match. A fact is indexed with the stems of its own language; a short
+ * query ("violoncelle") often has no stop word to tell its language, so each of its words then
+ * matches its English or its French stem, as the retriever does.
+ */
+function queryStems(query: string): Array<{ stems: string[] }> {
+  const language = detectLanguage(query);
+  if (language) return [...new Set(analyse(query, { language }))].map((term) => ({ stems: [term] }));
+  const words = tokenize(query).filter((word) => !stopWords.en.has(word) && !stopWords.fr.has(word));
+  const seen = new Set<string>();
+  const alternatives: Array<{ stems: string[] }> = [];
+  for (const word of words) {
+    const stems = stemsOfWord(word);
+    const key = stems.join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    alternatives.push({ stems });
+  }
+  return alternatives;
 }
 
 /**
@@ -202,7 +224,7 @@ export function createSemanticMemory(options: SemanticMemoryOptions): SemanticMe
           recallOptions.tags.every((tag) => (JSON.parse(row.tags) as string[]).includes(tag)));
       const candidates = rows(recallOptions.kind).filter(wanted);
       const byId = new Map(candidates.map((row) => [row.id, row]));
-      const queryTerms = [...new Set(terms(query))];
+      const queryTerms = queryStems(query);
       const lexical =
         queryTerms.length === 0
           ? []
@@ -212,7 +234,7 @@ export function createSemanticMemory(options: SemanticMemoryOptions): SemanticMe
                   'SELECT rowid FROM memory_facts_fts WHERE memory_facts_fts MATCH ? ORDER BY rank LIMIT 200',
                 )
                 .pluck()
-                .all(toMatchExpression(queryTerms.map((term) => ({ stems: [term] })))) as number[]
+                .all(toMatchExpression(queryTerms)) as number[]
             ).filter((id) => byId.has(id));
       let semantic: number[] = [];
       if (embedder && query.trim().length > 0) {
