@@ -67,8 +67,9 @@ $('speak-form').addEventListener('submit', async (event) => {
     if (audio.src) URL.revokeObjectURL(audio.src);
     audio.src = URL.createObjectURL(await response.blob());
     audio.hidden = false;
-    await audio.play().catch(() => {});
     show(status, response.headers.get('x-klody-route') ?? 'done');
+    // Not awaited: a browser without an audio output may never say that playback started.
+    audio.play().catch(() => {});
   } catch (error) {
     show(status, error.message, true);
   } finally {

@@ -1,0 +1,104 @@
+// The web page end to end, as a person uses it: the real server process (`vocalbrain serve`), its
+// real engines, a real library track, and real Chromium playing what comes back.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
+import { chromium, type Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { toneClip } from './support/tone-clip.js';
+
+const root = repositoryRoot();
+const chromiumPath = '/usr/bin/chromium';
+
+/** Waits until the audio element has its metadata, and answers its duration in seconds. */
+async function loadedDuration(page: Page, selector: string): Promise<number> {
+  await page.waitForFunction(
+    (query) => {
+      const audio = document.querySelector(query) as HTMLAudioElement | null;
+      return audio !== null && audio.readyState >= 1 && Number.isFinite(audio.duration);
+    },
+    selector,
+    { timeout: 30_000 },
+  );
+  return page.evaluate((query) => (document.querySelector(query) as HTMLAudioElement).duration, selector);
+}
+
+describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web page in Chromium', () => {
+  const reaper = useProcessReaper();
+
+  it('speaks a text and plays it, finds a library track by its description and plays it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'vocalbrain-web-'));
+    const port = await freePort();
+    reaper.spawn(
+      process.execPath,
+      [
+        '--conditions=@klody/source',
+        '--import',
+        'tsx',
+        'apps/vocalbrain/src/cli.ts',
+        'serve',
+        '--port',
+        String(port),
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none', KLODY_VOCALBRAIN_CALIBRATE: '0' },
+      },
+    );
+    const url = `http://127.0.0.1:${port}/`;
+    await waitForHttp(`${url}health`, { timeoutMs: 60_000 });
+    const form = new FormData();
+    form.append(
+      'file',
+      new Blob([new Uint8Array(toneClip([262, 330, 392, 523], { noteSeconds: 0.5 }))]),
+      'sunrise.wav',
+    );
+    form.append('description', 'A bright glockenspiel melody, like a sunrise');
+    form.append('tags', 'glockenspiel, morning');
+    expect((await fetch(`${url}api/library/tracks`, { method: 'POST', body: form })).status).toBe(201);
+
+    const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(url);
+      // The voices come from the engines: espeak-ng's French voice is one of them.
+      await expect
+        .poll(() => page.locator('#speak-voice option[value="voice:espeak-ng/fr-fr"]').count(), {
+          timeout: 20_000,
+        })
+        .toBe(1);
+      await page.fill('#speak-text', 'Bonjour, ceci est un essai de VocalBrain.');
+      await page.selectOption('#speak-voice', 'voice:espeak-ng/fr-fr');
+      await page.click('#speak-button');
+      expect(await loadedDuration(page, '#speak-audio')).toBeGreaterThan(0.5);
+      expect(await page.locator('#speak-status').textContent()).toContain('espeak-ng/fr-fr');
+
+      await page.fill('#find-query', 'glockenspiel sunrise');
+      await page.click('#find-button');
+      await page.locator('#tracks li').first().waitFor({ timeout: 20_000 });
+      expect(await page.locator('#tracks li').first().textContent()).toContain('glockenspiel');
+      expect(await loadedDuration(page, '#tracks li audio')).toBeCloseTo(2, 1);
+
+      const artifacts = join(root, 'artifacts');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'vocalbrain-page.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
