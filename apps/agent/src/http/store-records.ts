@@ -54,6 +54,13 @@ export function createStoreRecords(options: {
     return null;
   }
 
+  /** A session created empty (POST /api/sessions) has no title of its own: its first message names it. */
+  function firstMessage(sessionId: string): string | null {
+    const message = store.sessionDetail(sessionId)?.turns[0]?.userMessage;
+    if (!message) return null;
+    return message.length > 80 ? `${message.slice(0, 79)}…` : message;
+  }
+
   return {
     createSession() {
       const at = now();
@@ -71,7 +78,7 @@ export function createStoreRecords(options: {
     listSessions() {
       return store.listSessions().map((session) => ({
         sessionId: session.id,
-        title: session.title || null,
+        title: session.title || firstMessage(session.id),
         createdAt: iso(session.createdAt),
         updatedAt: iso(session.updatedAt),
         turns: session.turns,
@@ -83,7 +90,7 @@ export function createStoreRecords(options: {
       const { session, turns } = detail;
       return {
         sessionId: session.id,
-        title: session.title || null,
+        title: session.title || firstMessage(session.id),
         createdAt: iso(session.createdAt),
         updatedAt: iso(session.updatedAt),
         turns: turns.length,

@@ -1,0 +1,127 @@
+// The web page end to end, as a person uses it: the real `pnpm agent serve` process with its SQLite
+// database, a scripted OpenAI-compatible server as the gateway, a spy Library Brain, real Chromium.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type FakeLibraryBrain, startFakeLibraryBrain } from './fake-library-brain.js';
+import { type FakeOpenAIServer, startFakeOpenAIServer, toolResultsSent } from './fake-openai-server.js';
+
+const root = repositoryRoot();
+const chromiumPath = '/usr/bin/chromium';
+
+describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', () => {
+  const reaper = useProcessReaper();
+  let gateway: FakeOpenAIServer;
+  let library: FakeLibraryBrain;
+
+  beforeAll(async () => {
+    gateway = await startFakeOpenAIServer();
+    library = await startFakeLibraryBrain();
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await library?.close();
+  });
+
+  it('answers a message, asks before a destructive call, and shows a denial as denied / not run', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'klody-agent-web-'));
+    const port = await freePort();
+    reaper.spawn(
+      process.execPath,
+      [
+        '--conditions=@klody/source',
+        '--import',
+        'tsx',
+        'apps/agent/src/cli.ts',
+        'serve',
+        '--port',
+        String(port),
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          KLODY_HOME: home,
+          KLODY_GATEWAY_URL: gateway.url,
+          KLODY_LIBRARY_BRAIN_URL: library.url,
+          KLODY_VOCALBRAIN_URL: 'none',
+        },
+      },
+    );
+    const url = `http://127.0.0.1:${port}/`;
+    await waitForHttp(`${url}health`, { timeoutMs: 60_000 });
+
+    const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(url);
+
+      // A message answered, its text streamed in pieces.
+      gateway.replies.push({ text: ['Bonjour ! ', 'Je suis Klody, ', 'votre agent.'], delayMs: 50 });
+      await page.fill('#message', 'Bonjour, qui es-tu ?');
+      await page.click('#send-button');
+      await expect
+        .poll(() => page.locator('.turn').first().locator('.assistant-text').textContent(), {
+          timeout: 15_000,
+        })
+        .toBe('Bonjour ! Je suis Klody, votre agent.');
+      await expect.poll(() => page.locator('.turn .turn-status').first().textContent()).toMatch(/0 steps/);
+      await expect.poll(() => page.locator('#session-list li').count()).toBe(1);
+      expect(await page.locator('#session-list li').textContent()).toBe('Bonjour, qui es-tu ?');
+
+      // A destructive call: its row says pending, and approve/deny buttons appear.
+      gateway.replies.push({ toolCalls: [{ name: 'remove_book', arguments: { book: 3 } }] });
+      await page.fill('#message', 'Supprime le livre Candide (id 3).');
+      await page.click('#send-button');
+      const turn = page.locator('.turn').nth(1);
+      await turn.locator('.decision.approval button.deny').waitFor({ timeout: 15_000 });
+      expect(await turn.locator('.decision.approval button.approve').isVisible()).toBe(true);
+      const row = turn.locator('table.steps tbody tr');
+      expect(await row.locator('td.tool').textContent()).toBe('remove_book');
+      expect(await row.locator('td.arguments').textContent()).toBe('{"book":3}');
+      expect(await row.locator('td.effect').textContent()).toBe('destructive');
+      expect(await row.locator('td.approval').textContent()).toBe('pending');
+      expect(await turn.locator('.decision.approval .reason').textContent()).toMatch(/\S/);
+      const artifacts = join(root, 'artifacts');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'agent-page-approval.png'), fullPage: true });
+
+      // Deny: the row shows denied / not_run, the agent answers, the organ was never called.
+      gateway.replies.push({ text: ['D’accord, je n’ai pas supprimé Candide.'] });
+      await turn.locator('.decision.approval button.deny').click();
+      await expect.poll(() => row.locator('td.approval').textContent(), { timeout: 15_000 }).toBe('denied');
+      expect(await row.locator('td.call-status').textContent()).toBe('not_run');
+      await expect
+        .poll(() => turn.locator('.assistant-text').last().textContent(), { timeout: 15_000 })
+        .toBe('D’accord, je n’ai pas supprimé Candide.');
+      expect(await turn.locator('.decision.approval').count()).toBe(0);
+      expect(toolResultsSent(gateway.requests.at(-1) as never).join(' ')).toMatch(/denied/i);
+      expect(library.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
+
+      await page.screenshot({ path: join(artifacts, 'agent-page.png'), fullPage: true });
+
+      // The stored session reads the same after a reload.
+      await page.reload();
+      await expect.poll(() => page.locator('.turn').count(), { timeout: 10_000 }).toBe(2);
+      expect(await page.locator('.turn').nth(1).locator('td.approval').textContent()).toBe('denied');
+    } finally {
+      await context.close();
+    }
+  });
+});
