@@ -277,4 +277,37 @@ describe('approvals in the loop', () => {
     ]);
     expect(eventOf(afterSecond, 'turn-end').timing.approvalsWaitingMs).toBeGreaterThanOrEqual(0);
   });
+
+  it('a new message while an approval waits: the call is not run, and its approval can never be used', async () => {
+    bench = agentBench();
+    const fake = fakeScriptedModel([eraseMoby, { text: 'Hello! Nothing was erased.' }]);
+    const { agent, approvals } = bench.open(fake.model);
+    const first = await collect(agent.send({ message: 'Erase moby' }));
+    const request = eventOf(first, 'approval-request');
+    const { sessionId, turnId } = eventOf(first, 'turn-end');
+    const second = await collect(agent.send({ sessionId, message: 'Actually, just say hello' }));
+    expect(eventOf(second, 'turn-end').answer).toBe('Hello! Nothing was erased.');
+    expect(agent.store.toolCalls(turnId)[0]).toMatchObject({ approval: 'denied', status: 'not_run' });
+    expect(approvals.get(request.approvalId)?.state).toBe('denied');
+    const late = await collect(
+      agent.decide({ sessionId, approvalId: request.approvalId, decision: 'approve' }),
+    );
+    expect(late.map((event) => event.type)).toEqual(['error']);
+    expect(bench.spies.erase.calls).toEqual([]);
+    expect(JSON.stringify(fake.prompts()[1])).toContain('not run: the user went on without approving it');
+  });
+
+  it('an approval of another session is not found, and runs nothing', async () => {
+    bench = agentBench();
+    const { agent } = bench.open(fakeScriptedModel([eraseMoby, { text: 'Hi' }]).model);
+    const first = await collect(agent.send({ message: 'Erase moby' }));
+    const request = eventOf(first, 'approval-request');
+    const other = await collect(agent.send({ message: 'Hello' }));
+    const otherSession = eventOf(other, 'turn-end').sessionId;
+    const events = await collect(
+      agent.decide({ sessionId: otherSession, approvalId: request.approvalId, decision: 'approve' }),
+    );
+    expect(events).toEqual([{ type: 'error', code: 'approval_not_found', message: expect.any(String) }]);
+    expect(bench.spies.erase.calls).toEqual([]);
+  });
 });

@@ -8,6 +8,11 @@ export type ApprovalDecision = 'approve' | 'deny';
  * call that needs an approval ends the turn's stream with an `approval-request` and a `stop`
  * (`approval_pending`); `decide` records the decision and continues the same turn as a new stream.
  * The pending state lives in SQLite, so a decision still applies after a restart.
+ *
+ * Every stream that works on a turn starts with `turn-start` and ends with `turn-end` (after an `error`
+ * event too, e.g. `model_failed`), except an aborted one, which ends with `error` `aborted`. A request
+ * refused before any turn work (empty message, unknown session, `session_busy`, an approval that is not
+ * found or no longer waits) is a stream of one `error` event.
  */
 export interface Agent {
   /** Sends a user message; creates the session when `sessionId` is omitted. */
@@ -22,7 +27,12 @@ export interface Agent {
     decision: ApprovalDecision;
     signal?: AbortSignal;
   }): AsyncIterable<AgentEvent>;
-  /** Answers a `max_steps` or `repeated_call` stop: `true` goes on with a fresh step budget, `false` ends the turn. */
+  /**
+   * Answers a `max_steps`, `repeated_call` or `invalid_tool_call` stop: `true` goes on with a fresh step
+   * budget, `false` ends the turn. On a turn waiting for approvals, `true` re-reads them (decided by
+   * another process, expired, used) and goes on if none still waits; `false` ends the turn and denies
+   * them. On a turn left `running` by a crash, `true` goes on (a call that was running is never rerun).
+   */
   resume(input: { sessionId: string; goOn: boolean; signal?: AbortSignal }): AsyncIterable<AgentEvent>;
   close(): Promise<void>;
 }

@@ -77,3 +77,61 @@ describe('createAgent: a turn', () => {
     expect(agent.store.getTurn(end.turnId)?.untrustedSeen).toBe(true);
   });
 });
+
+describe('createAgent: refusals and aborts', () => {
+  it('an empty message or an unknown session is an error event, and nothing is stored', async () => {
+    bench = agentBench();
+    const fake = fakeScriptedModel([]);
+    const { agent } = bench.open(fake.model);
+    expect(await collect(agent.send({ message: '   ' }))).toEqual([
+      { type: 'error', code: 'invalid_message', message: 'the message is empty' },
+    ]);
+    expect(await collect(agent.send({ sessionId: 'session_nope', message: 'hi' }))).toEqual([
+      { type: 'error', code: 'session_not_found', message: 'no session session_nope' },
+    ]);
+    expect(agent.store.listSessions()).toEqual([]);
+    expect(fake.calls()).toBe(0);
+  });
+
+  it('an aborted turn gives an aborted error; the next message closes it and goes on', async () => {
+    bench = agentBench();
+    const fake = fakeScriptedModel([
+      { text: 'This answer is cut short by the user.' },
+      { text: 'Hello again.' },
+    ]);
+    const { agent } = bench.open(fake.model);
+    const controller = new AbortController();
+    const events = [];
+    for await (const event of agent.send({ message: 'Tell me a long story', signal: controller.signal })) {
+      events.push(event);
+      if (event.type === 'text-delta') controller.abort();
+    }
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'aborted' });
+    const sessionId = eventOf(events, 'turn-start').sessionId;
+    const next = await collect(agent.send({ sessionId, message: 'Hello' }));
+    expect(eventOf(next, 'turn-end').answer).toBe('Hello again.');
+    expect(agent.store.sessionDetail(sessionId)?.turns.map((turn) => [turn.state, turn.stopReason])).toEqual([
+      ['done', 'ended'],
+      ['done', 'answered'],
+    ]);
+  });
+});
+
+describe('createAgent: one turn at a time per session', () => {
+  it('a second stream on a busy session is refused with session_busy', async () => {
+    bench = agentBench();
+    const fake = fakeScriptedModel([{ text: 'First.' }, { text: 'Second.' }]);
+    const { agent } = bench.open(fake.model);
+    const first = await collect(agent.send({ message: 'One' }));
+    const { sessionId } = eventOf(first, 'turn-end');
+    const running = agent.send({ sessionId, message: 'Two' })[Symbol.asyncIterator]();
+    expect((await running.next()).value).toMatchObject({ type: 'turn-start' });
+    expect(await collect(agent.send({ sessionId, message: 'Three' }))).toEqual([
+      { type: 'error', code: 'session_busy', message: `session ${sessionId} is already running a turn` },
+    ]);
+    for (let next = await running.next(); !next.done; next = await running.next()) {
+      if (next.value.type === 'turn-end') expect(next.value.answer).toBe('Second.');
+    }
+    expect(fake.calls()).toBe(2);
+  });
+});

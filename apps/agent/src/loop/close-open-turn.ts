@@ -1,6 +1,7 @@
 import type { ToolResultPart } from 'ai';
 import { finishTurn } from './end-turn.js';
 import type { LoopContext } from './loop-context.js';
+import { stepToolMessage } from './tool-message.js';
 
 /**
  * Ends a session's unfinished turn when the user does something else (a new message, or `resume` with
@@ -49,15 +50,7 @@ export async function closeOpenTurn(context: LoopContext, sessionId: string): Pr
         sessionId,
         turnId: turn.id,
         at: context.now(),
-        message: {
-          role: 'tool',
-          content: store.toolCalls(turn.id, turn.stepsUsed).map((call) => ({
-            type: 'tool-result' as const,
-            toolCallId: call.toolCallId,
-            toolName: call.tool,
-            output: call.modelOutput ?? { type: 'error-text' as const, value: 'no result' },
-          })),
-        },
+        message: stepToolMessage(store.toolCalls(turn.id, turn.stepsUsed)),
       });
     }
   });

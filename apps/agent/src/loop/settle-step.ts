@@ -5,6 +5,7 @@ import { approvalNeed } from '../approvals/approval-policy.js';
 import { type ToolCallRecord, toStepRecord } from '../store/agent-store.js';
 import type { LoopContext } from './loop-context.js';
 import { runTool } from './run-tool.js';
+import { stepToolMessage } from './tool-message.js';
 import { toolOutputEnvelope } from './tool-output-envelope.js';
 
 export type StepOutcome =
@@ -159,13 +160,11 @@ export async function* settleStep(
       signal: signal ?? new AbortController().signal,
     });
     const turn = store.getTurn(turnId);
-    store.transaction(() => {
-      store.updateTurn(turnId, {
-        toolsMs: (turn?.toolsMs ?? 0) + run.durationMs,
-        // Output written by someone else (even an error text from an outside server) makes every
-        // later write or destructive call of the turn ask.
-        ...(tool.untrustedOutput ? { untrustedSeen: true } : {}),
-      });
+    store.updateTurn(turnId, {
+      toolsMs: (turn?.toolsMs ?? 0) + run.durationMs,
+      // Output written by someone else (even an error text from an outside server) makes every
+      // later write or destructive call of the turn ask.
+      ...(tool.untrustedOutput ? { untrustedSeen: true } : {}),
     });
     yield settle(
       call,
@@ -198,15 +197,7 @@ export async function* settleStep(
       sessionId: first.sessionId,
       turnId,
       at: context.now(),
-      message: {
-        role: 'tool',
-        content: calls.map((call) => ({
-          type: 'tool-result' as const,
-          toolCallId: call.toolCallId,
-          toolName: call.tool,
-          output: call.modelOutput ?? { type: 'error-text' as const, value: 'no result' },
-        })),
-      },
+      message: stepToolMessage(calls),
     });
   }
   return {
