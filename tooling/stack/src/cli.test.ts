@@ -12,7 +12,7 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
   const reaper = useProcessReaper();
 
   it('starts every service, prints their URLs, and Ctrl-C stops them all, model workers included', async () => {
-    const [port, libraryPort] = await freePorts(2);
+    const [port, libraryPort, vocalbrainPort] = await freePorts(3);
     const stack = reaper.spawn(
       process.execPath,
       ['--conditions=@klody/source', '--import', 'tsx', 'tooling/stack/src/cli.ts', 'start'],
@@ -23,6 +23,7 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
           KLODY_HOME: mkdtempSync(join(tmpdir(), 'klody-home-')),
           KLODY_GATEWAY_PORT: String(port),
           KLODY_LIBRARY_BRAIN_PORT: String(libraryPort),
+          KLODY_VOCALBRAIN_PORT: String(vocalbrainPort),
           // The toy registry whatever this machine has installed: with the real models, npm start
           // would serve small.yaml (gateway-registry.test.ts covers that choice).
           KLODY_GATEWAY_CONFIG: join(root, 'apps/gateway/examples/tiny.yaml'),
@@ -36,6 +37,14 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
       gateway: string;
     };
     expect(libraryHealth.gateway).toBe('ok');
+    expect(stack.stdout()).toMatch(new RegExp(`vocalbrain +http://127\\.0\\.0\\.1:${vocalbrainPort}/`));
+    const vocalbrainHealth = (await (await fetch(`http://127.0.0.1:${vocalbrainPort}/health`)).json()) as {
+      gateway: string;
+      speechEngines: string[];
+    };
+    // The toy registry has no speech alias, but the gateway answers: VocalBrain reached it.
+    expect(vocalbrainHealth.gateway).toBe('ok');
+    expect(vocalbrainHealth.speechEngines.length).toBeGreaterThan(0);
 
     // A request makes the gateway spawn a model worker: the stack must stop it too.
     const completion = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
@@ -63,5 +72,6 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
     for (const pid of workerPids) expect(isProcessAlive(pid)).toBe(false);
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${libraryPort}/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${vocalbrainPort}/health`)).rejects.toThrow();
   });
 });

@@ -19,11 +19,12 @@ describe('klodyServices', () => {
     const root = checkout(['gateway', 'library-brain']);
     const services = klodyServices({
       root: process.cwd(),
-      env: { KLODY_GATEWAY_PORT: '18090', KLODY_LIBRARY_BRAIN_PORT: '18765' },
+      env: { KLODY_GATEWAY_PORT: '18090', KLODY_LIBRARY_BRAIN_PORT: '18765', KLODY_VOCALBRAIN_PORT: '18600' },
     }).map((service) => [service.name, service.url]);
     expect(services).toEqual([
       ['gateway', 'http://127.0.0.1:18090/v1'],
       ['library-brain', 'http://127.0.0.1:18765/'],
+      ['vocalbrain', 'http://127.0.0.1:18600/'],
     ]);
     expect(klodyServices({ root, env: {} }).map((service) => service.name)).toEqual([
       'gateway',
@@ -55,5 +56,25 @@ describe('klodyServices', () => {
       (service) => service.name === 'library-brain',
     );
     expect(unseeded?.args).not.toContain('--seed');
+  });
+
+  it('starts VocalBrain after Library Brain, on its port, pointed at the stack’s gateway', () => {
+    const root = checkout(['gateway', 'library-brain', 'vocalbrain']);
+    const services = klodyServices({
+      root,
+      env: { KLODY_GATEWAY_PORT: '18090', KLODY_VOCALBRAIN_PORT: '18600' },
+    });
+    expect(services.map((service) => service.name)).toEqual(['gateway', 'library-brain', 'vocalbrain']);
+    const vocalbrain = services[2];
+    expect(vocalbrain?.args.slice(-3)).toEqual(['serve', '--port', '18600']);
+    expect(vocalbrain?.args).toContain(join(root, 'apps/vocalbrain/src/cli.ts'));
+    expect(vocalbrain?.env).toEqual({ KLODY_GATEWAY_URL: 'http://127.0.0.1:18090' });
+    expect(vocalbrain?.healthUrl).toBe('http://127.0.0.1:18600/health');
+    // A gateway of the user's own (KLODY_GATEWAY_URL) is left as it is; without the stack's gateway, too.
+    const own = klodyServices({ root, env: { KLODY_GATEWAY_URL: 'http://127.0.0.1:9999' } })[2];
+    expect(own?.env).toEqual({});
+    expect(klodyServices({ root: checkout(['vocalbrain']), env: {} }).map((service) => service.name)).toEqual(
+      ['vocalbrain'],
+    );
   });
 });

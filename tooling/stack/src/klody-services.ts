@@ -85,5 +85,18 @@ export function klodyServices({
       healthUrl: `http://127.0.0.1:${libraryPort}/health`,
     });
   }
+  const vocalbrainEntry = 'apps/vocalbrain/src/cli.ts';
+  if (existsSync(join(root, vocalbrainEntry))) {
+    const vocalbrainPort = port(env, 'KLODY_VOCALBRAIN_PORT', 8600);
+    services.push({
+      name: 'vocalbrain',
+      ...sourceCommand(root, vocalbrainEntry, ['serve', '--port', String(vocalbrainPort)]),
+      // The gateway gives its library the `embed` alias (recall by meaning) and its `tts` aliases.
+      env:
+        hasGateway && !env.KLODY_GATEWAY_URL ? { KLODY_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` } : {},
+      url: `http://127.0.0.1:${vocalbrainPort}/`,
+      healthUrl: `http://127.0.0.1:${vocalbrainPort}/health`,
+    });
+  }
   return services;
 }
