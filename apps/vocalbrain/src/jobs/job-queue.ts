@@ -40,6 +40,13 @@ export interface JobQueueOptions {
   /** Silence between two segments of a paragraph, and between paragraphs (seconds). */
   sentencePauseSeconds?: number;
   paragraphPauseSeconds?: number;
+  /**
+   * How long a segment may be (characters, default 1,000) and how short before it is merged with the
+   * next sentence (default 400): a segment is the unit of progress, of cancel and of resume, and one
+   * engine run (espeak-ng starts a process per run).
+   */
+  segmentMaxCharacters?: number;
+  segmentMinCharacters?: number;
   /** How often an idle worker looks for jobs queued by another process (ms, default 1,000). */
   pollIntervalMs?: number;
   /** Whether the engine processes' memory is measured while they synthesize (default true). */
@@ -315,7 +322,11 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     submit(request) {
       const items = request.texts.map((submitted) => {
         const text = unwrapLines(submitted);
-        const segmentation = request.voice.language ? { language: request.voice.language } : {};
+        const segmentation = {
+          maxCharacters: options.segmentMaxCharacters ?? 1_000,
+          minCharacters: options.segmentMinCharacters ?? 400,
+          ...(request.voice.language ? { language: request.voice.language } : {}),
+        };
         const segments = segmentTextForSpeech(text, segmentation);
         return { text, segments: segments.map(({ start, end }) => ({ start, end })) };
       });

@@ -3,9 +3,9 @@
 // brings it to the target, and hold the peaks under a ceiling with a look-ahead limiter. Memory stays
 // a few megabytes whatever the length (a 100,000-character chapter is about 100 minutes of speech).
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { floatToPcm16, wavHeader } from '@klody/voice';
-import { createLoudnessMeter } from './loudness-meter.js';
-import { readPcmSamples } from './pcm-work-file.js';
+import { wavHeader } from '@klody/voice';
+import { createLoudnessMeter, gatedLoudness } from './loudness-meter.js';
+import { readPcmSamples, samplesToPcm16 } from './pcm-work-file.js';
 
 export interface NormalizeFileOptions {
   /** The PCM work file (16-bit little-endian mono) and how many samples of it count. */
@@ -23,7 +23,10 @@ export interface NormalizeFileOptions {
 }
 
 export interface NormalizeFileResult {
-  /** How loudness was measured: our own ITU-R BS.1770-4 meter (K-weighting, 400 ms gated blocks). */
+  /**
+   * How loudness was measured: our own ITU-R BS.1770-4 meter (K-weighting, 400 ms gated blocks). The
+   * output is measured whole; the input, of a long file, on the probe's sample of it.
+   */
   method: 'bs1770';
   inputLufs: number | null;
   outputLufs: number | null;
@@ -76,108 +79,174 @@ function movingAverage(values: Float32Array, radius: number): Float32Array {
   return output;
 }
 
-function measureFile(descriptor: number, options: NormalizeFileOptions, chunk: number) {
-  const meter = createLoudnessMeter(options.sampleRate);
-  for (let start = 0; start < options.sampleCount; start += chunk) {
-    meter.add(readPcmSamples(descriptor, start, Math.min(chunk, options.sampleCount - start)));
-  }
-  return meter;
+interface Range {
+  start: number;
+  end: number;
 }
 
 /**
- * One rendering: gain, limiter, PCM16 out. The limiter's gain at a sample depends on the samples within
- * `lookahead + 2 × release` of it, so each piece is read with that much context on both sides and the
- * result is the same as over the whole signal at once.
+ * Gain and limiter over `ranges` of the file, piece by piece; each limited piece goes to `sink`. The
+ * limiter's gain at a sample depends on the samples within `lookahead + 2 × release` of it, so every
+ * piece is read with that much context on both sides: the result is the same as over the whole signal
+ * at once. Returns how much the limiter took off the loudest peak (dB).
  */
 function render(
   input: number,
-  output: number,
   options: NormalizeFileOptions,
   chunk: number,
   gainDb: number,
   ceiling: number,
-): { outputLufs: number | null; reductionDb: number } {
+  ranges: readonly Range[],
+  sink: (piece: Float32Array, start: number) => void,
+): number {
   const { sampleCount, sampleRate } = options;
   const lookahead = Math.max(1, Math.round(lookaheadSeconds * sampleRate));
   const release = Math.max(lookahead, Math.round(releaseSeconds * sampleRate));
   const minimumRadius = lookahead + release;
   const context = minimumRadius + release;
   const linear = 10 ** (gainDb / 20);
-  const meter = createLoudnessMeter(sampleRate);
   let deepest = 1;
-  let position = 44;
-  for (let start = 0; start < sampleCount; start += chunk) {
-    const end = Math.min(sampleCount, start + chunk);
-    const from = Math.max(0, start - context);
-    const to = Math.min(sampleCount, end + context);
-    const extended = readPcmSamples(input, from, to - from);
-    const needed = new Float32Array(extended.length).fill(1);
-    let loudest = 0;
-    for (let index = 0; index < extended.length; index += 1) {
-      const value = (extended[index] ?? 0) * linear;
-      extended[index] = value;
-      const magnitude = value < 0 ? -value : value;
-      if (magnitude > loudest) loudest = magnitude;
-      if (magnitude > ceiling) needed[index] = ceiling / magnitude;
-    }
-    let piece = extended.subarray(start - from, end - from);
-    if (loudest > ceiling) {
-      const envelope = movingAverage(slidingMinimum(needed, minimumRadius), release);
-      const limited = new Float32Array(end - start);
-      for (let index = 0; index < limited.length; index += 1) {
-        const gain = envelope[start - from + index] ?? 1;
-        if (gain < deepest) deepest = gain;
-        limited[index] = (piece[index] ?? 0) * gain;
+  for (const range of ranges) {
+    for (let start = range.start; start < range.end; start += chunk) {
+      const end = Math.min(range.end, start + chunk);
+      const from = Math.max(0, start - context);
+      const to = Math.min(sampleCount, end + context);
+      const extended = readPcmSamples(input, from, to - from);
+      let loudest = 0;
+      for (let index = 0; index < extended.length; index += 1) {
+        const value = (extended[index] as number) * linear;
+        extended[index] = value;
+        const magnitude = value < 0 ? -value : value;
+        if (magnitude > loudest) loudest = magnitude;
       }
-      piece = limited;
+      const piece = extended.subarray(start - from, end - from);
+      if (loudest > ceiling) {
+        const needed = new Float32Array(extended.length);
+        for (let index = 0; index < extended.length; index += 1) {
+          const value = extended[index] as number;
+          const magnitude = value < 0 ? -value : value;
+          needed[index] = magnitude > ceiling ? ceiling / magnitude : 1;
+        }
+        const envelope = movingAverage(slidingMinimum(needed, minimumRadius), release);
+        for (let index = 0; index < piece.length; index += 1) {
+          const gain = envelope[start - from + index] as number;
+          if (gain < deepest) deepest = gain;
+          piece[index] = (piece[index] as number) * gain;
+        }
+      }
+      sink(piece, start);
     }
-    meter.add(piece);
-    const bytes = floatToPcm16(piece);
-    let written = 0;
-    while (written < bytes.byteLength) {
-      written += writeSync(output, bytes, written, bytes.byteLength - written, position + written);
-    }
-    position += bytes.byteLength;
   }
-  return { outputLufs: meter.integratedLufs(), reductionDb: -20 * Math.log10(deepest) };
+  return -20 * Math.log10(deepest);
 }
 
 /**
- * Normalises the work file to `targetLufs` into a WAV. When the limiter takes loudness back, the gain
- * is corrected by the secant method (the output loudness grows smoothly with the gain) and the file
- * rendered again, at most four times; each rendering is one pass over the file.
+ * Where the gain search listens: the whole file when it is short, else 150 windows of 2 s spread
+ * evenly (about 5 minutes of audio), which estimate the integrated loudness of speech to a tenth of
+ * an LU at a fraction of a pass.
+ */
+function probeRanges(sampleCount: number, sampleRate: number): Range[] {
+  const windowLength = 2 * sampleRate;
+  const windows = 150;
+  if (sampleCount <= windows * windowLength * 2) return [{ start: 0, end: sampleCount }];
+  const stride = Math.floor(sampleCount / windows);
+  return Array.from({ length: windows }, (_, index) => ({
+    start: index * stride,
+    end: Math.min(sampleCount, index * stride + windowLength),
+  }));
+}
+
+/** Output loudness of the probe for a gain: each window metered on its own, their blocks gated together. */
+function probeLoudness(
+  input: number,
+  options: NormalizeFileOptions,
+  chunk: number,
+  gainDb: number,
+  ceiling: number,
+  ranges: readonly Range[],
+): { lufs: number | null; reductionDb: number } {
+  const powers: number[] = [];
+  let meter = createLoudnessMeter(options.sampleRate);
+  let current: Range | null = null;
+  const reductionDb = render(input, options, chunk, gainDb, ceiling, ranges, (piece, start) => {
+    const range = ranges.find((candidate) => start >= candidate.start && start < candidate.end) ?? null;
+    if (range !== current) {
+      powers.push(...meter.blockPowers());
+      meter = createLoudnessMeter(options.sampleRate);
+      current = range;
+    }
+    meter.add(piece);
+  });
+  powers.push(...meter.blockPowers());
+  return { lufs: gatedLoudness(powers), reductionDb };
+}
+
+/**
+ * Normalises the work file to `targetLufs` into a WAV. The limiter takes some loudness back, so the
+ * gain is found first on a sample of the file (secant method: the output loudness grows smoothly with
+ * the gain), then the whole file is rendered once, metered as it is written, and rendered once more
+ * only if that measurement is more than 0.5 LU off.
  */
 export function normalizePcmFile(options: NormalizeFileOptions): NormalizeFileResult {
   const chunk = options.chunkSamples ?? 1 << 20;
-  const dataBytes = options.sampleCount * 2;
+  const { sampleCount, sampleRate } = options;
+  const dataBytes = sampleCount * 2;
   if (dataBytes > largestWavData) {
     throw new Error(
-      `the audio is ${Math.round(options.sampleCount / options.sampleRate / 3600)} hours long: more than one WAV file can hold (4 GiB)`,
+      `the audio is ${Math.round(sampleCount / sampleRate / 3600)} hours long: more than one WAV file can hold (4 GiB)`,
     );
   }
   const ceiling = 10 ** ((options.peakCeilingDb ?? -1) / 20) * 0.995;
   const input = openSync(options.pcmPath, 'r');
   const temporaryPath = `${options.wavPath}.partial`;
-  const output = openSync(temporaryPath, 'w');
+  let output: number | null = null;
   try {
-    writeSync(output, wavHeader(options.sampleRate, 1, dataBytes, 'pcm16'), 0, 44, 0);
-    const inputLufs = measureFile(input, options, chunk).integratedLufs();
-    // Silence (or under 400 ms) has no loudness to bring anywhere: copied as it is.
+    // The input is measured on the probe too (a sample of a long file): the gain search below corrects
+    // what an estimate misses, and the output is measured whole.
+    const probe = probeRanges(sampleCount, sampleRate);
+    const inputLufs = probeLoudness(input, options, chunk, 0, Number.POSITIVE_INFINITY, probe).lufs;
+    // Silence (or under 400 ms) has no loudness to bring anywhere: it is copied as it is.
     let gainDb = inputLufs === null ? 0 : options.targetLufs - inputLufs;
-    let rendered = render(input, output, options, chunk, gainDb, ceiling);
-    let previous: { gainDb: number; error: number } | null = null;
-    for (let attempt = 1; attempt < 4 && inputLufs !== null; attempt += 1) {
-      if (rendered.outputLufs === null || rendered.reductionDb === 0) break;
-      const error = rendered.outputLufs - options.targetLufs;
-      if (Math.abs(error) < 0.1) break;
-      const slope =
-        previous && previous.gainDb !== gainDb ? (error - previous.error) / (gainDb - previous.gainDb) : 1;
-      previous = { gainDb, error };
-      gainDb -= error / (slope > 0.05 ? slope : 1);
-      rendered = render(input, output, options, chunk, gainDb, ceiling);
+    let slope = 1;
+    if (inputLufs !== null) {
+      let previous: { gainDb: number; error: number } | null = null;
+      for (let attempt = 0; attempt < 8; attempt += 1) {
+        const measured = probeLoudness(input, options, chunk, gainDb, ceiling, probe);
+        if (measured.lufs === null) break;
+        const error = measured.lufs - options.targetLufs;
+        if (previous && previous.gainDb !== gainDb) {
+          const secant = (error - previous.error) / (gainDb - previous.gainDb);
+          if (secant > 0.05) slope = secant;
+        }
+        if (Math.abs(error) < 0.05 || (measured.reductionDb === 0 && attempt > 0)) break;
+        previous = { gainDb, error };
+        gainDb -= error / slope;
+      }
     }
-    fsyncSync(output);
-    closeSync(output);
+    output = openSync(temporaryPath, 'w');
+    const file = output;
+    const whole = [{ start: 0, end: sampleCount }];
+    const renderWhole = (gain: number) => {
+      const meter = createLoudnessMeter(sampleRate);
+      writeSync(file, wavHeader(sampleRate, 1, dataBytes, 'pcm16'), 0, 44, 0);
+      const reductionDb = render(input, options, chunk, gain, ceiling, whole, (piece, start) => {
+        meter.add(piece);
+        const bytes = samplesToPcm16(piece);
+        let written = 0;
+        while (written < bytes.byteLength) {
+          written += writeSync(file, bytes, written, bytes.byteLength - written, 44 + start * 2 + written);
+        }
+      });
+      return { outputLufs: meter.integratedLufs(), reductionDb };
+    };
+    let rendered = renderWhole(gainDb);
+    if (rendered.outputLufs !== null && Math.abs(rendered.outputLufs - options.targetLufs) > 0.5) {
+      gainDb -= (rendered.outputLufs - options.targetLufs) / slope;
+      rendered = renderWhole(gainDb);
+    }
+    fsyncSync(file);
+    closeSync(file);
+    output = null;
     renameSync(temporaryPath, options.wavPath);
     return {
       method: 'bs1770',
@@ -185,15 +254,11 @@ export function normalizePcmFile(options: NormalizeFileOptions): NormalizeFileRe
       outputLufs: rendered.outputLufs,
       gainDb,
       limiterReductionDb: rendered.reductionDb,
-      durationSeconds: options.sampleCount / options.sampleRate,
+      durationSeconds: sampleCount / sampleRate,
       bytes: 44 + dataBytes,
     };
   } catch (error) {
-    try {
-      closeSync(output);
-    } catch {
-      // already closed
-    }
+    if (output !== null) closeSync(output);
     rmSync(temporaryPath, { force: true });
     throw error;
   } finally {

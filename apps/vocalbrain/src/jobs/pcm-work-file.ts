@@ -12,13 +12,13 @@ import {
   readSync,
   writeSync,
 } from 'node:fs';
-import { floatToPcm16, pcm16ToFloat } from '@klody/voice';
+import { endianness } from 'node:os';
 
 /** Appends samples and makes them durable before the caller records the new length. */
 export function appendPcm(path: string, samples: Float32Array): number {
   const descriptor = openSync(path, 'a');
   try {
-    const bytes = floatToPcm16(samples);
+    const bytes = samplesToPcm16(samples);
     let written = 0;
     while (written < bytes.byteLength) {
       written += writeSync(descriptor, bytes, written, bytes.byteLength - written);
@@ -50,14 +50,48 @@ export function restorePcmLength(path: string, recordedBytes: number): 'intact' 
   }
 }
 
+const littleEndian = endianness() === 'LE';
+
+/**
+ * Float samples in [-1, 1] to 16-bit little-endian PCM, scaled by 32768 like @klody/voice's
+ * `floatToPcm16` (so its decoding gives the samples back) and clamped; through an Int16Array on
+ * little-endian machines, which is several times faster over a chapter than a DataView.
+ */
+export function samplesToPcm16(samples: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(samples.length * 2);
+  if (littleEndian) {
+    const values = new Int16Array(bytes.buffer);
+    for (let index = 0; index < samples.length; index += 1) {
+      const value = Math.round((samples[index] as number) * 32768);
+      values[index] = Math.max(-32768, Math.min(32767, value));
+    }
+    return bytes;
+  }
+  const view = new DataView(bytes.buffer);
+  for (let index = 0; index < samples.length; index += 1) {
+    const value = Math.round((samples[index] as number) * 32768);
+    view.setInt16(index * 2, Math.max(-32768, Math.min(32767, value)), true);
+  }
+  return bytes;
+}
+
 /** Reads `count` samples from sample `start` on (fewer at the end of the file). */
 export function readPcmSamples(descriptor: number, start: number, count: number): Float32Array {
-  const buffer = Buffer.alloc(count * 2);
+  const bytes = new Uint8Array(count * 2);
   let read = 0;
-  while (read < buffer.byteLength) {
-    const got = readSync(descriptor, buffer, read, buffer.byteLength - read, start * 2 + read);
+  while (read < bytes.byteLength) {
+    const got = readSync(descriptor, bytes, read, bytes.byteLength - read, start * 2 + read);
     if (got === 0) break;
     read += got;
   }
-  return pcm16ToFloat(buffer.subarray(0, read - (read % 2)));
+  const length = Math.floor(read / 2);
+  const samples = new Float32Array(length);
+  if (littleEndian) {
+    const values = new Int16Array(bytes.buffer, 0, length);
+    for (let index = 0; index < length; index += 1) samples[index] = (values[index] as number) / 32768;
+  } else {
+    const view = new DataView(bytes.buffer);
+    for (let index = 0; index < length; index += 1) samples[index] = view.getInt16(index * 2, true) / 32768;
+  }
+  return samples;
 }

@@ -32,15 +32,18 @@ export async function findJobEngine(source: JobEngineSource, id: string): Promis
   return engine;
 }
 
-/** The engine's own `synthesize`: the queue's segments are within its segmentation's limits, so it keeps them whole. */
+/** The engine's own `synthesize`, one call per segment. */
 export function createEngineSynthesizer(source: JobEngineSource): SegmentSynthesizer {
   return async (text, voice, signal) => {
     const engine = await findJobEngine(source, voice.engine);
+    const whole = Math.max(8, text.length);
     return engine.textToSpeech.synthesize(text, {
       ...(voice.voice ? { voice: voice.voice } : {}),
       ...(voice.language ? { language: voice.language } : {}),
       ...(voice.speed !== null ? { speed: voice.speed } : {}),
       ...(voice.pitch !== null ? { pitch: voice.pitch } : {}),
+      // One engine run for the whole segment (several sentences): the queue has cut the text already.
+      segmentation: { maxCharacters: whole, minCharacters: whole },
       signal,
     });
   };
