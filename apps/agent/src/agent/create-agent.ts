@@ -4,7 +4,7 @@ import { ApprovalError } from '../approvals/approval-error.js';
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import { closeOpenTurn } from '../loop/close-open-turn.js';
 import { stopTurn, turnEndEvent } from '../loop/end-turn.js';
-import type { LoopContext } from '../loop/loop-context.js';
+import type { LoopContext, ToolChoicePolicy } from '../loop/loop-context.js';
 import { type ModelObject, requireModelObject } from '../loop/model-object.js';
 import { declareTools } from '../loop/model-step.js';
 import { runTurn } from '../loop/run-turn.js';
@@ -29,6 +29,8 @@ export interface CreateAgentOptions {
   /** Model steps per turn before it asks whether to go on (default 12). */
   maxSteps?: number;
   systemPrompt?: string;
+  /** `required-first`: the first step of each turn must call a tool (default `auto`; see LoopContext). */
+  toolChoice?: ToolChoicePolicy;
   /** Milliseconds since the epoch, for stored times (default Date.now). */
   now?: () => number;
 }
@@ -62,6 +64,7 @@ export function createAgent(options: CreateAgentOptions): CreatedAgent {
     declaredTools: declareTools(options.tools),
     systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
     maxSteps,
+    toolChoice: options.toolChoice ?? 'auto',
     memory: options.memory ?? null,
     now: options.now ?? Date.now,
   };

@@ -5,6 +5,9 @@ import type { AgentStore } from '../store/agent-store.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import type { ModelObject } from './model-object.js';
 
+/** Whether the model must call a tool: see LoopContext.toolChoice. */
+export type ToolChoicePolicy = 'auto' | 'required-first';
+
 /** What the loop's functions share: the model, the stores, the registry and the settings. */
 export interface LoopContext {
   model: ModelObject;
@@ -16,6 +19,12 @@ export interface LoopContext {
   declaredTools: ToolSet;
   systemPrompt: string;
   maxSteps: number;
+  /**
+   * `auto` lets the model choose between answering and calling a tool; `required-first` makes the
+   * first step of each turn call a tool (the gateway constrains the output to the tools' schemas), for
+   * small models that never call a tool on their own.
+   */
+  toolChoice: ToolChoicePolicy;
   memory: Pick<AgentMemory, 'mirrorTurn' | 'contextFor'> | null;
   /** Milliseconds since the epoch, for stored times. */
   now: () => number;

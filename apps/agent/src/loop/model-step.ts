@@ -48,6 +48,8 @@ export async function* streamModelStep(input: {
   system: string;
   messages: ModelMessage[];
   tools: ToolSet;
+  /** `required`: the step must call a tool (default `auto`). */
+  toolChoice?: 'auto' | 'required';
   signal?: AbortSignal;
 }): AsyncGenerator<string, ModelStepResult> {
   const started = performance.now();
@@ -56,7 +58,7 @@ export async function* streamModelStep(input: {
     system: input.system,
     messages: input.messages,
     tools: input.tools,
-    toolChoice: 'auto',
+    toolChoice: input.toolChoice ?? 'auto',
     maxRetries: 0,
     // The failure comes back as the stream's `error` part and becomes an `error` event; the SDK's
     // default handler would also print it with its stack to stderr.

@@ -101,6 +101,7 @@ export async function* runTurn(
         system: systemFor(context, session?.systemContext ?? ''),
         messages: store.messages(turn.sessionId),
         tools: context.declaredTools,
+        toolChoice: context.toolChoice === 'required-first' && step === 1 ? 'required' : 'auto',
         ...(signal ? { signal } : {}),
       });
       let result: ModelStepResult;
