@@ -1,4 +1,35 @@
 export type { Agent, ApprovalDecision } from './agent/agent.js';
 export type * from './agent/agent-events.js';
+export { type CreateAgentOptions, type CreatedAgent, createAgent } from './agent/create-agent.js';
+export {
+  ApprovalError,
+  type ApprovalRecord,
+  type ApprovalStore,
+  approvalNeed,
+  argumentsHash,
+  canonicalJson,
+  classifyByVerbs,
+  createApprovalStore,
+} from './approvals/index.js';
+export { type AgentConfig, readConfig } from './config/config.js';
+export type {
+  AgentRecords,
+  ApprovalView,
+  ConversationMessage,
+  SessionDetail,
+  SessionSummary,
+} from './http/agent-records.js';
+export { type CreateAppOptions, createApp, type HealthReport } from './http/create-app.js';
+export { type RunningServer, type StartServerOptions, startServer } from './http/start-server.js';
+export { createGatewayModel, type GatewayModelOptions } from './loop/gateway-model.js';
+export { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/index.js';
+export {
+  type AgentStores,
+  type OpenAgentOptions,
+  type OpenedAgent,
+  openAgent,
+  openAgentStores,
+} from './open-agent.js';
 export type { AgentTool, ToolContext, ToolEffect, ToolOutput } from './tools/agent-tool.js';
 export { ToolError } from './tools/agent-tool.js';
+export { createDefaultTools, type DefaultToolsDependencies } from './tools/default-tools.js';
