@@ -48,12 +48,16 @@ describe('approvals in the loop', () => {
     const { sessionId } = eventOf(first, 'turn-end');
     expect(agent.store.sessionDetail(sessionId)?.pendingApprovals).toHaveLength(1);
 
+    // The user takes 4.5 s to decide: the turn's timing counts it as approvals waiting.
+    bench.clock.now += 4_500;
     const second = await collect(
       agent.decide({ sessionId, approvalId: request.approvalId, decision: 'approve' }),
     );
     expect(bench.spies.erase.calls).toEqual([{ book: 'moby' }]);
     const end = eventOf(second, 'turn-end');
     expect(end.answer).toBe('Erased.');
+    expect(end.timing.approvalsWaitingMs).toBe(4_500);
+    expect(end.timing.totalMs).toBeGreaterThan(4_500);
     expect(end.steps[0]).toMatchObject({ approval: 'approved', status: 'done', output: 'erased moby' });
 
     // The same approval again: refused, nothing runs a second time.
@@ -309,5 +313,26 @@ describe('approvals in the loop', () => {
     );
     expect(events).toEqual([{ type: 'error', code: 'approval_not_found', message: expect.any(String) }]);
     expect(bench.spies.erase.calls).toEqual([]);
+  });
+
+  it('the call runs only if the approval store accepts this very call: arguments changed after approval are refused', async () => {
+    bench = agentBench();
+    const fake = fakeScriptedModel([eraseMoby, { text: 'Not erased.' }]);
+    const { agent, database } = bench.open(fake.model);
+    const first = await collect(agent.send({ message: 'Erase moby' }));
+    const request = eventOf(first, 'approval-request');
+    const { sessionId } = eventOf(first, 'turn-end');
+    // Whatever changes the stored call after the user saw it (a bug, another program), the approval
+    // was given for { book: 'moby' } and cannot run { book: 'dune' }.
+    database.connection
+      .prepare('UPDATE agent_tool_calls SET arguments = ? WHERE approval_id = ?')
+      .run(JSON.stringify({ book: 'dune' }), request.approvalId);
+    const events = await collect(
+      agent.decide({ sessionId, approvalId: request.approvalId, decision: 'approve' }),
+    );
+    expect(bench.spies.erase.calls).toEqual([]);
+    const step = eventOf(events, 'turn-end').steps[0];
+    expect(step).toMatchObject({ status: 'not_run' });
+    expect(step?.output).toContain('approval_mismatch');
   });
 });
