@@ -137,6 +137,7 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       approvals: stores.approvals,
       memory: stores.memory,
       maxSteps: config.maxSteps,
+      toolChoice: config.toolChoice,
       ...(options.now ? { now: options.now } : {}),
     });
     const fetcher = options.fetch ?? fetch;

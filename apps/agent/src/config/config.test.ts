@@ -47,7 +47,10 @@ describe('readConfig', () => {
       KLODY_AGENT_APPROVAL_TTL: '1.5',
       KLODY_AGENT_TOOL_TIMEOUT: '2',
       KLODY_AGENT_PORT: '8123',
+      KLODY_AGENT_TOOL_CHOICE: 'required-first',
     });
+    expect(config.toolChoice).toBe('required-first');
+    expect(readConfig({}).toolChoice).toBe('auto');
     expect([config.maxSteps, config.approvalTtlMs, config.toolTimeoutMs, config.port]).toEqual([
       3, 1_500, 2_000, 8123,
     ]);
@@ -58,6 +61,7 @@ describe('readConfig', () => {
     [{ KLODY_AGENT_PORT: 'eight' }, /KLODY_AGENT_PORT/],
     [{ KLODY_AGENT_MAX_STEPS: '0' }, /KLODY_AGENT_MAX_STEPS: must be at least 1 step/],
     [{ KLODY_AGENT_MAX_STEPS: '2.5' }, /KLODY_AGENT_MAX_STEPS: must be a whole number/],
+    [{ KLODY_AGENT_TOOL_CHOICE: 'always' }, /KLODY_AGENT_TOOL_CHOICE/],
     [{ KLODY_AGENT_APPROVAL_TTL: '0' }, /KLODY_AGENT_APPROVAL_TTL: must be more than 0 seconds/],
     [{ KLODY_GATEWAY_URL: 'gateway' }, /KLODY_GATEWAY_URL: "gateway" is not a URL/],
     [{ KLODY_LIBRARY_BRAIN_URL: 'ftp://127.0.0.1' }, /KLODY_LIBRARY_BRAIN_URL: .* must be an http\(s\) URL/],

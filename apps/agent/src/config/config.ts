@@ -37,6 +37,11 @@ export interface AgentConfig {
   composeURL: string | null;
   /** Tool calls in one turn before the agent asks whether to go on (`KLODY_AGENT_MAX_STEPS`, 12). */
   maxSteps: number;
+  /**
+   * `KLODY_AGENT_TOOL_CHOICE`: `auto` (default) lets the model choose; `required-first` makes the first
+   * step of each turn call a tool, for small models that never call one on their own.
+   */
+  toolChoice: 'auto' | 'required-first';
   /** How long an approval waits for a decision (`KLODY_AGENT_APPROVAL_TTL`, seconds; 600). */
   approvalTtlMs: number;
   /** Longest wait for one organ call (`KLODY_AGENT_TOOL_TIMEOUT`, seconds; 60). */
@@ -97,6 +102,7 @@ const environmentSchema = z.object({
       .max(100, 'must be at most 100 steps')
       .optional(),
   ),
+  KLODY_AGENT_TOOL_CHOICE: optionalText.pipe(z.enum(['auto', 'required-first']).optional()),
   KLODY_AGENT_APPROVAL_TTL: seconds(86_400),
   KLODY_AGENT_TOOL_TIMEOUT: seconds(3_600),
 });
@@ -160,6 +166,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     ),
     composeURL: serviceURL('KLODY_AGENT_COMPOSE_URL', values.KLODY_AGENT_COMPOSE_URL, null),
     maxSteps: values.KLODY_AGENT_MAX_STEPS ?? 12,
+    toolChoice: values.KLODY_AGENT_TOOL_CHOICE ?? 'auto',
     approvalTtlMs: (values.KLODY_AGENT_APPROVAL_TTL ?? 600) * 1000,
     toolTimeoutMs: (values.KLODY_AGENT_TOOL_TIMEOUT ?? 60) * 1000,
     logLevel: readLogLevel(env),
