@@ -96,6 +96,16 @@ export function createAgent(options: CreateAgentOptions): CreatedAgent {
     }
   }
 
+  /** Facts about the user for a new session; a memory that fails (an embedder down) gives none. */
+  async function recalledFacts(message: string) {
+    if (!context.memory) return [];
+    try {
+      return await context.memory.contextFor(message);
+    } catch {
+      return [];
+    }
+  }
+
   async function* send(input: {
     sessionId?: string;
     message: string;
@@ -113,7 +123,7 @@ export function createAgent(options: CreateAgentOptions): CreatedAgent {
     }
     if (sessionId === undefined) {
       sessionId = `session_${randomUUID()}`;
-      const facts = context.memory ? await context.memory.contextFor(message) : [];
+      const facts = await recalledFacts(message);
       const at = context.now();
       store.createSession({
         id: sessionId,

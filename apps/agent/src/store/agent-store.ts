@@ -358,7 +358,8 @@ export function createAgentStore(connection: Database.Database): AgentStore {
       'SELECT * FROM agent_tool_calls WHERE turn_id = ? AND step = ? ORDER BY position',
     ),
     toolCallsOfSession: connection.prepare(
-      'SELECT * FROM agent_tool_calls WHERE session_id = ? ORDER BY created_at, step, position',
+      `SELECT c.* FROM agent_tool_calls c JOIN agent_turns t ON t.id = c.turn_id
+       WHERE c.session_id = ? ORDER BY t.position, c.step, c.position`,
     ),
     toolCallByApproval: connection.prepare('SELECT * FROM agent_tool_calls WHERE approval_id = ?'),
     toolCallIdUsed: connection.prepare(
