@@ -15,7 +15,7 @@ describe('readConfig', () => {
     expect(config.libraryBrainURL).toBe('http://127.0.0.1:8765');
     expect(config.vocalBrainURL).toBe('http://127.0.0.1:8600');
     expect(config.composeURL).toBeNull();
-    expect([config.maxSteps, config.approvalTtlMs, config.toolTimeoutMs]).toEqual([12, 600_000, 60_000]);
+    expect([config.maxSteps, config.approvalTtlMs, config.toolTimeoutMs]).toEqual([12, 600_000, 30_000]);
     expect(config.logLevel).toBe('info');
   });
 

@@ -44,7 +44,10 @@ export interface AgentConfig {
   toolChoice: 'auto' | 'required-first';
   /** How long an approval waits for a decision (`KLODY_AGENT_APPROVAL_TTL`, seconds; 600). */
   approvalTtlMs: number;
-  /** Longest wait for one organ call (`KLODY_AGENT_TOOL_TIMEOUT`, seconds; 60). */
+  /**
+   * Longest wait for a quick organ call: a search, the book list, a removal (`KLODY_AGENT_TOOL_TIMEOUT`,
+   * seconds; 30). Calls that run a model (ask_books, speak, transcribe, summarize) keep their own.
+   */
   toolTimeoutMs: number;
   /** `KLODY_LOG_LEVEL`, validated by @klody/service (`info` by default). */
   logLevel: LogLevel;
@@ -168,7 +171,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     maxSteps: values.KLODY_AGENT_MAX_STEPS ?? 12,
     toolChoice: values.KLODY_AGENT_TOOL_CHOICE ?? 'auto',
     approvalTtlMs: (values.KLODY_AGENT_APPROVAL_TTL ?? 600) * 1000,
-    toolTimeoutMs: (values.KLODY_AGENT_TOOL_TIMEOUT ?? 60) * 1000,
+    toolTimeoutMs: (values.KLODY_AGENT_TOOL_TIMEOUT ?? 30) * 1000,
     logLevel: readLogLevel(env),
   };
 }
