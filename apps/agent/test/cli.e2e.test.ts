@@ -155,22 +155,30 @@ describe('pnpm agent', () => {
     expect(deletes()).toEqual([]);
   });
 
-  it('chat streams the answer, asks approvals inline in French or English, and leaves on exit', async () => {
+  it('chat streams the answer, asks approvals inline, and leaves on exit (the README exchange)', async () => {
     gateway.replies.push(
-      { text: ['Bonjour ', '!'] },
+      { text: ['Bonjour ! ', 'Je suis Klody.'] },
       { toolCalls: [{ name: 'remove_book', arguments: { book: 3 } }] },
-      { text: ['Je ne supprime rien.'] },
+      { text: ['D’accord, je n’ai pas supprimé Candide.'] },
     );
     const run = await runAgentCli(['chat'], env, {
-      input: 'Salut\nSupprime Candide\npeut-être\nnon\nexit\n',
+      input: 'Bonjour, qui es-tu ?\nSupprime le livre Candide (id 3).\nnon\nexit\n',
     });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Bonjour !');
-    expect(run.stdout).toContain('Approve remove_book {"book":3}? (oui/non/yes/no) ');
-    expect(run.stdout).toContain('Please answer oui or non (yes or no).');
-    expect(run.stdout).toMatch(/· remove_book \{"book":3\} · destructive · denied · not_run/);
-    expect(run.stdout).toContain('Je ne supprime rien.');
-    expect(run.stdout).toMatch(/\(session session_\S+\)/);
+    expect(run.stdout.replace(/session_[\w-]+/, 'session_…')).toBe(
+      [
+        '> Bonjour, qui es-tu ?',
+        'Bonjour ! Je suis Klody.',
+        '> Supprime le livre Candide (id 3).',
+        '· remove_book {"book":3} · destructive · approval needed: remove_book removes or overwrites something, which always asks.',
+        'Approve remove_book {"book":3}? (oui/non/yes/no) non',
+        '· remove_book {"book":3} · destructive · denied · not_run · denied by the user; not run',
+        'D’accord, je n’ai pas supprimé Candide.',
+        '> exit',
+        '(session session_…)',
+        '',
+      ].join('\n'),
+    );
     expect(deletes()).toEqual([]);
     expect(gateway.replies).toEqual([]);
   });
