@@ -184,6 +184,18 @@ describeRequiring({ tools: ['espeak-ng'] }, 'speech API on espeak-ng', () => {
     expect(error.near_matches.split(', ')).toContain('fr-fr');
   });
 
+  it('answers 404 for an espeak-ng variant that does not exist', async () => {
+    const response = await server.post('/v1/audio/speech', {
+      model: 'espeak-ng',
+      voice: 'en-us+nosuchvariant',
+      input: 'Hello.',
+    });
+    expect(response.status).toBe(404);
+    const { error } = await response.json();
+    expect(error.code).toBe('unknown_voice');
+    expect(error.message).toContain('nosuchvariant');
+  });
+
   it('answers 404 for a Piper-looking voice nobody has, saying how to install Piper voices', async () => {
     const response = await server.post('/v1/audio/speech', {
       voice: 'de_DE-thorsten-medium',

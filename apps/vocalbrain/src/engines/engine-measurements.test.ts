@@ -52,14 +52,12 @@ describe('engine measurements', () => {
     database?.close();
     const reopened = open(path).measurements;
     expect(
-      reopened
-        .all()
-        .map(({ engine, firstAudioMs, realTimeFactor, samples }) => ({
-          engine,
-          firstAudioMs,
-          realTimeFactor,
-          samples,
-        })),
+      reopened.all().map(({ engine, firstAudioMs, realTimeFactor, samples }) => ({
+        engine,
+        firstAudioMs,
+        realTimeFactor,
+        samples,
+      })),
     ).toEqual([
       { engine: 'espeak-ng', firstAudioMs: 40, realTimeFactor: 0.03, samples: 1 },
       { engine: 'piper', firstAudioMs: 150, realTimeFactor: null, samples: 1 },

@@ -144,6 +144,8 @@ export async function createEngineSet(
     apiKey: config.gatewayAPIKey,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  // Asked now, so that the first request finds the answer (it never rejects).
+  void gatewayModels.current();
   // One engine object per gateway alias, kept so that its voice list is fetched once.
   const gatewaySpeech = new Map<string, SpeechEngine>();
   const gatewayTranscription = new Map<string, TranscriptionEngine>();

@@ -25,8 +25,9 @@ export interface GatewaySpeechModelsOptions {
 
 /**
  * The gateway's `tts` and `stt` aliases from its `GET /v1/models` (the Klody gateway says each
- * entry's `kind`), cached briefly. A gateway that does not answer is `unreachable`, never an error:
- * its voices are then simply not listed.
+ * entry's `kind`), cached briefly: once answered, a stale answer is given at once while a fresh one
+ * is asked in the background, so a speech request never waits on the gateway. A gateway that does
+ * not answer is `unreachable`, never an error: its voices are then simply not listed.
  */
 export function createGatewaySpeechModels(options: GatewaySpeechModelsOptions): {
   current(): Promise<GatewaySpeechModels>;
@@ -62,19 +63,25 @@ export function createGatewaySpeechModels(options: GatewaySpeechModelsOptions): 
     }
   }
 
+  function refresh(url: string): Promise<GatewaySpeechModels> {
+    pending ??= ask(url).then((value) => {
+      const lifetime = value.state === 'ok' ? (options.cacheMs ?? 30_000) : 10_000;
+      cached = { value, until: now() + lifetime };
+      pending = null;
+      return value;
+    });
+    return pending;
+  }
+
   return {
     async current() {
       if (options.url === null) {
         return { state: 'disabled', url: null, speech: [], transcription: [], reason: null };
       }
-      if (cached && cached.until > now()) return cached.value;
-      pending ??= ask(options.url).then((value) => {
-        const lifetime = value.state === 'ok' ? (options.cacheMs ?? 30_000) : 10_000;
-        cached = { value, until: now() + lifetime };
-        pending = null;
-        return value;
-      });
-      return pending;
+      if (!cached) return refresh(options.url);
+      // Stale while revalidating: a request never waits on the gateway once it has been asked.
+      if (cached.until <= now()) void refresh(options.url);
+      return cached.value;
     },
   };
 }

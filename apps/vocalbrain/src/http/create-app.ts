@@ -1,10 +1,18 @@
-import { createServiceApp, type ServiceEnv } from '@klody/service';
+import { createServiceApp, type ServiceEnv, ServiceError } from '@klody/service';
 import { voiceErrorToServiceError } from '@klody/voice/worker';
 import type { Hono } from 'hono';
 import type { Services } from '../services.js';
 import { libraryRoutes } from './library-routes.js';
 import { profileRoutes } from './profile-routes.js';
 import { speechRoutes } from './speech-routes.js';
+
+/** VoiceErrors get the worker's statuses, but an unknown voice is a 404 here, like an unknown model. */
+function mapVoiceError(error: unknown): ServiceError | null {
+  const mapped = voiceErrorToServiceError(error);
+  if (mapped?.code === 'unknown_voice')
+    return new ServiceError(mapped.code, 404, mapped.message, { cause: error });
+  return mapped;
+}
 
 /**
  * VocalBrain's HTTP app on @klody/service's boundary: the loopback policy on every route (a web page
@@ -16,7 +24,7 @@ export function createApp(services: Services): Hono<ServiceEnv> {
     ...(services.logger ? { logger: services.logger } : {}),
     apiKey: services.config.apiKey,
     protectedPaths: ['/v1/*', '/api/*'],
-    mapError: voiceErrorToServiceError,
+    mapError: mapVoiceError,
   });
 
   app.get('/health', async (context) => {
