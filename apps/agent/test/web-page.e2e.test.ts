@@ -27,7 +27,8 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
     await library?.close();
   });
 
-  it('answers a message, asks before a destructive call, and shows a denial as denied / not run', async () => {
+  /** `pnpm agent serve` as a real process, and a Chromium profile in the same temporary home. */
+  async function serveAndBrowse(env: Record<string, string> = {}) {
     const home = mkdtempSync(join(tmpdir(), 'klody-agent-web-'));
     const port = await freePort();
     reaper.spawn(
@@ -49,6 +50,7 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
           KLODY_GATEWAY_URL: gateway.url,
           KLODY_LIBRARY_BRAIN_URL: library.url,
           KLODY_VOCALBRAIN_URL: 'none',
+          ...env,
         },
       },
     );
@@ -68,6 +70,11 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
         '--disable-sync',
       ],
     });
+    return { url, context };
+  }
+
+  it('answers a message, asks before a destructive call, and shows a denial as denied / not run', async () => {
+    const { url, context } = await serveAndBrowse();
     try {
       const page = await context.newPage();
       await page.goto(url);
@@ -120,6 +127,40 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
       await page.reload();
       await expect.poll(() => page.locator('.turn').count(), { timeout: 10_000 }).toBe(2);
       expect(await page.locator('.turn').nth(1).locator('td.approval').textContent()).toBe('denied');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('runs an approved call, then asks at max steps and goes on with Continue', async () => {
+    library.requests.length = 0;
+    const { url, context } = await serveAndBrowse({ KLODY_AGENT_MAX_STEPS: '1' });
+    try {
+      const page = await context.newPage();
+      await page.goto(url);
+      gateway.replies.push({ toolCalls: [{ name: 'remove_book', arguments: { book: 3 } }] });
+      await page.fill('#message', 'Remove the book Candide (id 3).');
+      await page.click('#send-button');
+      const turn = page.locator('.turn').first();
+      await turn.locator('.decision.approval button.approve').click({ timeout: 15_000 });
+      const row = turn.locator('table.steps tbody tr');
+      await expect.poll(() => row.locator('td.call-status').textContent(), { timeout: 15_000 }).toBe('done');
+      expect(await row.locator('td.approval').textContent()).toBe('approved');
+      expect(await row.locator('td.output').textContent()).toContain('Removed "Candide"');
+      expect(library.requests.filter((request) => request.method === 'DELETE')).toEqual([
+        { method: 'DELETE', path: '/api/books/3' },
+      ]);
+
+      // One step per budget: the agent asks before its next step.
+      const question = turn.locator('.decision.question');
+      await question.waitFor({ timeout: 15_000 });
+      expect(await question.textContent()).toMatch(/go on/);
+      gateway.replies.push({ text: ['Candide is removed.'] });
+      await question.locator('button.continue').click();
+      await expect
+        .poll(() => turn.locator('.assistant-text').last().textContent(), { timeout: 15_000 })
+        .toBe('Candide is removed.');
+      expect(await turn.locator('.decision').count()).toBe(0);
     } finally {
       await context.close();
     }
