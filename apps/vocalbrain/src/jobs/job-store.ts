@@ -302,24 +302,28 @@ export function createJobStore(connection: Connection): JobStore {
 
     setStatus(id, status, details = {}) {
       const final = status === 'done' || status === 'failed' || status === 'cancelled';
+      // A reason or code not given is kept: the reservation's note stays with the job to its end.
       connection
         .prepare(
-          `UPDATE vocalbrain_jobs SET status = ?, reason = ?, error_code = ?, heavy = COALESCE(?, heavy),
-              finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
-              worker_pid = CASE WHEN ? THEN NULL ELSE worker_pid END, updated_at = ?
-            WHERE id = ?`,
+          `UPDATE vocalbrain_jobs SET status = @status,
+              reason = CASE WHEN @setReason THEN @reason ELSE reason END,
+              error_code = CASE WHEN @setCode THEN @code ELSE error_code END,
+              heavy = COALESCE(@heavy, heavy),
+              finished_at = CASE WHEN @final THEN @time ELSE finished_at END,
+              worker_pid = CASE WHEN @final THEN NULL ELSE worker_pid END, updated_at = @time
+            WHERE id = @id`,
         )
-        .run(
-          status,
-          details.reason ?? null,
-          details.errorCode ?? null,
-          details.heavy === undefined ? null : details.heavy ? 1 : 0,
-          final ? 1 : 0,
-          now(),
-          final ? 1 : 0,
-          now(),
+        .run({
           id,
-        );
+          status,
+          setReason: details.reason === undefined ? 0 : 1,
+          reason: details.reason ?? null,
+          setCode: details.errorCode === undefined ? 0 : 1,
+          code: details.errorCode ?? null,
+          heavy: details.heavy === undefined ? null : details.heavy ? 1 : 0,
+          final: final ? 1 : 0,
+          time: now(),
+        });
     },
 
     itemProgress(id, item) {

@@ -55,7 +55,10 @@ export interface Job {
   segmentsDone: number;
   /** Whether the engine was heavy when the job started, so a gateway reservation preceded it. */
   heavy: boolean;
-  /** Why the job waits or failed, in words; null otherwise. */
+  /**
+   * In words: why the job waits, failed or was cancelled; for a heavy job that ran, what was reserved
+   * at the gateway; null otherwise.
+   */
   reason: string | null;
   errorCode: string | null;
   cancelRequested: boolean;
