@@ -95,6 +95,25 @@ describe('createCompactJsonSchemaGrammar with node-llama-cpp', () => {
     expect(grammar.stopGenerationTriggers).toEqual(library.stopGenerationTriggers);
   });
 
+  it('builds a grammar for tools with long strings (llama.cpp refused a bounded repetition of 2,000)', async () => {
+    const long: Tool[] = [2_000, 4_096, 50_000].map((maxLength, index) => ({
+      type: 'function',
+      function: {
+        name: `tool_${index}`,
+        parameters: {
+          type: 'object',
+          properties: { text: { type: 'string', minLength: 1, maxLength } },
+          required: ['text'],
+        },
+      },
+    }));
+    const { grammar } = await createCompactJsonSchemaGrammar(llama, forcedToolCallSchema(long));
+    expect(accepts(grammar, JSON.stringify({ name: 'tool_0', arguments: { text: 'x'.repeat(300) } }))).toBe(
+      true,
+    );
+    expect(accepts(grammar, JSON.stringify({ name: 'tool_2', arguments: { text: '' } }))).toBe(false);
+  });
+
   it('parses with the schema check of the library’s grammar', async () => {
     const { parse } = await createCompactJsonSchemaGrammar(llama, forcedToolCallSchema(tools));
     expect(parse(JSON.stringify(call))).toEqual(call);

@@ -6,6 +6,20 @@ import type { Tool } from './chat-request.js';
 
 const basicTypes = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
 
+/**
+ * The largest length or item bound written into a grammar. A bound becomes a bounded repetition
+ * (`char{1,2000}`), and llama.cpp refuses to parse a grammar whose repetitions, multiplied by the rules
+ * they repeat, pass its own limit ("exceeds sane defaults"): a tool whose `maxLength` was 2,000 failed
+ * every forced call. Larger bounds are left out (an unbounded repetition): a call never comes near
+ * them within max_tokens, and the caller validates the arguments against its own schema anyway.
+ */
+export const grammarBoundLimit = 256;
+
+function copyBound(source: Record<string, unknown>, out: Record<string, unknown>, key: string): void {
+  const value = source[key];
+  if (typeof value === 'number' && value <= grammarBoundLimit) out[key] = value;
+}
+
 export function toGrammarSchema(schema: unknown): GbnfJsonSchema {
   if (schema === true || schema === undefined || schema === null || typeof schema !== 'object') {
     return { type: ['string', 'number', 'boolean', 'null'] } as unknown as GbnfJsonSchema;
@@ -40,11 +54,11 @@ export function toGrammarSchema(schema: unknown): GbnfJsonSchema {
     if (Object.keys(properties).length === 0) out.additionalProperties = false;
   } else if (type === 'array') {
     out.items = toGrammarSchema(source.items);
-    if (typeof source.minItems === 'number') out.minItems = source.minItems;
-    if (typeof source.maxItems === 'number') out.maxItems = source.maxItems;
+    copyBound(source, out, 'minItems');
+    copyBound(source, out, 'maxItems');
   } else if (type === 'string') {
-    if (typeof source.minLength === 'number') out.minLength = source.minLength;
-    if (typeof source.maxLength === 'number') out.maxLength = source.maxLength;
+    copyBound(source, out, 'minLength');
+    copyBound(source, out, 'maxLength');
   }
   return out as GbnfJsonSchema;
 }

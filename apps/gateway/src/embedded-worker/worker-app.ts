@@ -151,14 +151,33 @@ export function createWorkerApp(engine: LlamaEngine, options: WorkerAppOptions) 
       let writing: Promise<unknown> = stream.writeSSE({
         data: chunk({ role: 'assistant', content: '' }, null),
       });
-      const result = await track(controller.signal, () =>
-        generation.run({
-          signal: controller.signal,
-          onText: (text) => {
-            writing = writing.then(() => stream.writeSSE({ data: chunk({ content: text }, null) }));
-          },
-        }),
-      );
+      let result: Awaited<ReturnType<typeof generation.run>>;
+      try {
+        result = await track(controller.signal, () =>
+          generation.run({
+            signal: controller.signal,
+            onText: (text) => {
+              writing = writing.then(() => stream.writeSSE({ data: chunk({ content: text }, null) }));
+            },
+          }),
+        );
+      } catch (error) {
+        // The status line is sent already: the failure goes in the stream as OpenAI's error chunk,
+        // which clients report, instead of a stream that just stops without a finish reason.
+        await writing;
+        if (controller.signal.aborted) return;
+        const message = error instanceof Error ? error.message : String(error);
+        await stream.writeSSE({
+          data: JSON.stringify({
+            error: {
+              code: 'generation_failed',
+              type: 'server_error',
+              message: `generation failed: ${message}`,
+            },
+          }),
+        });
+        return;
+      }
       await writing;
       if (controller.signal.aborted) return;
       if (result.toolCalls.length > 0) {
