@@ -335,4 +335,40 @@ describe('approvals in the loop', () => {
     expect(step).toMatchObject({ status: 'not_run' });
     expect(step?.output).toContain('approval_mismatch');
   });
+
+  it('an approved call whose approval expires before the turn goes on never runs', async () => {
+    bench = agentBench({ ttlMs: 60_000 });
+    const fake = fakeScriptedModel([
+      {
+        toolCalls: [
+          { tool: 'erase', input: { book: 'moby' } },
+          { tool: 'erase', input: { book: 'dune' } },
+        ],
+      },
+      { text: 'Nothing was erased: the approvals expired.' },
+    ]);
+    const { agent } = bench.open(fake.model);
+    const first = await collect(agent.send({ message: 'Erase moby and dune' }));
+    const [moby, dune] = first.filter((event) => event.type === 'approval-request') as Array<
+      Extract<(typeof first)[number], { type: 'approval-request' }>
+    >;
+    const { sessionId } = eventOf(first, 'turn-end');
+    bench.clock.now += 10_000;
+    const approved = await collect(
+      agent.decide({ sessionId, approvalId: moby?.approvalId ?? '', decision: 'approve' }),
+    );
+    expect(eventOf(approved, 'stop').reason).toBe('approval_pending');
+    bench.clock.now += 60_000;
+    const events = await collect(
+      agent.decide({ sessionId, approvalId: dune?.approvalId ?? '', decision: 'deny' }),
+    );
+    expect(eventOf(events, 'error').code).toBe('approval_expired');
+    expect(
+      eventOf(events, 'turn-end').steps.map((step) => [step.approval, step.status, step.output]),
+    ).toEqual([
+      ['approved', 'not_run', 'the approval expired before the call ran; not run'],
+      ['denied', 'not_run', 'the approval expired before a decision; not run'],
+    ]);
+    expect(bench.spies.erase.calls).toEqual([]);
+  });
 });

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ApprovalError } from '../approvals/approval-error.js';
 import type { ApprovalStore } from '../approvals/approval-store.js';
+import { deniedOutput } from '../loop/approval-gate.js';
 import { closeOpenTurn } from '../loop/close-open-turn.js';
 import { stopTurn, turnEndEvent } from '../loop/end-turn.js';
 import type { LoopContext, ToolChoicePolicy } from '../loop/loop-context.js';
 import { type ModelObject, requireModelObject } from '../loop/model-object.js';
 import { declareTools } from '../loop/model-step.js';
 import { runTurn } from '../loop/run-turn.js';
-import { deniedOutput } from '../loop/settle-step.js';
 import { stopQuestions, userLanguage } from '../loop/stop-questions.js';
 import type { AgentMemory } from '../memory/agent-memory.js';
 import { type AgentStore, createAgentStore, toStepRecord } from '../store/agent-store.js';
@@ -239,9 +239,15 @@ export function createAgent(options: CreateAgentOptions): CreatedAgent {
   async function* continueOrWait(turnId: string, signal?: AbortSignal): AsyncGenerator<AgentEvent> {
     const turn = store.getTurn(turnId);
     if (!turn) return;
+    // Only approvals the store still holds as pending make it wait; an expired one is settled by the loop.
     const waiting = store
       .toolCalls(turnId, turn.stepsUsed)
-      .filter((call) => call.status === 'waiting' && call.approval === 'pending');
+      .filter(
+        (call) =>
+          call.status === 'waiting' &&
+          call.approvalId !== null &&
+          context.approvals.get(call.approvalId)?.state === 'pending',
+      );
     if (waiting.length > 0) {
       const stop = stopTurn(
         context,

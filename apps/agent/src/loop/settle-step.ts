@@ -1,8 +1,6 @@
-import type { ToolResultPart } from 'ai';
 import type { AgentEvent } from '../agent/agent-events.js';
-import { ApprovalError } from '../approvals/approval-error.js';
-import { approvalNeed } from '../approvals/approval-policy.js';
 import { type ToolCallRecord, toStepRecord } from '../store/agent-store.js';
+import { approvalGate } from './approval-gate.js';
 import type { LoopContext } from './loop-context.js';
 import { runTool } from './run-tool.js';
 import { stepToolMessage } from './tool-message.js';
@@ -11,11 +9,6 @@ import { toolOutputEnvelope } from './tool-output-envelope.js';
 export type StepOutcome =
   | { kind: 'pending'; tools: string[] }
   | { kind: 'settled'; repeatedTool: string | null; invalidTool: string | null };
-
-/** What the model reads for a call that did not run because of its approval. */
-export const deniedOutput = 'denied by the user; not run';
-
-const notRun = (reason: string): ToolResultPart['output'] => ({ type: 'execution-denied', reason });
 
 /**
  * Takes a step's waiting calls in order: decides whether each needs an approval (from the registry's
@@ -33,7 +26,7 @@ export async function* settleStep(
   step: number,
   signal?: AbortSignal,
 ): AsyncGenerator<AgentEvent, StepOutcome> {
-  const { store, approvals } = context;
+  const { store } = context;
   const key = (call: ToolCallRecord) => ({ turnId, step, position: call.position });
   const settle = (call: ToolCallRecord, patch: Partial<ToolCallRecord>): AgentEvent => {
     const updated = store.updateToolCall(key(call), { finishedAt: context.now(), ...patch });
@@ -66,91 +59,14 @@ export async function* settleStep(
       continue;
     }
 
-    if (call.approvalId === null) {
-      const turn = store.getTurn(turnId);
-      const need = approvalNeed({
-        toolName: call.tool,
-        effect: tool.effect,
-        untrustedSeen: turn?.untrustedSeen ?? true,
-      });
-      if (need.needed) {
-        const record = approvals.request({
-          sessionId: call.sessionId,
-          turnId,
-          toolCallId: call.toolCallId,
-          tool: call.tool,
-          arguments: call.arguments,
-          effect: tool.effect,
-          reason: need.reason,
-        });
-        call = store.updateToolCall(key(call), {
-          approval: 'pending',
-          approvalId: record.id,
-          approvalReason: need.reason,
-          approvalExpiresAt: Date.parse(record.expiresAt),
-        });
-        yield {
-          type: 'approval-request',
-          approvalId: record.id,
-          toolCallId: call.toolCallId,
-          tool: call.tool,
-          arguments: call.arguments,
-          effect: tool.effect,
-          reason: need.reason,
-          expiresAt: record.expiresAt,
-        };
-        continue;
-      }
-    } else {
-      const record = approvals.get(call.approvalId);
-      const state = record?.state ?? 'expired';
-      if (state === 'pending') continue;
-      if (state === 'denied') {
-        yield settle(call, {
-          approval: 'denied',
-          status: 'not_run',
-          note: 'denied',
-          output: deniedOutput,
-          modelOutput: notRun(deniedOutput),
-        });
-        continue;
-      }
-      if (state === 'expired' || state === 'used') {
-        const message =
-          state === 'expired'
-            ? 'the approval expired before the call ran; not run'
-            : 'the approval was already used; not run';
-        yield settle(call, {
-          approval: call.approval === 'pending' ? 'denied' : call.approval,
-          status: 'not_run',
-          note: state,
-          output: message,
-          modelOutput: notRun(message),
-        });
-        continue;
-      }
-      // Approved: it runs only if the store accepts this very call (session, id, tool, arguments),
-      // once, before it expires.
-      try {
-        approvals.consume({
-          sessionId: call.sessionId,
-          approvalId: call.approvalId,
-          toolCallId: call.toolCallId,
-          tool: call.tool,
-          arguments: call.arguments,
-        });
-      } catch (error) {
-        if (!ApprovalError.isInstance(error)) throw error;
-        const message = `the approval was refused (${error.code}); not run`;
-        yield settle(call, {
-          status: 'not_run',
-          note: error.code,
-          output: message,
-          modelOutput: notRun(message),
-        });
-        continue;
-      }
-      call = store.updateToolCall(key(call), { approval: 'approved' });
+    const verdict = approvalGate(context, call, tool, store.getTurn(turnId)?.untrustedSeen ?? true);
+    if (verdict.kind === 'wait') {
+      if (verdict.event) yield verdict.event;
+      continue;
+    }
+    if (verdict.kind === 'refuse') {
+      yield settle(call, verdict.patch);
+      continue;
     }
 
     call = store.updateToolCall(key(call), { status: 'running', startedAt: context.now() });
