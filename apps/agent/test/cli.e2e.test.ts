@@ -198,6 +198,27 @@ describe('pnpm agent', () => {
     expect(deletes()).toEqual([{ method: 'DELETE', path: '/api/books/3' }]);
   });
 
+  it('recalls facts about the user into the context of a new session', async () => {
+    gateway.replies.push(
+      { toolCalls: [{ name: 'remember', arguments: { fact: 'The user’s cat is called Zadig.' } }] },
+      { text: ['Noté.'] },
+    );
+    const remembered = onlyJsonLine(
+      (await agent('ask', 'Mon chat s’appelle Zadig, retiens-le.', '--json')).stdout,
+    ) as AskJson;
+    expect(remembered.steps).toEqual([expect.objectContaining({ tool: 'remember', status: 'done' })]);
+
+    gateway.replies.push({ text: ['Zadig.'] });
+    const asked = onlyJsonLine(
+      (await agent('ask', 'Comment s’appelle mon chat ?', '--json')).stdout,
+    ) as AskJson;
+    expect(asked.sessionId).not.toBe(remembered.sessionId);
+    const context = JSON.stringify(
+      gateway.requests.at(-1)?.body.messages.filter((message) => message.role === 'system'),
+    );
+    expect(context).toContain('Zadig');
+  });
+
   it('backfill mirrors the stored turns once; a second run adds nothing', async () => {
     gateway.replies.push({ text: ['Un.'] }, { text: ['Deux.'] });
     expect((await agent('ask', 'Premier message', '--json')).code).toBe(0);
