@@ -20,7 +20,10 @@ import { defaultSystemPrompt, recalledFactsContext } from './default-system-prom
 export interface CreateAgentOptions {
   /** A provider instance (createGatewayModel); a model id string is refused. */
   model: ModelObject;
-  /** The agent's database connection (openAgentDatabase): sessions, turns, messages, tool calls. */
+  /**
+   * The agent's database connection (openAgentDatabase): sessions, turns, messages, tool calls. It stays
+   * the caller's: `close()` stops new streams and leaves the connection open.
+   */
   connection: Database.Database;
   tools: readonly AgentTool[];
   approvals: ApprovalStore;

@@ -67,7 +67,7 @@ export function recordStep(
         repaired: false,
         createdAt: at,
         startedAt: null,
-        finishedAt: at,
+        finishedAt: null,
         durationMs: null,
       };
       const tool = context.tools.get(call.toolName);
@@ -100,10 +100,10 @@ export function recordStep(
             row.modelOutput = { type: 'error-text', value: `${message}; its result is above.` };
           } else {
             seen.add(key);
-            row.finishedAt = null;
           }
         }
       }
+      if (row.status !== 'waiting') row.finishedAt = at;
       rows.push(row);
     });
     const content: AssistantContent = [
