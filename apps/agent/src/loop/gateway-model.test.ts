@@ -71,12 +71,14 @@ describe('the model is a provider instance on the gateway, never a cloud call', 
     expect(recorder.urls).toEqual([]);
   });
 
-  it('a turn with a tool call runs end to end against a local OpenAI server, every URL on loopback', async () => {
+  it('a turn with streamed tool calls runs end to end against a local OpenAI server, every URL on loopback', async () => {
     server = await startFakeOpenAiServer([
       {
         content: 'Let me look. ',
         toolCalls: [
           { id: 'call_abc', name: 'lookup', arguments: JSON.stringify({ query: 'the white whale' }) },
+          // A second call in the same answer, with the slips a small model makes (repaired locally).
+          { id: 'call_def', name: 'count', arguments: "{n: '3', exact: true,}" },
         ],
       },
       { content: 'The book is about the white whale.' },
@@ -88,7 +90,11 @@ describe('the model is a provider instance on the gateway, never a cloud call', 
     expect(bench.spies.lookup.calls).toEqual([{ query: 'the white whale' }]);
     const end = eventOf(events, 'turn-end');
     expect(end.answer).toBe('The book is about the white whale.');
-    expect(end.steps).toMatchObject([{ toolCallId: 'call_abc', tool: 'lookup', status: 'done' }]);
+    expect(bench.spies.count.calls).toEqual([{ n: 3, exact: true }]);
+    expect(end.steps).toMatchObject([
+      { toolCallId: 'call_abc', tool: 'lookup', status: 'done' },
+      { toolCallId: 'call_def', tool: 'count', status: 'done', arguments: { n: 3, exact: true } },
+    ]);
     const deltas = events.filter((event) => event.type === 'text-delta');
     expect(deltas.length).toBeGreaterThan(3);
 
@@ -101,9 +107,11 @@ describe('the model is a provider instance on the gateway, never a cloud call', 
     ).toEqual(['lookup', 'note', 'erase', 'count', 'fail']);
     // The second request carries the assistant's tool call and the tool's result, as data.
     const messages = second?.messages as Array<{ role: string; content: unknown; tool_call_id?: string }>;
-    expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+    expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool']);
     expect(messages[3]?.tool_call_id).toBe('call_abc');
     expect(String(messages[3]?.content)).toContain('passage about the white whale');
+    expect(messages[4]?.tool_call_id).toBe('call_def');
+    expect(String(messages[4]?.content)).toContain('counted to 3');
   });
 
   it('a gateway error is an error event, not a crash, and is not retried', async () => {
