@@ -36,8 +36,12 @@ const text = z.string().min(1, 'is empty');
 const jobRequest = z
   .strictObject({
     text: text.optional(),
+    /** OpenAI's name for the text (`/v1/audio/speech`), accepted as `text`. */
+    input: text.optional(),
     texts: z.array(text).min(1, 'texts is empty').max(1_000, 'texts holds more than 1,000 items').optional(),
     profile: z.string().trim().min(1).optional(),
+    /** As in `/v1/audio/speech`: a profile's name, an engine id, or `auto` (the voice decides). */
+    model: z.string().trim().min(1).optional(),
     /** A voice id, or `engine/voice`. */
     voice: z.string().trim().min(1).optional(),
     engine: z.string().trim().min(1).optional(),
@@ -45,11 +49,8 @@ const jobRequest = z
     speed: z.number().finite().min(0.25).max(4).optional(),
     loudness_lufs: z.number().finite().min(-70).max(0).optional(),
   })
-  .refine((body) => (body.text === undefined) !== (body.texts === undefined), {
+  .refine((body) => [body.text, body.input, body.texts].filter((value) => value !== undefined).length === 1, {
     message: 'give either text (one file) or texts (one file per item)',
-  })
-  .refine((body) => body.profile !== undefined || body.voice !== undefined || body.engine !== undefined, {
-    message: 'give a profile, a voice or an engine',
   });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1_000).default(100) });
 const itemQuery = z.object({ item: z.coerce.number().int().min(0).default(0) });
@@ -81,16 +82,11 @@ export function jobView(job: Job) {
     id: job.id,
     kind: job.kind,
     status: job.status,
-    engine: job.voice.engine,
-    voice: job.voice.voice,
-    language: job.voice.language,
-    profile: job.voice.profile,
+    voice: job.voice,
     loudnessTargetLufs: job.loudnessTargetLufs,
-    progress: {
-      segmentsDone: job.segmentsDone,
-      segmentsTotal: job.segmentsTotal,
-      fraction: job.segmentsTotal === 0 ? 0 : job.segmentsDone / job.segmentsTotal,
-    },
+    segmentsDone: job.segmentsDone,
+    segmentsTotal: job.segmentsTotal,
+    progress: job.segmentsTotal === 0 ? 0 : job.segmentsDone / job.segmentsTotal,
     heavy: job.heavy,
     reason: job.reason,
     errorCode: job.errorCode,
@@ -113,18 +109,34 @@ export function jobView(job: Job) {
   };
 }
 
-/** Finds the voice a request names: a profile, an `engine/voice`, a voice of `engine` or of espeak-ng. */
+/**
+ * Finds the voice a request names: a profile (`profile`, or `model` naming one), an `engine/voice`, a
+ * voice of `engine` (or of the `model` naming an engine), else the first engine's default voice.
+ */
 async function resolveVoice(
   services: JobRouteServices,
   body: z.infer<typeof jobRequest>,
 ): Promise<{ voice: JobVoice; loudnessTargetLufs: number }> {
-  if (body.profile !== undefined) {
-    const profile = services.profiles?.get(body.profile) ?? null;
+  const model = body.model === 'auto' ? undefined : body.model;
+  const profileName =
+    body.profile ?? (model !== undefined && services.profiles?.get(model) ? model : undefined);
+  if (model !== undefined && profileName === undefined && body.engine === undefined) {
+    const engines = await services.engines.speechEngines();
+    if (!engines.some((engine) => engine.id === model)) {
+      throw new ServiceError(
+        'unknown_model',
+        404,
+        `no profile or engine "${model}"; engines here: ${engines.map((engine) => engine.id).join(', ') || 'none'} (profiles: GET /api/profiles)`,
+      );
+    }
+  }
+  if (profileName !== undefined) {
+    const profile = services.profiles?.get(profileName) ?? null;
     if (!profile) {
       throw new ServiceError(
         'unknown_profile',
         404,
-        `no profile "${body.profile}": create it with POST /api/profiles, or name a voice instead`,
+        `no profile "${profileName}": create it with POST /api/profiles, or name a voice instead`,
       );
     }
     return {
@@ -139,7 +151,7 @@ async function resolveVoice(
       loudnessTargetLufs: body.loudness_lufs ?? profile.loudnessLufs ?? defaultLoudnessTargetLufs,
     };
   }
-  let engineId = body.engine;
+  let engineId = body.engine ?? (profileName === undefined ? model : undefined);
   let voiceId = body.voice ?? null;
   if (voiceId?.includes('/')) {
     const [engine, ...rest] = voiceId.split('/');
@@ -209,7 +221,7 @@ export function jobRoutes(services: JobRouteServices): Hono<ServiceEnv> {
     const body = parse(jobRequest, await jsonBody(context), 'body');
     const { voice, loudnessTargetLufs } = await resolveVoice(services, body);
     const job = jobs.submit({
-      texts: body.texts ?? [body.text as string],
+      texts: body.texts ?? [(body.text ?? body.input) as string],
       kind: body.texts ? 'batch' : 'text',
       voice,
       loudnessTargetLufs,
