@@ -4,6 +4,7 @@ import { openVocalBrainDatabase, type VocalBrainDatabase } from './database/open
 import { calibrateEngines } from './engines/calibrate-engines.js';
 import { createEngineMeasurements, type EngineMeasurements } from './engines/engine-measurements.js';
 import { createEngineSet, type EngineSet } from './engines/engine-set.js';
+import { createJobs, type JobQueue, readJobConfig } from './jobs/index.js';
 import { openTrackLibrary, type TrackLibrary } from './library/index.js';
 import { createProfileStore, type ProfileStore } from './profiles/profile-store.js';
 import { createSpeechRouter, type SpeechRouter } from './router/speech-router.js';
@@ -20,6 +21,8 @@ export interface Services {
   measurements: EngineMeasurements;
   /** The audio library (V3): tracks recalled by meaning through @klody/memory. */
   library: TrackLibrary;
+  /** Long-text and batch jobs (V2); the server starts its worker (`jobs.start()`), a CLI never does. */
+  jobs: JobQueue;
   logger: ServiceLogger | null;
   /** Resolves once the start-up calibration is over (never rejects). */
   calibration: Promise<void>;
@@ -55,6 +58,15 @@ export async function createServices(
   const profiles = createProfileStore(connection);
   const voices = createVoiceCatalogue(engines);
   const library = await openTrackLibrary(config, database);
+  const jobs = createJobs({
+    connection,
+    audioDirectory: config.audioDirectory,
+    engines,
+    gatewayURL: config.gatewayURL,
+    gatewayAPIKey: config.gatewayAPIKey,
+    config: readJobConfig(config.modelsEnvironment),
+    logger,
+  });
   const calibration = config.calibrate
     ? (async () => {
         const local = (await engines.speechEngines()).filter((engine) => engine.origin === 'local');
@@ -78,11 +90,13 @@ export async function createServices(
     router,
     measurements,
     library,
+    jobs,
     logger,
     calibration,
     close() {
       closing ??= (async () => {
         await calibration;
+        await jobs.stop();
         await engines.close();
         await library.close();
         database.close();

@@ -2,6 +2,7 @@ import { createServiceApp, type ServiceEnv, ServiceError } from '@klody/service'
 import { voiceErrorToServiceError } from '@klody/voice/worker';
 import type { Hono } from 'hono';
 import type { Services } from '../services.js';
+import { jobRoutes } from './job-routes.js';
 import { libraryRoutes } from './library-routes.js';
 import { profileRoutes } from './profile-routes.js';
 import { speechRoutes } from './speech-routes.js';
@@ -47,5 +48,6 @@ export function createApp(services: Services): Hono<ServiceEnv> {
   app.route('/', speechRoutes(services));
   app.route('/', profileRoutes(services));
   app.route('/', libraryRoutes(services));
+  app.route('/', jobRoutes(services));
   return app;
 }

@@ -41,6 +41,8 @@ export async function startServer(
     await services.close();
     throw error;
   }
+  // Jobs run in the server's process only (the CLI asks the server about them).
+  services.jobs.start();
   return {
     url: service.url,
     port: service.port,
