@@ -12,6 +12,7 @@ import { createGatewayModel } from './loop/gateway-model.js';
 import { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/agent-memory.js';
 import { type AgentStore, createAgentStore } from './store/agent-store.js';
 import { type AgentDatabase, openAgentDatabase } from './store/open-agent-database.js';
+import { chosenTools } from './tools/chosen-tools.js';
 import { createDefaultTools } from './tools/default-tools.js';
 
 export interface OpenAgentOptions {
@@ -133,7 +134,7 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
     const agent = createAgent({
       model,
       connection: stores.database.connection,
-      tools,
+      tools: chosenTools(tools, config.tools),
       approvals: stores.approvals,
       memory: stores.memory,
       maxSteps: config.maxSteps,

@@ -51,6 +51,11 @@ describe('readConfig', () => {
     });
     expect(config.toolChoice).toBe('required-first');
     expect(readConfig({}).toolChoice).toBe('auto');
+    expect(readConfig({}).tools).toBeNull();
+    expect(readConfig({ KLODY_AGENT_TOOLS: 'search_books, current_time' }).tools).toEqual([
+      'search_books',
+      'current_time',
+    ]);
     expect([config.maxSteps, config.approvalTtlMs, config.toolTimeoutMs, config.port]).toEqual([
       3, 1_500, 2_000, 8123,
     ]);
@@ -62,6 +67,7 @@ describe('readConfig', () => {
     [{ KLODY_AGENT_MAX_STEPS: '0' }, /KLODY_AGENT_MAX_STEPS: must be at least 1 step/],
     [{ KLODY_AGENT_MAX_STEPS: '2.5' }, /KLODY_AGENT_MAX_STEPS: must be a whole number/],
     [{ KLODY_AGENT_TOOL_CHOICE: 'always' }, /KLODY_AGENT_TOOL_CHOICE/],
+    [{ KLODY_AGENT_TOOLS: 'search books' }, /KLODY_AGENT_TOOLS: must be tool names/],
     [{ KLODY_AGENT_APPROVAL_TTL: '0' }, /KLODY_AGENT_APPROVAL_TTL: must be more than 0 seconds/],
     [{ KLODY_GATEWAY_URL: 'gateway' }, /KLODY_GATEWAY_URL: "gateway" is not a URL/],
     [{ KLODY_LIBRARY_BRAIN_URL: 'ftp://127.0.0.1' }, /KLODY_LIBRARY_BRAIN_URL: .* must be an http\(s\) URL/],

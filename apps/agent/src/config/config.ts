@@ -42,6 +42,11 @@ export interface AgentConfig {
    * step of each turn call a tool, for small models that never call one on their own.
    */
   toolChoice: 'auto' | 'required-first';
+  /**
+   * `KLODY_AGENT_TOOLS`: the tools the agent may use, by name (comma-separated), or null for every
+   * default tool. Names are checked against the registry when the agent opens.
+   */
+  tools: string[] | null;
   /** How long an approval waits for a decision (`KLODY_AGENT_APPROVAL_TTL`, seconds; 600). */
   approvalTtlMs: number;
   /**
@@ -103,6 +108,15 @@ const environmentSchema = z.object({
       .int('must be a whole number of steps')
       .min(1, 'must be at least 1 step')
       .max(100, 'must be at most 100 steps')
+      .optional(),
+  ),
+  KLODY_AGENT_TOOLS: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z_]+(?:\s*,\s*[a-z_]+)*$/,
+        'must be tool names separated by commas, e.g. search_books,current_time',
+      )
       .optional(),
   ),
   KLODY_AGENT_TOOL_CHOICE: optionalText.pipe(z.enum(['auto', 'required-first']).optional()),
@@ -170,6 +184,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     composeURL: serviceURL('KLODY_AGENT_COMPOSE_URL', values.KLODY_AGENT_COMPOSE_URL, null),
     maxSteps: values.KLODY_AGENT_MAX_STEPS ?? 12,
     toolChoice: values.KLODY_AGENT_TOOL_CHOICE ?? 'auto',
+    tools: values.KLODY_AGENT_TOOLS ? values.KLODY_AGENT_TOOLS.split(',').map((name) => name.trim()) : null,
     approvalTtlMs: (values.KLODY_AGENT_APPROVAL_TTL ?? 600) * 1000,
     toolTimeoutMs: (values.KLODY_AGENT_TOOL_TIMEOUT ?? 30) * 1000,
     logLevel: readLogLevel(env),
