@@ -70,6 +70,14 @@ describeRequiring({ tools: ['espeak-ng'] }, 'voice profiles', () => {
         { ...narrator, name: 'clone', clone: { referencePath: '/tmp/x.wav', engine: 'xtts' } },
         /^clone\.consent: /,
       ],
+      [
+        { ...narrator, name: 'typo', engine: 'espek-ng' },
+        /^engine: no speech engine "espek-ng" here .*did you mean "espeak-ng"\?/,
+      ],
+      [
+        { ...narrator, name: 'typo', voice: 'en-gbb' },
+        /^voice: espeak-ng has no voice "en-gbb"; did you mean "en-gb"/,
+      ],
     ];
     for (const [body, message] of cases) {
       const response = await send(server, 'POST', '/api/profiles', body);

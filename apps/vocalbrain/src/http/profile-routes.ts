@@ -1,6 +1,7 @@
 import { limitBody, mebibyte, type ServiceEnv, ServiceError } from '@klody/service';
 import { Hono } from 'hono';
 import type { z } from 'zod';
+import { checkProfileVoice } from '../profiles/check-profile-voice.js';
 import { profileInputSchema } from '../profiles/profile.js';
 import type { Services } from '../services.js';
 
@@ -35,6 +36,7 @@ export function profileRoutes(services: Services): Hono<ServiceEnv> {
   });
   routes.post('/api/profiles', limit, async (context) => {
     const input = parse(profileInputSchema, await jsonBody(context.req.raw));
+    await checkProfileVoice(input, services);
     return context.json(services.profiles.create(input), 201);
   });
   routes.put('/api/profiles/:name', limit, async (context) => {
@@ -44,9 +46,9 @@ export function profileRoutes(services: Services): Hono<ServiceEnv> {
       typeof body === 'object' && body !== null && !('name' in body)
         ? { ...body, name: context.req.param('name') }
         : body;
-    return context.json(
-      services.profiles.update(context.req.param('name'), parse(profileInputSchema, withName)),
-    );
+    const input = parse(profileInputSchema, withName);
+    await checkProfileVoice(input, services);
+    return context.json(services.profiles.update(context.req.param('name'), input));
   });
   routes.delete('/api/profiles/:name', (context) => {
     const name = context.req.param('name');
