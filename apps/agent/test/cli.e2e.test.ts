@@ -1,6 +1,8 @@
 // `pnpm agent …` as a user runs it: real processes, a real database in a temporary KLODY_HOME, the
 // real agent, a scripted OpenAI-compatible server as the gateway and a spy Library Brain.
 import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -243,6 +245,17 @@ describe('pnpm agent', () => {
     expect(badPort.code).toBe(2);
     expect(onlyJsonLine(badPort.stdout)).toMatchObject({ error: { code: 'invalid_configuration' } });
     expect(badPort.stderr).toMatch(/KLODY_AGENT_PORT/);
+
+    // A port in use is named, with how to choose another.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    const serve = await agent('serve', '--port', port);
+    taken.close();
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}.*--port or KLODY_AGENT_PORT`),
+    );
 
     const unknown = await agent('deny', 'approval-that-does-not-exist', '--json');
     expect(unknown.code).toBe(2);
