@@ -109,6 +109,11 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, 'agent-page-approval.png'), fullPage: true });
 
+      // The approval is stored, not held by the page: a reload shows it still waiting, with its buttons.
+      await page.reload();
+      await turn.locator('.decision.approval button.deny').waitFor({ timeout: 10_000 });
+      expect(await row.locator('td.approval').textContent()).toBe('pending');
+
       // Deny: the row shows denied / not_run, the agent answers, the organ was never called.
       gateway.replies.push({ text: ['D’accord, je n’ai pas supprimé Candide.'] });
       await turn.locator('.decision.approval button.deny').click();
