@@ -26,7 +26,8 @@ async function play(
   turn: TurnCollector,
   output: Writable | null,
 ): Promise<void> {
-  const renderer = output ? createTerminalRenderer(output) : null;
+  // The result goes to stdout, the agent's errors to stderr (CONTRACTS.md).
+  const renderer = output ? createTerminalRenderer(output, { errors: process.stderr }) : null;
   for await (const event of events) {
     turn.add(event);
     renderer?.write(event);

@@ -76,11 +76,8 @@ function printTurnEnd(result: TurnResult): void {
 function finishTurn(result: TurnResult, json: boolean): number {
   if (json) printJson(turnJson(result));
   else printTurnEnd(result);
-  if (result.errors.length > 0) {
-    if (!json) for (const error of result.errors) process.stderr.write(`agent: ${error.message}\n`);
-    return 1;
-  }
-  return 0;
+  // Without --json the errors were written to stderr as they came.
+  return result.errors.length > 0 ? 1 : 0;
 }
 
 async function run(command: CliCommand, config: AgentConfig): Promise<number> {

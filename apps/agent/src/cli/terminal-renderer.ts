@@ -6,7 +6,13 @@ import { argumentsLine, stepLine } from './step-line.js';
  * Writes a turn's events for a person as they come: the answer's text streams, each tool call gets
  * one line once it has a result, an approval request says what waits and why.
  */
-export function createTerminalRenderer(output: Writable): { write(event: AgentEvent): void } {
+export function createTerminalRenderer(
+  output: Writable,
+  options: {
+    /** Where the agent's errors go; inline in the conversation (output) without it. */
+    errors?: Writable;
+  } = {},
+): { write(event: AgentEvent): void } {
   let midLine = false;
   const line = (text: string) => {
     if (midLine) output.write('\n');
@@ -32,7 +38,8 @@ export function createTerminalRenderer(output: Writable): { write(event: AgentEv
           if (event.reason === 'invalid_tool_call') line(event.question);
           break;
         case 'error':
-          line(`error: ${event.message} (${event.code})`);
+          if (options.errors) options.errors.write(`agent: ${event.message} (${event.code})\n`);
+          else line(`error: ${event.message} (${event.code})`);
           break;
         case 'turn-end':
           if (midLine) output.write('\n');
