@@ -245,6 +245,33 @@ describe('the agent over HTTP, end to end', () => {
     expect((await detail(sessionId)).pendingQuestion).toBeNull();
   });
 
+  it('stops on a repeated call without running it, and ends the turn when told not to go on', async () => {
+    server = await start();
+    const sessionId = await newSession();
+    gateway.replies.push(
+      { toolCalls: [{ name: 'current_time', arguments: { timezone: 'Europe/Paris' } }] },
+      { toolCalls: [{ name: 'current_time', arguments: { timezone: 'Europe/Paris' } }] },
+    );
+    const first = await events(
+      await post(`/api/sessions/${sessionId}/messages`, { message: 'What time is it?' }),
+    );
+    expect(ofType(first, 'stop')[0]?.reason).toBe('repeated_call');
+    expect(ofType(first, 'tool-result').map((event) => event.step.status)).toEqual(['done', 'not_run']);
+    const waiting = (await detail(sessionId)).pendingQuestion;
+    expect(waiting?.reason).toBe('repeated_call');
+    expect(waiting?.question).toContain('current_time');
+
+    const ended = await events(await post(`/api/sessions/${sessionId}/resume`, { goOn: false }));
+    expect(ended.at(-1)?.type).toBe('turn-end');
+    expect((await detail(sessionId)).pendingQuestion).toBeNull();
+    expect(gateway.requests).toHaveLength(2);
+
+    // Nothing is stopped any more: resuming again is a conflict.
+    const again = await post(`/api/sessions/${sessionId}/resume`, { goOn: true });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('nothing_to_resume');
+  });
+
   it('aborts the model call when the client leaves, and the session stays usable', async () => {
     server = await start();
     const sessionId = await newSession();
