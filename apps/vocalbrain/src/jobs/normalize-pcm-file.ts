@@ -5,7 +5,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { wavHeader } from '@klody/voice';
 import { createLoudnessMeter, gatedLoudness } from './loudness-meter.js';
-import { readPcmSamples, samplesToPcm16 } from './pcm-work-file.js';
+import { type PcmReadBuffers, readPcmSamples, samplesToPcm16 } from './pcm-work-file.js';
 
 export interface NormalizeFileOptions {
   /** The PCM work file (16-bit little-endian mono) and how many samples of it count. */
@@ -44,39 +44,78 @@ const releaseSeconds = 0.04;
 // The WAV header's sizes are 32-bit.
 const largestWavData = 0xffff_ffff - 36;
 
-/** Minimum over [i - radius, i + radius] (monotonic deque, O(n)). */
-function slidingMinimum(values: Float32Array, radius: number): Float32Array {
-  const output = new Float32Array(values.length);
-  const deque = new Int32Array(values.length);
+/** Working arrays for one normalisation, sized for a piece and its context, reused piece after piece. */
+interface Scratch {
+  read: PcmReadBuffers;
+  needed: Float32Array;
+  deque: Int32Array;
+  minimum: Float32Array;
+  prefix: Float64Array;
+  envelope: Float32Array;
+  pcm: Uint8Array;
+}
+
+function createScratch(size: number): Scratch {
+  return {
+    read: { bytes: new Uint8Array(size * 2), samples: new Float32Array(size) },
+    needed: new Float32Array(size),
+    deque: new Int32Array(size),
+    minimum: new Float32Array(size),
+    prefix: new Float64Array(size + 1),
+    envelope: new Float32Array(size),
+    pcm: new Uint8Array(size * 2),
+  };
+}
+
+/** Minimum of `values[0..length)` over [i - radius, i + radius] (monotonic deque, O(n)), into `output`. */
+function slidingMinimum(
+  values: Float32Array,
+  length: number,
+  radius: number,
+  output: Float32Array,
+  deque: Int32Array,
+): void {
   let head = 0;
   let tail = 0;
-  for (let index = 0; index < values.length + radius; index += 1) {
-    if (index < values.length) {
-      while (tail > head && (values[deque[tail - 1] as number] ?? 0) >= (values[index] ?? 0)) tail -= 1;
+  for (let index = 0; index < length + radius; index += 1) {
+    if (index < length) {
+      const value = values[index] as number;
+      while (tail > head && (values[deque[tail - 1] as number] as number) >= value) tail -= 1;
       deque[tail] = index;
       tail += 1;
     }
     const center = index - radius;
     if (center >= 0) {
       while ((deque[head] as number) < center - radius) head += 1;
-      output[center] = values[deque[head] as number] ?? 1;
+      output[center] = values[deque[head] as number] as number;
     }
   }
-  return output;
 }
 
-/** Mean over [i - radius, i + radius], the window shrinking at the edges. */
-function movingAverage(values: Float32Array, radius: number): Float32Array {
-  const output = new Float32Array(values.length);
-  const prefix = new Float64Array(values.length + 1);
-  for (let index = 0; index < values.length; index += 1)
-    prefix[index + 1] = (prefix[index] ?? 0) + (values[index] ?? 0);
-  for (let index = 0; index < values.length; index += 1) {
+/** Mean of `values[0..length)` over [i - radius, i + radius], the window shrinking at the edges. */
+function movingAverage(
+  values: Float32Array,
+  length: number,
+  radius: number,
+  output: Float32Array,
+  prefix: Float64Array,
+): void {
+  prefix[0] = 0;
+  for (let index = 0; index < length; index += 1)
+    prefix[index + 1] = (prefix[index] as number) + (values[index] as number);
+  for (let index = 0; index < length; index += 1) {
     const from = Math.max(0, index - radius);
-    const to = Math.min(values.length, index + radius + 1);
-    output[index] = ((prefix[to] ?? 0) - (prefix[from] ?? 0)) / (to - from);
+    const to = Math.min(length, index + radius + 1);
+    output[index] = ((prefix[to] as number) - (prefix[from] as number)) / (to - from);
   }
-  return output;
+}
+
+/** The limiter's radii in samples, and the context a piece needs on each side. */
+function limiterShape(sampleRate: number) {
+  const lookahead = Math.max(1, Math.round(lookaheadSeconds * sampleRate));
+  const release = Math.max(lookahead, Math.round(releaseSeconds * sampleRate));
+  const minimumRadius = lookahead + release;
+  return { release, minimumRadius, context: minimumRadius + release };
 }
 
 interface Range {
@@ -97,13 +136,11 @@ function render(
   gainDb: number,
   ceiling: number,
   ranges: readonly Range[],
+  scratch: Scratch,
   sink: (piece: Float32Array, start: number) => void,
 ): number {
-  const { sampleCount, sampleRate } = options;
-  const lookahead = Math.max(1, Math.round(lookaheadSeconds * sampleRate));
-  const release = Math.max(lookahead, Math.round(releaseSeconds * sampleRate));
-  const minimumRadius = lookahead + release;
-  const context = minimumRadius + release;
+  const { sampleCount } = options;
+  const { release, minimumRadius, context } = limiterShape(options.sampleRate);
   const linear = 10 ** (gainDb / 20);
   let deepest = 1;
   for (const range of ranges) {
@@ -111,7 +148,7 @@ function render(
       const end = Math.min(range.end, start + chunk);
       const from = Math.max(0, start - context);
       const to = Math.min(sampleCount, end + context);
-      const extended = readPcmSamples(input, from, to - from);
+      const extended = readPcmSamples(input, from, to - from, scratch.read);
       let loudest = 0;
       for (let index = 0; index < extended.length; index += 1) {
         const value = (extended[index] as number) * linear;
@@ -121,13 +158,15 @@ function render(
       }
       const piece = extended.subarray(start - from, end - from);
       if (loudest > ceiling) {
-        const needed = new Float32Array(extended.length);
-        for (let index = 0; index < extended.length; index += 1) {
+        const { needed, minimum, envelope } = scratch;
+        const length = extended.length;
+        for (let index = 0; index < length; index += 1) {
           const value = extended[index] as number;
           const magnitude = value < 0 ? -value : value;
           needed[index] = magnitude > ceiling ? ceiling / magnitude : 1;
         }
-        const envelope = movingAverage(slidingMinimum(needed, minimumRadius), release);
+        slidingMinimum(needed, length, minimumRadius, minimum, scratch.deque);
+        movingAverage(minimum, length, release, envelope, scratch.prefix);
         for (let index = 0; index < piece.length; index += 1) {
           const gain = envelope[start - from + index] as number;
           if (gain < deepest) deepest = gain;
@@ -164,11 +203,12 @@ function probeLoudness(
   gainDb: number,
   ceiling: number,
   ranges: readonly Range[],
+  scratch: Scratch,
 ): { lufs: number | null; reductionDb: number } {
   const powers: number[] = [];
   let meter = createLoudnessMeter(options.sampleRate);
   let current: Range | null = null;
-  const reductionDb = render(input, options, chunk, gainDb, ceiling, ranges, (piece, start) => {
+  const reductionDb = render(input, options, chunk, gainDb, ceiling, ranges, scratch, (piece, start) => {
     const range = ranges.find((candidate) => start >= candidate.start && start < candidate.end) ?? null;
     if (range !== current) {
       powers.push(...meter.blockPowers());
@@ -203,15 +243,16 @@ export function normalizePcmFile(options: NormalizeFileOptions): NormalizeFileRe
   try {
     // The input is measured on the probe too (a sample of a long file): the gain search below corrects
     // what an estimate misses, and the output is measured whole.
+    const scratch = createScratch(chunk + 2 * limiterShape(sampleRate).context + 1);
     const probe = probeRanges(sampleCount, sampleRate);
-    const inputLufs = probeLoudness(input, options, chunk, 0, Number.POSITIVE_INFINITY, probe).lufs;
+    const inputLufs = probeLoudness(input, options, chunk, 0, Number.POSITIVE_INFINITY, probe, scratch).lufs;
     // Silence (or under 400 ms) has no loudness to bring anywhere: it is copied as it is.
     let gainDb = inputLufs === null ? 0 : options.targetLufs - inputLufs;
     let slope = 1;
     if (inputLufs !== null) {
       let previous: { gainDb: number; error: number } | null = null;
       for (let attempt = 0; attempt < 8; attempt += 1) {
-        const measured = probeLoudness(input, options, chunk, gainDb, ceiling, probe);
+        const measured = probeLoudness(input, options, chunk, gainDb, ceiling, probe, scratch);
         if (measured.lufs === null) break;
         const error = measured.lufs - options.targetLufs;
         if (previous && previous.gainDb !== gainDb) {
@@ -229,9 +270,9 @@ export function normalizePcmFile(options: NormalizeFileOptions): NormalizeFileRe
     const renderWhole = (gain: number) => {
       const meter = createLoudnessMeter(sampleRate);
       writeSync(file, wavHeader(sampleRate, 1, dataBytes, 'pcm16'), 0, 44, 0);
-      const reductionDb = render(input, options, chunk, gain, ceiling, whole, (piece, start) => {
+      const reductionDb = render(input, options, chunk, gain, ceiling, whole, scratch, (piece, start) => {
         meter.add(piece);
-        const bytes = samplesToPcm16(piece);
+        const bytes = samplesToPcm16(piece, scratch.pcm);
         let written = 0;
         while (written < bytes.byteLength) {
           written += writeSync(file, bytes, written, bytes.byteLength - written, 44 + start * 2 + written);

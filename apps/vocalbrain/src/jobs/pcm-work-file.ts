@@ -57,17 +57,21 @@ const littleEndian = endianness() === 'LE';
  * `floatToPcm16` (so its decoding gives the samples back) and clamped; through an Int16Array on
  * little-endian machines, which is several times faster over a chapter than a DataView.
  */
-export function samplesToPcm16(samples: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(samples.length * 2);
+export function samplesToPcm16(samples: Float32Array, into?: Uint8Array): Uint8Array {
+  // `into`, when given and large enough, is reused (the normaliser writes a chapter through one buffer).
+  const bytes =
+    into && into.byteLength >= samples.length * 2 && into.byteOffset === 0
+      ? into.subarray(0, samples.length * 2)
+      : new Uint8Array(samples.length * 2);
   if (littleEndian) {
-    const values = new Int16Array(bytes.buffer);
+    const values = new Int16Array(bytes.buffer, 0, samples.length);
     for (let index = 0; index < samples.length; index += 1) {
       const value = Math.round((samples[index] as number) * 32768);
       values[index] = Math.max(-32768, Math.min(32767, value));
     }
     return bytes;
   }
-  const view = new DataView(bytes.buffer);
+  const view = new DataView(bytes.buffer, 0, bytes.byteLength);
   for (let index = 0; index < samples.length; index += 1) {
     const value = Math.round((samples[index] as number) * 32768);
     view.setInt16(index * 2, Math.max(-32768, Math.min(32767, value)), true);
@@ -75,9 +79,24 @@ export function samplesToPcm16(samples: Float32Array): Uint8Array {
   return bytes;
 }
 
-/** Reads `count` samples from sample `start` on (fewer at the end of the file). */
-export function readPcmSamples(descriptor: number, start: number, count: number): Float32Array {
-  const bytes = new Uint8Array(count * 2);
+/** Buffers `readPcmSamples` may reuse from one call to the next. */
+export interface PcmReadBuffers {
+  bytes: Uint8Array;
+  samples: Float32Array;
+}
+
+/**
+ * Reads `count` samples from sample `start` on (fewer at the end of the file), into `buffers` when they
+ * are large enough (the result is then a view of them, valid until the next read).
+ */
+export function readPcmSamples(
+  descriptor: number,
+  start: number,
+  count: number,
+  buffers?: PcmReadBuffers,
+): Float32Array {
+  const reuse = buffers && buffers.samples.length >= count && buffers.bytes.byteLength >= count * 2;
+  const bytes = reuse ? buffers.bytes.subarray(0, count * 2) : new Uint8Array(count * 2);
   let read = 0;
   while (read < bytes.byteLength) {
     const got = readSync(descriptor, bytes, read, bytes.byteLength - read, start * 2 + read);
@@ -85,12 +104,12 @@ export function readPcmSamples(descriptor: number, start: number, count: number)
     read += got;
   }
   const length = Math.floor(read / 2);
-  const samples = new Float32Array(length);
+  const samples = reuse ? buffers.samples.subarray(0, length) : new Float32Array(length);
   if (littleEndian) {
-    const values = new Int16Array(bytes.buffer, 0, length);
+    const values = new Int16Array(bytes.buffer, bytes.byteOffset, length);
     for (let index = 0; index < length; index += 1) samples[index] = (values[index] as number) / 32768;
   } else {
-    const view = new DataView(bytes.buffer);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let index = 0; index < length; index += 1) samples[index] = view.getInt16(index * 2, true) / 32768;
   }
   return samples;
