@@ -112,8 +112,10 @@ describeRequiring({ tools: ['espeak-ng'] }, 'the gateway’s tts aliases', () =>
   let gateway: RunningService;
   let server: TestServer;
   beforeAll(async () => {
-    // A gateway-shaped server: its /v1/models says each alias's kind, as the Klody gateway does, and the
-    // rest is the real voice worker with the real espeak-ng behind the alias `tts`.
+    // A gateway-shaped server in front of the real voice worker (real espeak-ng behind `tts`): its
+    // /v1/models lists the worker's name and aliases, each with the worker's kind, as the Klody gateway
+    // does with examples/small.yaml's voice worker (aliases tts and stt, kind tts); like the gateway, it
+    // relays POST /v1/audio/* and nothing else.
     const worker = createVoiceWorkerApp({
       speech: { 'espeak-ng': createEspeakNgTextToSpeech() },
       aliases: { tts: 'espeak-ng' },
@@ -121,16 +123,19 @@ describeRequiring({ tools: ['espeak-ng'] }, 'the gateway’s tts aliases', () =>
     gateway = await serve({
       service: 'fake-gateway',
       port: 0,
-      fetch: (request) =>
-        new URL(request.url).pathname === '/v1/models'
-          ? Response.json({
-              object: 'list',
-              data: [
-                { id: 'tts', worker: 'voice', kind: 'tts' },
-                { id: 'brain', worker: 'gemma', kind: 'chat' },
-              ],
-            })
-          : worker.fetch(request),
+      fetch: (request) => {
+        const path = new URL(request.url).pathname;
+        if (path === '/v1/models') {
+          return Response.json({
+            object: 'list',
+            data: ['voice', 'tts', 'stt']
+              .map((id) => ({ id, worker: 'voice', kind: 'tts' }))
+              .concat([{ id: 'brain', worker: 'gemma', kind: 'chat' }]),
+          });
+        }
+        if (request.method === 'POST' && path.startsWith('/v1/audio/')) return worker.fetch(request);
+        return Response.json({ error: { code: 'not_found', message: `no route ${path}` } }, { status: 404 });
+      },
     });
     server = await startTestServer({ env: { KLODY_GATEWAY_URL: gateway.url } });
   });
@@ -139,25 +144,44 @@ describeRequiring({ tools: ['espeak-ng'] }, 'the gateway’s tts aliases', () =>
     await gateway?.close();
   });
 
-  it('lists the alias as an engine with the voices its worker has, and speaks through it', async () => {
+  it('takes the tts alias as a speech engine and the stt alias as recognition, not the worker’s name', async () => {
     const models = await (await fetch(`${server.url}/v1/models`)).json();
-    const gatewayModels = models.data.filter(
-      (entry: { owned_by: string }) => entry.owned_by === 'klody-gateway',
-    );
-    expect(gatewayModels.map((entry: { id: string }) => entry.id)).toEqual(['openai:tts']);
-    const { voices } = await voiceList(server, '?model=tts');
-    expect(voices.length).toBeGreaterThan(50);
-    expect(voices.every((voice) => voice.engine === 'openai:tts' && voice.origin === 'gateway')).toBe(true);
-    expect(voices.map((voice) => voice.id)).toContain('openai:tts/fr-fr');
-    const response = await server.post('/v1/audio/speech', {
-      model: 'tts',
-      voice: 'en-us',
-      input: 'Hello from the gateway.',
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('x-klody-route')).toMatch(/^openai:tts\/en-us: named by model "tts"/);
-    expect(wavSeconds(new Uint8Array(await response.arrayBuffer()))).toBeGreaterThan(0.5);
+    const fromGateway = models.data
+      .filter((entry: { owned_by: string }) => entry.owned_by === 'klody-gateway')
+      .map((entry: { id: string; task: string }) => `${entry.id} ${entry.task}`);
+    expect(fromGateway).toEqual(['openai:tts text-to-speech', 'openai:stt speech-to-text']);
     expect((await (await fetch(`${server.url}/health`)).json()).gateway).toBe('ok');
+  });
+
+  it('says the alias lists no voices, and speaks through it with the worker’s voice or a named one', async () => {
+    const { voices, notes } = await voiceList(server, '?model=tts');
+    expect(voices).toEqual([]);
+    expect(notes).toContain(
+      'openai:tts: the gateway\'s worker lists no voices; ask for it with model "openai:tts"',
+    );
+    const plain = await server.post('/v1/audio/speech', { model: 'tts', input: 'Hello from the gateway.' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('x-klody-route')).toMatch(
+      /^openai:tts\/\(its voice for en\): named by model "tts"/,
+    );
+    expect(wavSeconds(new Uint8Array(await plain.arrayBuffer()))).toBeGreaterThan(0.5);
+    const named = await server.post('/v1/audio/speech', {
+      model: 'tts',
+      voice: 'fr-fr',
+      input: 'Bonjour de la passerelle.',
+    });
+    expect(named.status).toBe(200);
+    expect(named.headers.get('x-klody-route')).toMatch(
+      /^openai:tts\/fr-fr: named by model "tts", voice "fr-fr"/,
+    );
+    // A voice the worker does not have is the worker's own error, relayed with its status.
+    const unknown = await server.post('/v1/audio/speech', {
+      model: 'tts',
+      voice: 'xx-nowhere',
+      input: 'Hello.',
+    });
+    expect(unknown.status).toBeGreaterThanOrEqual(400);
+    expect((await unknown.json()).error.message).toContain('xx-nowhere');
   });
 });
 

@@ -142,6 +142,8 @@ export async function createEngineSet(
   const gatewayModels = createGatewaySpeechModels({
     url: config.gatewayURL,
     apiKey: config.gatewayAPIKey,
+    speechAlias: config.ttsModel,
+    transcriptionAlias: config.sttModel,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   // Asked now, so that the first request finds the answer (it never rejects).
@@ -163,6 +165,9 @@ export async function createEngineSet(
           const textToSpeech = createOpenAiTextToSpeech({
             baseUrl: gateway.url,
             model: alias,
+            // The gateway relays speech but not the voice list: without a voice, the worker picks
+            // one for the language.
+            voiceOptional: true,
             ...gatewayAuth,
             ...fetchOption,
           });

@@ -39,6 +39,25 @@ describe('the gateway’s speech models', () => {
     });
   });
 
+  it('reads one voice worker serving tts and stt under kind tts by the configured aliases, not its name', async () => {
+    const gateway = fakeGatewayFetch([
+      list([
+        { id: 'voice', worker: 'voice', kind: 'tts' },
+        { id: 'speak', worker: 'voice', kind: 'tts' },
+        { id: 'hear', worker: 'voice', kind: 'tts' },
+      ]),
+    ]);
+    const models = createGatewaySpeechModels({
+      url: 'http://127.0.0.1:1',
+      apiKey: null,
+      fetch: gateway.fetch,
+      speechAlias: 'speak',
+      transcriptionAlias: 'hear',
+    });
+    const answer = await models.current();
+    expect([answer.speech, answer.transcription]).toEqual([['speak'], ['hear']]);
+  });
+
   it('is disabled without a URL, and unreachable (with the reason) when the answer is not a model list', async () => {
     expect((await createGatewaySpeechModels({ url: null, apiKey: null }).current()).state).toBe('disabled');
     const broken = fakeGatewayFetch([() => new Response('<html>', { status: 502 })]);

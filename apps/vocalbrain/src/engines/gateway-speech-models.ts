@@ -4,9 +4,9 @@ import { modelListResponseSchema } from '@klody/gateway-client';
 export interface GatewaySpeechModels {
   state: 'disabled' | 'ok' | 'unreachable';
   url: string | null;
-  /** Ids of kind `tts` (aliases and worker names). */
+  /** Speech aliases: kind `tts`, and the configured tts alias. */
   speech: string[];
-  /** Ids of kind `stt`. */
+  /** Recognition aliases: kind `stt`, and the configured stt alias. */
   transcription: string[];
   /** Why it is not listed, for /health and the voice list's notes; null when ok or disabled. */
   reason: string | null;
@@ -21,6 +21,9 @@ export interface GatewaySpeechModelsOptions {
   /** How long an answer is reused (ms, default 30 s; a failure 10 s). */
   cacheMs?: number;
   now?: () => number;
+  /** The speech and recognition aliases (`KLODY_TTS_MODEL`, `KLODY_STT_MODEL`; `tts`, `stt`). */
+  speechAlias?: string;
+  transcriptionAlias?: string;
 }
 
 /**
@@ -48,9 +51,30 @@ export function createGatewaySpeechModels(options: GatewaySpeechModelsOptions): 
       if (!response.ok) throw new Error(`GET /v1/models answered ${response.status}`);
       const parsed = modelListResponseSchema.safeParse(await response.json());
       if (!parsed.success) throw new Error('GET /v1/models did not answer a model list');
-      const ofKind = (kind: string) =>
-        parsed.data.data.filter((entry) => entry.kind === kind).map((entry) => entry.id);
-      return { state: 'ok', url, speech: ofKind('tts'), transcription: ofKind('stt'), reason: null };
+      // The gateway lists each worker's name and its aliases, each with the worker's kind; one voice
+      // worker often serves both `tts` and `stt` under kind `tts`. Only aliases are taken (a worker's
+      // name is no model its worker knows), and the configured stt alias is recognition whatever its kind.
+      const aliases = parsed.data.data.filter(
+        (entry) => entry.worker === undefined || entry.id !== entry.worker,
+      );
+      const speechAlias = options.speechAlias ?? 'tts';
+      const transcriptionAlias = options.transcriptionAlias ?? 'stt';
+      const isSpeechKind = (kind: string | undefined) => kind === 'tts' || kind === 'stt';
+      const transcription = aliases
+        .filter(
+          (entry) =>
+            (entry.kind === 'stt' && entry.id !== speechAlias) ||
+            (entry.id === transcriptionAlias && isSpeechKind(entry.kind)),
+        )
+        .map((entry) => entry.id);
+      const speech = aliases
+        .filter(
+          (entry) =>
+            (entry.kind === 'tts' && !transcription.includes(entry.id)) ||
+            (entry.id === speechAlias && isSpeechKind(entry.kind)),
+        )
+        .map((entry) => entry.id);
+      return { state: 'ok', url, speech, transcription, reason: null };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return {

@@ -98,7 +98,7 @@ export function speechRoutes(services: Services): Hono<ServiceEnv> {
     const started = performance.now();
     const iterator = speaker.engine.textToSpeech
       .stream(request.input, {
-        voice: speaker.voice,
+        ...(speaker.voice !== undefined ? { voice: speaker.voice } : {}),
         ...(speaker.language !== undefined ? { language: speaker.language } : {}),
         ...(speaker.speed !== undefined ? { speed: speaker.speed } : {}),
         ...(speaker.pitch !== undefined ? { pitch: speaker.pitch } : {}),

@@ -66,7 +66,9 @@ export function chooseSpeechRoute(
   for (const candidate of candidates) {
     const voice = voiceForLanguage(candidate.voices, request.language);
     if (voice === null) {
-      considered.push({ engine: candidate.engine, voice: null, eligible: false, why: `speaks no "${code}"` });
+      const why =
+        candidate.voices.length === 0 ? 'lists no voices: ask for it by name' : `speaks no "${code}"`;
+      considered.push({ engine: candidate.engine, voice: null, eligible: false, why });
       continue;
     }
     if (request.cloning && !candidate.canClone) {

@@ -25,8 +25,8 @@ export interface SpeakerRequest {
 /** Who speaks and how, once a request is resolved. */
 export interface Speaker {
   engine: SpeechEngine;
-  /** The engine's voice id. */
-  voice: string;
+  /** The engine's voice id; undefined only for a gateway alias that lists no voices (its worker picks). */
+  voice: string | undefined;
   language: string | undefined;
   speed: number | undefined;
   pitch: number | undefined;
@@ -164,6 +164,23 @@ export async function resolveSpeaker(
 
   if (engine) {
     const voices = await dependencies.voices.voicesOf(engine);
+    const figures = dependencies.measurements.figures(engine.id);
+    if (voices.length === 0 && engine.origin === 'gateway') {
+      // A gateway relays speech but not its worker's voice list: the voice goes as asked, or the
+      // worker picks one for the language.
+      const detected = requestLanguage(request.input, language);
+      const shown = voiceName ?? `(its voice for ${languageCode(detected.language)})`;
+      return {
+        engine,
+        voice: voiceName,
+        language: detected.language,
+        speed,
+        pitch,
+        loudnessLufs,
+        profile: profile?.name ?? null,
+        route: `${engine.id}/${shown}: named by ${named}; ${describeFigures(engine, figures)}`,
+      };
+    }
     let chosen: string;
     if (voiceName !== undefined) {
       // espeak-ng takes `voice+variant`: the voice before the `+` is the one to check.
@@ -197,7 +214,6 @@ export async function resolveSpeaker(
       chosen = forLanguage;
       if (detected.source !== 'given') language = detected.language;
     }
-    const figures = dependencies.measurements.figures(engine.id);
     return {
       engine,
       voice: chosen,

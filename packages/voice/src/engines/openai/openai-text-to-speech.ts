@@ -11,6 +11,12 @@ export interface OpenAiTextToSpeechOptions {
   model: string;
   /** Voice used when a call names none (OpenAI requires one). */
   defaultVoice?: string;
+  /**
+   * Send no voice when a call names none and there is no `defaultVoice`, instead of failing: for
+   * servers that pick one by `language` (Klody's voice worker), whose voice list may not be reachable
+   * (a gateway relays `/v1/audio/speech` but not `/v1/audio/voices`). Default false.
+   */
+  voiceOptional?: boolean;
   apiKey?: string;
   fetch?: typeof fetch;
   /** Per-request time limit (ms, default 120 s). */
@@ -23,7 +29,7 @@ export function apiUrl(baseUrl: string, path: string): string {
 }
 
 interface Prepared {
-  voice: string;
+  voice: string | undefined;
   speed: number | undefined;
   language: string | undefined;
 }
@@ -61,7 +67,7 @@ export function createOpenAiTextToSpeech(options: OpenAiTextToSpeechOptions): Te
     voices,
     async prepare(request: SynthesizeOptions) {
       const voice = request.voice ?? options.defaultVoice;
-      if (!voice)
+      if (!voice && !options.voiceOptional)
         throw new VoiceError('unknown_voice', `${engine}: no voice given and no defaultVoice configured`);
       return { voice, speed: request.speed, language: request.language };
     },
@@ -76,7 +82,7 @@ export function createOpenAiTextToSpeech(options: OpenAiTextToSpeechOptions): Te
           body: JSON.stringify({
             model: options.model,
             input: text,
-            voice: prepared.voice,
+            ...(prepared.voice !== undefined ? { voice: prepared.voice } : {}),
             response_format: 'wav',
             ...(prepared.speed !== undefined ? { speed: prepared.speed } : {}),
             ...(prepared.language !== undefined ? { language: prepared.language } : {}),
