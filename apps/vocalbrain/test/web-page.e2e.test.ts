@@ -28,7 +28,7 @@ async function loadedDuration(page: Page, selector: string): Promise<number> {
 describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web page in Chromium', () => {
   const reaper = useProcessReaper();
 
-  it('speaks a text and plays it, finds a library track by its description and plays it', async () => {
+  it('speaks a text and plays it, follows it as a job and plays the result, finds a library track and plays it', async () => {
     const home = mkdtempSync(join(tmpdir(), 'vocalbrain-web-'));
     const port = await freePort();
     reaper.spawn(
@@ -87,6 +87,19 @@ describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web pa
       await page.click('#speak-button');
       expect(await loadedDuration(page, '#speak-audio')).toBeGreaterThan(0.5);
       expect(await page.locator('#speak-status').textContent()).toContain('espeak-ng/fr-fr');
+
+      // The same text as a job: it is followed on the page until done, then played from there.
+      await page.click('#job-button');
+      await page.waitForFunction(() => document.querySelector('#jobs li audio') !== null, undefined, {
+        timeout: 60_000,
+      });
+      expect(await page.locator('#jobs li').first().textContent()).toContain('done');
+      expect(await loadedDuration(page, '#jobs li audio')).toBeGreaterThan(0.5);
+      // The page follows the jobs every 2 s; a finished job's player stays the same element (one
+      // that was made again would stop while it plays).
+      const player = await page.locator('#jobs li audio').elementHandle();
+      await page.waitForTimeout(2_500);
+      expect(await player?.evaluate((audio) => audio.isConnected)).toBe(true);
 
       await page.fill('#find-query', 'glockenspiel sunrise');
       await page.click('#find-button');

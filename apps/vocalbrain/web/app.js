@@ -130,10 +130,27 @@ function jobEntry(job) {
   return item;
 }
 
+// Each job's entry is made again only when the job changed: remaking a finished job's entry every
+// two seconds would stop its audio while it plays.
+const jobEntries = new Map();
+
 async function refreshJobs() {
   try {
     const { jobs = [] } = await getJson('/api/jobs');
-    $('jobs').replaceChildren(...jobs.map(jobEntry));
+    const entries = jobs.map((job) => {
+      const version = `${job.status}:${job.segmentsDone}:${job.updatedAt}`;
+      const kept = jobEntries.get(job.id);
+      if (kept?.version === version) return kept.element;
+      const element = jobEntry(job);
+      jobEntries.set(job.id, { version, element });
+      return element;
+    });
+    const list = $('jobs');
+    if (
+      entries.length !== list.children.length ||
+      entries.some((entry, index) => list.children[index] !== entry)
+    )
+      list.replaceChildren(...entries);
     show($('jobs-status'), jobs.length === 0 ? 'no job yet' : '');
   } catch (error) {
     show($('jobs-status'), `jobs: ${error.message}`, true);
