@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort, repositoryRoot } from '@klody/test-helpers';
-import { describeRequiring } from '@klody/test-helpers/vitest';
+import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { decodeWav } from '@klody/voice';
 import { describe, expect, it } from 'vitest';
 import { toneClip } from './support/tone-clip.js';
@@ -165,6 +165,50 @@ describe('vocalbrain library', () => {
 });
 
 describe('vocalbrain jobs', () => {
+  const reaper = useProcessReaper();
+
+  it("lists the running server's jobs, a job submitted to it included", async () => {
+    const folder = home();
+    const port = await freePort();
+    reaper.spawn(
+      process.execPath,
+      [
+        '--conditions=@klody/source',
+        '--import',
+        tsx,
+        join(root, 'apps/vocalbrain/src/cli.ts'),
+        'serve',
+        '--port',
+        String(port),
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          KLODY_HOME: folder,
+          KLODY_GATEWAY_URL: 'none',
+          KLODY_VOCALBRAIN_CALIBRATE: '0',
+        },
+      },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/health`, { timeoutMs: 60_000 });
+    const env = { KLODY_HOME: folder, KLODY_VOCALBRAIN_URL: url };
+    expect(oneJsonLine(await vocalbrain(['jobs', '--json'], env))).toEqual({ jobs: [] });
+    const submitted = await fetch(`${url}/api/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'One sentence for the queue.', voice: 'espeak-ng/en-us' }),
+    });
+    expect(submitted.status).toBe(202);
+    const { job } = (await submitted.json()) as { job: { id: string } };
+    const listed = oneJsonLine(await vocalbrain(['jobs', '--json'], env)).jobs as { id: string }[];
+    expect(listed.map((entry) => entry.id)).toEqual([job.id]);
+    const human = await vocalbrain(['jobs'], env);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain(job.id);
+  }, 120_000);
+
   it('names the server it could not reach, with exit 1', async () => {
     const port = await freePort();
     const run = await vocalbrain(['jobs', '--json'], {
