@@ -114,6 +114,27 @@ describe('createCompactJsonSchemaGrammar with node-llama-cpp', () => {
     expect(accepts(grammar, JSON.stringify({ name: 'tool_2', arguments: { text: '' } }))).toBe(false);
   });
 
+  it('writes only the required arguments when the schema names them (optional ones keep their defaults)', async () => {
+    const search: Tool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'search',
+          parameters: {
+            type: 'object',
+            properties: { query: { type: 'string' }, limit: { type: 'integer', maximum: 10 } },
+            required: ['query'],
+          },
+        },
+      },
+    ];
+    const { grammar } = await createCompactJsonSchemaGrammar(llama, forcedToolCallSchema(search));
+    expect(accepts(grammar, JSON.stringify({ name: 'search', arguments: { query: 'whales' } }))).toBe(true);
+    expect(
+      accepts(grammar, JSON.stringify({ name: 'search', arguments: { query: 'whales', limit: 10000 } })),
+    ).toBe(false);
+  });
+
   it('parses with the schema check of the library’s grammar', async () => {
     const { parse } = await createCompactJsonSchemaGrammar(llama, forcedToolCallSchema(tools));
     expect(parse(JSON.stringify(call))).toEqual(call);

@@ -21,13 +21,32 @@ const weather: Tool = {
         where: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' } } },
         note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
       },
-      required: ['city', 'unit'],
+      required: ['city', 'unit', 'days', 'tags', 'where', 'note'],
     },
   },
 };
 const clock: Tool = { type: 'function', function: { name: 'get_time' } };
 
 describe('forcedToolCallDocumentation', () => {
+  it('documents only the arguments the forced call can write: the required ones', () => {
+    const optional: Tool = {
+      type: 'function',
+      function: {
+        name: 'search',
+        description: 'Search the books',
+        parameters: {
+          type: 'object',
+          properties: { query: { type: 'string' }, limit: { type: 'integer' } },
+          required: ['query'],
+        },
+      },
+    };
+    expect(forcedToolCallDocumentation([optional]).split('\n').slice(3)).toEqual([
+      'search: Search the books',
+      '  query (string)',
+    ]);
+  });
+
   it('lists each tool with its description and each parameter with its type, bounds and description', () => {
     const text = forcedToolCallDocumentation([weather, clock]);
     expect(text.split('\n')).toEqual([

@@ -44,14 +44,18 @@ export function toGrammarSchema(schema: unknown): GbnfJsonSchema {
   if (type === undefined) return toGrammarSchema(true);
   out.type = type;
   if (type === 'object') {
+    // node-llama-cpp's grammar writes every property it is given, `required` or not, so a model forced
+    // through it had to invent a value for each optional argument (Gemma wrote `"limit": 10000` for a
+    // limit of at most 10). When the schema says which are required, only those are in the grammar:
+    // an optional argument is left to the tool's default. Without `required`, all of them stay.
     const properties = (source.properties ?? {}) as Record<string, unknown>;
-    out.properties = Object.fromEntries(
-      Object.entries(properties).map(([key, value]) => [key, toGrammarSchema(value)]),
-    );
-    if (Array.isArray(source.required))
-      out.required = source.required.filter((key) => typeof key === 'string' && key in properties);
-    else out.required = [];
-    if (Object.keys(properties).length === 0) out.additionalProperties = false;
+    const required = Array.isArray(source.required)
+      ? source.required.filter((key): key is string => typeof key === 'string' && key in properties)
+      : null;
+    const written = Object.entries(properties).filter(([key]) => required === null || required.includes(key));
+    out.properties = Object.fromEntries(written.map(([key, value]) => [key, toGrammarSchema(value)]));
+    out.required = written.map(([key]) => key);
+    if (written.length === 0) out.additionalProperties = false;
   } else if (type === 'array') {
     out.items = toGrammarSchema(source.items);
     copyBound(source, out, 'minItems');
