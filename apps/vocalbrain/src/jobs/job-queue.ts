@@ -12,7 +12,7 @@ import { type MemoryReserver, waitForMemory } from '../reservation/memory-reserv
 import type { Job, JobVoice } from './job.js';
 import type { JobStore } from './job-store.js';
 import { normalizePcmFile } from './normalize-pcm-file.js';
-import { appendPcm, restorePcmLength } from './pcm-work-file.js';
+import { appendPcm, pcmFileSize, restorePcmLength } from './pcm-work-file.js';
 import type { SegmentSynthesizer } from './segment-synthesizer.js';
 import { unwrapLines } from './unwrap-lines.js';
 
@@ -219,16 +219,19 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     const job = store.get(id) as Job;
     mkdirSync(workDirectory, { recursive: true });
     for (const item of job.items) {
-      const progress = store.itemProgress(id, item.index);
+      let progress = store.itemProgress(id, item.index);
       if (progress.outputPath && existsSync(progress.outputPath)) continue;
       const pcmPath = workPath(id, item.index);
-      const restored = restorePcmLength(pcmPath, progress.pcmBytes);
-      if (restored === 'missing') {
-        store.setStatus(id, 'failed', {
-          errorCode: 'work_file_missing',
-          reason: `the audio of the ${progress.segmentsDone} finished segments of item ${item.index} is gone (${pcmPath})`,
-        });
-        return changed(id);
+      if (restorePcmLength(pcmPath, progress.pcmBytes) === 'missing') {
+        // Fewer bytes than recorded (the machine, not the process, went down before the page cache
+        // reached the disk): redo only the segments whose audio is not all there.
+        const rewound = store.rewindItem(id, item.index, pcmFileSize(pcmPath));
+        restorePcmLength(pcmPath, rewound.pcmBytes);
+        options.logger?.warn(
+          `job ${id} item ${item.index}: its work file lost audio; ${progress.segmentsDone - rewound.segmentsDone} segments are redone`,
+        );
+        progress = store.itemProgress(id, item.index);
+        changed(id);
       }
       let sampleRate = progress.sampleRate;
       let bytes = progress.pcmBytes;

@@ -141,6 +141,12 @@ export interface JobStore {
   itemProgress(id: string, item: number): ItemProgress;
   /** Records one finished segment and the work file's new length, in one transaction. */
   recordSegment(id: string, item: number, segment: number, pcmBytesAfter: number, sampleRate: number): void;
+  /**
+   * The work file holds only `availableBytes` (a crash of the machine lost what the page cache had not
+   * written): progress goes back to the last finished segment whose audio is all there. Returns the
+   * item's progress after that.
+   */
+  rewindItem(id: string, item: number, availableBytes: number): { segmentsDone: number; pcmBytes: number };
   finishItem(id: string, item: number, finished: FinishedItem): void;
   /**
    * Asks a job to stop: a queued or waiting job is cancelled at once, a running one at its next segment
@@ -380,6 +386,33 @@ export function createJobStore(connection: Connection): JobStore {
           )
           .run(pcmBytesAfter, segment + 1, sampleRate, id, item);
         updateTime.run(now(), id);
+      })();
+    },
+
+    rewindItem(id, item, availableBytes) {
+      return connection.transaction(() => {
+        const kept = connection
+          .prepare<[string, number, number], { segment: number; pcm_bytes_after: number }>(
+            `SELECT segment, pcm_bytes_after FROM vocalbrain_job_segments
+              WHERE job_id = ? AND item = ? AND done = 1 AND pcm_bytes_after <= ?
+              ORDER BY segment DESC LIMIT 1`,
+          )
+          .get(id, item, availableBytes);
+        const segmentsDone = kept ? kept.segment + 1 : 0;
+        const pcmBytes = kept ? kept.pcm_bytes_after : 0;
+        connection
+          .prepare(
+            `UPDATE vocalbrain_job_segments SET done = 0, pcm_bytes_after = NULL
+              WHERE job_id = ? AND item = ? AND segment >= ?`,
+          )
+          .run(id, item, segmentsDone);
+        connection
+          .prepare(
+            'UPDATE vocalbrain_job_items SET segments_done = ?, pcm_bytes = ? WHERE job_id = ? AND item = ?',
+          )
+          .run(segmentsDone, pcmBytes, id, item);
+        updateTime.run(now(), id);
+        return { segmentsDone, pcmBytes };
       })();
     },
 

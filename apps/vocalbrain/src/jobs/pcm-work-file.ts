@@ -10,6 +10,7 @@ import {
   ftruncateSync,
   openSync,
   readSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { endianness } from 'node:os';
@@ -32,8 +33,8 @@ export function appendPcm(path: string, samples: Float32Array): number {
 
 /**
  * Brings the file back to the length the database recorded: longer (a segment appended but never
- * recorded) is cut; shorter means the audio of recorded segments is gone, which the caller must treat
- * as a broken job rather than silently redo.
+ * recorded) is cut; shorter means the audio of recorded segments is gone (the caller rewinds the
+ * progress to what is there, `pcmFileSize`, and calls again).
  */
 export function restorePcmLength(path: string, recordedBytes: number): 'intact' | 'trimmed' | 'missing' {
   if (!existsSync(path)) return recordedBytes === 0 ? 'intact' : 'missing';
@@ -48,6 +49,11 @@ export function restorePcmLength(path: string, recordedBytes: number): 'intact' 
   } finally {
     closeSync(descriptor);
   }
+}
+
+/** The work file's size in bytes; 0 when it does not exist. */
+export function pcmFileSize(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
 }
 
 const littleEndian = endianness() === 'LE';
