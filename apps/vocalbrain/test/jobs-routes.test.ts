@@ -97,6 +97,9 @@ describeRequiring({ tools: ['espeak-ng'] }, 'the job API', () => {
     const punctuation = await post(`${base}/api/jobs`, { text: '... !!!' });
     expect(punctuation.status).toBe(400);
     expect(punctuation.body.error.code).toBe('empty_text');
+    const batch = await post(`${base}/api/jobs`, { texts: ['Hello.', '   '] });
+    expect(batch.status).toBe(400);
+    expect(batch.body.error.message).toBe('texts[1]: the text to speak is empty');
     const voice = await post(`${base}/api/jobs`, { text: 'Hello.', voice: 'espeak-ng/en-usa' });
     expect(voice.status).toBe(404);
     expect(voice.body.error).toMatchObject({ code: 'unknown_voice' });

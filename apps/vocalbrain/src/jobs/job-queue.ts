@@ -323,14 +323,23 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
 
   return {
     submit(request) {
-      const items = request.texts.map((submitted) => {
+      const items = request.texts.map((submitted, index) => {
         const text = unwrapLines(submitted);
         const segmentation = {
           maxCharacters: options.segmentMaxCharacters ?? 1_000,
           minCharacters: options.segmentMinCharacters ?? 400,
           ...(request.voice.language ? { language: request.voice.language } : {}),
         };
-        const segments = segmentTextForSpeech(text, segmentation);
+        let segments: ReturnType<typeof segmentTextForSpeech>;
+        try {
+          segments = segmentTextForSpeech(text, segmentation);
+        } catch (error) {
+          // In a batch, say which text has nothing to say.
+          if (request.kind === 'batch' && VoiceError.isInstance(error)) {
+            throw new VoiceError(error.code, `texts[${index}]: ${error.message}`);
+          }
+          throw error;
+        }
         return { text, segments: segments.map(({ start, end }) => ({ start, end })) };
       });
       const job = store.create({
