@@ -49,6 +49,12 @@ export interface JobQueueOptions {
   segmentMinCharacters?: number;
   /** How often an idle worker looks for jobs queued by another process (ms, default 1,000). */
   pollIntervalMs?: number;
+  /**
+   * Whether the next segment is synthesized while the current one is written (default true: on two
+   * cores the engine and this process then work at the same time). At a cancel or a stop, that one
+   * segment is dropped, never recorded.
+   */
+  prefetchSegment?: boolean;
   /** Whether the engine processes' memory is measured while they synthesize (default true). */
   measureMemory?: boolean;
   logger?: { info(message: string): void; warn(message: string): void } | null;
@@ -112,6 +118,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   const paragraphPause = options.paragraphPauseSeconds ?? 0.6;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const measureMemory = options.measureMemory ?? true;
+  const prefetch = options.prefetchSegment ?? true;
   const events = new EventEmitter();
   events.setMaxListeners(0);
   let running = false;
@@ -235,6 +242,21 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       }
       let sampleRate = progress.sampleRate;
       let bytes = progress.pcmBytes;
+      const segmentText = (index: number) => {
+        const segment = progress.segments[index] as (typeof progress.segments)[number];
+        return progress.text.slice(segment.start, segment.end);
+      };
+      // The next segment is synthesized while this one is written (espeak-ng in its process, this
+      // process appending and recording): settled, so that one abandoned at a cancel or a stop never
+      // becomes an unhandled rejection.
+      const start = (index: number) =>
+        index < progress.segments.length && prefetch
+          ? synthesizeSegment(job, segmentText(index), index).then(
+              (audio) => ({ audio }),
+              (error: unknown) => ({ error }),
+            )
+          : null;
+      let ahead = start(progress.segmentsDone);
       for (let index = progress.segmentsDone; index < progress.segments.length; index += 1) {
         if (store.isCancelRequested(id)) {
           store.setStatus(id, 'cancelled', {
@@ -244,8 +266,10 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         }
         if (stopController.signal.aborted) throw new Stopping();
         const segment = progress.segments[index] as (typeof progress.segments)[number];
-        const text = progress.text.slice(segment.start, segment.end);
-        const audio = await synthesizeSegment(job, text, index);
+        const outcome = (await ahead) ?? { audio: await synthesizeSegment(job, segmentText(index), index) };
+        ahead = start(index + 1);
+        if ('error' in outcome) throw outcome.error;
+        const { audio } = outcome;
         sampleRate ??= audio.sampleRate;
         const samples =
           audio.sampleRate === sampleRate
