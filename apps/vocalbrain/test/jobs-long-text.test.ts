@@ -70,9 +70,14 @@ describeRequiring(
           loudnessTargetLufs: -16,
         });
         expect(submitted.segmentsTotal).toBeGreaterThan(50);
+        let finishingAt = 0;
+        jobs.queue.onChange((changed) => {
+          if (changed.status === 'finishing' && finishingAt === 0) finishingAt = performance.now();
+        });
         jobs.queue.start();
         await jobs.queue.idle();
-        const seconds = (performance.now() - started) / 1000;
+        const finished = performance.now();
+        const seconds = (finished - started) / 1000;
         const job = jobs.queue.get(submitted.id);
         expect(job?.status, job?.reason ?? '').toBe('done');
         expect(job?.segmentsDone).toBe(submitted.segmentsTotal);
@@ -101,7 +106,7 @@ describeRequiring(
         // No leftover work file: the item's PCM is gone once its WAV is written.
         expect(() => statSync(join(home, 'audio', '.work', `${submitted.id}-0.pcm`))).toThrow();
         process.stderr.write(
-          `[jobs-long-text] ${text.length} characters, ${submitted.segmentsTotal} segments → ${Math.round(duration)} s of audio in ${seconds.toFixed(1)} s; ffmpeg ${reference} LUFS, ours ${item?.outputLufs?.toFixed(2)} LUFS\n`,
+          `[jobs-long-text] ${text.length} characters, ${submitted.segmentsTotal} segments → ${Math.round(duration)} s of audio in ${seconds.toFixed(1)} s (synthesis ${((finishingAt - started) / 1000).toFixed(1)} s, normalisation ${((finished - finishingAt) / 1000).toFixed(1)} s); ffmpeg ${reference} LUFS, ours ${item?.outputLufs?.toFixed(2)} LUFS\n`,
         );
       } finally {
         await jobs.close();
