@@ -1,6 +1,6 @@
 // The CLI as a person runs it: real processes, real engines, a real database in a fresh KLODY_HOME.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { decodeWav } from '@klody/voice';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { toneClip } from './support/tone-clip.js';
 
 const root = repositoryRoot();
@@ -43,7 +43,15 @@ function vocalbrain(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = 
   });
 }
 
-const home = () => mkdtempSync(join(tmpdir(), 'vocalbrain-cli-'));
+const homes: string[] = [];
+const home = () => {
+  const folder = mkdtempSync(join(tmpdir(), 'vocalbrain-cli-'));
+  homes.push(folder);
+  return folder;
+};
+afterAll(() => {
+  for (const folder of homes) rmSync(folder, { recursive: true, force: true });
+});
 const oneJsonLine = (run: Run) => {
   expect(run.stdout.endsWith('\n')).toBe(true);
   expect(run.stdout.trim().split('\n')).toHaveLength(1);

@@ -1,6 +1,7 @@
 // The library's recall target with the real embedder through the real gateway: multilingual e5
 // behind the `embed` alias, reached through @klody/memory's OpenAI embedder exactly as the server
 // does (gatewayEmbedderSource). recall@3 on the reported half only: the tuning half chose the mode.
+import { rmSync } from 'node:fs';
 import { openDatabaseFile } from '@klody/memory';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,9 +16,11 @@ describeRequiring({ models: ['multilingual-e5-small'] }, 'library recall with e5
   let library: TrackLibrary;
   let ids: Map<string, number>;
   let close: () => void = () => {};
+  let home = '';
 
   beforeAll(async () => {
     const gateway = await startE5Gateway(reaper);
+    home = gateway.home;
     const database = openDatabaseFile(`${gateway.home}/vocalbrain.db`);
     close = () => database.close();
     library = await createTrackLibrary({
@@ -31,6 +34,8 @@ describeRequiring({ models: ['multilingual-e5-small'] }, 'library recall with e5
   afterAll(async () => {
     await library?.close();
     close();
+    await reaper.reapAll();
+    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   it('recalls the right track within 3 for at least 90 % of the reported descriptions, FR and EN', async () => {

@@ -1,6 +1,6 @@
 // The web page end to end, as a person uses it: the real server process (`vocalbrain serve`), its
 // real engines, a real library track, and real Chromium playing what comes back.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
@@ -31,7 +31,7 @@ describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web pa
   it('speaks a text and plays it, follows it as a job and plays the result, finds a library track and plays it', async () => {
     const home = mkdtempSync(join(tmpdir(), 'vocalbrain-web-'));
     const port = await freePort();
-    reaper.spawn(
+    const server = reaper.spawn(
       process.execPath,
       [
         '--conditions=@klody/source',
@@ -112,6 +112,8 @@ describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web pa
       await page.screenshot({ path: join(artifacts, 'vocalbrain-page.png'), fullPage: true });
     } finally {
       await context.close();
+      await server.stop();
+      rmSync(home, { recursive: true, force: true });
     }
   }, 120_000);
 });
