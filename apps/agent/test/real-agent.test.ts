@@ -97,7 +97,10 @@ describeRequiring(
         registry,
         JSON.stringify({
           budgetGb: 4,
-          workers: [gemmaEmbeddedWorkerEntry(workerPort, { contextSize: 4096 })],
+          // 128 tokens per answer: a base model rambles to the end of the context otherwise.
+          workers: [
+            { ...gemmaEmbeddedWorkerEntry(workerPort, { contextSize: 4096 }), defaults: { max_tokens: 128 } },
+          ],
         }),
       );
       const gateway = reaper.spawn(
