@@ -24,6 +24,28 @@ describe('the agent with its semantic memory', () => {
     expect(agent.store.getTurn(eventOf(events, 'turn-end').turnId)?.untrustedSeen).toBe(true);
   });
 
+  it('a session created empty (as POST /api/sessions does) gets its recalled facts with its first message', async () => {
+    bench = agentBench();
+    const fake = fakeScriptedModel([{ toolCalls: [{ tool: 'note', input: { text: 'whales' } }] }]);
+    const { agent, memory } = bench.open(fake.model, { withMemory: true });
+    await memory?.facts.remember('The user loves whales and reads Moby Dick every summer.');
+    const at = Date.now();
+    agent.store.createSession({
+      id: 'session_empty',
+      title: '',
+      systemContext: '',
+      recalledFacts: 0,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const events = await collect(
+      agent.send({ sessionId: 'session_empty', message: 'Note what I love: whales' }),
+    );
+    expect(JSON.stringify(fake.prompts()[0]?.[0])).toContain('The user loves whales');
+    expect(eventOf(events, 'approval-request').tool).toBe('note');
+    expect(bench.spies.note.calls).toEqual([]);
+  });
+
   it('without recalled facts, the same write runs at once', async () => {
     bench = agentBench();
     const fake = fakeScriptedModel([

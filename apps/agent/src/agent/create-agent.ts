@@ -140,6 +140,16 @@ export function createAgent(options: CreateAgentOptions): CreatedAgent {
     const id = sessionId;
     yield* exclusive(id, async function* () {
       await closeOpenTurn(context, id);
+      // A session created empty (POST /api/sessions) gets its recalled facts with its first message.
+      if (store.latestTurn(id) === null && store.getSession(id)?.systemContext === '') {
+        const facts = await recalledFacts(message);
+        if (facts.length > 0) {
+          store.setSessionContext(id, {
+            systemContext: recalledFactsContext(facts.map((fact) => fact.text)),
+            recalledFacts: facts.length,
+          });
+        }
+      }
       const session = store.getSession(id);
       const at = context.now();
       const turn = store.transaction(() => {

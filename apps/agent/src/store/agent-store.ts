@@ -117,6 +117,8 @@ export interface AgentStore {
   transaction<T>(work: () => T): T;
   createSession(session: SessionRecord): void;
   getSession(id: string): SessionRecord | null;
+  /** The facts recalled for a session created empty (over HTTP), set before its first turn. */
+  setSessionContext(id: string, context: { systemContext: string; recalledFacts: number }): void;
   createTurn(
     turn: Pick<TurnRecord, 'id' | 'sessionId' | 'userMessage' | 'language' | 'untrustedSeen' | 'startedAt'>,
   ): TurnRecord;
@@ -315,6 +317,9 @@ export function createAgentStore(connection: Database.Database): AgentStore {
   createAgentSchema(connection);
 
   const statements = {
+    updateSessionContext: connection.prepare(
+      'UPDATE agent_sessions SET system_context = ?, recalled_facts = ? WHERE id = ?',
+    ),
     insertSession: connection.prepare(
       `INSERT INTO agent_sessions (id, title, system_context, recalled_facts, created_at, updated_at)
        VALUES (@id, @title, @systemContext, @recalledFacts, @createdAt, @updatedAt)`,
@@ -393,6 +398,9 @@ export function createAgentStore(connection: Database.Database): AgentStore {
     getSession(id) {
       const row = statements.session.get(id) as SessionRow | undefined;
       return row ? toSession(row) : null;
+    },
+    setSessionContext(id, sessionContext) {
+      statements.updateSessionContext.run(sessionContext.systemContext, sessionContext.recalledFacts, id);
     },
     createTurn(turn) {
       return store.transaction(() => {
