@@ -9,12 +9,12 @@ export type ApprovalErrorCode =
 
 /**
  * The HTTP status of each refusal, for the agent's HTTP API (`new ServiceError(code, status, message)`):
- * an unknown approval (or another session's) is 404, an expired one 410, one in the wrong state or
- * for another call 409.
+ * an unknown approval (or another session's) is 404; an expired one, one in the wrong state or one for
+ * another call is 409 (CONTRACTS.md: conflict).
  */
 export const approvalErrorStatus: Readonly<Record<ApprovalErrorCode, number>> = {
   approval_not_found: 404,
-  approval_expired: 410,
+  approval_expired: 409,
   approval_already_decided: 409,
   approval_mismatch: 409,
   approval_not_approved: 409,

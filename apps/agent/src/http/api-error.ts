@@ -1,4 +1,5 @@
 import { ServiceError } from '@klody/service';
+import { approvalErrorStatus } from '../approvals/approval-error.js';
 
 /** The status of each error code the agent's API answers with (CONTRACTS.md: 404 unknown, 409 conflict). */
 const statusOfCode: Record<string, number> = {
@@ -6,13 +7,8 @@ const statusOfCode: Record<string, number> = {
   invalid_json: 400,
   not_found: 404,
   session_not_found: 404,
-  approval_not_found: 404,
+  ...approvalErrorStatus,
   session_busy: 409,
-  approval_expired: 409,
-  approval_already_decided: 409,
-  approval_already_used: 409,
-  approval_mismatch: 409,
-  approval_not_approved: 409,
   nothing_to_resume: 409,
   nothing_to_decide: 409,
 };
