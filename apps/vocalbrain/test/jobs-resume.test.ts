@@ -11,6 +11,7 @@ import { isProcessAlive, testDataPath } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
+import { segmentSpeech } from '../src/jobs/job-segments.js';
 import { createEspeakJobQueue, englishEspeakVoice } from '../src/jobs/testing/espeak-job-queue.js';
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,9 +71,9 @@ describeRequiring({ tools: ['espeak-ng'], data: ['books/en/11-0.txt'] }, 'a job 
       voice: englishEspeakVoice,
       loudnessTargetLufs: -16,
     });
-    // The stored text (line wraps undone, offsets kept) is what the engine is given.
+    // The stored text (line wraps undone, offsets kept), as each segment is given to the engine.
     const stored = submitter.store.itemProgress(job.id, 0);
-    const segmentTexts = stored.segments.map((segment) => stored.text.slice(segment.start, segment.end));
+    const segmentTexts = stored.segments.map((segment) => segmentSpeech(stored.text, segment));
     await submitter.close();
     expect(segmentTexts.length).toBeGreaterThan(15);
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, expect, it } from 'vitest';
+import { segmentSpeech } from '../src/jobs/job-segments.js';
 import { createEspeakJobQueue, englishEspeakVoice } from '../src/jobs/testing/espeak-job-queue.js';
 
 describeRequiring({ tools: ['espeak-ng'], data: ['books/en/11-0.txt'] }, 'a jobâ€™s work file', () => {
@@ -31,7 +32,7 @@ describeRequiring({ tools: ['espeak-ng'], data: ['books/en/11-0.txt'] }, 'a jobâ
       loudnessTargetLufs: -16,
     });
     const stored = first.store.itemProgress(job.id, 0);
-    const segmentTexts = stored.segments.map((segment) => stored.text.slice(segment.start, segment.end));
+    const segmentTexts = stored.segments.map((segment) => segmentSpeech(stored.text, segment));
     let stopped: Promise<void> | null = null;
     first.queue.onChange((changed) => {
       if (changed.segmentsDone >= 5 && !stopped) stopped = first.queue.stop();

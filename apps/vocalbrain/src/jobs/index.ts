@@ -16,6 +16,7 @@ export {
   type MemoryWaitOptions,
   type SubmitJob,
 } from './job-queue.js';
+export { cutJobText, type SegmentSpan, segmentSpeech } from './job-segments.js';
 export { createJobStore, type JobStore } from './job-store.js';
 export { createLoudnessMeter, gatedLoudness, type LoudnessMeter } from './loudness-meter.js';
 export {

@@ -5,11 +5,12 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { resample, segmentTextForSpeech, VoiceError } from '@klody/voice';
+import { resample, VoiceError } from '@klody/voice';
 import { type EngineMemoryStore, engineProcessPattern, measureWhile } from '../reservation/engine-memory.js';
 import { decideHeavy, type HeavyEngineRules } from '../reservation/heavy-engines.js';
 import { type MemoryReserver, waitForMemory } from '../reservation/memory-reservation.js';
 import type { Job, JobVoice } from './job.js';
+import { cutJobText, type SegmentSpan, segmentSpeech } from './job-segments.js';
 import type { JobStore } from './job-store.js';
 import { normalizePcmFile } from './normalize-pcm-file.js';
 import { appendPcm, pcmFileSize, restorePcmLength } from './pcm-work-file.js';
@@ -242,10 +243,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       }
       let sampleRate = progress.sampleRate;
       let bytes = progress.pcmBytes;
-      const segmentText = (index: number) => {
-        const segment = progress.segments[index] as (typeof progress.segments)[number];
-        return progress.text.slice(segment.start, segment.end);
-      };
+      const segmentText = (index: number) =>
+        segmentSpeech(progress.text, progress.segments[index] as (typeof progress.segments)[number]);
       // The next segment is synthesized while this one is written (espeak-ng in its process, this
       // process appending and recording): settled, so that one abandoned at a cancel or a stop never
       // becomes an unhandled rejection.
@@ -354,9 +353,9 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
           minCharacters: options.segmentMinCharacters ?? 400,
           ...(request.voice.language ? { language: request.voice.language } : {}),
         };
-        let segments: ReturnType<typeof segmentTextForSpeech>;
+        let segments: SegmentSpan[];
         try {
-          segments = segmentTextForSpeech(text, segmentation);
+          segments = cutJobText(text, segmentation);
         } catch (error) {
           // In a batch, say which text has nothing to say.
           if (request.kind === 'batch' && VoiceError.isInstance(error)) {
@@ -364,7 +363,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
           }
           throw error;
         }
-        return { text, segments: segments.map(({ start, end }) => ({ start, end })) };
+        return { text, segments };
       });
       const job = store.create({
         kind: request.kind,
@@ -443,7 +442,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   };
 }
 
-/** Whether a line break separates two segments (the segmenter never lets one span a newline). */
+/** Whether a line break separates two segments (a paragraph ends between them). */
 function isNewParagraph(text: string, from: number, to: number): boolean {
   return /[\n\r\u2028\u2029\u0085]/u.test(text.slice(from, to));
 }
