@@ -1,6 +1,6 @@
 // The HTTP boundary of every Klody service, as one table: the same Host, Origin, key and body-limit
-// cases sent to the four real servers — the gateway, the embedded worker and the voice worker it
-// spawns, and Library Brain — each started as a user starts it, and each must answer the same. They
+// cases sent to the real servers — the gateway, the embedded worker and the voice worker it
+// spawns, Library Brain and the agent — each started as a user starts it, and each must answer the same. They
 // once disagreed (`127.0.0.2` accepted by one and refused by two, no check at all on the fourth); now
 // they share @klody/service, and this table keeps them together.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -161,7 +161,8 @@ describeRequiring(
 
     beforeAll(async () => {
       const home = mkdtempSync(join(tmpdir(), 'klody-boundary-'));
-      const [gatewayPort, toyPort, voicePort, libraryPort] = (await freePorts(4)) as [
+      const [gatewayPort, toyPort, voicePort, libraryPort, agentPort] = (await freePorts(5)) as [
+        number,
         number,
         number,
         number,
@@ -232,9 +233,23 @@ describeRequiring(
       );
       const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
       const libraryUrl = `http://127.0.0.1:${libraryPort}`;
+      const agentUrl = `http://127.0.0.1:${agentPort}`;
+      reaper.spawn(process.execPath, [...onSources, join(root, 'apps', 'agent', 'src', 'cli.ts'), 'serve'], {
+        cwd: root,
+        env: {
+          ...environment,
+          KLODY_GATEWAY_URL: gatewayUrl,
+          KLODY_GATEWAY_API_KEY: 'gateway-key-0123',
+          KLODY_LIBRARY_BRAIN_URL: 'none',
+          KLODY_VOCALBRAIN_URL: 'none',
+          KLODY_AGENT_PORT: String(agentPort),
+          KLODY_AGENT_API_KEY: 'agent-key-0123',
+        },
+      });
       await Promise.all([
         waitForHttp(`${gatewayUrl}/health`, { timeoutMs: 60_000 }),
         waitForHttp(`${libraryUrl}/health`, { timeoutMs: 60_000 }),
+        waitForHttp(`${agentUrl}/health`, { timeoutMs: 60_000 }),
       ]);
       const keys: Record<string, string> = {};
       for (const model of ['toy', 'voice']) {
@@ -279,6 +294,14 @@ describeRequiring(
           key: 'library-key-0123',
           protectedPath: '/api/books',
           postPath: '/api/ask',
+          limitBytes: 1024 * 1024,
+        },
+        {
+          name: 'agent',
+          url: agentUrl,
+          key: 'agent-key-0123',
+          protectedPath: '/api/sessions',
+          postPath: '/api/sessions/session_boundary/messages',
           limitBytes: 1024 * 1024,
         },
       );
