@@ -1,5 +1,5 @@
 // The CLI as a person runs it: real processes, real engines, a real database in a fresh KLODY_HOME.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,39 @@ describeRequiring({ tools: ['espeak-ng'] }, 'vocalbrain say', () => {
     expect(oneJsonLine(flag)).toMatchObject({ error: { code: 'invalid_usage' } });
   }, 120_000);
 });
+
+describeRequiring(
+  { tools: ['espeak-ng'], models: ['whisper-base'] },
+  'vocalbrain transcribe, voices, profiles',
+  () => {
+    it('transcribes a WAV in this process, as text or one JSON line', async () => {
+      const folder = home();
+      const file = join(folder, 'weather.wav');
+      execFileSync('espeak-ng', ['-v', 'en-us', '-w', file, 'Tomorrow will be sunny with a light wind.']);
+      const run = await vocalbrain(['transcribe', file, '--language', 'en', '--json'], {
+        KLODY_HOME: folder,
+      });
+      expect(run.code).toBe(0);
+      const transcript = oneJsonLine(run) as { text: string; language: string; engine: string };
+      expect(transcript.engine).toBe('faster-whisper');
+      expect(transcript.text.toLowerCase()).toContain('sunny');
+      const missing = await vocalbrain(['transcribe', join(folder, 'nope.wav')], { KLODY_HOME: folder });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('no such file');
+    }, 120_000);
+
+    it('lists the voices of the engines that run here, and the profiles', async () => {
+      const folder = home();
+      const voices = oneJsonLine(await vocalbrain(['voices', '--json'], { KLODY_HOME: folder })) as {
+        voices: { id: string }[];
+      };
+      expect(voices.voices.map((voice) => voice.id)).toContain('espeak-ng/fr-fr');
+      expect(oneJsonLine(await vocalbrain(['profiles', '--json'], { KLODY_HOME: folder }))).toEqual({
+        profiles: [],
+      });
+    }, 120_000);
+  },
+);
 
 describe('vocalbrain library', () => {
   // No transcriber (an empty models folder): these tests are about the library, not Whisper.
