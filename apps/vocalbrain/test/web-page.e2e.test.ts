@@ -107,6 +107,31 @@ describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web pa
       expect(await page.locator('#tracks li').first().textContent()).toContain('glockenspiel');
       expect(await loadedDuration(page, '#tracks li audio')).toBeCloseTo(2, 1);
 
+      // A track added from the page is found from the page.
+      await page.click('#add-form >> xpath=..//summary');
+      await page.setInputFiles('#add-file', {
+        name: 'harbour.wav',
+        mimeType: 'audio/wav',
+        buffer: Buffer.from(toneClip([196, 262], { noteSeconds: 0.75 })),
+      });
+      await page.fill('#add-description', 'Foghorns in a quiet harbour at night');
+      await page.fill('#add-tags', 'sea, night');
+      await page.click('#add-button');
+      await expect
+        .poll(() => page.locator('#add-status').textContent(), { timeout: 20_000 })
+        .toContain('added "harbour"');
+      await page.fill('#find-query', 'foghorns harbour');
+      await page.click('#find-button');
+      await expect
+        .poll(() => page.locator('#tracks li').first().textContent(), { timeout: 20_000 })
+        .toContain('Foghorns in a quiet harbour');
+      expect(await loadedDuration(page, '#tracks li audio')).toBeCloseTo(1.5, 1);
+      await page.fill('#find-query', 'glockenspiel sunrise');
+      await page.click('#find-button');
+      await expect
+        .poll(() => page.locator('#tracks li').first().textContent(), { timeout: 20_000 })
+        .toContain('glockenspiel');
+
       const artifacts = join(root, 'artifacts');
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, 'vocalbrain-page.png'), fullPage: true });
