@@ -202,6 +202,12 @@ describe('vocalbrain library', () => {
     expect(oneJsonLine(broken)).toMatchObject({ error: { code: 'invalid_audio' } });
     const listed = await vocalbrain(['library', 'list', '--json'], env(folder));
     expect(oneJsonLine(listed)).toEqual({ tracks: [] });
+    const badEmbedder = await vocalbrain(['library', 'list', '--json'], {
+      ...env(folder),
+      KLODY_EMBEDDER: 'word2vec',
+    });
+    expect(badEmbedder.code).toBe(2);
+    expect(oneJsonLine(badEmbedder)).toMatchObject({ error: { code: 'invalid_configuration' } });
   }, 120_000);
 });
 

@@ -5,8 +5,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { migrate } from '@klody/memory';
 import { createInMemoryDatabase } from '@klody/memory/testing';
+import { ConfigurationError } from '@klody/service';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gatewayEmbedderSource } from '../src/library/index.js';
+import { gatewayEmbedderSource, libraryEmbedderSource } from '../src/library/index.js';
 
 let server: Server | null = null;
 afterEach(async () => {
@@ -108,5 +109,35 @@ describe('gatewayEmbedderSource', () => {
     expect(await source.current()).toBeNull();
     now += 25_000;
     expect(await source.current()).not.toBeNull();
+  });
+});
+
+describe('libraryEmbedderSource', () => {
+  const config = (env: NodeJS.ProcessEnv, gatewayURL: string | null = null) => ({
+    home: '/unused',
+    gatewayURL,
+    gatewayAPIKey: null,
+    ffmpegExecutable: 'ffmpeg',
+    modelsEnvironment: env,
+  });
+
+  it('takes KLODY_EMBED_MODEL at the gateway, or KLODY_EMBEDDER when set', async () => {
+    const url = await startFakeGateway(['embed', 'e5-large']);
+    const database = await memoryDatabase();
+    expect((await libraryEmbedderSource(config({}, url), database).current())?.id).toBe('openai:embed');
+    const alias = libraryEmbedderSource(config({ KLODY_EMBED_MODEL: 'e5-large' }, url), database);
+    expect((await alias.current())?.id).toBe('openai:e5-large');
+    const named = libraryEmbedderSource(config({ KLODY_EMBEDDER: 'openai:e5-large' }, url), database);
+    expect((await named.current())?.id).toBe('openai:e5-large');
+  });
+
+  it('searches by words, saying why, when an in-process embedder does not load; refuses a bad id', async () => {
+    const database = await memoryDatabase();
+    const missing = libraryEmbedderSource(config({ KLODY_EMBEDDER: 'model2vec:/nowhere/model' }), database);
+    expect(await missing.current()).toBeNull();
+    expect(missing.note()).toContain('model2vec:/nowhere/model');
+    expect(() => libraryEmbedderSource(config({ KLODY_EMBEDDER: 'word2vec' }), database)).toThrow(
+      ConfigurationError,
+    );
   });
 });

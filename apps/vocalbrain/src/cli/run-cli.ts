@@ -271,7 +271,8 @@ async function run(command: CliCommand, config: VocalBrainConfig): Promise<numbe
 async function serveForever(config: VocalBrainConfig, port: number | null): Promise<number> {
   const logger = createLogger({ service: 'vocalbrain', level: config.logLevel });
   const running = await startServer(config, { port: port ?? config.port, logger }).catch((error: unknown) => {
-    if (ConfigurationError.isInstance(error))
+    // A port in use: the kit's message names it; say how to choose another.
+    if (ConfigurationError.isInstance(error) && error.message.includes('cannot listen'))
       usageError(
         `${error.message.replace(/^vocalbrain: /, '')}; choose another port with --port or KLODY_VOCALBRAIN_PORT`,
       );
@@ -292,6 +293,9 @@ function reportFailure(command: CliCommand, error: unknown): number {
   let exitCode = 1;
   if (error instanceof UsageError) {
     code = error.code;
+    exitCode = 2;
+  } else if (ConfigurationError.isInstance(error)) {
+    code = 'invalid_configuration';
     exitCode = 2;
   } else if (ServiceError.isInstance(error)) {
     code = error.code;

@@ -4,8 +4,9 @@ export {
   fixedEmbedderSource,
   type GatewayEmbedderSourceOptions,
   gatewayEmbedderSource,
+  inProcessEmbedderSource,
 } from './library-embedder.js';
-export { openTrackLibrary, type TrackLibraryConfig } from './open-track-library.js';
+export { libraryEmbedderSource, openTrackLibrary, type TrackLibraryConfig } from './open-track-library.js';
 export { contentTypeOf, ffmpegFormats, readTrackAudio, type TrackAudio } from './read-track-audio.js';
 export {
   measureRecall,

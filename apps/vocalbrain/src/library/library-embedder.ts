@@ -1,6 +1,7 @@
 import { createGatewayClient } from '@klody/gateway-client';
 import {
   createCachedEmbedder,
+  createEmbedderFromId,
   createOpenAiEmbedder,
   type Embedder,
   type MemoryDatabase,
@@ -112,6 +113,35 @@ export function gatewayEmbedderSource(options: GatewayEmbedderSourceOptions): Em
       embedder = null;
       lastAttempt = clock();
       reason = `the embedder failed (${messageOf(error)}): lexical search until it answers again`;
+    },
+  };
+}
+
+/**
+ * An in-process embedder named by its id (`KLODY_EMBEDDER`: `transformers:<folder>`,
+ * `model2vec:<folder>`), loaded on first use and cached in the library's database; a model that does
+ * not load leaves the library searching by words, with the reason as its note.
+ */
+export function inProcessEmbedderSource(id: string, database: MemoryDatabase): EmbedderSource {
+  let embedder: Promise<Embedder | null> | null = null;
+  let reason: string | null = `the embedder ${id} has not been loaded yet`;
+  return {
+    current() {
+      embedder ??= createEmbedderFromId(id)
+        .then((loaded) => {
+          reason = null;
+          return createCachedEmbedder({ embedder: loaded, database }) as Embedder;
+        })
+        .catch((error: unknown) => {
+          reason = `the embedder ${id} (KLODY_EMBEDDER) did not load (${messageOf(error)}): lexical search only`;
+          return null;
+        });
+      return embedder;
+    },
+    note: () => reason,
+    reportFailure(error) {
+      reason = `the embedder ${id} failed (${messageOf(error)}): lexical search only`;
+      embedder = Promise.resolve(null);
     },
   };
 }
