@@ -134,12 +134,20 @@ export async function createTrackLibrary(options: TrackLibraryOptions): Promise<
     }
   }
 
+  let reindexing: Promise<void> = Promise.resolve();
+
   /** The embedder, with every track indexed with it; null (lexical) when it is absent or failing. */
   async function readyEmbedder(): Promise<Embedder | null> {
     const embedder = await embedders.current();
     if (!embedder) return null;
     try {
-      await index(tracksNotIndexedWith(database.getConnection(), embedder.id), embedder);
+      // One catch-up at a time: two searches at once would each remove and re-add the same tracks,
+      // and one could run while the other's tracks are out of the index.
+      const catchUp = reindexing.then(() =>
+        index(tracksNotIndexedWith(database.getConnection(), embedder.id), embedder),
+      );
+      reindexing = catchUp.catch(() => {});
+      await catchUp;
       return embedder;
     } catch (error) {
       if (!isEmbedderFailure(error)) throw error;
