@@ -202,17 +202,22 @@ export async function createTrackLibrary(options: TrackLibraryOptions): Promise<
         }
         return inserted;
       });
-      const row = readTrack(database.getConnection(), id) as TrackRow;
-      let embedder = await embedders.current();
-      try {
-        await index([row], embedder);
-      } catch (error) {
-        if (!embedder || !isEmbedderFailure(error)) throw error;
-        // Kept and searchable by words now; the next search indexes it with the embedder again.
-        embedders.reportFailure(error);
-        embedder = null;
-        await index([row], null);
-      }
+      const embedder = await embedders.current();
+      // In turn with the searches' catch-ups, which may be indexing this new track too.
+      const indexing = reindexing.then(async () => {
+        const current = readTrack(database.getConnection(), id) as TrackRow;
+        if (current.indexed_with === (embedder?.id ?? '')) return;
+        try {
+          await index([current], embedder);
+        } catch (error) {
+          if (!embedder || !isEmbedderFailure(error)) throw error;
+          // Kept and searchable by words now; the next search indexes it with the embedder again.
+          embedders.reportFailure(error);
+          await index([readTrack(database.getConnection(), id) as TrackRow], null);
+        }
+      });
+      reindexing = indexing.catch(() => {});
+      await indexing;
       return toTrack(readTrack(database.getConnection(), id) as TrackRow);
     },
 
