@@ -12,7 +12,7 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
   const reaper = useProcessReaper();
 
   it('starts every service, prints their URLs, and Ctrl-C stops them all, model workers included', async () => {
-    const [port, libraryPort, vocalbrainPort] = await freePorts(3);
+    const [port, libraryPort, vocalbrainPort, agentPort] = await freePorts(4);
     const stack = reaper.spawn(
       process.execPath,
       ['--conditions=@klody/source', '--import', 'tsx', 'tooling/stack/src/cli.ts', 'start'],
@@ -24,6 +24,7 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
           KLODY_GATEWAY_PORT: String(port),
           KLODY_LIBRARY_BRAIN_PORT: String(libraryPort),
           KLODY_VOCALBRAIN_PORT: String(vocalbrainPort),
+          KLODY_AGENT_PORT: String(agentPort),
           // The toy registry whatever this machine has installed: with the real models, npm start
           // would serve small.yaml (gateway-registry.test.ts covers that choice).
           KLODY_GATEWAY_CONFIG: join(root, 'apps/gateway/examples/tiny.yaml'),
@@ -45,6 +46,11 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
     // The toy registry has no speech alias, but the gateway answers: VocalBrain reached it.
     expect(vocalbrainHealth.gateway).toBe('ok');
     expect(vocalbrainHealth.speechEngines.length).toBeGreaterThan(0);
+    expect(stack.stdout()).toMatch(new RegExp(`agent +http://127\\.0\\.0\\.1:${agentPort}/`));
+    const agentHealth = (await (await fetch(`http://127.0.0.1:${agentPort}/health`)).json()) as {
+      gateway: string;
+    };
+    expect(agentHealth.gateway).toBe('ok');
 
     // A request makes the gateway spawn a model worker: the stack must stop it too.
     const completion = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
@@ -73,5 +79,6 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${libraryPort}/health`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${vocalbrainPort}/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${agentPort}/health`)).rejects.toThrow();
   });
 });

@@ -19,12 +19,18 @@ describe('klodyServices', () => {
     const root = checkout(['gateway', 'library-brain']);
     const services = klodyServices({
       root: process.cwd(),
-      env: { KLODY_GATEWAY_PORT: '18090', KLODY_LIBRARY_BRAIN_PORT: '18765', KLODY_VOCALBRAIN_PORT: '18600' },
+      env: {
+        KLODY_GATEWAY_PORT: '18090',
+        KLODY_LIBRARY_BRAIN_PORT: '18765',
+        KLODY_VOCALBRAIN_PORT: '18600',
+        KLODY_AGENT_PORT: '18000',
+      },
     }).map((service) => [service.name, service.url]);
     expect(services).toEqual([
       ['gateway', 'http://127.0.0.1:18090/v1'],
       ['library-brain', 'http://127.0.0.1:18765/'],
       ['vocalbrain', 'http://127.0.0.1:18600/'],
+      ['agent', 'http://127.0.0.1:18000/'],
     ]);
     expect(klodyServices({ root, env: {} }).map((service) => service.name)).toEqual([
       'gateway',
@@ -56,6 +62,21 @@ describe('klodyServices', () => {
       (service) => service.name === 'library-brain',
     );
     expect(unseeded?.args).not.toContain('--seed');
+  });
+
+  it('starts the agent last, on its port, pointed at the stack’s gateway', () => {
+    const root = checkout(['gateway', 'library-brain', 'vocalbrain', 'agent']);
+    const services = klodyServices({ root, env: { KLODY_GATEWAY_PORT: '18090', KLODY_AGENT_PORT: '18000' } });
+    expect(services.map((service) => service.name)).toEqual([
+      'gateway',
+      'library-brain',
+      'vocalbrain',
+      'agent',
+    ]);
+    const agent = services[3];
+    expect(agent?.args.slice(-3)).toEqual(['serve', '--port', '18000']);
+    expect(agent?.env).toEqual({ KLODY_GATEWAY_URL: 'http://127.0.0.1:18090' });
+    expect(agent?.healthUrl).toBe('http://127.0.0.1:18000/health');
   });
 
   it('starts VocalBrain after Library Brain, on its port, pointed at the stack’s gateway', () => {

@@ -98,5 +98,19 @@ export function klodyServices({
       healthUrl: `http://127.0.0.1:${vocalbrainPort}/health`,
     });
   }
+  const agentEntry = 'apps/agent/src/cli.ts';
+  if (existsSync(join(root, agentEntry))) {
+    const agentPort = port(env, 'KLODY_AGENT_PORT', 8000);
+    services.push({
+      name: 'agent',
+      ...sourceCommand(root, agentEntry, ['serve', '--port', String(agentPort)]),
+      // The agent answers with the gateway's chat model; it reaches Library Brain and VocalBrain on
+      // the ports above, which it reads from the same KLODY_<APP>_PORT variables.
+      env:
+        hasGateway && !env.KLODY_GATEWAY_URL ? { KLODY_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` } : {},
+      url: `http://127.0.0.1:${agentPort}/`,
+      healthUrl: `http://127.0.0.1:${agentPort}/health`,
+    });
+  }
   return services;
 }
