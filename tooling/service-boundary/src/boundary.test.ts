@@ -1,6 +1,6 @@
 // The HTTP boundary of every Klody service, as one table: the same Host, Origin, key and body-limit
 // cases sent to the real servers — the gateway, the embedded worker and the voice worker it
-// spawns, Library Brain and the agent — each started as a user starts it, and each must answer the same. They
+// spawns, Library Brain, VocalBrain and the agent — each started as a user starts it, and each must answer the same. They
 // once disagreed (`127.0.0.2` accepted by one and refused by two, no check at all on the fourth); now
 // they share @klody/service, and this table keeps them together.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -161,13 +161,9 @@ describeRequiring(
 
     beforeAll(async () => {
       const home = mkdtempSync(join(tmpdir(), 'klody-boundary-'));
-      const [gatewayPort, toyPort, voicePort, libraryPort, agentPort] = (await freePorts(5)) as [
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const [gatewayPort, toyPort, voicePort, libraryPort, agentPort, vocalbrainPort] = (await freePorts(
+        6,
+      )) as [number, number, number, number, number, number];
       const registry = join(home, 'registry.yaml');
       writeFileSync(
         registry,
@@ -246,7 +242,23 @@ describeRequiring(
           KLODY_AGENT_API_KEY: 'agent-key-0123',
         },
       });
+      const vocalbrainUrl = `http://127.0.0.1:${vocalbrainPort}`;
+      reaper.spawn(
+        process.execPath,
+        [...onSources, join(root, 'apps', 'vocalbrain', 'src', 'cli.ts'), 'serve'],
+        {
+          cwd: root,
+          env: {
+            ...environment,
+            KLODY_GATEWAY_URL: 'none',
+            KLODY_VOCALBRAIN_PORT: String(vocalbrainPort),
+            KLODY_VOCALBRAIN_API_KEY: 'vocalbrain-key-0123',
+            KLODY_VOCALBRAIN_CALIBRATE: '0',
+          },
+        },
+      );
       await Promise.all([
+        waitForHttp(`${vocalbrainUrl}/health`, { timeoutMs: 60_000 }),
         waitForHttp(`${gatewayUrl}/health`, { timeoutMs: 60_000 }),
         waitForHttp(`${libraryUrl}/health`, { timeoutMs: 60_000 }),
         waitForHttp(`${agentUrl}/health`, { timeoutMs: 60_000 }),
@@ -295,6 +307,14 @@ describeRequiring(
           protectedPath: '/api/books',
           postPath: '/api/ask',
           limitBytes: 1024 * 1024,
+        },
+        {
+          name: 'VocalBrain',
+          url: vocalbrainUrl,
+          key: 'vocalbrain-key-0123',
+          protectedPath: '/v1/models',
+          postPath: '/v1/audio/speech',
+          limitBytes: 8 * 1024 * 1024,
         },
         {
           name: 'agent',
