@@ -9,6 +9,7 @@ export {
 export { type NormalizeOptions, type NormalizeResult, normalizeLoudness } from './normalize.js';
 export { audioDuration, type MonoAudio, type MultiChannelAudio } from './pcm-audio.js';
 export { downmixToMono, resample, toMonoAt } from './resample.js';
+export { createStreamingResampler, type StreamingResampler } from './streaming-resampler.js';
 export {
   type DecodedWav,
   decodeWav,

@@ -27,18 +27,32 @@ function besselI0(x: number): number {
   return sum;
 }
 
-/**
- * Band-limited resampling by windowed sinc (Kaiser window, β = 8.6, 24 zero crossings per side):
- * the cut-off sits just below the lower Nyquist frequency, so downsampling does not alias.
- */
-export function resample(samples: Float32Array, fromRate: number, toRate: number): Float32Array {
+/** Throws unless both rates are positive and finite. */
+export function checkRates(fromRate: number, toRate: number): void {
   if (!(fromRate > 0) || !(toRate > 0) || !Number.isFinite(fromRate) || !Number.isFinite(toRate)) {
     throw new VoiceError('invalid_options', `cannot resample from ${fromRate} Hz to ${toRate} Hz`);
   }
-  if (fromRate === toRate) return samples.slice();
+}
+
+/** The windowed-sinc kernel that `resample` and the streaming resampler share. */
+export interface SincKernel {
+  /** Output rate over input rate. */
+  ratio: number;
+  /** Input samples each side of an output sample's centre that the kernel reaches. */
+  halfWidth: number;
+  /** Table entries per input sample of distance. */
+  tableResolution: number;
+  /** The kernel by distance from the centre, tabulated (interpolated linearly between entries). */
+  table: Float32Array;
+}
+
+/**
+ * The kernel for resampling `fromRate` to `toRate` (Kaiser window, β = 8.6, 24 zero crossings per
+ * side): the cut-off sits just below the lower Nyquist frequency, so downsampling does not alias.
+ */
+export function sincKernel(fromRate: number, toRate: number): SincKernel {
+  checkRates(fromRate, toRate);
   const ratio = toRate / fromRate;
-  const outputLength = Math.max(0, Math.round(samples.length * ratio));
-  const output = new Float32Array(outputLength);
   const cutoff = 0.95 * Math.min(1, ratio); // relative to the input Nyquist
   const zeroCrossings = 24;
   const halfWidth = Math.ceil(zeroCrossings / cutoff);
@@ -55,6 +69,19 @@ export function resample(samples: Float32Array, fromRate: number, toRate: number
     const argument = Math.PI * cutoff * t;
     table[index] = (t === 0 ? cutoff : (cutoff * Math.sin(argument)) / argument) * window;
   }
+  return { ratio, halfWidth, tableResolution, table };
+}
+
+/**
+ * Band-limited resampling by windowed sinc (see `sincKernel`); the audio is taken as silent before
+ * its first sample and after its last. `createStreamingResampler` gives the same samples block by block.
+ */
+export function resample(samples: Float32Array, fromRate: number, toRate: number): Float32Array {
+  checkRates(fromRate, toRate);
+  if (fromRate === toRate) return samples.slice();
+  const { ratio, halfWidth, tableResolution, table } = sincKernel(fromRate, toRate);
+  const outputLength = Math.max(0, Math.round(samples.length * ratio));
+  const output = new Float32Array(outputLength);
   for (let outIndex = 0; outIndex < outputLength; outIndex += 1) {
     const center = outIndex / ratio;
     const first = Math.max(0, Math.ceil(center - halfWidth));
