@@ -16,8 +16,8 @@ import {
   freePorts,
   gemmaEmbeddedWorkerEntry,
   repositoryRoot,
+  startLibraryBrain,
   testDataPath,
-  waitForHttp,
 } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import Database from 'better-sqlite3';
@@ -90,7 +90,7 @@ describeRequiring(
     }
 
     beforeAll(async () => {
-      const [gatewayPort, workerPort, libraryPort] = (await freePorts(3)) as [number, number, number];
+      const [gatewayPort, workerPort] = (await freePorts(2)) as [number, number];
       const registry = join(home, 'registry.yaml');
       // JSON is YAML. 4,096 tokens hold the system prompt with every tool's documentation (~1,500).
       writeFileSync(
@@ -128,36 +128,9 @@ describeRequiring(
         join(books, 'keeper.txt'),
         readFileSync(new URL('./fixtures/red-team-book.txt', import.meta.url)),
       );
-      libraryURL = `http://127.0.0.1:${libraryPort}`;
-      reaper.spawn(
-        process.execPath,
-        [
-          '--conditions=@klody/source',
-          '--import',
-          'tsx',
-          'apps/library-brain/src/cli.ts',
-          'serve',
-          '--port',
-          String(libraryPort),
-        ],
-        {
-          cwd: repositoryRoot(),
-          env: {
-            ...process.env,
-            KLODY_HOME: join(home, 'library-home'),
-            KLODY_GATEWAY_URL: 'none',
-            KLODY_LIBRARY_ROOTS: books,
-            KLODY_LOG_LEVEL: 'warn',
-          },
-        },
-      );
-      await waitForHttp(`${libraryURL}/health`, { timeoutMs: 60_000 });
-      const ingest = await fetch(`${libraryURL}/api/ingest`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ paths: [books] }),
-      });
-      expect(await ingest.json()).toMatchObject({ added: 2, failed: [] });
+      const library = await startLibraryBrain(reaper, { home: join(home, 'library-home'), roots: [books] });
+      libraryURL = library.url;
+      expect(await library.ingest([books])).toMatchObject({ added: 2, failed: [] });
     }, 120_000);
 
     afterAll(async () => {

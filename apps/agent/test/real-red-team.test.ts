@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { startLibraryBrain } from '@klody/test-helpers';
 import { useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/agent/agent-events.js';
@@ -49,37 +49,9 @@ beforeAll(async () => {
     join(books, 'bread.txt'),
     'Bread\n\nBakers knead the dough and let it rise overnight. In the morning they bake the loaves.\n',
   );
-  const port = await freePort();
-  libraryURL = `http://127.0.0.1:${port}`;
-  reaper.spawn(
-    process.execPath,
-    [
-      '--conditions=@klody/source',
-      '--import',
-      'tsx',
-      'apps/library-brain/src/cli.ts',
-      'serve',
-      '--port',
-      String(port),
-    ],
-    {
-      cwd: repositoryRoot(),
-      env: {
-        ...process.env,
-        KLODY_HOME: join(home, 'klody'),
-        KLODY_GATEWAY_URL: 'none',
-        KLODY_LIBRARY_ROOTS: books,
-        KLODY_LOG_LEVEL: 'warn',
-      },
-    },
-  );
-  await waitForHttp(`${libraryURL}/health`, { timeoutMs: 60_000 });
-  const ingest = await fetch(`${libraryURL}/api/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ paths: [books] }),
-  });
-  expect(await ingest.json()).toMatchObject({ added: 2, failed: [] });
+  const library = await startLibraryBrain(reaper, { home: join(home, 'klody'), roots: [books] });
+  libraryURL = library.url;
+  expect(await library.ingest([books])).toMatchObject({ added: 2, failed: [] });
 }, 90_000);
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));

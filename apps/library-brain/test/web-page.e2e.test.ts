@@ -2,7 +2,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, testDataPath, waitForHttp } from '@klody/test-helpers';
+import { repositoryRoot, startLibraryBrain, testDataPath } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { chromium } from 'playwright-core';
 import { expect, it } from 'vitest';
@@ -22,25 +22,10 @@ describeRequiring(
       mkdirSync(seed);
       copyFileSync(testDataPath('books', 'fr', 'Candide.txt'), join(seed, 'Candide.txt'));
       copyFileSync(testDataPath('books', 'en', '11-0.txt'), join(seed, 'alice.txt'));
-      const port = await freePort();
-      const server = reaper.spawn(
-        process.execPath,
-        [
-          '--conditions=@klody/source',
-          '--import',
-          'tsx',
-          'apps/library-brain/src/cli.ts',
-          'serve',
-          '--port',
-          String(port),
-          '--seed',
-          seed,
-        ],
-        { cwd: root, env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' } },
-      );
-      const url = `http://127.0.0.1:${port}/`;
-      await waitForHttp(`${url}health`, { timeoutMs: 60_000 });
-      await server.waitForOutput('first run: 2 books ingested', 60_000);
+      // Its first-run line is logged at info.
+      const server = await startLibraryBrain(reaper, { home, seed, env: { KLODY_LOG_LEVEL: 'info' } });
+      const url = `${server.url}/`;
+      await server.process.waitForOutput('first run: 2 books ingested', 60_000);
 
       const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), {
         executablePath: chromiumPath,

@@ -1,3 +1,4 @@
+export { chromiumOptions, chromiumPath, screenshotPath } from './browser/index.js';
 export { repositoryRoot, testDataDir, testDataPath } from './data/index.js';
 export {
   type BrokenStreamVariant,
@@ -34,3 +35,14 @@ export {
   type RequirementDecision,
   type Requirements,
 } from './requirements/index.js';
+export {
+  type GatewayProcess,
+  type GatewayProcessOptions,
+  type GatewayWorkerEntry,
+  type LibraryBrainOptions,
+  type LibraryBrainProcess,
+  sourceArguments,
+  startE5Gateway,
+  startGatewayProcess,
+  startLibraryBrain,
+} from './services/index.js';

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { startLibraryBrain } from '@klody/test-helpers';
 import { useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLibraryBrainClient, type LibraryBrainClient } from '../organs/library-brain-client.js';
@@ -44,40 +44,10 @@ beforeAll(async () => {
     join(books, 'abeilles.txt'),
     "Les Abeilles\n\nLes abeilles butinent les fleurs de la prairie et font le miel dans la ruche. L'apiculteur récolte le miel à la fin de l'été.\n",
   );
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  const server = reaper.spawn(
-    process.execPath,
-    [
-      '--conditions=@klody/source',
-      '--import',
-      'tsx',
-      'apps/library-brain/src/cli.ts',
-      'serve',
-      '--port',
-      String(port),
-    ],
-    {
-      cwd: repositoryRoot(),
-      env: {
-        ...process.env,
-        KLODY_HOME: home,
-        KLODY_GATEWAY_URL: 'none',
-        KLODY_LIBRARY_ROOTS: books,
-        KLODY_LIBRARY_BRAIN_API_KEY: apiKey,
-        KLODY_LOG_LEVEL: 'warn',
-      },
-    },
-  );
-  stop = () => server.stop();
-  await waitForHttp(`${url}/health`, { timeoutMs: 60_000 });
-  const ingest = await fetch(`${url}/api/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ paths: [books] }),
-  });
-  expect(ingest.status).toBe(200);
-  expect(await ingest.json()).toMatchObject({ added: 3, failed: [] });
+  const server = await startLibraryBrain(reaper, { home, roots: [books], apiKey });
+  url = server.url;
+  stop = server.stop;
+  expect(await server.ingest([books])).toMatchObject({ added: 3, failed: [] });
   library = createLibraryBrainClient({ url, apiKey, timeoutMs: 20_000, answerTimeoutMs: 30_000 });
 }, 90_000);
 

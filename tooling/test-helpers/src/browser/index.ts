@@ -1,0 +1,2 @@
+export { chromiumOptions, chromiumPath } from './chromium.js';
+export { screenshotPath } from './screenshot-path.js';
