@@ -1,5 +1,5 @@
 import { VoiceError } from '../errors/index.js';
-import { checkRates, sincKernel } from './resample.js';
+import { checkRates, type SincKernel, sincKernel } from './resample.js';
 
 /**
  * `resample`, block by block: each block given to `push` returns the output samples whose whole
@@ -16,12 +16,28 @@ export interface StreamingResampler {
   end(): Float32Array;
 }
 
+// A stream makes one resampler per sentence, mostly between the same two rates: the kernel's table
+// (some 13,000 Bessel evaluations, about a millisecond) is made once per pair of rates.
+const kernels = new Map<string, SincKernel>();
+const keptKernels = 8;
+
+function cachedKernel(fromRate: number, toRate: number): SincKernel {
+  const key = `${fromRate}:${toRate}`;
+  let kernel = kernels.get(key);
+  if (!kernel) {
+    kernel = sincKernel(fromRate, toRate);
+    if (kernels.size >= keptKernels) kernels.delete(kernels.keys().next().value as string);
+    kernels.set(key, kernel);
+  }
+  return kernel;
+}
+
 export function createStreamingResampler(fromRate: number, toRate: number): StreamingResampler {
   checkRates(fromRate, toRate);
   const passThrough = fromRate === toRate;
   const { ratio, halfWidth, tableResolution, table } = passThrough
     ? { ratio: 1, halfWidth: 0, tableResolution: 1, table: new Float32Array(0) }
-    : sincKernel(fromRate, toRate);
+    : cachedKernel(fromRate, toRate);
   // The input still needed: `buffer[0]` is input sample `bufferStart` (the kernel reaches back
   // `halfWidth` samples, so what lies before the next output's reach is dropped).
   let buffer = new Float32Array(0);
