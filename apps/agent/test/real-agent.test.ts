@@ -6,16 +6,14 @@
 // What the model then chooses is its own: the count of right choices over hand-written requests is
 // reported (apps/agent/eval), not held to a target. What is asserted is what must hold whatever the
 // model does: the book tool's citations point at real passages, and nothing destructive runs unapproved.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import {
-  freePorts,
+  freePort,
+  type GatewayProcess,
   gemmaEmbeddedWorkerEntry,
-  repositoryRoot,
+  startGatewayProcess,
   startLibraryBrain,
   testDataPath,
 } from '@klody/test-helpers';
@@ -24,13 +22,6 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evaluateToolChoice, readRequests } from '../eval/tool-choice-eval.js';
 import { onlyJsonLine, runAgentCli } from './run-agent-cli.js';
-
-const gatewayCli = join(repositoryRoot(), 'apps', 'gateway', 'src', 'cli.ts');
-const require = createRequire(import.meta.url);
-const tsxLoader = pathToFileURL(
-  join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs'),
-).href;
-const gatewayCommand = ['--import', tsxLoader, '--conditions=@klody/source', gatewayCli];
 
 /** The default tools whose output is untrusted (apps/agent/src/tools). */
 const untrustedTools = new Set(['search_books', 'ask_books', 'transcribe', 'recall', 'compose']);
@@ -56,6 +47,7 @@ describeRequiring(
     const reaper = useProcessReaper();
     const home = mkdtempSync(join(tmpdir(), 'klody-real-agent-'));
     const books = join(home, 'books');
+    let gateway: GatewayProcess | undefined;
     let gatewayURL = '';
     let libraryURL = '';
 
@@ -90,37 +82,19 @@ describeRequiring(
     }
 
     beforeAll(async () => {
-      const [gatewayPort, workerPort] = (await freePorts(2)) as [number, number];
-      const registry = join(home, 'registry.yaml');
-      // JSON is YAML. 4,096 tokens hold the system prompt with every tool's documentation (~1,500).
-      writeFileSync(
-        registry,
-        JSON.stringify({
-          budgetGb: 4,
-          // 128 tokens per answer: a base model rambles to the end of the context otherwise.
-          workers: [
-            { ...gemmaEmbeddedWorkerEntry(workerPort, { contextSize: 4096 }), defaults: { max_tokens: 128 } },
-          ],
-        }),
-      );
-      const gateway = reaper.spawn(
-        process.execPath,
-        [
-          ...gatewayCommand,
-          'start',
-          '--config',
-          registry,
-          '--port',
-          String(gatewayPort),
-          '--stop-workers-on-exit',
+      // 4,096 tokens hold the system prompt with every tool's documentation (~1,500).
+      gateway = await startGatewayProcess(reaper, {
+        home,
+        budgetGb: 4,
+        // 128 tokens per answer: a base model rambles to the end of the context otherwise.
+        workers: [
+          {
+            ...gemmaEmbeddedWorkerEntry(await freePort(), { contextSize: 4096 }),
+            defaults: { max_tokens: 128 },
+          },
         ],
-        {
-          cwd: dirname(dirname(gatewayCli)),
-          env: { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'warn' },
-        },
-      );
-      await gateway.waitForOutput(/klody-gateway ready on/, 60_000);
-      gatewayURL = `http://127.0.0.1:${gatewayPort}`;
+      });
+      gatewayURL = gateway.url;
 
       mkdirSync(books);
       writeFileSync(join(books, 'alice.txt'), readFileSync(testDataPath('books', 'en', '11-0.txt')));
@@ -133,13 +107,7 @@ describeRequiring(
       expect(await library.ingest([books])).toMatchObject({ added: 2, failed: [] });
     }, 120_000);
 
-    afterAll(async () => {
-      await reaper.reapAll(10_000);
-      spawnSync(process.execPath, [...gatewayCommand, 'stop', '--workers'], {
-        env: { ...process.env, KLODY_HOME: home },
-        timeout: 20_000,
-      });
-    }, 40_000);
+    afterAll(() => gateway?.stop(), 40_000);
 
     it('answers a question about a shared book through search_books, with citations that point at the book', async () => {
       const run = await runAgentCli(

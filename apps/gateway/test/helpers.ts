@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repositoryRoot } from '@klody/test-helpers';
+import { voiceWorkerEntry as sharedVoiceWorkerEntry } from '@klody/test-helpers';
 import { afterAll, beforeAll } from 'vitest';
 import { stringify } from 'yaml';
 import type { z } from 'zod';
@@ -145,23 +145,5 @@ export function voiceWorkerEntry(
   port: number,
   aliases: Record<string, string>,
 ): z.input<typeof managedWorkerSchema> {
-  return {
-    name: 'voice',
-    aliases: Object.keys(aliases),
-    kind: 'tts',
-    command: process.execPath,
-    args: [
-      '--conditions=@klody/source',
-      '--import',
-      'tsx',
-      join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts'),
-      '--port',
-      '{port}',
-      ...Object.entries(aliases).flatMap(([alias, engine]) => ['--alias', `${alias}=${engine}`]),
-    ],
-    cwd: repositoryRoot(),
-    port,
-    estimatedGb: 0.2,
-    startTimeoutSeconds: 60,
-  } as z.input<typeof managedWorkerSchema>;
+  return sharedVoiceWorkerEntry(port, aliases);
 }

@@ -5,13 +5,16 @@
 // the machinery and the citation invariant — every question reaches the model or is refused on weak
 // evidence, and no citation is shown as valid that is not — and reports the quality figures (printed,
 // and written as JSON beside the Markdown report) without a target the model cannot reach.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { freePorts, gemmaEmbeddedWorkerEntry, repositoryRoot, testDataPath } from '@klody/test-helpers';
+import { join } from 'node:path';
+import {
+  freePort,
+  type GatewayProcess,
+  gemmaEmbeddedWorkerEntry,
+  startGatewayProcess,
+  testDataPath,
+} from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { readConfig } from '../src/config/config.js';
@@ -22,12 +25,6 @@ import { runGate } from '../src/gate/run-gate.js';
 // about 10 s (a ~1,000-token prompt read, then up to 96 tokens), so the whole set of 132 would take
 // over 20 minutes; ten keep the test near two minutes while every kind of question is asked.
 const sample = 10;
-const gatewayCli = join(repositoryRoot(), 'apps', 'gateway', 'src', 'cli.ts');
-const require = createRequire(import.meta.url);
-const tsxLoader = pathToFileURL(
-  join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs'),
-).href;
-const gatewayCommand = ['--import', tsxLoader, '--conditions=@klody/source', gatewayCli];
 // Codes that mean the gateway or its worker failed, as opposed to the model answering badly.
 const gatewayFailures = ['gateway_unreachable', 'gateway_error', 'gateway_timeout'];
 
@@ -43,49 +40,21 @@ describeRequiring(
   () => {
     const reaper = useProcessReaper();
     const home = mkdtempSync(join(tmpdir(), 'klody-real-gate-'));
+    let gateway: GatewayProcess | undefined;
     let gatewayURL = '';
 
     beforeAll(async () => {
-      const [gatewayPort, workerPort] = (await freePorts(2)) as [number, number];
-      const registry = join(home, 'registry.yaml');
-      // JSON is YAML: the registry as the gateway reads it. A 2,048-token context holds the prompt
-      // budget below (1,000 estimated tokens, ~1,300 Gemma tokens at worst) and the answer.
-      writeFileSync(
-        registry,
-        JSON.stringify({
-          budgetGb: 4,
-          workers: [gemmaEmbeddedWorkerEntry(workerPort, { contextSize: 2048 })],
-        }),
-      );
-      const gateway = reaper.spawn(
-        process.execPath,
-        [
-          ...gatewayCommand,
-          'start',
-          '--config',
-          registry,
-          '--port',
-          String(gatewayPort),
-          '--stop-workers-on-exit',
-        ],
-        {
-          cwd: dirname(dirname(gatewayCli)),
-          env: { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'warn' },
-        },
-      );
-      await gateway.waitForOutput(/klody-gateway ready on/, 60_000);
-      gatewayURL = `http://127.0.0.1:${gatewayPort}`;
+      // A 2,048-token context holds the prompt budget below (1,000 estimated tokens, ~1,300 Gemma
+      // tokens at worst) and the answer.
+      gateway = await startGatewayProcess(reaper, {
+        home,
+        budgetGb: 4,
+        workers: [gemmaEmbeddedWorkerEntry(await freePort(), { contextSize: 2048 })],
+      });
+      gatewayURL = gateway.url;
     }, 90_000);
 
-    afterAll(async () => {
-      // SIGTERM: the gateway stops its worker too (--stop-workers-on-exit); `stop --workers` then
-      // catches a worker left behind by a gateway that had to be killed.
-      await reaper.reapAll(10_000);
-      spawnSync(process.execPath, [...gatewayCommand, 'stop', '--workers'], {
-        env: { ...process.env, KLODY_HOME: home },
-        timeout: 20_000,
-      });
-    }, 40_000);
+    afterAll(() => gateway?.stop(), 40_000);
 
     it(`answers ${sample} questions with Gemma, showing no invalid citation, and reports the figures`, async () => {
       const report = join(home, 'gate-report.md');

@@ -1,13 +1,11 @@
 // Heavy jobs reserve memory at the real gateway (its CLI, as a user starts it, with an API key) before
 // they start: a reservation the machine can satisfy lets the job run; one it cannot makes the job wait
 // (`waiting_for_memory`, with the reason) and then fail with that reason.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { createGatewayClient } from '@klody/gateway-client';
-import { freePorts, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { freePort, startGatewayProcess } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Job } from '../src/jobs/job.js';
@@ -25,54 +23,24 @@ describeRequiring({ tools: ['espeak-ng'] }, 'heavy jobs and the gateway', () => 
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
   beforeAll(async () => {
-    const [gatewayPort, workerPort] = (await freePorts(2)) as [number, number];
-    const gatewayHome = join(home, 'gateway-home');
-    const config = join(home, 'registry.json');
     // A tiny registry: one worker that is never started (nothing to evict, so `freeGb` is what the
     // machine really has available).
-    writeFileSync(
-      config,
-      JSON.stringify({
-        budgetGb: 1,
-        workers: [
-          {
-            name: 'idle',
-            aliases: ['idle-alias'],
-            command: process.execPath,
-            args: ['-e', 'setInterval(() => {}, 1000)', '{port}'],
-            port: workerPort,
-            estimatedGb: 0.1,
-          },
-        ],
-      }),
-    );
-    const require = createRequire(import.meta.url);
-    const tsx = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
-    reaper.spawn(
-      process.execPath,
-      [
-        '--import',
-        tsx,
-        '--conditions=@klody/source',
-        join(repositoryRoot(), 'apps', 'gateway', 'src', 'cli.ts'),
-        'start',
-        '--config',
-        config,
-        '--port',
-        String(gatewayPort),
-        '--stop-workers-on-exit',
-      ],
-      {
-        env: {
-          ...process.env,
-          KLODY_HOME: gatewayHome,
-          KLODY_LOG_LEVEL: 'warn',
-          KLODY_GATEWAY_API_KEY: apiKey,
+    const gateway = await startGatewayProcess(reaper, {
+      home: join(home, 'gateway-home'),
+      budgetGb: 1,
+      workers: [
+        {
+          name: 'idle',
+          aliases: ['idle-alias'],
+          command: process.execPath,
+          args: ['-e', 'setInterval(() => {}, 1000)', '{port}'],
+          port: await freePort(),
+          estimatedGb: 0.1,
         },
-      },
-    );
-    gatewayURL = `http://127.0.0.1:${gatewayPort}`;
-    await waitForHttp(`${gatewayURL}/health`, { timeoutMs: 60_000 });
+      ],
+      env: { KLODY_GATEWAY_API_KEY: apiKey },
+    });
+    gatewayURL = gateway.url;
   }, 90_000);
 
   function heavyQueue(name: string, unmeasuredGb: number, key: string | undefined = apiKey) {

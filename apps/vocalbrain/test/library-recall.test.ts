@@ -3,11 +3,11 @@
 // does (gatewayEmbedderSource). recall@3 on the reported half only: the tuning half chose the mode.
 import { rmSync } from 'node:fs';
 import { openDatabaseFile } from '@klody/memory';
+import { startE5Gateway } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTrackLibrary, gatewayEmbedderSource, type TrackLibrary } from '../src/library/index.js';
 import { measureRecall, readRecallSet } from '../src/library/recall-evaluation.js';
-import { startE5Gateway } from './support/e5-gateway.js';
 import { addRecallTracks } from './support/recall-library.js';
 
 describeRequiring({ models: ['multilingual-e5-small'] }, 'library recall with e5 through the gateway', () => {

@@ -2,10 +2,9 @@
 // added over HTTP are found by meaning across languages, and the answer says so.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { freePort, repositoryRoot, startE5Gateway, waitForHttp } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, expect, it } from 'vitest';
-import { startE5Gateway } from './support/e5-gateway.js';
 import { toneClip } from './support/tone-clip.js';
 
 describeRequiring(

@@ -16,7 +16,7 @@ export {
   startFaultUpstream,
 } from './fault-upstream/index.js';
 export { type WaitForHttpOptions, waitForHttp } from './http/index.js';
-export { e5WorkerEntry, gemmaEmbeddedWorkerEntry, installedModel } from './models/index.js';
+export { e5WorkerEntry, gemmaEmbeddedWorkerEntry, installedModel, voiceWorkerEntry } from './models/index.js';
 export { freePort, freePorts, servicePorts } from './ports/index.js';
 export {
   createProcessReaper,

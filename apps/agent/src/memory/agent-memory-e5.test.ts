@@ -1,13 +1,10 @@
 // The agent's memory with the real multilingual-e5-small behind the real gateway (its CLI, as a user
 // starts it): recall is hybrid, so a fact written in French is found from a question in English that
 // shares no word with it, which lexical recall alone cannot do.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createOpenAiEmbedder, type Embedder } from '@klody/memory';
-import { e5WorkerEntry, freePorts, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { startE5Gateway } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,36 +16,10 @@ describeRequiring({ models: ['multilingual-e5-small'] }, 'agent memory with e5 t
   let embedder: Embedder;
 
   beforeAll(async () => {
-    const [gatewayPort, workerPort] = (await freePorts(2)) as [number, number];
-    home = mkdtempSync(join(tmpdir(), 'klody-agent-memory-e5-'));
-    const config = join(home, 'registry.json');
-    writeFileSync(
-      config,
-      JSON.stringify({ budgetGb: 2, workers: [e5WorkerEntry(workerPort, { estimatedGb: 0.3 })] }),
-    );
-    const require = createRequire(import.meta.url);
-    const tsx = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
-    const cli = join(repositoryRoot(), 'apps', 'gateway', 'src', 'cli.ts');
-    reaper.spawn(
-      process.execPath,
-      [
-        '--import',
-        tsx,
-        '--conditions=@klody/source',
-        cli,
-        'start',
-        '--config',
-        config,
-        '--port',
-        String(gatewayPort),
-        '--stop-workers-on-exit',
-      ],
-      { env: { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'warn' } },
-    );
-    const baseUrl = `http://127.0.0.1:${gatewayPort}`;
-    await waitForHttp(`${baseUrl}/health`, { timeoutMs: 60_000 });
+    const gateway = await startE5Gateway(reaper);
+    home = gateway.home;
     embedder = await createOpenAiEmbedder({
-      baseUrl,
+      baseUrl: gateway.url,
       model: 'embed',
       purposes: { kind: 'input-type' },
       timeoutMs: 120_000,

@@ -1,10 +1,16 @@
 // speak and transcribe against a real OpenAI-compatible speech API: the gateway as a real process
 // (its CLI) with @klody/voice's worker behind it, speaking with espeak-ng (the system binary, else
 // its WASM build); transcription round trips need the installed Whisper model (faster-whisper).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { findExecutable, freePort, installedModel, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import {
+  findExecutable,
+  freePort,
+  installedModel,
+  startGatewayProcess,
+  voiceWorkerEntry,
+} from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVocalBrainClient, type VocalBrainClient } from '../organs/vocalbrain-client.js';
@@ -43,82 +49,21 @@ async function toolError(promise: Promise<unknown>): Promise<ToolError> {
   return error as ToolError;
 }
 
-/** Workers the gateway recorded and did not stop (it should have): killed, so that none outlives the test. */
-function killRecordedWorkers(): void {
-  const run = join(home, 'gateway', 'run');
-  let files: string[] = [];
-  try {
-    files = readdirSync(run);
-  } catch {
-    return;
-  }
-  for (const file of files.filter((name) => name.endsWith('.json'))) {
-    const { pid } = JSON.parse(readFileSync(join(run, file), 'utf8')) as { pid?: number };
-    if (!pid) continue;
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-
 beforeAll(async () => {
-  const [gatewayPort, workerPort] = [await freePort(), await freePort()];
-  const aliases = whisper ? { tts: espeak, stt: 'faster-whisper' } : { tts: espeak };
-  const registry = {
+  const aliases: Record<string, string> = whisper ? { tts: espeak, stt: 'faster-whisper' } : { tts: espeak };
+  const gateway = await startGatewayProcess(reaper, {
+    home,
     budgetGb: 4,
-    workers: [
-      {
-        name: 'voice',
-        aliases: Object.keys(aliases),
-        kind: 'tts',
-        command: process.execPath,
-        args: [
-          '--conditions=@klody/source',
-          '--import',
-          'tsx',
-          join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts'),
-          '--port',
-          '{port}',
-          ...(whisper ? ['--installed-models'] : []),
-          ...Object.entries(aliases).flatMap(([alias, engine]) => ['--alias', `${alias}=${engine}`]),
-        ],
-        cwd: repositoryRoot(),
-        port: workerPort,
-        estimatedGb: 0.2,
-        startTimeoutSeconds: 60,
-      },
-    ],
-  };
-  writeFileSync(join(home, 'registry.json'), JSON.stringify(registry));
-  const gateway = reaper.spawn(
-    process.execPath,
-    [
-      '--conditions=@klody/source',
-      '--import',
-      'tsx',
-      'apps/gateway/src/cli.ts',
-      'start',
-      '--config',
-      join(home, 'registry.json'),
-      '--port',
-      String(gatewayPort),
-      '--stop-workers-on-exit',
-    ],
-    { cwd: repositoryRoot(), env: { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'warn' } },
-  );
+    workers: [voiceWorkerEntry(await freePort(), aliases, { installedModels: whisper })],
+  });
+  // `stop` also stops a worker the gateway left behind: none may outlive the test.
   stopGateway = () => gateway.stop(15_000);
-  url = `http://127.0.0.1:${gatewayPort}`;
-  await waitForHttp(`${url}/health`, { timeoutMs: 60_000 });
+  url = gateway.url;
   vocal = createVocalBrainClient({ url, timeoutMs: 120_000 });
 }, 90_000);
 
 afterAll(async () => {
   await stopGateway?.();
-  killRecordedWorkers();
   rmSync(home, { recursive: true, force: true });
 }, 30_000);
 

