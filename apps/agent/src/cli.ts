@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm agent <command>`: stdout carries the result only (with --json, one line of JSON); logs go to
 // stderr. Exit 0 success, 1 the command ran and failed, 2 bad usage or configuration (CONTRACTS.md).
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseCommandLine } from '@klody/service';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCli } from './cli/run-cli.js';
 import { yesOrNo } from './cli/yes-or-no.js';
 
@@ -103,16 +104,5 @@ program
   .option('--port <n>', 'port', port)
   .action((options: { port?: number }) => runCli({ command: 'serve', port: options.port ?? null }));
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // With --json, stdout is exactly one JSON line, an error included (CONTRACTS.md).
-    if (error.exitCode !== 0 && process.argv.includes('--json'))
-      process.stdout.write(
-        `${JSON.stringify({ error: { code: 'invalid_usage', message: error.message.replace(/^error: /, '') } })}\n`,
-      );
-    process.exit(error.exitCode === 0 ? 0 : 2);
-  }
-  throw error;
-}
+const usageExit = await parseCommandLine(program);
+if (usageExit !== null) process.exit(usageExit);

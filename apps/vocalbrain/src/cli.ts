@@ -2,7 +2,8 @@
 // `pnpm vocalbrain <command>`: stdout carries the result only (with --json, one line of JSON); logs
 // and notes go to stderr. Exit 0 success, 1 the command ran and the answer is no (nothing found, a
 // failure while it ran), 2 bad usage, configuration or input (CONTRACTS.md).
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { parseCommandLine } from '@klody/service';
+import { Command, InvalidArgumentError } from 'commander';
 import { runCli } from './cli/run-cli.js';
 
 function positiveInteger(value: string): number {
@@ -151,16 +152,5 @@ program
   })
   .action((options: { port?: number }) => runCli({ command: 'serve', port: options.port ?? null }));
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // With --json, stdout is exactly one JSON line, an error included (CONTRACTS.md).
-    if (error.exitCode !== 0 && process.argv.includes('--json'))
-      process.stdout.write(
-        `${JSON.stringify({ error: { code: 'invalid_usage', message: error.message.replace(/^error: /, '') } })}\n`,
-      );
-    process.exit(error.exitCode === 0 ? 0 : 2);
-  }
-  throw error;
-}
+const usageExit = await parseCommandLine(program);
+if (usageExit !== null) process.exit(usageExit);

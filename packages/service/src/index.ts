@@ -31,5 +31,6 @@ export {
   serve,
   stopOnSignals,
 } from './server/serve.js';
+export { parseCommandLine } from './terminal/parse-command-line.js';
 export { renderTable } from './terminal/render-table.js';
 export { startTimeLimit, type TimeLimit } from './time/start-time-limit.js';
