@@ -1,17 +1,22 @@
 // The web page end to end, as a person uses it: the real `pnpm agent serve` process with its SQLite
 // database, a scripted OpenAI-compatible server as the gateway, a spy Library Brain, real Chromium.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import {
+  chromiumOptions,
+  chromiumPath,
+  freePort,
+  repositoryRoot,
+  screenshotPath,
+  sourceArguments,
+  waitForHttp,
+} from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type FakeLibraryBrain, startFakeLibraryBrain } from './fake-library-brain.js';
 import { type FakeOpenAIServer, startFakeOpenAIServer, toolResultsSent } from './fake-openai-server.js';
-
-const root = repositoryRoot();
-const chromiumPath = '/usr/bin/chromium';
 
 describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', () => {
   const reaper = useProcessReaper();
@@ -33,17 +38,9 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
     const port = await freePort();
     reaper.spawn(
       process.execPath,
-      [
-        '--conditions=@klody/source',
-        '--import',
-        'tsx',
-        'apps/agent/src/cli.ts',
-        'serve',
-        '--port',
-        String(port),
-      ],
+      sourceArguments('apps/agent/src/cli.ts', ['serve', '--port', String(port)]),
       {
-        cwd: root,
+        cwd: repositoryRoot(),
         env: {
           ...process.env,
           KLODY_HOME: home,
@@ -57,19 +54,7 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
     const url = `http://127.0.0.1:${port}/`;
     await waitForHttp(`${url}health`, { timeoutMs: 60_000 });
 
-    const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), chromiumOptions());
     return { url, context };
   }
 
@@ -105,9 +90,7 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
       expect(await row.locator('td.effect').textContent()).toBe('destructive');
       expect(await row.locator('td.approval').textContent()).toBe('pending');
       expect(await turn.locator('.decision.approval .reason').textContent()).toMatch(/\S/);
-      const artifacts = join(root, 'artifacts');
-      mkdirSync(artifacts, { recursive: true });
-      await page.screenshot({ path: join(artifacts, 'agent-page-approval.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('agent-page-approval.png'), fullPage: true });
 
       // The approval is stored, not held by the page: a reload shows it still waiting, with its buttons.
       await page.reload();
@@ -126,7 +109,7 @@ describeRequiring({ tools: [chromiumPath] }, 'the agent web page in Chromium', (
       expect(toolResultsSent(gateway.requests.at(-1) as never).join(' ')).toMatch(/denied/i);
       expect(library.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
 
-      await page.screenshot({ path: join(artifacts, 'agent-page.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('agent-page.png'), fullPage: true });
 
       // The stored session reads the same after a reload.
       await page.reload();

@@ -2,13 +2,16 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repositoryRoot, startLibraryBrain, testDataPath } from '@klody/test-helpers';
+import {
+  chromiumOptions,
+  chromiumPath,
+  screenshotPath,
+  startLibraryBrain,
+  testDataPath,
+} from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { chromium } from 'playwright-core';
 import { expect, it } from 'vitest';
-
-const root = repositoryRoot();
-const chromiumPath = '/usr/bin/chromium';
 
 describeRequiring(
   { data: ['books/fr/Candide.txt', 'books/en/11-0.txt'], tools: [chromiumPath] },
@@ -27,19 +30,10 @@ describeRequiring(
       const url = `${server.url}/`;
       await server.process.waitForOutput('first run: 2 books ingested', 60_000);
 
-      const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), {
-        executablePath: chromiumPath,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      const context = await chromium.launchPersistentContext(
+        join(home, 'chromium-profile'),
+        chromiumOptions(),
+      );
       try {
         const page = await context.newPage();
         await page.goto(url);
@@ -66,10 +60,7 @@ describeRequiring(
         expect(highlighted.length).toBeGreaterThan(20);
         expect(highlighted).toMatch(/Pangloss/);
         expect(await page.locator('#passage-title').textContent()).toContain('Candide');
-
-        const artifacts = join(root, 'artifacts');
-        mkdirSync(artifacts, { recursive: true });
-        await page.screenshot({ path: join(artifacts, 'library-brain-page.png'), fullPage: true });
+        await page.screenshot({ path: screenshotPath('library-brain-page.png'), fullPage: true });
       } finally {
         await context.close();
       }

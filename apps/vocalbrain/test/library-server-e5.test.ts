@@ -2,7 +2,7 @@
 // added over HTTP are found by meaning across languages, and the answer says so.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, startE5Gateway, waitForHttp } from '@klody/test-helpers';
+import { freePort, repositoryRoot, sourceArguments, startE5Gateway, waitForHttp } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, expect, it } from 'vitest';
 import { toneClip } from './support/tone-clip.js';
@@ -24,15 +24,7 @@ describeRequiring(
       const port = await freePort();
       reaper.spawn(
         process.execPath,
-        [
-          '--conditions=@klody/source',
-          '--import',
-          'tsx',
-          'apps/vocalbrain/src/cli.ts',
-          'serve',
-          '--port',
-          String(port),
-        ],
+        sourceArguments('apps/vocalbrain/src/cli.ts', ['serve', '--port', String(port)]),
         {
           cwd: repositoryRoot(),
           env: {

@@ -1,16 +1,21 @@
 // The web page end to end, as a person uses it: the real server process (`vocalbrain serve`), its
 // real engines, a real library track, and real Chromium playing what comes back.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, waitForHttp } from '@klody/test-helpers';
+import {
+  chromiumOptions,
+  chromiumPath,
+  freePort,
+  repositoryRoot,
+  screenshotPath,
+  sourceArguments,
+  waitForHttp,
+} from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { chromium, type Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { toneClip } from './support/tone-clip.js';
-
-const root = repositoryRoot();
-const chromiumPath = '/usr/bin/chromium';
 
 /** Waits until the audio element has its metadata, and answers its duration in seconds. */
 async function loadedDuration(page: Page, selector: string): Promise<number> {
@@ -33,17 +38,9 @@ describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web pa
     const port = await freePort();
     const server = reaper.spawn(
       process.execPath,
-      [
-        '--conditions=@klody/source',
-        '--import',
-        'tsx',
-        'apps/vocalbrain/src/cli.ts',
-        'serve',
-        '--port',
-        String(port),
-      ],
+      sourceArguments('apps/vocalbrain/src/cli.ts', ['serve', '--port', String(port)]),
       {
-        cwd: root,
+        cwd: repositoryRoot(),
         env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none', KLODY_VOCALBRAIN_CALIBRATE: '0' },
       },
     );
@@ -59,20 +56,10 @@ describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web pa
     form.append('tags', 'glockenspiel, morning');
     expect((await fetch(`${url}api/library/tracks`, { method: 'POST', body: form })).status).toBe(201);
 
-    const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    const context = await chromium.launchPersistentContext(
+      join(home, 'chromium-profile'),
+      chromiumOptions(['--autoplay-policy=no-user-gesture-required']),
+    );
     try {
       const page = await context.newPage();
       await page.goto(url);
@@ -131,10 +118,7 @@ describeRequiring({ tools: [chromiumPath, 'espeak-ng'] }, 'the VocalBrain web pa
       await expect
         .poll(() => page.locator('#tracks li').first().textContent(), { timeout: 20_000 })
         .toContain('glockenspiel');
-
-      const artifacts = join(root, 'artifacts');
-      mkdirSync(artifacts, { recursive: true });
-      await page.screenshot({ path: join(artifacts, 'vocalbrain-page.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('vocalbrain-page.png'), fullPage: true });
     } finally {
       await context.close();
       await server.stop();
