@@ -34,6 +34,8 @@ export interface ToolChoiceRow {
   right: boolean;
   /** Whether the chosen call's arguments passed its schema (after the loop's local repair). */
   validArguments: boolean | null;
+  /** The turn's `error` event, when it failed. */
+  error: string | null;
   seconds: number;
 }
 
@@ -44,6 +46,8 @@ export interface ToolChoiceReport {
   right: number;
   noCall: number;
   invalidArguments: number;
+  /** Turns that ended with an `error` event (the model call or the agent failed). */
+  failedTurns: number;
   /** The right count expected by chance when a tool is always called: total / number of tools. */
   chance: number;
   rows: ToolChoiceRow[];
@@ -103,12 +107,14 @@ export async function evaluateToolChoice(options: {
         result?.type === 'tool-result' &&
         result.step.status === 'failed' &&
         /invalid arguments/i.test(result.step.output ?? '');
+      const failure = events.find((event) => event.type === 'error');
       const row: ToolChoiceRow = {
         request,
         expected: tool,
         chosen,
         right: chosen === tool,
         validArguments: chosen === null ? null : !invalid,
+        error: failure?.type === 'error' ? `${failure.code}: ${failure.message}` : null,
         seconds: Math.round((performance.now() - started) / 100) / 10,
       };
       rows.push(row);
@@ -122,6 +128,7 @@ export async function evaluateToolChoice(options: {
       right: rows.filter((row) => row.right).length,
       noCall: rows.filter((row) => row.chosen === null).length,
       invalidArguments: rows.filter((row) => row.validArguments === false).length,
+      failedTurns: rows.filter((row) => row.error !== null).length,
       chance: Math.round((rows.length / tools.length) * 10) / 10,
       rows,
     };
@@ -171,7 +178,7 @@ async function main(argv: string[]): Promise<void> {
       ]),
     ).join(
       '\n',
-    )}\n\n${report.toolChoice}: ${report.right}/${report.total} right (chance ≈ ${report.chance}), ${report.noCall} without a call, ${report.invalidArguments} with invalid arguments\n`,
+    )}\n\n${report.toolChoice}: ${report.right}/${report.total} right (chance ≈ ${report.chance}), ${report.noCall} without a call, ${report.invalidArguments} with invalid arguments, ${report.failedTurns} failed turns\n`,
   );
   if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
 }
