@@ -6,12 +6,13 @@ import { freePort } from '@klody/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createComposeClient } from '../organs/compose-client.js';
 import { type FakeComposeDaemon, startFakeComposeDaemon } from '../organs/testing/fake-compose-daemon.js';
-import { ToolError } from './agent-tool.js';
 import { createComposeTool } from './compose-tool.js';
+import { toolCallContext } from './testing/tool-call-context.js';
+import { toolError } from './testing/tool-error.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'klody-agent-compose-'));
 let daemon: FakeComposeDaemon;
-const context = { sessionId: 's1', toolCallId: 'call-1', signal: new AbortController().signal };
+const context = toolCallContext();
 
 beforeAll(async () => {
   daemon = await startFakeComposeDaemon({ outputFolder: folder });
@@ -21,15 +22,6 @@ afterAll(async () => {
   await daemon.close();
   rmSync(folder, { recursive: true, force: true });
 });
-
-async function toolError(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => new Error('the tool succeeded'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
-}
 
 describe('compose', () => {
   it('is a write tool whose output comes from a program the agent does not own', () => {

@@ -1,40 +1,26 @@
 // The default tool set as the agent registers it: names, effects, untrusted outputs, the parameter
 // docs the model sees, and organs that are disabled.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSemanticMemory, migrate, openDatabaseFile, type SemanticMemory } from '@klody/memory';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AgentTool } from './agent-tool.js';
 import { createDefaultTools, type DefaultToolsDependencies } from './default-tools.js';
 import { createFakeChatModel } from './testing/fake-chat-model.js';
+import { useTemporarySemanticMemory } from './testing/temporary-semantic-memory.js';
+import { toolCallContext } from './testing/tool-call-context.js';
 import { createToolRegistry } from './tool-registry.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'klody-agent-default-tools-'));
-let database: ReturnType<typeof openDatabaseFile>;
-let memory: SemanticMemory;
-const context = { sessionId: 's1', toolCallId: 'call-1', signal: new AbortController().signal };
-
-beforeAll(async () => {
-  database = openDatabaseFile(join(folder, 'agent.db'));
-  await migrate(database);
-  memory = createSemanticMemory({ database, namespace: 'user' });
-});
-
-afterAll(() => {
-  database.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+const store = useTemporarySemanticMemory('klody-agent-default-tools-');
+const context = toolCallContext();
 
 function tools(overrides: Partial<DefaultToolsDependencies> = {}): AgentTool[] {
   return createDefaultTools({
     libraryBrainURL: 'http://127.0.0.1:8765',
     vocalBrainURL: 'http://127.0.0.1:8600',
     composeURL: null,
-    memory,
+    memory: store.memory,
     model: createFakeChatModel(() => 'summary'),
-    audioFolder: join(folder, 'audio'),
+    audioFolder: join(store.folder, 'audio'),
     ...overrides,
   });
 }

@@ -8,8 +8,9 @@ import { startLibraryBrain } from '@klody/test-helpers';
 import { useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLibraryBrainClient, type LibraryBrainClient } from '../organs/library-brain-client.js';
-import { ToolError } from './agent-tool.js';
 import { createAskBooksTool, createRemoveBookTool, createSearchBooksTool } from './library-brain-tools.js';
+import { toolCallContext } from './testing/tool-call-context.js';
+import { toolError } from './testing/tool-error.js';
 
 const apiKey = 'agent-test-key';
 const home = mkdtempSync(join(tmpdir(), 'klody-agent-library-'));
@@ -19,16 +20,7 @@ let url: string;
 let library: LibraryBrainClient;
 let stop: () => Promise<unknown>;
 
-const context = { sessionId: 's1', toolCallId: 'call-1', signal: new AbortController().signal };
-
-async function toolError(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => new Error('the tool succeeded'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
-}
+const context = toolCallContext();
 
 beforeAll(async () => {
   mkdirSync(books);

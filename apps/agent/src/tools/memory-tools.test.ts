@@ -1,41 +1,30 @@
 // remember, recall and forget over a real SemanticMemory in a real SQLite file.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createSemanticMemory, migrate, openDatabaseFile, type SemanticMemory } from '@klody/memory';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ToolError } from './agent-tool.js';
 import { createForgetTool, createRecallTool, createRememberTool, formatFact } from './memory-tools.js';
+import { useTemporarySemanticMemory } from './testing/temporary-semantic-memory.js';
+import { toolCallContext } from './testing/tool-call-context.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'klody-agent-memory-tools-'));
-let database: ReturnType<typeof openDatabaseFile>;
-let memory: SemanticMemory;
-const context = { sessionId: 's1', toolCallId: 'call-1', signal: new AbortController().signal };
-
-beforeAll(async () => {
-  database = openDatabaseFile(join(folder, 'agent.db'));
-  await migrate(database);
-  memory = createSemanticMemory({ database, namespace: 'user' });
-});
-
-afterAll(() => {
-  database.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+const store = useTemporarySemanticMemory('klody-agent-memory-tools-');
+const context = toolCallContext();
 
 describe('the memory tools', () => {
   it('declare their effects: remember writes, recall reads untrusted text, forget destroys', () => {
-    expect(createRememberTool(memory)).toMatchObject({
+    expect(createRememberTool(store.memory)).toMatchObject({
       name: 'remember',
       effect: 'write',
       untrustedOutput: false,
     });
-    expect(createRecallTool(memory)).toMatchObject({ name: 'recall', effect: 'read', untrustedOutput: true });
-    expect(createForgetTool(memory)).toMatchObject({ name: 'forget', effect: 'destructive' });
+    expect(createRecallTool(store.memory)).toMatchObject({
+      name: 'recall',
+      effect: 'read',
+      untrustedOutput: true,
+    });
+    expect(createForgetTool(store.memory)).toMatchObject({ name: 'forget', effect: 'destructive' });
   });
 
   it('remember stores a fact once; the same fact again is known, not stored twice', async () => {
-    const remember = createRememberTool(memory);
+    const remember = createRememberTool(store.memory);
     const first = await remember.execute(
       remember.inputSchema.parse({ fact: "L'utilisateur habite à Lyon." }),
       context,
@@ -44,15 +33,15 @@ describe('the memory tools', () => {
     const again = await remember.execute({ fact: "l'utilisateur habite à Lyon" }, context);
     const id = Number(/#(\d+)/.exec(first.text)?.[1]);
     expect(again.text).toBe(`Already known as memory #${id} (seen 2 times).`);
-    expect(memory.list().filter((fact) => fact.text.includes('Lyon'))).toHaveLength(1);
+    expect(store.memory.list().filter((fact) => fact.text.includes('Lyon'))).toHaveLength(1);
   });
 
   it('recall finds memories by words and numbers them; nothing found is said plainly', async () => {
-    const remember = createRememberTool(memory);
+    const remember = createRememberTool(store.memory);
     await remember.execute({ fact: 'The user plays the cello on Sundays.' }, context);
-    const recall = createRecallTool(memory);
+    const recall = createRecallTool(store.memory);
     const found = await recall.execute(recall.inputSchema.parse({ query: 'cello' }), context);
-    const cello = memory.list().find((fact) => fact.text.includes('cello'));
+    const cello = store.memory.list().find((fact) => fact.text.includes('cello'));
     expect(found.text).toBe(`1 memory about "cello":\n#${cello?.id}: The user plays the cello on Sundays.`);
     expect(await recall.execute({ query: 'submarine' }, context)).toEqual({
       text: 'No memory about "submarine".',
@@ -61,19 +50,21 @@ describe('the memory tools', () => {
   });
 
   it('forget deletes a memory by number and says what it deleted; an unknown number is an error', async () => {
-    const { fact } = await memory.remember('The user is allergic to peanuts.');
-    const forget = createForgetTool(memory);
+    const { fact } = await store.memory.remember('The user is allergic to peanuts.');
+    const forget = createForgetTool(store.memory);
     const output = await forget.execute(forget.inputSchema.parse({ id: fact.id }), context);
     expect(output.text).toBe(`Forgot memory #${fact.id}: The user is allergic to peanuts.`);
-    expect(await memory.recall('peanuts')).toEqual([]);
+    expect(await store.memory.recall('peanuts')).toEqual([]);
     await expect(forget.execute({ id: fact.id }, context)).rejects.toThrow(ToolError);
     await expect(forget.execute({ id: fact.id }, context)).rejects.toThrow(`there is no memory #${fact.id}`);
   });
 
   it('refuses empty or oversized input at the schema', () => {
-    expect(createRememberTool(memory).inputSchema.safeParse({ fact: '   ' }).success).toBe(false);
-    expect(createRememberTool(memory).inputSchema.safeParse({ fact: 'x'.repeat(1_001) }).success).toBe(false);
-    expect(createForgetTool(memory).inputSchema.safeParse({ id: 0 }).success).toBe(false);
+    expect(createRememberTool(store.memory).inputSchema.safeParse({ fact: '   ' }).success).toBe(false);
+    expect(createRememberTool(store.memory).inputSchema.safeParse({ fact: 'x'.repeat(1_001) }).success).toBe(
+      false,
+    );
+    expect(createForgetTool(store.memory).inputSchema.safeParse({ id: 0 }).success).toBe(false);
   });
 });
 

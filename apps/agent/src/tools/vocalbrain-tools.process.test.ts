@@ -14,7 +14,8 @@ import {
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVocalBrainClient, type VocalBrainClient } from '../organs/vocalbrain-client.js';
-import { ToolError } from './agent-tool.js';
+import { toolCallContext } from './testing/tool-call-context.js';
+import { toolError } from './testing/tool-error.js';
 import { createSpeakTool, createTranscribeTool } from './vocalbrain-tools.js';
 
 const home = mkdtempSync(join(tmpdir(), 'klody-agent-vocal-'));
@@ -34,19 +35,6 @@ function readInstalledWhisper(): boolean {
   } catch {
     return false;
   }
-}
-
-function context(toolCallId = 'call-1') {
-  return { sessionId: 's1', toolCallId, signal: new AbortController().signal };
-}
-
-async function toolError(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => new Error('the tool succeeded'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
 }
 
 beforeAll(async () => {
@@ -78,7 +66,7 @@ describe('speak and transcribe through the speech API', () => {
     expect(tool).toMatchObject({ name: 'speak', effect: 'write', untrustedOutput: false });
     const output = await tool.execute(
       tool.inputSchema.parse({ text: 'The front door is locked.', voice: 'en' }),
-      context('call_speak-1'),
+      toolCallContext('call_speak-1'),
     );
     const data = output.data as { path: string; bytes: number; durationSeconds: number };
     expect(data.path).toBe(join(audioFolder, 'speech-20261130-221005-call_speak-1.wav'));
@@ -93,14 +81,17 @@ describe('speak and transcribe through the speech API', () => {
   it('speak in French with the default voice when none is given', async () => {
     const output = await createSpeakTool({ vocal, audioFolder }).execute(
       { text: 'Bonjour, la porte est fermée.' },
-      context('call-2'),
+      toolCallContext('call-2'),
     );
     expect((output.data as { durationSeconds: number }).durationSeconds).toBeGreaterThan(0.5);
   }, 60_000);
 
   it("speak passes on the speech API's refusal of a voice it does not have", async () => {
     const error = await toolError(
-      createSpeakTool({ vocal, audioFolder }).execute({ text: 'Bonjour', voice: 'no-such-voice' }, context()),
+      createSpeakTool({ vocal, audioFolder }).execute(
+        { text: 'Bonjour', voice: 'no-such-voice' },
+        toolCallContext(),
+      ),
     );
     expect(error.message).toMatch(
       new RegExp(`^VocalBrain at ${url} refused the request \\(4\\d\\d\\): .*no-such-voice`),
@@ -110,13 +101,13 @@ describe('speak and transcribe through the speech API', () => {
   it("transcribe passes on the speech API's refusal of a model it does not serve", async () => {
     const spoken = await createSpeakTool({ vocal, audioFolder }).execute(
       { text: 'One two three.' },
-      context('call-3'),
+      toolCallContext('call-3'),
     );
     const unserved = createVocalBrainClient({ url, transcriptionModel: 'no-such-stt', timeoutMs: 60_000 });
     const error = await toolError(
       createTranscribeTool({ vocal: unserved, audioFolder }).execute(
         { path: (spoken.data as { path: string }).path },
-        context(),
+        toolCallContext(),
       ),
     );
     expect(error.message).toMatch(
@@ -126,11 +117,11 @@ describe('speak and transcribe through the speech API', () => {
 
   it('transcribe refuses a path that is not a recording before calling the API', async () => {
     const tool = createTranscribeTool({ vocal, audioFolder });
-    const missing = await toolError(tool.execute({ path: 'nothing-here.wav' }, context()));
+    const missing = await toolError(tool.execute({ path: 'nothing-here.wav' }, toolCallContext()));
     expect(missing.message).toBe(`no recording at ${join(audioFolder, 'nothing-here.wav')}`);
     const text = join(home, 'notes.txt');
     writeFileSync(text, 'not audio');
-    const wrong = await toolError(tool.execute({ path: text }, context()));
+    const wrong = await toolError(tool.execute({ path: text }, toolCallContext()));
     expect(wrong.message).toMatch(/^"notes\.txt" is not a recording \(expected \.wav, \.mp3/);
   });
 });
@@ -139,12 +130,15 @@ describeRequiring({ models: ['whisper-base'] }, 'transcribe with the installed W
   it('writes down what speak said, from a bare file name in the audio folder', async () => {
     const spoken = await createSpeakTool({ vocal, audioFolder }).execute(
       { text: 'The front door is locked.', voice: 'en' },
-      context('call-round-trip'),
+      toolCallContext('call-round-trip'),
     );
     const name = basename((spoken.data as { path: string }).path);
     const tool = createTranscribeTool({ vocal, audioFolder });
     expect(tool).toMatchObject({ effect: 'read', untrustedOutput: true });
-    const output = await tool.execute(tool.inputSchema.parse({ path: name, language: 'en' }), context());
+    const output = await tool.execute(
+      tool.inputSchema.parse({ path: name, language: 'en' }),
+      toolCallContext(),
+    );
     expect(output.text.toLowerCase()).toMatch(
       new RegExp(`^transcript of ${name.toLowerCase()}: .*front door`),
     );
@@ -157,7 +151,7 @@ it('says VocalBrain is not running at a closed port', async () => {
   const error = await toolError(
     createSpeakTool({ vocal: createVocalBrainClient({ url: closed }), audioFolder }).execute(
       { text: 'Hello' },
-      context(),
+      toolCallContext(),
     ),
   );
   expect(error.message).toBe(`VocalBrain is not running at ${closed} (connection refused)`);
