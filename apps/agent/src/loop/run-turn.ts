@@ -95,13 +95,15 @@ export async function* runTurn(
       const step = turn.stepsUsed + 1;
       store.updateTurn(turnId, { stepsUsed: step });
       yield { type: 'step-start', step };
+      // The first step of the turn, or of its fresh budget after the user said to go on.
+      const forced = context.toolChoice === 'required-first' && step === turn.budgetStart + 1;
       const session = store.getSession(turn.sessionId);
       const stream = streamModelStep({
         model: context.model,
         system: systemFor(context, session?.systemContext ?? ''),
         messages: store.messages(turn.sessionId),
         tools: context.declaredTools,
-        toolChoice: context.toolChoice === 'required-first' && step === 1 ? 'required' : 'auto',
+        toolChoice: forced ? 'required' : 'auto',
         ...(signal ? { signal } : {}),
       });
       let result: ModelStepResult;
@@ -114,6 +116,17 @@ export async function* runTurn(
         yield { type: 'text-delta', text: next.value };
       }
       turn = store.updateTurn(turnId, { modelMs: turn.modelMs + result.durationMs });
+      if (result.toolCalls.length === 0 && forced) {
+        // A forced step that gives no call was cut mid-JSON (max_tokens): its text is a fragment of a
+        // call, not an answer, so it is not stored as one; the user decides whether to try again.
+        const stop = stopTurn(
+          context,
+          turnId,
+          'invalid_tool_call',
+          stopQuestions.unfinishedToolCall(turn.language),
+        );
+        return yield* endEvents(stop.event);
+      }
       if (result.toolCalls.length === 0) {
         store.addMessage({
           sessionId: turn.sessionId,

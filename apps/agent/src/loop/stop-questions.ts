@@ -26,6 +26,11 @@ export const stopQuestions = {
       ? `${names} attend votre accord. Approuvez-vous ?`
       : `${names} needs your approval. Do you approve?`;
   },
+  unfinishedToolCall(language: UserLanguage): string {
+    return language === 'fr'
+      ? `Je devais appeler un outil, mais l'appel n'a pas abouti (coupé par la limite de longueur du modèle). Est-ce que je réessaie ?`
+      : `I had to call a tool, but the call did not come out whole (the model's length limit cut it). Shall I try again?`;
+  },
   invalidToolCall(language: UserLanguage, tool: string): string {
     return language === 'fr'
       ? `Je n'ai pas réussi à donner des arguments valides à ${tool}. Est-ce que je réessaie ?`

@@ -31,3 +31,22 @@ it('auto (the default) never forces a tool', async () => {
   await collect(agent.send({ message: 'Hello' }));
   expect(choices(fake)).toEqual(['auto']);
 });
+
+it('a forced step cut before its call ends (no call, only a fragment) stops and asks, and going on forces again', async () => {
+  bench = agentBench();
+  const fake = fakeScriptedModel([
+    { text: '{"name":"lookup","arguments":{"query":"whales whales whales' },
+    { toolCalls: [{ tool: 'lookup', input: { query: 'whales' } }] },
+    { text: 'Whales sing.' },
+  ]);
+  const { agent } = bench.open(fake.model, { toolChoice: 'required-first' });
+  const first = await collect(agent.send({ message: 'Tell me about whales' }));
+  expect(eventOf(first, 'stop')).toMatchObject({ reason: 'invalid_tool_call' });
+  expect(eventOf(first, 'stop').question).toMatch(/did not come out whole/);
+  const end = eventOf(first, 'turn-end');
+  expect(end.answer).toBe('');
+  expect(agent.store.messages(end.sessionId).filter((message) => message.role === 'assistant')).toEqual([]);
+  const resumed = await collect(agent.resume({ sessionId: end.sessionId, goOn: true }));
+  expect(eventOf(resumed, 'turn-end').answer).toBe('Whales sing.');
+  expect(choices(fake)).toEqual(['required', 'required', 'auto']);
+});
