@@ -9,6 +9,16 @@ afterEach(async () => {
 
 const eraseMoby = { text: 'I will erase it.', toolCalls: [{ tool: 'erase', input: { book: 'moby' } }] };
 
+/** A turn stopped on erasing moby, its approval still pending; then a restart over the same file. */
+async function pendingEraseThenRestart() {
+  const { agent } = bench.open(fakeScriptedModel([eraseMoby]).model);
+  const first = await collect(agent.send({ message: 'Erase moby' }));
+  const request = eventOf(first, 'approval-request');
+  const { sessionId } = eventOf(first, 'turn-end');
+  await bench.restart(agent);
+  return { request, sessionId };
+}
+
 describe('approvals in the loop', () => {
   it('a read tool needs no approval, and a write without untrusted text runs at once', async () => {
     bench = agentBench();
@@ -105,11 +115,7 @@ describe('approvals in the loop', () => {
 
   it('a pending approval survives a restart and is decided by the new process', async () => {
     bench = agentBench();
-    const { agent } = bench.open(fakeScriptedModel([eraseMoby]).model);
-    const first = await collect(agent.send({ message: 'Erase moby' }));
-    const request = eventOf(first, 'approval-request');
-    const { sessionId } = eventOf(first, 'turn-end');
-    await bench.restart(agent);
+    const { request, sessionId } = await pendingEraseThenRestart();
 
     const fake = fakeScriptedModel([{ text: 'Done, moby is erased.' }]);
     const { agent: restarted } = bench.open(fake.model);
@@ -132,11 +138,7 @@ describe('approvals in the loop', () => {
 
   it('a denial after a restart: the spy is never called', async () => {
     bench = agentBench();
-    const { agent } = bench.open(fakeScriptedModel([eraseMoby]).model);
-    const first = await collect(agent.send({ message: 'Erase moby' }));
-    const request = eventOf(first, 'approval-request');
-    const { sessionId } = eventOf(first, 'turn-end');
-    await bench.restart(agent);
+    const { request, sessionId } = await pendingEraseThenRestart();
     const { agent: restarted } = bench.open(fakeScriptedModel([{ text: 'Not erased.' }]).model);
     const events = await collect(
       restarted.decide({ sessionId, approvalId: request.approvalId, decision: 'deny' }),
