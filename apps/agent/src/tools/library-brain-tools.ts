@@ -57,7 +57,9 @@ export function createSearchBooksTool(library: LibraryBrainClient | null) {
     description:
       "Search the user's books for passages about a topic. Returns passages with their book, chapter and position.",
     inputSchema: z.object({
-      query: z.string().trim().min(1).max(500).describe('What to look for, in a few words'),
+      // 200 characters: a search is a few words, and a bound the gateway's grammar keeps (it leaves out
+      // bounds over 256) stops a small model rambling inside the string until its token limit.
+      query: z.string().trim().min(1).max(200).describe('What to look for, in a few words'),
       limit: z.number().int().min(1).max(10).optional().describe('How many passages to return (default 5)'),
     }),
     effect: 'read',

@@ -46,7 +46,7 @@ export function createRecallTool(memory: SemanticMemory) {
     name: 'recall',
     description: 'Find stored memories about a topic. Returns them with their numbers.',
     inputSchema: z.object({
-      query: z.string().trim().min(1).max(500).describe('What to recall, in a few words'),
+      query: z.string().trim().min(1).max(200).describe('What to recall, in a few words'),
       limit: z.number().int().min(1).max(10).optional().describe('How many memories (default 5)'),
     }),
     effect: 'read',
