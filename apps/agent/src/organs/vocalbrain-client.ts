@@ -26,9 +26,13 @@ export interface VocalBrainClient {
 export interface VocalBrainClientOptions {
   url: string;
   apiKey?: string | null;
-  /** The speech model's alias (KLODY_TTS_MODEL, default `tts`). */
+  /**
+   * The `model` sent to VocalBrain for speech: `auto` (default) lets VocalBrain's router pick an
+   * engine and voice; an engine, a profile or a gateway alias VocalBrain knows picks one. (`tts` is a
+   * gateway alias, which VocalBrain serves only when its gateway has it.)
+   */
   speechModel?: string;
-  /** The transcription model's alias (KLODY_STT_MODEL, default `stt`). */
+  /** The same for transcription (default `auto`). */
   transcriptionModel?: string;
   /** Longest wait for speech or a transcript, model loading included (default 180 s). */
   timeoutMs?: number;
@@ -54,7 +58,7 @@ export function createVocalBrainClient(options: VocalBrainClientOptions): VocalB
         method: 'POST',
         path: '/v1/audio/speech',
         json: {
-          model: options.speechModel ?? 'tts',
+          model: options.speechModel ?? 'auto',
           input,
           ...(voice ? { voice } : {}),
           response_format: 'wav',
@@ -68,7 +72,7 @@ export function createVocalBrainClient(options: VocalBrainClientOptions): VocalB
     },
     async transcribe(audio, { fileName, language, signal }) {
       const form = new FormData();
-      form.append('model', options.transcriptionModel ?? 'stt');
+      form.append('model', options.transcriptionModel ?? 'auto');
       form.append('response_format', 'json');
       if (language) form.append('language', language);
       form.append('file', new Blob([audio]), fileName);

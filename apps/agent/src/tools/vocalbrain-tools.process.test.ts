@@ -47,7 +47,8 @@ beforeAll(async () => {
   // `stop` also stops a worker the gateway left behind: none may outlive the test.
   stopGateway = () => gateway.stop(15_000);
   url = gateway.url;
-  vocal = createVocalBrainClient({ url, timeoutMs: 120_000 });
+  // The gateway's aliases: this test speaks the same API to the gateway's voice worker.
+  vocal = createVocalBrainClient({ url, speechModel: 'tts', transcriptionModel: 'stt', timeoutMs: 120_000 });
 }, 90_000);
 
 afterAll(async () => {
