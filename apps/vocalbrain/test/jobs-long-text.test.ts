@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, expect, it } from 'vitest';
-import { createEspeakJobQueue, englishEspeakVoice } from '../src/jobs/testing/espeak-job-queue.js';
+import { createEspeakJobQueue, submitEnglishText } from '../src/jobs/testing/espeak-job-queue.js';
 
 /** `I:` of ffmpeg's ebur128 summary: the integrated loudness of the whole file. */
 function parseIntegrated(report: string): number {
@@ -63,12 +63,7 @@ describeRequiring(
       });
       try {
         const started = performance.now();
-        const submitted = jobs.queue.submit({
-          texts: [text],
-          kind: 'text',
-          voice: englishEspeakVoice,
-          loudnessTargetLufs: -16,
-        });
+        const submitted = submitEnglishText(jobs.queue, text);
         expect(submitted.segmentsTotal).toBeGreaterThan(50);
         let finishingAt = 0;
         jobs.queue.onChange((changed) => {

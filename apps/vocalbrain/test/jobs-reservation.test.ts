@@ -9,7 +9,7 @@ import { freePort, startGatewayProcess } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Job } from '../src/jobs/job.js';
-import { createEspeakJobQueue, englishEspeakVoice } from '../src/jobs/testing/espeak-job-queue.js';
+import { createEspeakJobQueue, submitEnglishText } from '../src/jobs/testing/espeak-job-queue.js';
 
 const apiKey = 'jobs-reservation-key';
 const text =
@@ -57,12 +57,7 @@ describeRequiring({ tools: ['espeak-ng'] }, 'heavy jobs and the gateway', () => 
   async function run(jobs: ReturnType<typeof heavyQueue>): Promise<{ job: Job; seen: Job[] }> {
     const seen: Job[] = [];
     jobs.queue.onChange((job) => seen.push(job));
-    const submitted = jobs.queue.submit({
-      texts: [text],
-      kind: 'text',
-      voice: englishEspeakVoice,
-      loudnessTargetLufs: -16,
-    });
+    const submitted = submitEnglishText(jobs.queue, text);
     jobs.queue.start();
     await jobs.queue.idle();
     return { job: jobs.queue.get(submitted.id) as Job, seen };

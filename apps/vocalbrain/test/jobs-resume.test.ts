@@ -12,7 +12,7 @@ import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest'
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { segmentSpeech } from '../src/jobs/job-segments.js';
-import { createEspeakJobQueue, englishEspeakVoice } from '../src/jobs/testing/espeak-job-queue.js';
+import { createEspeakJobQueue, submitEnglishText } from '../src/jobs/testing/espeak-job-queue.js';
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const childScript = join(appRoot, 'src', 'jobs', 'testing', 'queue-child.ts');
@@ -65,12 +65,7 @@ describeRequiring({ tools: ['espeak-ng'], data: ['books/en/11-0.txt'] }, 'a job 
       segmentMaxCharacters: Number(segmentMax),
       segmentMinCharacters: Number(segmentMin),
     });
-    const job = submitter.queue.submit({
-      texts: [text],
-      kind: 'text',
-      voice: englishEspeakVoice,
-      loudnessTargetLufs: -16,
-    });
+    const job = submitEnglishText(submitter.queue, text);
     // The stored text (line wraps undone, offsets kept), as each segment is given to the engine.
     const stored = submitter.store.itemProgress(job.id, 0);
     const segmentTexts = stored.segments.map((segment) => segmentSpeech(stored.text, segment));
@@ -139,12 +134,7 @@ describeRequiring({ tools: ['espeak-ng'], data: ['books/en/11-0.txt'] }, 'a job 
       segmentMinCharacters: Number(segmentMin),
     });
     try {
-      const uninterrupted = reference.queue.submit({
-        texts: [text],
-        kind: 'text',
-        voice: englishEspeakVoice,
-        loudnessTargetLufs: -16,
-      });
+      const uninterrupted = submitEnglishText(reference.queue, text);
       reference.queue.start();
       await reference.queue.idle();
       const resumedFile = join(audioDirectory, `${job.id}.wav`);

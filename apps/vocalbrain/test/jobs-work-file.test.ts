@@ -8,7 +8,7 @@ import { testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, expect, it } from 'vitest';
 import { segmentSpeech } from '../src/jobs/job-segments.js';
-import { createEspeakJobQueue, englishEspeakVoice } from '../src/jobs/testing/espeak-job-queue.js';
+import { createEspeakJobQueue, submitEnglishText } from '../src/jobs/testing/espeak-job-queue.js';
 
 describeRequiring({ tools: ['espeak-ng'], data: ['books/en/11-0.txt'] }, 'a jobâ€™s work file', () => {
   const home = mkdtempSync(join(tmpdir(), 'vocalbrain-jobs-work-file-'));
@@ -25,12 +25,7 @@ describeRequiring({ tools: ['espeak-ng'], data: ['books/en/11-0.txt'] }, 'a jobâ
       segmentMinCharacters: 40,
     };
     const first = createEspeakJobQueue(settings);
-    const job = first.queue.submit({
-      texts: [text],
-      kind: 'text',
-      voice: englishEspeakVoice,
-      loudnessTargetLufs: -16,
-    });
+    const job = submitEnglishText(first.queue, text);
     const stored = first.store.itemProgress(job.id, 0);
     const segmentTexts = stored.segments.map((segment) => segmentSpeech(stored.text, segment));
     let stopped: Promise<void> | null = null;
@@ -87,12 +82,7 @@ describeRequiring({ tools: ['espeak-ng'], data: ['books/en/11-0.txt'] }, 'a jobâ
       audioDirectory: join(home, 'reference-audio'),
     });
     try {
-      const uninterrupted = reference.queue.submit({
-        texts: [text],
-        kind: 'text',
-        voice: englishEspeakVoice,
-        loudnessTargetLufs: -16,
-      });
+      const uninterrupted = submitEnglishText(reference.queue, text);
       reference.queue.start();
       await reference.queue.idle();
       expect(statSync(join(home, 'audio', `${job.id}.wav`)).size).toBe(

@@ -5,7 +5,7 @@ import { openVocalBrainDatabase, type VocalBrainDatabase } from '../../database/
 import { createEngineMemoryStore, type EngineMemoryStore } from '../../reservation/engine-memory.js';
 import type { HeavyEngineRules } from '../../reservation/heavy-engines.js';
 import type { MemoryReserver } from '../../reservation/memory-reservation.js';
-import type { JobVoice } from '../job.js';
+import type { Job, JobVoice } from '../job.js';
 import { createJobQueue, type JobQueue, type MemoryWaitOptions } from '../job-queue.js';
 import { createJobStore, type JobStore } from '../job-store.js';
 import { createEngineSynthesizer, type JobEngineSource } from '../segment-synthesizer.js';
@@ -38,6 +38,11 @@ export const englishEspeakVoice: JobVoice = {
   pitch: null,
   profile: null,
 };
+
+/** Submits `text` as the job tests do: one text, read by espeak-ng in English, at -16 LUFS. */
+export function submitEnglishText(queue: JobQueue, text: string): Job {
+  return queue.submit({ texts: [text], kind: 'text', voice: englishEspeakVoice, loudnessTargetLufs: -16 });
+}
 
 export function createEspeakJobQueue(options: EspeakJobQueueOptions): EspeakJobQueue {
   const database = openVocalBrainDatabase(options.databasePath);
