@@ -78,7 +78,7 @@ async function engineFirstAudio(tts: TextToSpeech, text: string, voice: string):
 /**
  * Milliseconds to the first audio bytes of VocalBrain's streamed answer: `wav` at the engine's own
  * rate (the 44-byte header comes first and is not audio), or OpenAI's `pcm`, which is 24 kHz, so
- * VocalBrain resamples each segment before sending it.
+ * VocalBrain resamples it block by block as it sends it.
  */
 async function vocalbrainFirstAudio(
   url: string,

@@ -45,6 +45,12 @@ export async function* encodeWithFfmpeg(
       '-hide_banner',
       '-loglevel',
       'error',
+      // Raw PCM has nothing to probe: without these ffmpeg reads about 2 s of audio before it encodes
+      // anything, and a streamed mp3 or opus answer starts that much later.
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
       '-f',
       's16le',
       '-ar',
