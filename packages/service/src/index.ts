@@ -23,6 +23,7 @@ export {
   loopbackPolicy,
   type PolicyVerdict,
 } from './loopback/loopback-policy.js';
+export { parseRequest, readJsonBody } from './requests/parse-request.js';
 export { type BindRuleOptions, checkBindRule } from './server/bind-rule.js';
 export {
   malformedRequestResponse,
@@ -34,3 +35,4 @@ export {
 export { parseCommandLine } from './terminal/parse-command-line.js';
 export { renderTable } from './terminal/render-table.js';
 export { startTimeLimit, type TimeLimit } from './time/start-time-limit.js';
+export { webFiles } from './web/web-files.js';

@@ -1,11 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
 import {
   createServiceApp,
   type LoopbackPolicyOptions,
   limitBody,
   mebibyte,
+  parseRequest,
+  readJsonBody,
   type ServiceEnv,
   type ServiceLogger,
+  webFiles,
 } from '@klody/service';
 import type { Hono } from 'hono';
 import { z } from 'zod';
@@ -55,31 +57,10 @@ const resumeBody = z.object({
   goOn: z.boolean({ error: 'goOn must be true or false' }),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw apiError('invalid_request', `${where}${issue?.message ?? 'invalid request'}`);
-}
-
-async function jsonBody(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw apiError('invalid_json', 'the request body is not valid JSON');
-  }
-}
-
 // The page's files sit in the package's web/ folder: two levels above src/http/ when running on
 // sources, one above dist/ when built.
-const webFolder = [new URL('../../web/', import.meta.url), new URL('../web/', import.meta.url)].find(
-  (folder) => existsSync(new URL('index.html', folder)),
-);
-function webFile(name: string): string {
-  if (!webFolder) throw new Error('the web page files (web/index.html) are missing from the package');
-  return readFileSync(new URL(name, webFolder), 'utf8');
-}
+const page = webFiles([new URL('../../web/', import.meta.url), new URL('../web/', import.meta.url)]);
+const webFile = page.read;
 
 /**
  * The agent's HTTP API and web page, on @klody/service's boundary (loopback policy, body limits,
@@ -133,7 +114,7 @@ export function createApp({
   app.post('/api/sessions/:id/messages', limitJson, async (context) => {
     const sessionId = context.req.param('id');
     knownSession(sessionId);
-    const { message } = parse(messageBody, await jsonBody(context.req.raw));
+    const { message } = parseRequest(messageBody, await readJsonBody(context.req.raw));
     const release = claim(sessionId);
     return streamEvents(context, (signal) => agent.send({ sessionId, message, signal }), {
       onEnd: release,
@@ -145,7 +126,7 @@ export function createApp({
     const sessionId = context.req.param('id');
     const approvalId = context.req.param('approvalId');
     knownSession(sessionId);
-    const { decision } = parse(decisionBody, await jsonBody(context.req.raw));
+    const { decision } = parseRequest(decisionBody, await readJsonBody(context.req.raw));
     const approval = records.approval(approvalId);
     // An approval of another session is "not found" here: its id alone decides nothing.
     if (!approval || approval.sessionId !== sessionId)
@@ -160,7 +141,7 @@ export function createApp({
   app.post('/api/sessions/:id/resume', limitJson, async (context) => {
     const sessionId = context.req.param('id');
     knownSession(sessionId);
-    const { goOn } = parse(resumeBody, await jsonBody(context.req.raw));
+    const { goOn } = parseRequest(resumeBody, await readJsonBody(context.req.raw));
     const release = claim(sessionId);
     return streamEvents(context, (signal) => agent.resume({ sessionId, goOn, signal }), {
       onEnd: release,

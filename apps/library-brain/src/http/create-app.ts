@@ -1,5 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServiceApp, limitBody, mebibyte, type ServiceEnv, type ServiceLogger } from '@klody/service';
+import {
+  createServiceApp,
+  limitBody,
+  mebibyte,
+  parseRequest,
+  readJsonBody,
+  type ServiceEnv,
+  type ServiceLogger,
+  webFiles,
+} from '@klody/service';
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
@@ -43,31 +51,10 @@ const passageQuery = z.object({
   end: z.coerce.number().int().min(0),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw apiError('invalid_request', `${where}${issue?.message ?? 'invalid request'}`);
-}
-
-async function jsonBody(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw apiError('invalid_json', 'the request body is not valid JSON');
-  }
-}
-
 // The page's files sit in the package's web/ folder: two levels above src/http/ when running on
 // sources, one above dist/ when built.
-const webFolder = [new URL('../../web/', import.meta.url), new URL('../web/', import.meta.url)].find(
-  (folder) => existsSync(new URL('index.html', folder)),
-);
-function webFile(name: string): string {
-  if (!webFolder) throw new Error('the web page files (web/index.html) are missing from the package');
-  return readFileSync(new URL(name, webFolder), 'utf8');
-}
+const page = webFiles([new URL('../../web/', import.meta.url), new URL('../web/', import.meta.url)]);
+const webFile = page.read;
 
 /**
  * Library Brain's HTTP API and web page, on @klody/service's boundary: the loopback policy (its page
@@ -109,14 +96,14 @@ export function createApp({
   app.get('/api/books', (context) => context.json({ books: library.books(), roots: libraryRoots }));
 
   app.delete('/api/books/:id', async (context) => {
-    const id = parse(z.coerce.number().int().min(1), context.req.param('id'));
+    const id = parseRequest(z.coerce.number().int().min(1), context.req.param('id'));
     const removed = await library.remove(String(id));
     if (!removed) throw apiError('not_found', `no book with id ${id}`);
     return context.json({ removed });
   });
 
   app.get('/api/search', async (context) => {
-    const { q, k } = parse(searchQuery, context.req.query());
+    const { q, k } = parseRequest(searchQuery, context.req.query());
     const results = await library.search(q, { k, signal: context.req.raw.signal });
     return context.json({
       results: results.map(({ book, chapter, start, end, score, text, bookId }) => ({
@@ -132,7 +119,7 @@ export function createApp({
   });
 
   app.get('/api/passage', (context) => {
-    const { book, start, end } = parse(passageQuery, context.req.query());
+    const { book, start, end } = parseRequest(passageQuery, context.req.query());
     if (end < start) throw apiError('invalid_request', 'end is before start');
     const passage = library.passage(book, start, end);
     if (!passage) throw apiError('not_found', `book ${book} has no passage ${start}–${end}`);
@@ -140,7 +127,7 @@ export function createApp({
   });
 
   app.post('/api/ask', limitJson, async (context) => {
-    const { question, stream } = parse(askBody, await jsonBody(context.req.raw));
+    const { question, stream } = parseRequest(askBody, await readJsonBody(context.req.raw));
     const wantsStream = stream ?? (context.req.header('accept') ?? '').includes('text/event-stream');
     if (!wantsStream) {
       return context.json(await library.ask(question, { signal: context.req.raw.signal }));
@@ -178,7 +165,7 @@ export function createApp({
   });
 
   app.post('/api/ingest', limitJson, async (context) => {
-    const { paths } = parse(ingestBody, await jsonBody(context.req.raw));
+    const { paths } = parseRequest(ingestBody, await readJsonBody(context.req.raw));
     const allowed = paths.map((path) => allowedPath(path, libraryRoots));
     if (ingesting)
       throw apiError('ingestion_running', 'an ingestion is already running; try again when it is done');

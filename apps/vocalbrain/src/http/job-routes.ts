@@ -1,7 +1,14 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { limitBody, mebibyte, type ServiceEnv, ServiceError } from '@klody/service';
-import { type Context, Hono } from 'hono';
+import {
+  limitBody,
+  mebibyte,
+  parseRequest,
+  readJsonBody,
+  type ServiceEnv,
+  ServiceError,
+} from '@klody/service';
+import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { finalStatuses, type Job, type JobVoice } from '../jobs/job.js';
@@ -54,22 +61,6 @@ const jobRequest = z
   });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1_000).default(100) });
 const itemQuery = z.object({ item: z.coerce.number().int().min(0).default(0) });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : `${what}: `;
-  throw new ServiceError('invalid_request', 400, `${where}${issue?.message ?? 'invalid request'}`);
-}
-
-async function jsonBody(context: Context): Promise<unknown> {
-  try {
-    return await context.req.json();
-  } catch {
-    throw new ServiceError('invalid_json', 400, 'the request body is not valid JSON');
-  }
-}
 
 function serviceErrorOf(error: JobError): ServiceError {
   const status = error.code === 'job_not_found' || error.code === 'item_not_found' ? 404 : 409;
@@ -218,7 +209,7 @@ export function jobRoutes(services: JobRouteServices): Hono<ServiceEnv> {
 
   app.post('/api/jobs', limitBody(jobBodyLimitBytes), async (context) => {
     const jobs = queue();
-    const body = parse(jobRequest, await jsonBody(context), 'body');
+    const body = parseRequest(jobRequest, await readJsonBody(context.req.raw), 'body');
     const { voice, loudnessTargetLufs } = await resolveVoice(services, body);
     const job = jobs.submit({
       texts: body.texts ?? [(body.text ?? body.input) as string],
@@ -230,7 +221,7 @@ export function jobRoutes(services: JobRouteServices): Hono<ServiceEnv> {
   });
 
   app.get('/api/jobs', (context) => {
-    const { limit } = parse(listQuery, context.req.query(), 'query');
+    const { limit } = parseRequest(listQuery, context.req.query(), 'query');
     return context.json({ jobs: queue().list({ limit }).map(jobView) });
   });
 
@@ -259,7 +250,7 @@ export function jobRoutes(services: JobRouteServices): Hono<ServiceEnv> {
 
   app.get('/api/jobs/:id/audio', (context) => {
     const id = context.req.param('id');
-    const { item } = parse(itemQuery, context.req.query(), 'query');
+    const { item } = parseRequest(itemQuery, context.req.query(), 'query');
     let path: string;
     try {
       path = queue().audioPath(id, item);

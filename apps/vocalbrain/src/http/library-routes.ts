@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { limitBody, mebibyte, type ServiceEnv, ServiceError } from '@klody/service';
+import { limitBody, mebibyte, parseRequest, type ServiceEnv, ServiceError } from '@klody/service';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { TrackLibrary } from '../library/index.js';
@@ -19,14 +19,6 @@ const findQuery = z.object({
   k: z.coerce.number().int().min(1).max(50).default(5),
 });
 const trackId = z.coerce.number().int().min(1);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : `${what}: `;
-  throw new ServiceError('invalid_request', 400, `${where}${issue?.message ?? 'invalid request'}`);
-}
 
 /** Tags as a comma-separated field, repeated `tags` fields, or a JSON list. */
 function tagsOf(values: unknown[]): string[] {
@@ -101,20 +93,20 @@ export function libraryRoutes(services: LibraryRouteServices): Hono<ServiceEnv> 
   routes.get('/api/library/tracks', (context) => context.json({ tracks: library().list() }));
 
   routes.get('/api/library/tracks/:id', (context) => {
-    const id = parse(trackId, context.req.param('id'), 'id');
+    const id = parseRequest(trackId, context.req.param('id'), 'id');
     const track = library().get(id);
     if (!track) throw new ServiceError('not_found', 404, `no track with id ${id}`);
     return context.json({ track });
   });
 
   routes.get('/api/library/find', async (context) => {
-    const { q, k } = parse(findQuery, context.req.query(), 'q');
+    const { q, k } = parseRequest(findQuery, context.req.query(), 'q');
     const answer = await library().find(q, { limit: k, signal: context.req.raw.signal });
     return context.json({ query: q, ...answer });
   });
 
   routes.get('/api/library/tracks/:id/audio', (context) => {
-    const id = parse(trackId, context.req.param('id'), 'id');
+    const id = parseRequest(trackId, context.req.param('id'), 'id');
     const file = library().audioFile(id);
     if (!file || !existsSync(file.path)) throw new ServiceError('not_found', 404, `no track with id ${id}`);
     const size = statSync(file.path).size;
@@ -139,7 +131,7 @@ export function libraryRoutes(services: LibraryRouteServices): Hono<ServiceEnv> 
   });
 
   routes.delete('/api/library/tracks/:id', async (context) => {
-    const id = parse(trackId, context.req.param('id'), 'id');
+    const id = parseRequest(trackId, context.req.param('id'), 'id');
     if (!(await library().remove(id))) throw new ServiceError('not_found', 404, `no track with id ${id}`);
     return context.json({ removed: id });
   });

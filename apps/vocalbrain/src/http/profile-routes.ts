@@ -1,25 +1,15 @@
-import { limitBody, mebibyte, type ServiceEnv, ServiceError } from '@klody/service';
+import {
+  limitBody,
+  mebibyte,
+  parseRequest,
+  readJsonBody,
+  type ServiceEnv,
+  ServiceError,
+} from '@klody/service';
 import { Hono } from 'hono';
-import type { z } from 'zod';
 import { checkProfileVoice } from '../profiles/check-profile-voice.js';
 import { profileInputSchema } from '../profiles/profile.js';
 import type { Services } from '../services.js';
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw new ServiceError('invalid_request', 400, `${where}${issue?.message ?? 'invalid profile'}`);
-}
-
-async function jsonBody(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new ServiceError('invalid_json', 400, 'the request body is not valid JSON');
-  }
-}
 
 /** Voice profiles: GET/POST /api/profiles, GET/PUT/DELETE /api/profiles/:name. */
 export function profileRoutes(services: Services): Hono<ServiceEnv> {
@@ -35,18 +25,18 @@ export function profileRoutes(services: Services): Hono<ServiceEnv> {
     return context.json(profile);
   });
   routes.post('/api/profiles', limit, async (context) => {
-    const input = parse(profileInputSchema, await jsonBody(context.req.raw));
+    const input = parseRequest(profileInputSchema, await readJsonBody(context.req.raw));
     await checkProfileVoice(input, services);
     return context.json(services.profiles.create(input), 201);
   });
   routes.put('/api/profiles/:name', limit, async (context) => {
-    const body = await jsonBody(context.req.raw);
+    const body = await readJsonBody(context.req.raw);
     // The name may be left out of the body: the path names the profile.
     const withName =
       typeof body === 'object' && body !== null && !('name' in body)
         ? { ...body, name: context.req.param('name') }
         : body;
-    const input = parse(profileInputSchema, withName);
+    const input = parseRequest(profileInputSchema, withName);
     await checkProfileVoice(input, services);
     return context.json(services.profiles.update(context.req.param('name'), input));
   });

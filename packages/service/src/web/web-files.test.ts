@@ -1,0 +1,16 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { webFiles } from './web-files.js';
+
+it('reads from the first folder that holds index.html, and says when none does', () => {
+  const root = mkdtempSync(join(tmpdir(), 'klody-web-files-'));
+  const built = join(root, 'dist-web');
+  mkdirSync(built);
+  writeFileSync(join(built, 'index.html'), '<h1>page</h1>');
+  const candidates = [pathToFileURL(`${join(root, 'missing')}/`), pathToFileURL(`${built}/`)];
+  expect(webFiles(candidates).read('index.html')).toBe('<h1>page</h1>');
+  expect(() => webFiles(candidates.slice(0, 1)).read('index.html')).toThrow(/web page files/);
+});
