@@ -1,5 +1,6 @@
 export { createServiceApp, type ServiceAppOptions, type ServiceEnv } from './app/create-service-app.js';
 export { requireBearerKey } from './auth/bearer-key.js';
+export { optionalText, readEnvironment } from './environment/read-environment.js';
 export { ConfigurationError } from './errors/configuration-error.js';
 export {
   type ErrorMapper,

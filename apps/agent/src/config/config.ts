@@ -4,6 +4,8 @@ import {
   isLoopbackAddress,
   klodyHome,
   type LogLevel,
+  optionalText,
+  readEnvironment,
   readLogLevel,
 } from '@klody/service';
 import { z } from 'zod';
@@ -57,12 +59,6 @@ export interface AgentConfig {
   /** `KLODY_LOG_LEVEL`, validated by @klody/service (`info` by default). */
   logLevel: LogLevel;
 }
-
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value.length === 0 ? undefined : value))
-  .optional();
 
 /** A duration in seconds (fractions allowed) within bounds; empty means the default. */
 function seconds(most: number) {
@@ -143,12 +139,7 @@ function serviceURL(variable: string, value: string | undefined, fallback: strin
 
 /** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigurationError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const values = parsed.data;
+  const values = readEnvironment(environmentSchema, env);
   const home = klodyHome('agent', { KLODY_HOME: values.KLODY_HOME });
   const host = values.KLODY_AGENT_HOST ?? '127.0.0.1';
   const apiKey = values.KLODY_AGENT_API_KEY ?? null;

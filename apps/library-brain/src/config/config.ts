@@ -4,6 +4,8 @@ import {
   isLoopbackAddress,
   klodyHome,
   type LogLevel,
+  optionalText,
+  readEnvironment,
   readLogLevel,
 } from '@klody/service';
 import { z } from 'zod';
@@ -45,12 +47,6 @@ export interface LibraryBrainConfig {
   /** Most estimated tokens of the prompt: instructions, sources, question (`…_PROMPT_TOKENS`). */
   promptTokens: number;
 }
-
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value.length === 0 ? undefined : value))
-  .optional();
 
 /** A duration in seconds (fractions allowed), at most an hour; empty means the default. */
 function seconds(options: { zero?: boolean } = {}) {
@@ -115,12 +111,7 @@ function gatewayURL(value: string | undefined): string | null {
 
 /** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainConfig {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigurationError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const values = parsed.data;
+  const values = readEnvironment(environmentSchema, env);
   const home = klodyHome('library-brain', { KLODY_HOME: values.KLODY_HOME });
   const roots = (values.KLODY_LIBRARY_ROOTS ?? join(home, 'books'))
     .split(delimiter)

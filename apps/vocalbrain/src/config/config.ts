@@ -5,6 +5,8 @@ import {
   klodyHome,
   type LogLevel,
   mebibyte,
+  optionalText,
+  readEnvironment,
   readLogLevel,
 } from '@klody/service';
 import { z } from 'zod';
@@ -46,12 +48,6 @@ export interface VocalBrainConfig {
   modelsEnvironment: NodeJS.ProcessEnv;
 }
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value.length === 0 ? undefined : value))
-  .optional();
-
 const environmentSchema = z.object({
   KLODY_HOME: optionalText,
   KLODY_GATEWAY_URL: optionalText,
@@ -85,12 +81,7 @@ function gatewayURL(value: string | undefined): string | null {
 
 /** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): VocalBrainConfig {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigurationError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const values = parsed.data;
+  const values = readEnvironment(environmentSchema, env);
   const home = klodyHome('vocalbrain', { KLODY_HOME: values.KLODY_HOME });
   const host = values.KLODY_VOCALBRAIN_HOST ?? '127.0.0.1';
   const apiKey = values.KLODY_VOCALBRAIN_API_KEY ?? null;
