@@ -1,6 +1,7 @@
 export { createServiceApp, type ServiceAppOptions, type ServiceEnv } from './app/create-service-app.js';
 export { requireBearerKey } from './auth/bearer-key.js';
 export { optionalText, readEnvironment } from './environment/read-environment.js';
+export { readGatewayURL, readServiceURL } from './environment/service-url.js';
 export { ConfigurationError } from './errors/configuration-error.js';
 export {
   type ErrorMapper,

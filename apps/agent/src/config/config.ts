@@ -6,7 +6,9 @@ import {
   type LogLevel,
   optionalText,
   readEnvironment,
+  readGatewayURL,
   readLogLevel,
+  readServiceURL,
 } from '@klody/service';
 import { z } from 'zod';
 
@@ -121,22 +123,6 @@ const environmentSchema = z.object({
 });
 
 /** An http(s) base URL without its trailing slashes, `none` (→ null), or the default. */
-function serviceURL(variable: string, value: string | undefined, fallback: string | null): string | null {
-  if (value?.toLowerCase() === 'none') return null;
-  const raw = value ?? fallback;
-  if (raw === null) return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigurationError(`${variable}: "${raw}" is not a URL (or "none")`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(`${variable}: "${raw}" must be an http(s) URL`);
-  }
-  return raw.replace(/\/+$/, '');
-}
-
 /** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
   const values = readEnvironment(environmentSchema, env);
@@ -149,30 +135,28 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
       `KLODY_AGENT_HOST: "${host}" is not a loopback address; binding it needs KLODY_AGENT_API_KEY`,
     );
   }
-  const gatewayURL = serviceURL('KLODY_GATEWAY_URL', values.KLODY_GATEWAY_URL, 'http://127.0.0.1:8090');
   return {
     home,
     databasePath: join(home, 'agent.db'),
     host,
     port: values.KLODY_AGENT_PORT ?? 8000,
     apiKey,
-    // The gateway's base URL is given without /v1 (CONTRACTS.md); accept it with /v1 too.
-    gatewayURL: gatewayURL === null ? null : gatewayURL.replace(/\/v1$/, ''),
+    gatewayURL: readGatewayURL(values.KLODY_GATEWAY_URL),
     gatewayAPIKey: values.KLODY_GATEWAY_API_KEY ?? null,
     chatModel: values.KLODY_CHAT_MODEL ?? 'brain',
     embedModel: values.KLODY_EMBED_MODEL ?? 'embed',
     embedder: values.KLODY_EMBEDDER ?? null,
-    libraryBrainURL: serviceURL(
+    libraryBrainURL: readServiceURL(
       'KLODY_LIBRARY_BRAIN_URL',
       values.KLODY_LIBRARY_BRAIN_URL,
       `http://127.0.0.1:${values.KLODY_LIBRARY_BRAIN_PORT ?? 8765}`,
     ),
-    vocalBrainURL: serviceURL(
+    vocalBrainURL: readServiceURL(
       'KLODY_VOCALBRAIN_URL',
       values.KLODY_VOCALBRAIN_URL,
       `http://127.0.0.1:${values.KLODY_VOCALBRAIN_PORT ?? 8600}`,
     ),
-    composeURL: serviceURL('KLODY_AGENT_COMPOSE_URL', values.KLODY_AGENT_COMPOSE_URL, null),
+    composeURL: readServiceURL('KLODY_AGENT_COMPOSE_URL', values.KLODY_AGENT_COMPOSE_URL, null),
     maxSteps: values.KLODY_AGENT_MAX_STEPS ?? 12,
     toolChoice: values.KLODY_AGENT_TOOL_CHOICE ?? 'auto',
     tools: values.KLODY_AGENT_TOOLS ? values.KLODY_AGENT_TOOLS.split(',').map((name) => name.trim()) : null,

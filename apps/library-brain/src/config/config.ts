@@ -6,6 +6,7 @@ import {
   type LogLevel,
   optionalText,
   readEnvironment,
+  readGatewayURL,
   readLogLevel,
 } from '@klody/service';
 import { z } from 'zod';
@@ -94,21 +95,6 @@ const environmentSchema = z.object({
   KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: tokens(256, 131_072),
 });
 
-function gatewayURL(value: string | undefined): string | null {
-  if (value?.toLowerCase() === 'none') return null;
-  const raw = value ?? 'http://127.0.0.1:8090';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigurationError(`KLODY_GATEWAY_URL: "${raw}" is not a URL (or "none")`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(`KLODY_GATEWAY_URL: "${raw}" must be http(s)`);
-  }
-  return raw.replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
 /** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainConfig {
   const values = readEnvironment(environmentSchema, env);
@@ -131,7 +117,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
     home,
     apiKey: values.KLODY_LIBRARY_BRAIN_API_KEY ?? null,
     databasePath: join(home, 'library.db'),
-    gatewayURL: gatewayURL(values.KLODY_GATEWAY_URL),
+    gatewayURL: readGatewayURL(values.KLODY_GATEWAY_URL),
     gatewayAPIKey: values.KLODY_GATEWAY_API_KEY ?? null,
     chatModel: values.KLODY_CHAT_MODEL ?? 'brain',
     embedModel: values.KLODY_EMBED_MODEL ?? 'embed',

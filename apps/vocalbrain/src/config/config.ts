@@ -7,6 +7,7 @@ import {
   mebibyte,
   optionalText,
   readEnvironment,
+  readGatewayURL,
   readLogLevel,
 } from '@klody/service';
 import { z } from 'zod';
@@ -64,21 +65,6 @@ const environmentSchema = z.object({
   ),
 });
 
-function gatewayURL(value: string | undefined): string | null {
-  if (value?.toLowerCase() === 'none') return null;
-  const raw = value ?? 'http://127.0.0.1:8090';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigurationError(`KLODY_GATEWAY_URL: "${raw}" is not a URL (or "none")`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(`KLODY_GATEWAY_URL: "${raw}" must be http(s)`);
-  }
-  return raw.replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
 /** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): VocalBrainConfig {
   const values = readEnvironment(environmentSchema, env);
@@ -97,7 +83,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): VocalBrainConf
     host,
     port: values.KLODY_VOCALBRAIN_PORT ?? 8600,
     apiKey,
-    gatewayURL: gatewayURL(values.KLODY_GATEWAY_URL),
+    gatewayURL: readGatewayURL(values.KLODY_GATEWAY_URL),
     gatewayAPIKey: values.KLODY_GATEWAY_API_KEY ?? null,
     ttsModel: values.KLODY_TTS_MODEL ?? 'tts',
     sttModel: values.KLODY_STT_MODEL ?? 'stt',
