@@ -178,9 +178,13 @@ export function createApp({
   });
 
   app.get('/', (context) => context.html(webFile('index.html')));
-  app.get('/app.js', (context) =>
-    context.body(webFile('app.js'), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
-  );
+  // The page's scripts are ES modules, one per part of the page (web/*.js); only plain names are
+  // served, so no path reaches outside web/.
+  app.get('/:script{[a-z][a-z0-9-]*\\.js}', (context) => {
+    const name = context.req.param('script');
+    if (!page.has(name)) throw apiError('not_found', `no page file ${name}`);
+    return context.body(webFile(name), 200, { 'content-type': 'text/javascript; charset=utf-8' });
+  });
   app.get('/style.css', (context) =>
     context.body(webFile('style.css'), 200, { 'content-type': 'text/css; charset=utf-8' }),
   );
