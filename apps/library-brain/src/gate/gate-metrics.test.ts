@@ -17,7 +17,16 @@ function passage(path: string, text: string): Passage {
 }
 
 function answer(text: string, refused = false): Answer {
-  return { answer: text, refused, citations: [], mode: 'extractive', language: 'fr', fallback: null };
+  return {
+    answer: text,
+    refused,
+    citations: [],
+    mode: 'extractive',
+    language: 'fr',
+    fallback: null,
+    conversationId: 'c',
+    standaloneQuestion: null,
+  };
 }
 
 describe('gate metrics', () => {

@@ -15,7 +15,16 @@ const citation = {
 const fromSource = () => source;
 
 function answer(text: string, citations = [citation]): Answer {
-  return { answer: text, refused: false, citations, mode: 'generated', language: 'fr', fallback: null };
+  return {
+    answer: text,
+    refused: false,
+    citations,
+    mode: 'generated',
+    language: 'fr',
+    fallback: null,
+    conversationId: 'c',
+    standaloneQuestion: null,
+  };
 }
 
 describe('shownCitationProblems', () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   createAnswerer as createMemoryAnswerer,
   createOpenAiGenerator,
@@ -130,6 +131,8 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
           : answer.mode === 'extractive'
             ? unavailable
             : null,
+        conversationId: randomUUID(),
+        standaloneQuestion: null,
       };
     },
   };

@@ -159,6 +159,7 @@ export async function createLibrary(
       language: source.language,
       path: source.uri,
       chunks: counts.get(source.id) ?? 0,
+      shelves: [],
       state: inProgress.get(source.uri) === 'ingesting' ? 'ingesting' : 'ready',
       error: null,
     }));
@@ -185,6 +186,7 @@ export async function createLibrary(
       language: null,
       path: entry.path,
       chunks: 0,
+      shelves: [],
       state: entry.state,
       error: entry.error,
     }));

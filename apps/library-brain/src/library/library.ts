@@ -12,9 +12,25 @@ export interface Book {
   language: string | null;
   path: string;
   chunks: number;
+  /** The shelves (tags) the book is on, sorted. */
+  shelves: string[];
   state: IngestionState;
   /** Why ingestion failed, when it did. */
   error: string | null;
+}
+
+/**
+ * Limits a search or a question to some books; applied inside retrieval (lexical and vector), not
+ * after it. Every field given must hold (and); `books` matches any of its entries (or).
+ */
+export interface BookFilter {
+  /** Book ids or exact titles. */
+  books?: string[];
+  author?: string;
+  /** 'en', 'fr', … */
+  language?: string;
+  /** A shelf (a tag put on books). */
+  shelf?: string;
 }
 
 export interface Passage {
@@ -71,6 +87,10 @@ export interface Answer {
   language: 'fr' | 'en';
   /** Set when the answer is extractive in place of a generated one; null otherwise. */
   fallback: AnswerFallback | null;
+  /** The conversation this answer belongs to (a new one when the question named none). */
+  conversationId: string;
+  /** The follow-up question rewritten to stand alone, as searched; null when the question was used as asked. */
+  standaloneQuestion: string | null;
 }
 
 export interface IngestProgress {
@@ -116,7 +136,10 @@ export interface Library {
   ): Promise<IngestSummary>;
   /** Removes a book by id or exact title, with its chunks and vectors; null when there is none. */
   remove(idOrTitle: string): Promise<Book | null>;
-  search(query: string, options?: { k?: number; signal?: AbortSignal }): Promise<Passage[]>;
+  search(
+    query: string,
+    options?: { k?: number; signal?: AbortSignal; filter?: BookFilter },
+  ): Promise<Passage[]>;
   ask(
     question: string,
     options?: {
@@ -124,6 +147,9 @@ export interface Library {
       /** The tokens sent so far are abandoned for the extractive answer, whose text follows. */
       onFallback?: (fallback: AnswerFallback) => void;
       signal?: AbortSignal;
+      filter?: BookFilter;
+      /** Continue this conversation (follow-up questions); a new one is started when absent. */
+      conversationId?: string;
     },
   ): Promise<Answer>;
   passage(bookId: number, start: number, end: number, contextCharacters?: number): PassageContext | null;

@@ -17,6 +17,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
       language: 'en',
       path: '/books/alice.txt',
       chunks: 1,
+      shelves: [],
       state: 'ready',
       error: null,
     },
@@ -64,6 +65,8 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
           mode: 'extractive',
           language: 'en',
           fallback: null,
+          conversationId: 'fake-conversation',
+          standaloneQuestion: null,
         };
       }
       for (const token of ['Alice ', 'was ', 'tired ', '[1].']) options?.onToken?.(token);
@@ -84,6 +87,8 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
         mode: 'generated',
         language: 'en',
         fallback: null,
+        conversationId: 'fake-conversation',
+        standaloneQuestion: null,
       };
     },
     passage(bookId, start, end): PassageContext | null {
