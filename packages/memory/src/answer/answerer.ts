@@ -9,8 +9,9 @@ import { createCitationScorer } from '../scorer/citation-scorer.js';
 import type { AnswerScore, Scorer } from '../scorer/scorer.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
 import { echoesInstructions } from './echoed-instructions.js';
-import { coverage, evidenceTerms } from './evidence.js';
+import { evidenceTerms } from './evidence.js';
 import { extractiveAnswer } from './extractive-answer.js';
+import { retrievalEvidence } from './retrieval-evidence.js';
 
 export interface Citation {
   number: number;
@@ -138,9 +139,7 @@ export function createAnswerer(options: AnswererOptions): Answerer {
       });
       throwIfAborted(signal);
       const evidenceWeights = evidenceTerms(question, options.database?.getConnection() ?? null);
-      const evidence = reranked.chunks
-        .slice(0, 3)
-        .reduce((best, chunk) => Math.max(best, coverage(evidenceWeights, chunk.text)), 0);
+      const evidence = retrievalEvidence(evidenceWeights, reranked.chunks);
       const prompt = promptBuilder.build(question, reranked.chunks);
       const rerank = reranked.skipped ?? 'done';
       if (evidence < threshold || prompt.passages.length === 0) {

@@ -10,3 +10,4 @@ export {
 export { calibrateRefusal, type RefusalSample } from './calibrate-refusal.js';
 export { coverage, type EvidenceTerms, evidenceTerms } from './evidence.js';
 export { type ExtractedSentence, extractiveAnswer } from './extractive-answer.js';
+export { type EvidenceChunk, retrievalEvidence } from './retrieval-evidence.js';
