@@ -8,6 +8,7 @@ import { MemoryError, type MemoryErrorCode, throwIfAborted } from '../errors/ind
 import { findBinaryContent } from '../loaders/binary-content.js';
 import type { DocumentLoader } from '../loaders/document-loader.js';
 import { createDefaultLoaders, findLoader, loadDocumentFile } from '../loaders/load-document.js';
+import { metadataForStoredText } from '../loaders/page-starts.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
 import {
   type AnalysedChunk,
@@ -244,7 +245,12 @@ export function createIngester(options: IngesterOptions): Ingester {
                 language: prepared.language,
                 text: prepared.text,
                 contentHash: prepared.hash,
-                metadata: prepared.document.metadata ?? {},
+                // Page starts refer to the loaded text: moved onto the stored one.
+                metadata: metadataForStoredText(
+                  prepared.document.metadata ?? {},
+                  prepared.document.text,
+                  prepared.text,
+                ),
               },
               prepared.chunks,
               prepared.analysed,
