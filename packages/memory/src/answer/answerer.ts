@@ -8,10 +8,16 @@ import type { RetrievalFilter, Retriever } from '../retriever/retriever.js';
 import { createCitationScorer } from '../scorer/citation-scorer.js';
 import type { AnswerScore, Scorer } from '../scorer/scorer.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
+import {
+  type CrossLingualEvidence,
+  type EvidenceBasis,
+  measureEvidence,
+  type QuestionTranslation,
+  retrieveAcrossLanguages,
+  similarSentences,
+} from './cross-lingual-evidence.js';
 import { echoesInstructions } from './echoed-instructions.js';
-import { evidenceTerms } from './evidence.js';
 import { extractiveAnswer } from './extractive-answer.js';
-import { retrievalEvidence } from './retrieval-evidence.js';
 
 export interface Citation {
   number: number;
@@ -51,6 +57,8 @@ export interface Answer {
   citations: Citation[];
   /** Question coverage of the best passage, in [0, 1]; compared with the refusal threshold. */
   evidence: number;
+  /** What the evidence was measured with: the question's terms, its translation's, or vector similarity. */
+  evidenceBasis: EvidenceBasis;
   score: AnswerScore | null;
   rerank: 'done' | 'no_reranker' | 'timeout' | 'error';
   /** Set when the generated answer was replaced by the extractive one; null otherwise. */
@@ -83,11 +91,21 @@ export interface AnswererOptions {
    * A cancelled `signal` is never a fallback: it throws `aborted`.
    */
   fallbackToExtractive?: boolean;
+  /**
+   * Evidence for passages in another language than the question's by a multilingual embedder's
+   * cosine (see `CrossLingualEvidence`); absent: such passages are measured by words only.
+   */
+  crossLingual?: CrossLingualEvidence | null;
 }
 
 export interface AnswerOptions {
   signal?: AbortSignal;
   filter?: RetrievalFilter;
+  /**
+   * The question in the other language (validated): retrieval runs on both, fused, and passages in
+   * its language are measured by its terms.
+   */
+  translation?: QuestionTranslation | null;
   /** Called with each piece of generated text as it streams. */
   onText?: (piece: string) => void;
   /**
@@ -127,19 +145,26 @@ export function createAnswerer(options: AnswererOptions): Answerer {
   return {
     async answer(question, answerOptions = {}) {
       const { signal } = answerOptions;
-      const retrieved = await options.retriever.retrieve({
-        text: question,
-        limit: options.limit ?? 8,
-        filter: answerOptions.filter,
-        signal,
-      });
+      const retrieved = await retrieveAcrossLanguages(
+        options.retriever,
+        { text: question, limit: options.limit ?? 8, filter: answerOptions.filter, signal },
+        answerOptions.translation,
+      );
       const reranked = await rerankWithinBudget(options.reranker, question, retrieved, {
         budgetMs: options.rerankBudgetMs ?? 2_000,
         signal,
       });
       throwIfAborted(signal);
-      const evidenceWeights = evidenceTerms(question, options.database?.getConnection() ?? null);
-      const evidence = retrievalEvidence(evidenceWeights, reranked.chunks);
+      const measured = await measureEvidence({
+        question,
+        chunks: reranked.chunks,
+        connection: options.database?.getConnection() ?? null,
+        translation: answerOptions.translation,
+        crossLingual: options.crossLingual,
+        refusalThreshold: threshold,
+        signal,
+      });
+      const { evidence, terms: evidenceWeights, basis: evidenceBasis } = measured;
       const prompt = promptBuilder.build(question, reranked.chunks);
       const rerank = reranked.skipped ?? 'done';
       if (evidence < threshold || prompt.passages.length === 0) {
@@ -152,13 +177,23 @@ export function createAnswerer(options: AnswererOptions): Answerer {
           refused: true,
           citations: [],
           evidence,
+          evidenceBasis,
           score: null,
           rerank,
           fallback: null,
         };
       }
+      // Without a translation, the question's words are not in the passages' language: the
+      // sentences are chosen by the multilingual embedder instead.
+      const similar =
+        measured.crossLingual && !answerOptions.translation && options.crossLingual
+          ? await similarSentences(options.crossLingual.embedder, question, prompt.passages, { signal })
+          : null;
       const extractive = (fallback: AnswerFallback | null): Answer => {
-        const extracted = extractiveAnswer(evidenceWeights, prompt.passages);
+        const extracted =
+          similar && similar.sentences.length > 0
+            ? similar
+            : extractiveAnswer(evidenceWeights, prompt.passages);
         const cited = new Set(extracted.sentences.map((sentence) => sentence.number));
         const citations = prompt.passages.filter((passage) => cited.has(passage.number)).map(toCitation);
         if (fallback) answerOptions.onFallback?.(fallback);
@@ -170,6 +205,7 @@ export function createAnswerer(options: AnswererOptions): Answerer {
           refused: false,
           citations,
           evidence,
+          evidenceBasis,
           score: scorer.score(extracted.text, prompt.passages),
           rerank,
           fallback,
@@ -237,6 +273,7 @@ export function createAnswerer(options: AnswererOptions): Answerer {
         refused,
         citations: prompt.passages.filter((passage) => cited.has(passage.number)).map(toCitation),
         evidence,
+        evidenceBasis,
         score,
         rerank,
         fallback: null,

@@ -8,6 +8,25 @@ export {
   createAnswerer,
 } from './answerer.js';
 export { calibrateRefusal, type RefusalSample } from './calibrate-refusal.js';
+export {
+  type CrossLingualEvidence,
+  type EvidenceBasis,
+  embedsAcrossLanguages,
+  type MeasuredEvidence,
+  type MeasureEvidenceInput,
+  measureEvidence,
+  type QuestionTranslation,
+  readSourceLanguages,
+  retrieveAcrossLanguages,
+  similarSentences,
+} from './cross-lingual-evidence.js';
 export { coverage, type EvidenceTerms, evidenceTerms } from './evidence.js';
 export { type ExtractedSentence, extractiveAnswer } from './extractive-answer.js';
+export {
+  checkTranslation,
+  cleanTranslation,
+  type TranslationCheck,
+  type TranslationRejection,
+  translationMessages,
+} from './question-translation.js';
 export { type EvidenceChunk, retrievalEvidence } from './retrieval-evidence.js';
