@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { modelListResponseSchema } from '@klody/gateway-client';
 import { createEmbedderFromId, type Embedder } from '@klody/memory';
 import { ConfigurationError } from '@klody/service';
 import type { Agent } from './agent/agent.js';
@@ -90,13 +91,45 @@ export async function openAgentStores(
   }
 }
 
-async function gatewayState(gatewayURL: string, fetcher: typeof fetch): Promise<'ok' | 'unreachable'> {
+/** What /health says of the gateway: whether it answers, and whether it serves the chat model. */
+interface GatewayHealth {
+  gateway: 'ok' | 'unreachable' | 'model_missing';
+  /** Why it is not `ok`, in one sentence naming the gateway; null when it is. */
+  reason: string | null;
+}
+
+async function gatewayHealth(
+  gatewayURL: string,
+  chatModel: string,
+  fetcher: typeof fetch,
+): Promise<GatewayHealth> {
   try {
-    const response = await fetcher(`${gatewayURL}/health`, { signal: AbortSignal.timeout(1_000) });
-    await response.body?.cancel();
-    return response.ok ? 'ok' : 'unreachable';
-  } catch {
-    return 'unreachable';
+    const response = await fetcher(`${gatewayURL}/v1/models`, { signal: AbortSignal.timeout(1_000) });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return {
+        gateway: 'unreachable',
+        reason: `the gateway at ${gatewayURL} answered ${response.status} to /v1/models`,
+      };
+    }
+    const parsed = modelListResponseSchema.safeParse(await response.json());
+    if (!parsed.success)
+      return {
+        gateway: 'unreachable',
+        reason: `the gateway at ${gatewayURL} sent a model list of the wrong shape`,
+      };
+    const served = parsed.data.data.map((model) => model.id);
+    if (served.includes(chatModel)) return { gateway: 'ok', reason: null };
+    // A gateway that answers but lacks the chat model: every turn would fail, so say it here.
+    return {
+      gateway: 'model_missing',
+      reason: `the gateway at ${gatewayURL} serves no model "${chatModel}" (KLODY_CHAT_MODEL); it serves: ${served.join(', ') || 'nothing'}`,
+    };
+  } catch (error) {
+    return {
+      gateway: 'unreachable',
+      reason: `the gateway at ${gatewayURL} does not answer (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
 }
 
@@ -139,6 +172,7 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       memory: stores.memory,
       maxSteps: config.maxSteps,
       toolChoice: config.toolChoice,
+      modelTimeLimits: config.modelTimeLimits,
       ...(options.now ? { now: options.now } : {}),
     });
     const fetcher = options.fetch ?? fetch;
@@ -146,10 +180,11 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       ...stores,
       agent,
       async health() {
-        const gateway = await gatewayState(gatewayURL, fetcher);
+        const { gateway, reason } = await gatewayHealth(gatewayURL, config.chatModel, fetcher);
         return {
           status: gateway === 'ok' ? 'ok' : 'degraded',
           gateway,
+          reason,
           gatewayURL,
           chatModel: config.chatModel,
           libraryBrainURL: config.libraryBrainURL,

@@ -303,7 +303,7 @@ describe('the agent over HTTP, end to end', () => {
     ).toEqual(['Raconte une longue histoire.', 'Tu es là ?']);
   });
 
-  it('says on /health whether the gateway answers', async () => {
+  it('says on /health whether the gateway answers and serves the chat model', async () => {
     server = await start();
     expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({ status: 'ok', gateway: 'ok' });
     await server.close({ graceMs: 100 });
@@ -311,6 +311,15 @@ describe('the agent over HTTP, end to end', () => {
     expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({
       status: 'degraded',
       gateway: 'unreachable',
+      reason: expect.stringContaining('http://127.0.0.1:9'),
+    });
+    await server.close({ graceMs: 100 });
+    // A gateway that answers but serves no such chat model: every turn would fail, so /health says so.
+    server = await start({ KLODY_CHAT_MODEL: 'thinker' });
+    expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({
+      status: 'degraded',
+      gateway: 'model_missing',
+      reason: expect.stringMatching(/serves no model "thinker" \(KLODY_CHAT_MODEL\); it serves: brain/),
     });
   });
 });

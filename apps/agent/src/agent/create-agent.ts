@@ -8,6 +8,7 @@ import { stopTurn, turnEndEvent } from '../loop/end-turn.js';
 import type { LoopContext, ToolChoicePolicy } from '../loop/loop-context.js';
 import { type ModelObject, requireModelObject } from '../loop/model-object.js';
 import { declareTools } from '../loop/model-step.js';
+import type { ModelTimeLimits } from '../loop/model-time-limits.js';
 import { runTurn } from '../loop/run-turn.js';
 import { stopQuestions, userLanguage } from '../loop/stop-questions.js';
 import type { AgentMemory } from '../memory/agent-memory.js';
@@ -34,9 +35,16 @@ export interface CreateAgentOptions {
   systemPrompt?: string;
   /** `required-first`: the first step of each turn must call a tool (default `auto`; see LoopContext). */
   toolChoice?: ToolChoicePolicy;
+  /**
+   * How long a model call may stay silent: before its first part (default 180 s: the gateway may be
+   * loading the model) and between parts (default 60 s). Past either, the turn ends `model_timeout`.
+   */
+  modelTimeLimits?: Partial<ModelTimeLimits>;
   /** Milliseconds since the epoch, for stored times (default Date.now). */
   now?: () => number;
 }
+
+export const defaultModelTimeLimits: ModelTimeLimits = { firstPartMs: 180_000, idleMs: 60_000 };
 
 /** The agent plus its store, for interfaces that list sessions or show one. */
 export interface CreatedAgent extends Agent {
@@ -68,6 +76,7 @@ export function createAgent(options: CreateAgentOptions): CreatedAgent {
     systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
     maxSteps,
     toolChoice: options.toolChoice ?? 'auto',
+    modelTimeLimits: { ...defaultModelTimeLimits, ...options.modelTimeLimits },
     memory: options.memory ?? null,
     now: options.now ?? Date.now,
   };

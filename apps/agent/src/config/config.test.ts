@@ -61,6 +61,16 @@ describe('readConfig', () => {
     ]);
   });
 
+  it('reads the model call time limits', () => {
+    expect(readConfig({}).modelTimeLimits).toEqual({ firstPartMs: 180_000, idleMs: 60_000 });
+    expect(
+      readConfig({ KLODY_AGENT_MODEL_TIMEOUT: '2.5', KLODY_AGENT_MODEL_IDLE_TIMEOUT: '0.5' }).modelTimeLimits,
+    ).toEqual({ firstPartMs: 2_500, idleMs: 500 });
+    expect(() => readConfig({ KLODY_AGENT_MODEL_TIMEOUT: '0' })).toThrow(
+      /KLODY_AGENT_MODEL_TIMEOUT: must be more than 0 seconds/,
+    );
+  });
+
   it.each([
     [{ KLODY_AGENT_PORT: '70000' }, /KLODY_AGENT_PORT: must be a port/],
     [{ KLODY_AGENT_PORT: 'eight' }, /KLODY_AGENT_PORT/],

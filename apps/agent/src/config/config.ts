@@ -11,6 +11,7 @@ import {
   readServiceURL,
 } from '@klody/service';
 import { z } from 'zod';
+import type { ModelTimeLimits } from '../loop/model-time-limits.js';
 
 /** The agent's configuration, read from the environment (CONTRACTS.md names the shared variables). */
 export interface AgentConfig {
@@ -58,6 +59,12 @@ export interface AgentConfig {
    * seconds; 30). Calls that run a model (ask_books, speak, transcribe, summarize) keep their own.
    */
   toolTimeoutMs: number;
+  /**
+   * How long a model call may stay silent: before its first token (`KLODY_AGENT_MODEL_TIMEOUT`,
+   * seconds; 180, for a gateway that loads the model first) and between two tokens
+   * (`KLODY_AGENT_MODEL_IDLE_TIMEOUT`, seconds; 60). Past either, the turn ends with `model_timeout`.
+   */
+  modelTimeLimits: ModelTimeLimits;
   /** `KLODY_LOG_LEVEL`, validated by @klody/service (`info` by default). */
   logLevel: LogLevel;
 }
@@ -120,6 +127,8 @@ const environmentSchema = z.object({
   KLODY_AGENT_TOOL_CHOICE: optionalText.pipe(z.enum(['auto', 'required-first']).optional()),
   KLODY_AGENT_APPROVAL_TTL: seconds(86_400),
   KLODY_AGENT_TOOL_TIMEOUT: seconds(3_600),
+  KLODY_AGENT_MODEL_TIMEOUT: seconds(3_600),
+  KLODY_AGENT_MODEL_IDLE_TIMEOUT: seconds(3_600),
 });
 
 /** An http(s) base URL without its trailing slashes, `none` (→ null), or the default. */
@@ -162,6 +171,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     tools: values.KLODY_AGENT_TOOLS ? values.KLODY_AGENT_TOOLS.split(',').map((name) => name.trim()) : null,
     approvalTtlMs: (values.KLODY_AGENT_APPROVAL_TTL ?? 600) * 1000,
     toolTimeoutMs: (values.KLODY_AGENT_TOOL_TIMEOUT ?? 30) * 1000,
+    modelTimeLimits: {
+      firstPartMs: (values.KLODY_AGENT_MODEL_TIMEOUT ?? 180) * 1000,
+      idleMs: (values.KLODY_AGENT_MODEL_IDLE_TIMEOUT ?? 60) * 1000,
+    },
     logLevel: readLogLevel(env),
   };
 }

@@ -4,6 +4,7 @@ import type { AgentMemory } from '../memory/agent-memory.js';
 import type { AgentStore } from '../store/agent-store.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import type { ModelObject } from './model-object.js';
+import type { ModelTimeLimits } from './model-time-limits.js';
 
 /** Whether the model must call a tool: see LoopContext.toolChoice. */
 export type ToolChoicePolicy = 'auto' | 'required-first';
@@ -19,6 +20,8 @@ export interface LoopContext {
   declaredTools: ToolSet;
   systemPrompt: string;
   maxSteps: number;
+  /** How long a model call may stay silent before the turn stops with `model_timeout`. */
+  modelTimeLimits: ModelTimeLimits;
   /**
    * `auto` lets the model choose between answering and calling a tool; `required-first` makes the
    * first step of each turn call a tool (the gateway constrains the output to the tools' schemas), for

@@ -1,6 +1,7 @@
 import { jsonSchema, type ModelMessage, streamText, type ToolSet, tool } from 'ai';
 import type { AgentTool } from '../tools/agent-tool.js';
 import type { ModelObject } from './model-object.js';
+import { type ModelTimeLimits, watchModelCall } from './model-time-limits.js';
 import { toolJsonSchema } from './tool-arguments.js';
 
 /** A tool call as the model wrote it, before our validation. */
@@ -50,9 +51,12 @@ export async function* streamModelStep(input: {
   tools: ToolSet;
   /** `required`: the step must call a tool (default `auto`). */
   toolChoice?: 'auto' | 'required';
+  /** How long the call may stay silent, before its first part and between parts. */
+  limits: ModelTimeLimits;
   signal?: AbortSignal;
 }): AsyncGenerator<string, ModelStepResult> {
   const started = performance.now();
+  const watch = watchModelCall(input.limits, input.signal);
   const result = streamText({
     model: input.model,
     system: input.system,
@@ -63,12 +67,14 @@ export async function* streamModelStep(input: {
     // The failure comes back as the stream's `error` part and becomes an `error` event; the SDK's
     // default handler would also print it with its stack to stderr.
     onError: () => {},
-    ...(input.signal ? { abortSignal: input.signal } : {}),
+    abortSignal: watch.signal,
   });
   let text = '';
   const toolCalls: ModelToolCall[] = [];
   try {
     for await (const part of result.fullStream) {
+      // The SDK's own `start` part comes before any request is sent: it is not a sign of the model.
+      if (part.type !== 'start') watch.touch();
       switch (part.type) {
         case 'text-delta':
           text += part.text;
@@ -84,8 +90,12 @@ export async function* streamModelStep(input: {
       }
     }
   } catch (error) {
+    const timeout = watch.timeout();
+    if (timeout && !input.signal?.aborted) throw timeout;
     if (input.signal?.aborted || error instanceof ModelCallError) throw error;
     throw new ModelCallError(error instanceof Error ? error.message : String(error));
+  } finally {
+    watch.clear();
   }
   return { text, toolCalls, durationMs: performance.now() - started };
 }

@@ -3,6 +3,7 @@ import type { AgentEvent } from '../agent/agent-events.js';
 import { finishTurn, stopTurn, turnEndEvent } from './end-turn.js';
 import type { LoopContext } from './loop-context.js';
 import { ModelCallError, type ModelStepResult, streamModelStep } from './model-step.js';
+import { ModelTimeoutError } from './model-time-limits.js';
 import { recordStep } from './record-step.js';
 import { type StepOutcome, settleStep } from './settle-step.js';
 import { stopQuestions } from './stop-questions.js';
@@ -104,6 +105,7 @@ export async function* runTurn(
         messages: store.messages(turn.sessionId),
         tools: context.declaredTools,
         toolChoice: forced ? 'required' : 'auto',
+        limits: context.modelTimeLimits,
         ...(signal ? { signal } : {}),
       });
       let result: ModelStepResult;
@@ -150,9 +152,11 @@ export async function* runTurn(
     }
     await finishTurn(context, turnId, 'error', '');
     const message = error instanceof Error ? error.message : String(error);
-    yield error instanceof ModelCallError
-      ? { type: 'error', code: 'model_failed', message: `the model call failed: ${message}` }
-      : { type: 'error', code: 'turn_failed', message: `the turn failed: ${message}` };
+    yield error instanceof ModelTimeoutError
+      ? { type: 'error', code: 'model_timeout', message: `the model call timed out: ${message}` }
+      : error instanceof ModelCallError
+        ? { type: 'error', code: 'model_failed', message: `the model call failed: ${message}` }
+        : { type: 'error', code: 'turn_failed', message: `the turn failed: ${message}` };
     yield* endEvents(null);
   }
 }
