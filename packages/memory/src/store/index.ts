@@ -1,6 +1,13 @@
 export { countChunksBySource } from './count-chunks-by-source.js';
 export { buildInvertedFile, type InvertedFileOptions, invertedFileThreshold } from './inverted-file.js';
 export {
+  type DatabaseMaintenanceReport,
+  type MaintainDatabaseOptions,
+  type MaintenanceProgress,
+  type MaintenanceStep,
+  maintainDatabase,
+} from './maintain-database.js';
+export {
   type MaintainVectorIndexOptions,
   maintainVectorIndex,
   type VectorIndexMaintenance,
