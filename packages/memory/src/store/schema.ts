@@ -118,6 +118,27 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: "each source's chunk count kept with every write; a covering index for listing sources",
+    up(connection) {
+      // Counting every source's chunks costs a scan of the chunks per listing, and each row of
+      // memory_sources carries the whole text: a column stored after it (metadata, dates) is only
+      // reached through the text's overflow pages (about 0.5 s for 5,000 books). The counts are
+      // kept by the writes in their own table, and the listing reads every column but the text
+      // from a covering index.
+      connection.exec(`
+        CREATE TABLE memory_source_counts (
+          source_id INTEGER PRIMARY KEY,
+          chunks INTEGER NOT NULL
+        );
+        INSERT INTO memory_source_counts (source_id, chunks)
+          SELECT s.id, (SELECT count(*) FROM memory_chunks c WHERE c.source_id = s.id) FROM memory_sources s;
+        CREATE INDEX memory_sources_listing ON memory_sources
+          (id, uri, title, format, language, content_hash, metadata, created_at, updated_at);
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]?.version ?? 0;

@@ -50,9 +50,15 @@ export function getSourceByUri(connection: Database, uri: string): SourceRecord 
   return row ? toSource(row) : null;
 }
 
+/**
+ * Every source, without its text, in id order: read from the covering index memory_sources_listing
+ * (schema 4), so thousands of sources list in milliseconds however long their texts are.
+ */
 export function listSources(connection: Database): SourceRecord[] {
   return (
-    connection.prepare(`SELECT ${sourceColumns} FROM memory_sources ORDER BY id`).all() as SourceRow[]
+    connection
+      .prepare(`SELECT ${sourceColumns} FROM memory_sources INDEXED BY memory_sources_listing ORDER BY id`)
+      .all() as SourceRow[]
   ).map(toSource);
 }
 
@@ -156,6 +162,10 @@ export function insertSource(
     written.push({ ...chunk, id, contentHash: hash });
   });
   adjustIndexStatistics(connection, written.length, indexedTerms);
+  // Kept here, in the write's transaction: listings read the count, never count the chunks (schema 4).
+  connection
+    .prepare('INSERT INTO memory_source_counts (source_id, chunks) VALUES (?, ?)')
+    .run(sourceId, written.length);
   return { sourceId, chunks: written };
 }
 
@@ -180,6 +190,7 @@ export function deleteSource(connection: Database, sourceId: number): void {
   for (const index of listVectorIndexes(connection)) deleteVectors(connection, index, chunkIds);
   connection.prepare('DELETE FROM memory_chunks WHERE source_id = ?').run(sourceId);
   connection.prepare('DELETE FROM memory_sources WHERE id = ?').run(sourceId);
+  connection.prepare('DELETE FROM memory_source_counts WHERE source_id = ?').run(sourceId);
   const stillUsed = connection.prepare('SELECT 1 FROM memory_chunks WHERE content_hash = ? LIMIT 1');
   const deleteCache = connection.prepare('DELETE FROM memory_embedding_cache WHERE text_hash = ?');
   for (const hash of new Set(chunkRows.map((row) => row.content_hash))) {
