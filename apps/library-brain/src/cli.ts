@@ -5,6 +5,7 @@
 import { parseCommandLine } from '@klody/service';
 import { Command, InvalidArgumentError } from 'commander';
 import { runCli } from './cli/run-cli.js';
+import { defaultBookPageSize, maximumBookPageSize } from './library/book-list.js';
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -36,11 +37,37 @@ program
     runCli({ command: 'remove', book, json: !!options.json }),
   );
 
+function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidArgumentError('must be 0 or a positive integer');
+  return number;
+}
+
+function pageSize(value: string): number {
+  const number = positiveInteger(value);
+  if (number > maximumBookPageSize) throw new InvalidArgumentError(`must be at most ${maximumBookPageSize}`);
+  return number;
+}
+
 program
   .command('books')
-  .description('list the books with their ingestion state')
+  .description('list the books with their ingestion state, sorted by title, a page at a time')
+  .option('--offset <n>', 'books to skip before the page', nonNegativeInteger, 0)
+  .option('--limit <n>', `books on the page (at most ${maximumBookPageSize})`, pageSize, defaultBookPageSize)
+  .option('--query <words>', 'only the books whose title or author holds these words (any case or accents)')
+  .option('--all', 'every book, not one page')
   .option('--json', 'print the list as one JSON line')
-  .action((options: { json?: boolean }) => runCli({ command: 'books', json: !!options.json }));
+  .action((options: { offset: number; limit: number; query?: string; all?: boolean; json?: boolean }) =>
+    runCli({
+      command: 'books',
+      offset: options.offset,
+      limit: options.limit,
+      query: options.query ?? '',
+      all: !!options.all,
+      json: !!options.json,
+    }),
+  );
 
 program
   .command('search')

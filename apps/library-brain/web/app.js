@@ -1,6 +1,6 @@
 // Library Brain's page: plain JavaScript ES modules, no framework, one module per part of the page.
 import { ask } from './ask.js';
-import { loadBooks } from './books.js';
+import { startBookList } from './books.js';
 import { $ } from './dom.js';
 
 $('ask-form').addEventListener('submit', (event) => {
@@ -9,5 +9,4 @@ $('ask-form').addEventListener('submit', (event) => {
   if (question) ask(question);
 });
 
-loadBooks();
-setInterval(loadBooks, 5000);
+startBookList();

@@ -4,6 +4,8 @@ import { ConfigurationError, createLogger, stopOnSignals } from '@klody/service'
 import { type LibraryBrainConfig, readConfig } from '../config/config.js';
 import { apiErrorFrom } from '../http/api-error-from.js';
 import { startServer } from '../http/start-server.js';
+import { listAllBooks } from '../library/book-list-all.js';
+import { bookPageFooter } from '../library/book-list-footer.js';
 import { createLibrary } from '../library/create-library.js';
 import { seedLibrary } from '../library/first-run.js';
 import type { Answer, Library } from '../library/library.js';
@@ -13,7 +15,7 @@ import { createIngestProgress } from './progress-bar.js';
 export type CliCommand =
   | { command: 'ingest'; paths: string[]; json: boolean }
   | { command: 'remove'; book: string; json: boolean }
-  | { command: 'books'; json: boolean }
+  | { command: 'books'; offset: number; limit: number; query: string; all: boolean; json: boolean }
   | { command: 'search'; query: string; k: number; json: boolean }
   | { command: 'ask'; question: string; json: boolean }
   | {
@@ -104,9 +106,16 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
       });
     case 'books':
       return withLibrary(config, async (library) => {
-        const books = library.books();
-        if (command.json) printJson({ books });
-        else process.stdout.write(formatBooks(books));
+        const { offset, limit, query } = command;
+        const books = command.all ? listAllBooks(library, query) : null;
+        const page = books
+          ? { books, total: books.length, offset: 0 }
+          : { ...library.listBooks({ offset, limit, query }), offset };
+        if (command.json) printJson({ books: page.books, total: page.total, offset: page.offset });
+        else
+          process.stdout.write(
+            formatBooks(page.books) + bookPageFooter(page.offset, page.books.length, page.total),
+          );
         return 0;
       });
     case 'search':

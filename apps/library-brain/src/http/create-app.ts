@@ -11,6 +11,7 @@ import {
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
+import { defaultBookPageSize, maximumBookPageSize } from '../library/book-list.js';
 import type { Library } from '../library/library.js';
 import { allowedPath } from './allowed-path.js';
 import { apiError } from './api-error.js';
@@ -44,6 +45,11 @@ const ingestBody = z.object({
 const searchQuery = z.object({
   q: z.string().trim().min(1, 'q is empty').max(4_000),
   k: z.coerce.number().int().min(1).max(100).default(10),
+});
+const bookListQuery = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(maximumBookPageSize).default(defaultBookPageSize),
+  q: z.string().trim().max(200, 'q is longer than 200 characters').default(''),
 });
 const passageQuery = z.object({
   book: z.coerce.number().int().min(1),
@@ -93,7 +99,12 @@ export function createApp({
     });
   });
 
-  app.get('/api/books', (context) => context.json({ books: library.books(), roots: libraryRoots }));
+  // One page of the books (the first 50 unless asked otherwise), with how many match in all.
+  app.get('/api/books', (context) => {
+    const { offset, limit, q } = parseRequest(bookListQuery, context.req.query());
+    const page = library.listBooks({ offset, limit, query: q });
+    return context.json({ ...page, offset, limit, roots: libraryRoots });
+  });
 
   app.delete('/api/books/:id', async (context) => {
     const id = parseRequest(z.coerce.number().int().min(1), context.req.param('id'));

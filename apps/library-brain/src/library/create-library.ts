@@ -22,6 +22,7 @@ import {
 import type { LibraryBrainConfig } from '../config/config.js';
 import { openLibraryDatabase } from '../database/open-database.js';
 import { createLibraryAnswerer } from './answerer.js';
+import { pageOfBooks } from './book-list.js';
 import { bookMetadata } from './book-metadata.js';
 import { createGatewayConnection } from './gateway-connection.js';
 import type { Book, IngestProgress, IngestSummary, Library, Passage, PassageContext } from './library.js';
@@ -347,6 +348,7 @@ export async function createLibrary(
 
   return {
     books,
+    listBooks: (listOptions) => pageOfBooks(books(), listOptions),
     ingest,
     remove,
     search,

@@ -1,4 +1,5 @@
 // What Library Brain does, independent of how it is reached (CLI, HTTP, web page).
+import type { BookListOptions, BookPage } from './book-list.js';
 import type { GatewayHealth } from './gateway-connection.js';
 
 export type { GatewayHealth, GatewayState } from './gateway-connection.js';
@@ -130,6 +131,8 @@ export interface PassageContext {
 
 export interface Library {
   books(): Book[];
+  /** One page of the books, sorted by title, searchable by title and author (book-list.ts). */
+  listBooks(options?: BookListOptions): BookPage;
   ingest(
     paths: readonly string[],
     options?: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal },

@@ -1,5 +1,6 @@
 // A fake Library for unit tests of the HTTP layer and the CLI formatting: fixed books and passages,
 // no database, no model. Named as a fake on purpose: never used outside tests.
+import { pageOfBooks } from '../library/book-list.js';
 import type { Answer, Book, IngestSummary, Library, Passage, PassageContext } from '../library/library.js';
 
 export interface FakeLibraryCalls {
@@ -36,6 +37,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
   return {
     calls,
     books: () => books,
+    listBooks: (options) => pageOfBooks(books, options),
     async ingest(paths): Promise<IngestSummary> {
       calls.ingested.push([...paths]);
       return {

@@ -1,0 +1,59 @@
+// The book list, a page at a time: what the page, the API and the CLI show of a library of thousands
+// of books. The whole list is cheap to read (memory lists sources from a covering index and keeps
+// the chunk counts with its writes): only one page of it is sent.
+import type { Book } from './library.js';
+
+export interface BookListOptions {
+  /** Books skipped before the page (default 0). */
+  offset?: number;
+  /** Books on the page (default 50, at most 500). */
+  limit?: number;
+  /** Words the title or the author holds, whatever their case and accents; every book without it. */
+  query?: string;
+}
+
+export interface BookPage {
+  books: Book[];
+  /** Books matching the query, on every page. */
+  total: number;
+  /** Books waiting or being ingested in the whole library: the page refreshes while there are some. */
+  ingesting: number;
+}
+
+export const defaultBookPageSize = 50;
+export const maximumBookPageSize = 500;
+
+/** Lower case without accents: "Émile Zola" and "emile zola" match each other. */
+export function foldForSearch(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .toLowerCase();
+}
+
+const titleOrder = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+/**
+ * One page of the books, sorted by title (then id, so that pages never overlap), keeping those whose
+ * title or author holds every word of the query.
+ */
+export function pageOfBooks(all: readonly Book[], options: BookListOptions = {}): BookPage {
+  const offset = Math.max(0, Math.trunc(options.offset ?? 0));
+  const limit = Math.min(maximumBookPageSize, Math.max(1, Math.trunc(options.limit ?? defaultBookPageSize)));
+  const words = foldForSearch(options.query ?? '')
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
+  const matching =
+    words.length === 0
+      ? [...all]
+      : all.filter((book) => {
+          const haystack = foldForSearch(`${book.title}\n${book.author ?? ''}`);
+          return words.every((word) => haystack.includes(word));
+        });
+  matching.sort((first, second) => titleOrder.compare(first.title, second.title) || first.id - second.id);
+  return {
+    books: matching.slice(offset, offset + limit),
+    total: matching.length,
+    ingesting: all.filter((book) => book.state === 'pending' || book.state === 'ingesting').length,
+  };
+}
