@@ -26,6 +26,7 @@ function answer(text: string, refused = false): Answer {
     fallback: null,
     conversationId: 'c',
     standaloneQuestion: null,
+    translatedQuestion: null,
   };
 }
 

@@ -24,6 +24,7 @@ function answer(text: string, citations = [citation]): Answer {
     fallback: null,
     conversationId: 'c',
     standaloneQuestion: null,
+    translatedQuestion: null,
   };
 }
 

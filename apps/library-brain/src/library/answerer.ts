@@ -12,6 +12,8 @@ import type { LibraryBrainConfig } from '../config/config.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import type { Answer, AnswerFallback } from './library.js';
 import { timedOut } from './timed-out.js';
+import { createQuestionTranslator } from './translation.js';
+import { createMultilingualCheck, planCrossLingual, translationOf, unreachedBooksNote } from './translation-setup.js';
 
 export interface LibraryAnswererOptions {
   config: LibraryBrainConfig;
@@ -42,6 +44,8 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
   // The sources are cut to the prompt budget, so that a small chat model's context holds them and
   // the answer (KLODY_LIBRARY_BRAIN_PROMPT_TOKENS, KLODY_LIBRARY_BRAIN_ANSWER_TOKENS).
   const promptBuilder = createSourcesPromptBuilder({ maxTokens: config.promptTokens });
+  const translator = createQuestionTranslator({ database });
+  const isMultilingual = createMultilingualCheck();
 
   function fallbackOf(fallback: MemoryAnswerFallback): AnswerFallback {
     if (fallback.reason === 'uncited_answer')
@@ -92,6 +96,17 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
               message: `the gateway at ${baseUrl} is unavailable (${connection.health().reason ?? 'it does not answer'}): ${instead}`,
             }
           : null;
+      // Books in another language than the question's: the question is translated by the chat model
+      // (cached), and a multilingual embedder measures evidence across languages.
+      const plan = await planCrossLingual({
+        question,
+        database,
+        translator,
+        chat: generator ? { generator, model: config.chatModel } : null,
+        embedder: connection.usable('embeddings') ? connection.embedder() : null,
+        isMultilingual,
+        signal: options.signal,
+      });
       const answerer = createMemoryAnswerer({
         retriever,
         database,
@@ -99,9 +114,11 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
         reranker,
         promptBuilder,
         fallbackToExtractive: true,
+        crossLingual: plan.evidence,
       });
       const answer = await answerer.answer(question, {
         signal: options.signal,
+        translation: translationOf(plan),
         // Always streamed from the gateway, so that the first-token and idle limits bound every question.
         onText: (piece) => options.onToken?.(piece),
         onFallback: (fallback) => options.onFallback?.(fallbackOf(fallback)),
@@ -110,8 +127,11 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
         connection.reportFailure('chat', answer.fallback.error);
       if (reranker && answer.rerank === 'error')
         connection.reportFailure('rerank', new Error('the rerank request failed'));
+      // A refusal because the other language's books could not be reached at all says so.
+      const note = answer.refused ? unreachedBooksNote(plan) : null;
+      if (note) options.onToken?.(` ${note}`);
       return {
-        answer: answer.text,
+        answer: note ? `${answer.text} ${note}` : answer.text,
         refused: answer.refused,
         citations: answer.refused
           ? []
@@ -133,6 +153,7 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
             : null,
         conversationId: randomUUID(),
         standaloneQuestion: null,
+        translatedQuestion: translationOf(plan)?.text ?? null,
       };
     },
   };

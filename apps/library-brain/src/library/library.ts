@@ -92,6 +92,12 @@ export interface Answer {
   conversationId: string;
   /** The follow-up question rewritten to stand alone, as searched; null when the question was used as asked. */
   standaloneQuestion: string | null;
+  /**
+   * The question translated by the chat model into the other language of the library's books, as
+   * searched beside the original; null when it was not translated (one language, no chat model, or
+   * a translation the checks rejected).
+   */
+  translatedQuestion: string | null;
 }
 
 export interface IngestProgress {

@@ -69,6 +69,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
           fallback: null,
           conversationId: 'fake-conversation',
           standaloneQuestion: null,
+          translatedQuestion: null,
         };
       }
       for (const token of ['Alice ', 'was ', 'tired ', '[1].']) options?.onToken?.(token);
@@ -91,6 +92,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
         fallback: null,
         conversationId: 'fake-conversation',
         standaloneQuestion: null,
+        translatedQuestion: null,
       };
     },
     passage(bookId, start, end): PassageContext | null {
