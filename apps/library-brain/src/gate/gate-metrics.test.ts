@@ -13,7 +13,7 @@ const bookQuestion: GateQuestion = {
 };
 
 function passage(path: string, text: string): Passage {
-  return { book: 'b', bookId: 1, path, chapter: null, start: 0, end: text.length, score: 1, text };
+  return { book: 'b', bookId: 1, path, chapter: null, start: 0, end: text.length, score: 1, text, page: null };
 }
 
 function answer(text: string, refused = false): Answer {
@@ -26,6 +26,7 @@ function answer(text: string, refused = false): Answer {
     fallback: null,
     conversationId: 'c',
     standaloneQuestion: null,
+    rewrite: null,
     translatedQuestion: null,
   };
 }

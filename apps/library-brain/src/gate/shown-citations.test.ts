@@ -11,6 +11,7 @@ const citation = {
   start: 0,
   end: source.length,
   text: source,
+  page: null,
 };
 const fromSource = () => source;
 
@@ -24,6 +25,7 @@ function answer(text: string, citations = [citation]): Answer {
     fallback: null,
     conversationId: 'c',
     standaloneQuestion: null,
+    rewrite: null,
     translatedQuestion: null,
   };
 }

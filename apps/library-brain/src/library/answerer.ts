@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   createAnswerer as createMemoryAnswerer,
   createOpenAiGenerator,
@@ -6,14 +5,21 @@ import {
   createSourcesPromptBuilder,
   type AnswerFallback as MemoryAnswerFallback,
   type MemoryDatabase,
+  type RetrievalFilter,
   type Retriever,
 } from '@klody/memory';
 import type { LibraryBrainConfig } from '../config/config.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import type { Answer, AnswerFallback } from './library.js';
+import { pageNumber } from './page-numbers.js';
 import { timedOut } from './timed-out.js';
 import { createQuestionTranslator } from './translation.js';
-import { createMultilingualCheck, planCrossLingual, translationOf, unreachedBooksNote } from './translation-setup.js';
+import {
+  createMultilingualCheck,
+  planCrossLingual,
+  translationOf,
+  unreachedBooksNote,
+} from './translation-setup.js';
 
 export interface LibraryAnswererOptions {
   config: LibraryBrainConfig;
@@ -27,7 +33,12 @@ export interface AskOptions {
   /** The tokens sent so far are abandoned: the extractive answer's text follows. */
   onFallback?: (fallback: AnswerFallback) => void;
   signal?: AbortSignal;
+  /** The books searched (memory's filter: applied inside retrieval). */
+  filter?: RetrievalFilter;
 }
+
+/** An answer from the books, before the conversation it belongs to is known (conversations-ask.ts). */
+export type BookAnswer = Omit<Answer, 'conversationId' | 'standaloneQuestion' | 'rewrite'>;
 
 const instead = "here are the passages' best sentences instead";
 
@@ -71,7 +82,7 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
   }
 
   return {
-    async ask(question: string, options: AskOptions = {}): Promise<Answer> {
+    async ask(question: string, options: AskOptions = {}): Promise<BookAnswer> {
       // A gateway that failed is asked again once the retry interval has passed: generation resumes.
       await connection.refresh();
       const generator =
@@ -118,6 +129,7 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
       });
       const answer = await answerer.answer(question, {
         signal: options.signal,
+        filter: options.filter,
         translation: translationOf(plan),
         // Always streamed from the gateway, so that the first-token and idle limits bound every question.
         onText: (piece) => options.onToken?.(piece),
@@ -143,6 +155,7 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
               start: citation.start,
               end: citation.end,
               text: citation.text,
+              page: pageNumber(database.getConnection(), citation.sourceId, citation.start),
             })),
         mode: answer.mode === 'generated' ? 'generated' : 'extractive',
         language: answer.language,
@@ -151,8 +164,6 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
           : answer.mode === 'extractive'
             ? unavailable
             : null,
-        conversationId: randomUUID(),
-        standaloneQuestion: null,
         translatedQuestion: translationOf(plan)?.text ?? null,
       };
     },

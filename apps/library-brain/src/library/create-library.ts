@@ -8,6 +8,7 @@ import {
   createDefaultLoaders,
   createHybridRetriever,
   createIngester,
+  createOpenAiGenerator,
   createWorkerRetriever,
   type Embedder,
   findLoader,
@@ -22,11 +23,27 @@ import {
 import type { LibraryBrainConfig } from '../config/config.js';
 import { openLibraryDatabase } from '../database/open-database.js';
 import { createLibraryAnswerer } from './answerer.js';
+import { readFilterableBooks, resolveBookFilter } from './book-filter.js';
 import { pageOfBooks } from './book-list.js';
 import { bookMetadata } from './book-metadata.js';
+import { createBookShelves, shelfName } from './book-shelves.js';
+import { createConversationStore } from './conversations.js';
+import { askInConversation } from './conversations-ask.js';
+import { createEmbedderMigration } from './embedder-migration.js';
 import { createGatewayConnection } from './gateway-connection.js';
-import type { Book, IngestProgress, IngestSummary, Library, Passage, PassageContext } from './library.js';
+import type {
+  Book,
+  BookFilter,
+  IngestProgress,
+  IngestSummary,
+  Library,
+  Passage,
+  PassageContext,
+} from './library.js';
 import { createLibraryRetriever } from './library-retriever.js';
+import { pageNumber } from './page-numbers.js';
+import { createQuestionRewriter } from './question-rewrite.js';
+import { syncFolder } from './sync.js';
 
 export interface CreateLibraryOptions {
   log?: (message: string) => void;
@@ -41,6 +58,11 @@ export interface CreateLibraryOptions {
    * the gateway is checked in the background, each step within the check time limit.
    */
   waitForGateway?: boolean;
+  /**
+   * Migrate the books' vectors to the embedder in the background once it answers, when they come
+   * from another one (the server passes true; `library-brain reindex` does it in the foreground).
+   */
+  migrateVectors?: boolean;
 }
 
 type Ingester = ReturnType<typeof createIngester>;
@@ -55,7 +77,7 @@ const failuresTable = `
     failed_at INTEGER NOT NULL
   )`;
 
-async function listBookFiles(
+export async function listBookFiles(
   path: string,
   loaders: ReturnType<typeof createDefaultLoaders>,
 ): Promise<string[]> {
@@ -86,17 +108,26 @@ export async function createLibrary(
   const database = openLibraryDatabase(config.databasePath);
   await migrate(database);
   database.getConnection().exec(failuresTable);
+  const shelves = createBookShelves(database.getConnection());
+  const conversations = createConversationStore(database.getConnection());
 
   // The gateway is looked at in the background: nothing here waits on a model that hangs. Until
   // its embedder has answered, search is lexical; until its chat model is usable, answers are
   // extractive. The embedder, once it has answered, stays: switching it would need the books'
   // vectors re-indexed.
+  // Vectors from another embedder (or none) are brought to the gateway's (embedder-migration.ts).
+  const vectors = createEmbedderMigration({ database, log });
+  let rawEmbedder: Embedder | null = null;
   const gateway = createGatewayConnection({
     config,
     fetch: options.fetch,
     log,
     retryMs: options.gatewayRetryMs,
-    prepareEmbedder: (embedder) => createCachedEmbedder({ embedder, database }),
+    prepareEmbedder: (embedder) => {
+      rawEmbedder = embedder;
+      if (options.migrateVectors) void vectors.run(embedder, { verify: true });
+      return createCachedEmbedder({ embedder, database });
+    },
   });
   const loaders = createDefaultLoaders();
   const makeRetriever = (embedder: Embedder | null): Retriever & { close?: () => Promise<void> } =>
@@ -123,6 +154,34 @@ export async function createLibrary(
     onEmbedderFailure: (error) => gateway.reportFailure('embeddings', error),
   });
   const answerer = createLibraryAnswerer({ config, connection: gateway, retriever, database });
+  // Follow-ups are rewritten by the chat model when the gateway serves it now (checked, junk refused).
+  const rewriter = createQuestionRewriter({
+    generator: () =>
+      config.gatewayURL && gateway.usable('chat') && gateway.serves(config.chatModel)
+        ? createOpenAiGenerator({
+            baseUrl: config.gatewayURL,
+            model: config.chatModel,
+            apiKey: config.gatewayAPIKey ?? undefined,
+            timeoutMs: config.gatewayTimeoutMs,
+          })
+        : null,
+    onGeneratorFailure: (error) => gateway.reportFailure('chat', error),
+  });
+  const resolveFilter = (filter: BookFilter | undefined) =>
+    filter
+      ? resolveBookFilter(filter, readFilterableBooks(database.getConnection(), shelves.byPath()))
+      : null;
+  /** A book by id or title, or an `invalid_argument` error naming the near matches. */
+  function findBook(idOrTitle: string): Book {
+    const [id] =
+      resolveBookFilter(
+        { books: [idOrTitle] },
+        readFilterableBooks(database.getConnection(), shelves.byPath()),
+      ) ?? [];
+    const book = books().find((candidate) => candidate.id === id);
+    if (!book) throw new MemoryError('invalid_argument', `no book has the id or title "${idOrTitle}"`);
+    return book;
+  }
 
   // The ingester embeds with the embedder of its creation: it is made again when the embedder
   // arrives later, between ingestions.
@@ -153,6 +212,7 @@ export async function createLibrary(
   function books(): Book[] {
     const connection = database.getConnection();
     const counts = countChunksBySource(connection);
+    const shelvesByPath = shelves.byPath();
     const ready: Book[] = listSources(connection).map((source) => ({
       id: source.id,
       title: source.title ?? source.uri,
@@ -160,7 +220,7 @@ export async function createLibrary(
       language: source.language,
       path: source.uri,
       chunks: counts.get(source.id) ?? 0,
-      shelves: [],
+      shelves: shelvesByPath.get(source.uri) ?? [],
       state: inProgress.get(source.uri) === 'ingesting' ? 'ingesting' : 'ready',
       error: null,
     }));
@@ -196,8 +256,14 @@ export async function createLibrary(
 
   async function ingest(
     paths: readonly string[],
-    ingestOptions: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal } = {},
+    ingestOptions: {
+      onProgress?: (progress: IngestProgress) => void;
+      signal?: AbortSignal;
+      shelf?: string;
+    } = {},
   ): Promise<IngestSummary> {
+    // A bad shelf name fails before anything is read.
+    const shelf = ingestOptions.shelf === undefined ? null : shelfName(ingestOptions.shelf);
     const files = [
       ...new Set((await Promise.all(paths.map((path) => listBookFiles(resolve(path), loaders)))).flat()),
     ];
@@ -208,6 +274,8 @@ export async function createLibrary(
     const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
     const bytesTotal = sizes.reduce((sum, size) => sum + size, 0) || 1;
     for (const file of files) inProgress.set(file, 'pending');
+    // Kept by path: a book that fails to load is on no shelf until it is a book.
+    if (shelf) shelves.add(files, shelf);
     const started = performance.now();
     let bytesDone = 0;
     let filesDone = 0;
@@ -308,12 +376,15 @@ export async function createLibrary(
 
   async function search(
     query: string,
-    searchOptions: { k?: number; signal?: AbortSignal } = {},
+    searchOptions: { k?: number; signal?: AbortSignal; filter?: BookFilter } = {},
   ): Promise<Passage[]> {
+    const sourceIds = resolveFilter(searchOptions.filter);
     const chunks = await retriever.retrieve({
       text: query,
       limit: searchOptions.k ?? 10,
       signal: searchOptions.signal,
+      // Inside retrieval: the lexical and vector searches only score the allowed books' passages.
+      ...(sourceIds ? { filter: { sourceIds } } : {}),
     });
     return chunks.map((chunk) => ({
       book: chunk.sourceTitle ?? chunk.sourceUri,
@@ -324,6 +395,7 @@ export async function createLibrary(
       end: chunk.end,
       score: chunk.score,
       text: chunk.text,
+      page: pageNumber(database.getConnection(), chunk.sourceId, chunk.start),
     }));
   }
 
@@ -343,6 +415,7 @@ export async function createLibrary(
       before: slice.before,
       text: slice.text,
       after: slice.after,
+      page: pageNumber(database.getConnection(), bookId, start),
     };
   }
 
@@ -352,7 +425,24 @@ export async function createLibrary(
     ingest,
     remove,
     search,
-    ask: (question, askOptions) => answerer.ask(question, askOptions),
+    ask: (question, askOptions = {}) =>
+      askInConversation(question, askOptions, {
+        conversations,
+        rewriter,
+        resolveFilter,
+        answer: (standalone, options) => answerer.ask(standalone, options),
+      }),
+    conversation: (id) => conversations.get(id),
+    shelve(book, shelf) {
+      const found = findBook(book);
+      shelves.add([found.path], shelf);
+      return findBook(String(found.id));
+    },
+    unshelve(book, shelf) {
+      const found = findBook(book);
+      const removed = shelves.remove(found.path, shelf);
+      return { book: findBook(String(found.id)), removed };
+    },
     async gatewayHealth() {
       // A local gateway answers its first look in milliseconds: a moment's grace right after
       // start-up keeps /health from saying "checking" about a gateway that is well.
@@ -361,9 +451,27 @@ export async function createLibrary(
       void gateway.refresh();
       return gateway.health();
     },
+    sync: (folder, syncOptions) =>
+      syncFolder(
+        {
+          connection: database.getConnection(),
+          loaders,
+          listBookFiles: (root) => listBookFiles(root, loaders),
+          ingest: (paths, ingestOptions) => ingest(paths, ingestOptions),
+          removePaths: async (paths) => (await currentIngester()).remove(paths),
+        },
+        folder,
+        syncOptions,
+      ),
+    vectorIndexStatus: () => vectors.status(),
+    async reindex() {
+      await gateway.settled();
+      return rawEmbedder ? vectors.run(rawEmbedder, { verify: true }) : null;
+    },
     passage,
     async close() {
       gateway.close();
+      await vectors.close();
       await ingesterState?.ingester.close();
       await lexicalRetriever?.close?.();
       await hybrid?.retriever.close?.();

@@ -1,8 +1,18 @@
 // What Library Brain does, independent of how it is reached (CLI, HTTP, web page).
-import type { BookListOptions, BookPage } from './book-list.js';
-import type { GatewayHealth } from './gateway-connection.js';
 
+import type { BookListOptions, BookPage } from './book-list.js';
+import type { Conversation } from './conversations.js';
+import type { VectorIndexStatus } from './embedder-migration.js';
+import type { GatewayHealth } from './gateway-connection.js';
+import type { QuestionRewrite } from './question-rewrite.js';
+import type { SyncOptions, SyncSummary } from './sync.js';
+
+export type { Conversation, ConversationTurn } from './conversations.js';
+
+export type { VectorIndexStatus } from './embedder-migration.js';
 export type { GatewayHealth, GatewayState } from './gateway-connection.js';
+export type { QuestionRewrite } from './question-rewrite.js';
+export type { SyncChange, SyncOptions, SyncSummary } from './sync.js';
 
 export type IngestionState = 'pending' | 'ingesting' | 'ready' | 'failed';
 
@@ -44,6 +54,8 @@ export interface Passage {
   end: number;
   score: number;
   text: string;
+  /** The page the passage starts on, in a PDF; null for books without pages. */
+  page: number | null;
 }
 
 export interface Citation {
@@ -54,6 +66,8 @@ export interface Citation {
   start: number;
   end: number;
   text: string;
+  /** The page the cited passage starts on, in a PDF; null for books without pages. */
+  page: number | null;
 }
 
 /**
@@ -98,6 +112,8 @@ export interface Answer {
    * a translation the checks rejected).
    */
   translatedQuestion: string | null;
+  /** How a follow-up was made standalone (null for a conversation's first question). */
+  rewrite: QuestionRewrite | null;
 }
 
 export interface IngestProgress {
@@ -133,6 +149,8 @@ export interface PassageContext {
   before: string;
   text: string;
   after: string;
+  /** The page the passage starts on, in a PDF; null for books without pages. */
+  page: number | null;
 }
 
 export interface Library {
@@ -141,7 +159,12 @@ export interface Library {
   listBooks(options?: BookListOptions): BookPage;
   ingest(
     paths: readonly string[],
-    options?: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal },
+    options?: {
+      onProgress?: (progress: IngestProgress) => void;
+      signal?: AbortSignal;
+      /** Puts every book of these paths on this shelf. */
+      shelf?: string;
+    },
   ): Promise<IngestSummary>;
   /** Removes a book by id or exact title, with its chunks and vectors; null when there is none. */
   remove(idOrTitle: string): Promise<Book | null>;
@@ -161,7 +184,22 @@ export interface Library {
       conversationId?: string;
     },
   ): Promise<Answer>;
+  /** A conversation with its turns, oldest first; null when there is none with this id. */
+  conversation(id: string): Conversation | null;
+  /** Puts a book (id or exact title) on a shelf; an unknown book is an `invalid_argument` error. */
+  shelve(book: string, shelf: string): Book;
+  /** Takes a book off a shelf; false when it was not on it. */
+  unshelve(book: string, shelf: string): { book: Book; removed: boolean };
   passage(bookId: number, start: number, end: number, contextCharacters?: number): PassageContext | null;
+  /**
+   * Makes the library match a folder: new files added, changed ones replaced, books whose file is
+   * gone removed; with `dryRun`, the changes are listed and nothing changes (sync.ts).
+   */
+  sync(folder: string, options?: SyncOptions): Promise<SyncSummary>;
+  /** The books' vectors against the embedder: a migration in progress, done, or failed. */
+  vectorIndexStatus(): VectorIndexStatus;
+  /** Migrates the vectors to the embedder now, when they are not its own; null without an embedder. */
+  reindex(): Promise<VectorIndexStatus | null>;
   /**
    * The gateway as last seen, without waiting on it (right after start-up, at most half a second
    * for the first look to end); a gateway that is not well is asked again in the background once

@@ -32,6 +32,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
     end: text.length,
     score: 1,
     text,
+    page: null,
   };
   const calls: FakeLibraryCalls = { ingested: [], asked: [] };
   return {
@@ -70,6 +71,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
           conversationId: 'fake-conversation',
           standaloneQuestion: null,
           translatedQuestion: null,
+          rewrite: null,
         };
       }
       for (const token of ['Alice ', 'was ', 'tired ', '[1].']) options?.onToken?.(token);
@@ -85,6 +87,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
             start: passage.start,
             end: passage.end,
             text,
+            page: null,
           },
         ],
         mode: 'generated',
@@ -93,6 +96,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
         conversationId: 'fake-conversation',
         standaloneQuestion: null,
         translatedQuestion: null,
+        rewrite: null,
       };
     },
     passage(bookId, start, end): PassageContext | null {
@@ -105,10 +109,53 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
         before: text.slice(0, start),
         text: text.slice(start, end),
         after: text.slice(end),
+        page: null,
       };
+    },
+    conversation: () => null,
+    shelve(book, shelf) {
+      const found = books.find((candidate) => String(candidate.id) === book || candidate.title === book);
+      if (!found) throw new Error(`no book ${book}`);
+      found.shelves = [...new Set([...found.shelves, shelf])].sort();
+      return found;
+    },
+    unshelve(book, shelf) {
+      const found = books.find((candidate) => String(candidate.id) === book || candidate.title === book);
+      if (!found) throw new Error(`no book ${book}`);
+      const removed = found.shelves.includes(shelf);
+      found.shelves = found.shelves.filter((name) => name !== shelf);
+      return { book: found, removed };
     },
     async gatewayHealth() {
       return { state: 'disabled', reason: null };
+    },
+    async sync(folder, options) {
+      return {
+        folder,
+        dryRun: options?.dryRun ?? false,
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+        changes: [],
+        failed: [],
+        skipped: [],
+        chunks: 0,
+        seconds: 0,
+        warning: null,
+      };
+    },
+    vectorIndexStatus: () => ({
+      state: 'idle',
+      from: null,
+      to: null,
+      mode: null,
+      done: 0,
+      total: 0,
+      error: null,
+    }),
+    async reindex() {
+      return null;
     },
     async close() {},
   };
