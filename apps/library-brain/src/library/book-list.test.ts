@@ -64,6 +64,9 @@ describe('pageOfBooks', () => {
     expect(pageOfBooks(library, { query: 'misérables' }).total).toBe(1);
     expect(pageOfBooks(library, { query: 'miserables hugo' }).total).toBe(1);
     expect(pageOfBooks(library, { query: 'dickens' })).toMatchObject({ books: [], total: 0 });
+    // Words are matched from their beginning, as they are typed: "ola" is not "Zola".
+    expect(pageOfBooks(library, { query: 'zol' }).total).toBe(2);
+    expect(pageOfBooks(library, { query: 'ola' }).total).toBe(0);
     expect(pageOfBooks(library, { query: '   ' }).total).toBe(4);
   });
 

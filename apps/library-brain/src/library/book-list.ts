@@ -8,7 +8,7 @@ export interface BookListOptions {
   offset?: number;
   /** Books on the page (default 50, at most 500). */
   limit?: number;
-  /** Words the title or the author holds, whatever their case and accents; every book without it. */
+  /** Beginnings of words of the title or the author, whatever their case and accents; every book without it. */
   query?: string;
 }
 
@@ -31,11 +31,21 @@ export function foldForSearch(text: string): string {
     .toLowerCase();
 }
 
+const letterOrDigit = /[\p{L}\p{N}]/u;
+
+/** Whether `word` begins a word of `text` ("zol" in "émile zola", not "ola"; "7" in "volume 7", not "17"). */
+function startsAWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    if (at === 0 || !letterOrDigit.test(text[at - 1] ?? '')) return true;
+  }
+  return false;
+}
+
 const titleOrder = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
 /**
  * One page of the books, sorted by title (then id, so that pages never overlap), keeping those whose
- * title or author holds every word of the query.
+ * title or author has a word beginning with each word of the query (typed as far as it goes).
  */
 export function pageOfBooks(all: readonly Book[], options: BookListOptions = {}): BookPage {
   const offset = Math.max(0, Math.trunc(options.offset ?? 0));
@@ -48,7 +58,7 @@ export function pageOfBooks(all: readonly Book[], options: BookListOptions = {})
       ? [...all]
       : all.filter((book) => {
           const haystack = foldForSearch(`${book.title}\n${book.author ?? ''}`);
-          return words.every((word) => haystack.includes(word));
+          return words.every((word) => startsAWord(haystack, word));
         });
   matching.sort((first, second) => titleOrder.compare(first.title, second.title) || first.id - second.id);
   return {
