@@ -21,7 +21,12 @@ describe('checkTranslation', () => {
       'too_long',
     ],
     ['Qui est le capitaine du Pequod ?', 'Le capitaine du Pequod est Achab.', 'en', 'echo'],
-    ['Qui est le capitaine du Pequod ?', 'Achab, un vieux marin avec une jambe de bois.', 'en', 'wrong_language'],
+    [
+      'Qui est le capitaine du Pequod ?',
+      'Achab, un vieux marin avec une jambe de bois.',
+      'en',
+      'wrong_language',
+    ],
     ['What did Alice drink?', 'Alice drank from the little bottle.', 'fr', 'wrong_language'],
     ['Qui est le capitaine du Pequod ?', 'Baleine blanche !!!', 'en', 'wrong_language'],
     ['Qui est le capitaine du Pequod ?', 'Translate this French question into English:', 'en', 'prompt_echo'],
