@@ -22,11 +22,49 @@ const program = new Command('library-brain')
 program
   .command('ingest')
   .description('add or update books from files or folders (txt, md, html, pdf, docx, epub)')
-  .argument('<paths...>', 'files or folders')
+  .argument('[paths...]', 'files or folders')
+  .option(
+    '--sync <folder>',
+    'make the library match a folder: add, replace, and remove books whose file is gone',
+  )
+  .option('--dry-run', 'with --sync: list what would change, change nothing')
   .option('--json', 'print the summary as one JSON line')
-  .action((paths: string[], options: { json?: boolean }) =>
-    runCli({ command: 'ingest', paths, json: !!options.json }),
+  .action((paths: string[], options: { json?: boolean; sync?: string; dryRun?: boolean }) =>
+    runCli({
+      command: 'ingest',
+      paths,
+      json: !!options.json,
+      sync: options.sync ?? null,
+      dryRun: !!options.dryRun,
+    }),
   );
+
+program
+  .command('maintain')
+  .description(
+    'check the database and tidy it (full-text indexes, vectors, free space); safe while serve runs',
+  )
+  .option('--full-check', 'PRAGMA integrity_check instead of the quicker quick_check')
+  .option('--rebuild-full-text', 'rebuild the full-text indexes instead of optimizing them')
+  .option('--vacuum <when>', 'auto (when a tenth of the file is free), always or never', 'auto')
+  .option('--json', 'print the report as one JSON line')
+  .action((options: { fullCheck?: boolean; rebuildFullText?: boolean; vacuum: string; json?: boolean }) =>
+    runCli({
+      command: 'maintain',
+      check: options.fullCheck ? 'full' : 'quick',
+      rebuildFullText: !!options.rebuildFullText,
+      vacuum: options.vacuum,
+      json: !!options.json,
+    }),
+  );
+
+program
+  .command('reindex')
+  .description(
+    "bring the books' vectors to the current embedder (relabel when they are the same, else re-embed)",
+  )
+  .option('--json', 'print the result as one JSON line')
+  .action((options: { json?: boolean }) => runCli({ command: 'reindex', json: !!options.json }));
 
 program
   .command('remove')
@@ -130,8 +168,17 @@ program
   .description('start the HTTP API and web page on 127.0.0.1 (KLODY_LIBRARY_BRAIN_PORT, default 8765)')
   .option('--port <n>', 'port', positiveInteger)
   .option('--seed <folder>', 'on first run (an empty library), ingest this folder in the background')
-  .action((options: { port?: number; seed?: string }) =>
-    runCli({ command: 'serve', port: options.port ?? null, seed: options.seed ?? null }),
+  .option(
+    '--watch <folder>',
+    'keep the library in sync with a folder as files change (KLODY_LIBRARY_BRAIN_WATCH)',
+  )
+  .action((options: { port?: number; seed?: string; watch?: string }) =>
+    runCli({
+      command: 'serve',
+      port: options.port ?? null,
+      seed: options.seed ?? null,
+      watch: options.watch ?? null,
+    }),
   );
 
 const usageExit = await parseCommandLine(program);

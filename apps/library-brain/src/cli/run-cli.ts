@@ -9,11 +9,15 @@ import { bookPageFooter } from '../library/book-list-footer.js';
 import { createLibrary } from '../library/create-library.js';
 import { seedLibrary } from '../library/first-run.js';
 import type { Answer, Library } from '../library/library.js';
+import { watchFolder } from '../library/watch.js';
 import { formatBooks, formatPassages } from './format.js';
 import { createIngestProgress } from './progress-bar.js';
+import { runMaintain, runReindex, runSync } from './upkeep-commands.js';
 
 export type CliCommand =
-  | { command: 'ingest'; paths: string[]; json: boolean }
+  | { command: 'ingest'; paths: string[]; json: boolean; sync: string | null; dryRun: boolean }
+  | { command: 'maintain'; check: 'quick' | 'full'; rebuildFullText: boolean; vacuum: string; json: boolean }
+  | { command: 'reindex'; json: boolean }
   | { command: 'remove'; book: string; json: boolean }
   | { command: 'books'; offset: number; limit: number; query: string; all: boolean; json: boolean }
   | { command: 'search'; query: string; k: number; json: boolean }
@@ -27,7 +31,7 @@ export type CliCommand =
       sample: number | null;
       json: boolean;
     }
-  | { command: 'serve'; port: number | null; seed: string | null };
+  | { command: 'serve'; port: number | null; seed: string | null; watch: string | null };
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -93,7 +97,28 @@ async function ingest(config: LibraryBrainConfig, paths: string[], json: boolean
 async function run(command: CliCommand, config: LibraryBrainConfig): Promise<number> {
   switch (command.command) {
     case 'ingest':
+      if (command.sync) {
+        if (command.paths.length > 0) usageError('--sync takes one folder: give no other paths');
+        if (!existsSync(command.sync)) usageError(`no such folder: ${command.sync}`);
+        const folder = resolve(command.sync);
+        return withLibrary(config, (library) =>
+          runSync(library, folder, { dryRun: command.dryRun, json: command.json }),
+        );
+      }
+      if (command.dryRun) usageError('--dry-run goes with --sync <folder>');
+      if (command.paths.length === 0) usageError('give files or folders to ingest, or --sync <folder>');
       return ingest(config, command.paths, command.json);
+    case 'maintain':
+      if (!['auto', 'always', 'never'].includes(command.vacuum))
+        usageError(`--vacuum must be auto, always or never, not "${command.vacuum}"`);
+      return runMaintain(config, {
+        check: command.check,
+        rebuildFullText: command.rebuildFullText,
+        vacuum: command.vacuum as 'auto' | 'always' | 'never',
+        json: command.json,
+      });
+    case 'reindex':
+      return withLibrary(config, (library) => runReindex(library, { json: command.json }));
     case 'remove':
       return withLibrary(config, async (library) => {
         const removed = await library.remove(command.book);
@@ -172,7 +197,7 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
       return runGate(config, command);
     }
     case 'serve':
-      return serveForever(config, command.port, command.seed);
+      return serveForever(config, command.port, command.seed, command.watch ?? config.watchFolder);
   }
 }
 
@@ -180,7 +205,9 @@ async function serveForever(
   config: LibraryBrainConfig,
   port: number | null,
   seed: string | null,
+  watch: string | null,
 ): Promise<number> {
+  if (watch && !existsSync(watch)) usageError(`no such folder to watch: ${watch}`);
   const logger = createLogger({ service: 'library-brain', level: config.logLevel });
   const running = await startServer(config, { port: port ?? config.port, logger }).catch((error: unknown) => {
     // A port in use: the kit's message names it (after the service's name, which reportFailure
@@ -197,8 +224,20 @@ async function serveForever(
       logger.info(message),
     ).catch((error: unknown) => logger.error({ err: error }, 'first run: ingestion failed'));
   }
+  const watching = watch
+    ? watchFolder({
+        folder: resolve(watch),
+        sync: () => running.library.sync(resolve(watch)),
+        log: (message, details) => logger.info(details ?? {}, message),
+      })
+    : null;
   // SIGTERM or SIGINT: requests in progress finish, the library closes, the process exits 0.
-  stopOnSignals(running);
+  stopOnSignals({
+    async close(options) {
+      await watching?.close();
+      await running.close(options);
+    },
+  });
   // Never settles: the server keeps the process alive until stopOnSignals exits it.
   return new Promise<number>(() => {});
 }

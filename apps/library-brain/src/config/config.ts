@@ -47,6 +47,12 @@ export interface LibraryBrainConfig {
   answerTokens: number;
   /** Most estimated tokens of the prompt: instructions, sources, question (`…_PROMPT_TOKENS`). */
   promptTokens: number;
+  /** A folder `serve` keeps the library in sync with (`KLODY_LIBRARY_BRAIN_WATCH`); null for none. */
+  watchFolder: string | null;
+  /** Largest book the page may upload (`KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT`, MiB; default 200). */
+  uploadLimitBytes: number;
+  /** Where uploaded books are kept: `$KLODY_HOME/library-brain/books`. */
+  uploadFolder: string;
 }
 
 /** A duration in seconds (fractions allowed), at most an hour; empty means the default. */
@@ -93,6 +99,14 @@ const environmentSchema = z.object({
   KLODY_LIBRARY_BRAIN_GATEWAY_RETRY: seconds({ zero: true }),
   KLODY_LIBRARY_BRAIN_ANSWER_TOKENS: tokens(16, 8_192),
   KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: tokens(256, 131_072),
+  KLODY_LIBRARY_BRAIN_WATCH: optionalText,
+  KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT: optionalText.pipe(
+    z.coerce
+      .number<string>()
+      .positive('must be more than 0 MiB')
+      .max(10_240, 'must be at most 10240 MiB')
+      .optional(),
+  ),
 });
 
 /** Reads and validates the configuration; a bad value throws a ConfigurationError naming the variable. */
@@ -133,5 +147,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
     gatewayRetryMs: (values.KLODY_LIBRARY_BRAIN_GATEWAY_RETRY ?? 15) * 1000,
     answerTokens: values.KLODY_LIBRARY_BRAIN_ANSWER_TOKENS ?? 512,
     promptTokens: values.KLODY_LIBRARY_BRAIN_PROMPT_TOKENS ?? 3_000,
+    watchFolder: values.KLODY_LIBRARY_BRAIN_WATCH ? resolve(values.KLODY_LIBRARY_BRAIN_WATCH) : null,
+    uploadLimitBytes: Math.floor((values.KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT ?? 200) * 1_048_576),
+    uploadFolder: join(home, 'books'),
   };
 }

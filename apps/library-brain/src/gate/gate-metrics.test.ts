@@ -13,7 +13,17 @@ const bookQuestion: GateQuestion = {
 };
 
 function passage(path: string, text: string): Passage {
-  return { book: 'b', bookId: 1, path, chapter: null, start: 0, end: text.length, score: 1, text, page: null };
+  return {
+    book: 'b',
+    bookId: 1,
+    path,
+    chapter: null,
+    start: 0,
+    end: text.length,
+    score: 1,
+    text,
+    page: null,
+  };
 }
 
 function answer(text: string, refused = false): Answer {

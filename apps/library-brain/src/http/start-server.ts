@@ -42,6 +42,7 @@ export async function startServer(
     fetch: options.fetch,
     workerThreads: options.workerThreads ?? true,
     waitForGateway: false,
+    migrateVectors: true,
   });
   const app = createApp({
     library,
