@@ -94,3 +94,32 @@ describe('extractiveAnswer', () => {
     expect(answer.sentences[0]?.text).toContain('vaisseau[1]?');
   });
 });
+
+describe('extractiveAnswer: rare terms', () => {
+  // "pequod" is rare in the books (weight 6); "captain" and "ship" are common (4 each).
+  const weighted = {
+    terms: ['captain', 'ship', 'pequod'],
+    weights: [4, 4, 6],
+    language: 'en' as const,
+  };
+  const restates = 'The captain of this ship is the captain of every ship.';
+  const answers = 'She was the Pequod, of the old school.';
+  const passages = [
+    { number: 1, chunk: chunk(restates, 0) },
+    { number: 2, chunk: chunk(answers, 1000) },
+  ];
+
+  it('prefers the sentence holding the rare term to one holding more of the common terms', () => {
+    expect(extractiveAnswer(weighted, passages, { sentences: 1 }).sentences[0]?.text).toBe(answers);
+    // By plain coverage the common terms together (8 of 14) outweigh the rare one (6 of 14).
+    expect(extractiveAnswer(weighted, passages, { sentences: 1, rarityExponent: 1 }).sentences[0]?.text).toBe(
+      restates,
+    );
+  });
+
+  it('answers with up to three sentences by default', () => {
+    const text = 'The Pequod sailed. The Pequod was old. The Pequod was painted. The Pequod sank.';
+    const answer = extractiveAnswer(weighted, [{ number: 1, chunk: chunk(text, 0) }]);
+    expect(answer.sentences).toHaveLength(3);
+  });
+});

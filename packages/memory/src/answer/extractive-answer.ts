@@ -19,15 +19,38 @@ function withoutBracketedNumbers(text: string): string {
   return text.replace(/\s*\[\d+(?:\s*[,;]\s*\d+)*\]/g, '');
 }
 
+export interface ExtractiveAnswerOptions {
+  /** Most sentences in the answer (default 3). */
+  sentences?: number;
+  locale?: string;
+  /** A further sentence must score at least this share of the best one's score (default 0.5). */
+  minimumShare?: number;
+  /**
+   * Sentences are scored with the question's term weights raised to this power (default 3): a
+   * sentence holding the question's rarest words (a name, a rare noun) outranks one holding more of
+   * its common words, which more often restates the question than answers it. 1 scores by plain
+   * IDF-weighted coverage. Chosen on the tuning half of the book questions (apps/library-brain/eval).
+   */
+  rarityExponent?: number;
+}
+
+/** The same terms with their weights raised to `exponent`. */
+function sharpened(evidence: EvidenceTerms, exponent: number): EvidenceTerms {
+  return exponent === 1
+    ? evidence
+    : { ...evidence, weights: evidence.weights.map((weight) => weight ** exponent) };
+}
+
 /**
  * The answer without a generator: the sentences of the passages that cover the question best
- * (IDF-weighted), in passage order, each followed by its citation.
+ * (weighted towards its rare terms), in passage order, each followed by its citation.
  */
 export function extractiveAnswer(
   evidence: EvidenceTerms,
   passages: readonly NumberedPassage[],
-  options: { sentences?: number; locale?: string; minimumShare?: number } = {},
+  options: ExtractiveAnswerOptions = {},
 ): { text: string; sentences: ExtractedSentence[] } {
+  const weighted = sharpened(evidence, options.rarityExponent ?? 3);
   const segmenter = new Intl.Segmenter(options.locale ?? evidence.language ?? 'en', {
     granularity: 'sentence',
   });
@@ -43,7 +66,7 @@ export function extractiveAnswer(
       const text = raw.trim().replace(/\s+/g, ' ');
       if (text.length < 3) continue;
       // Earlier passages ranked higher: a small tie-breaker in their favour.
-      const score = coverage(evidence, text) - passageIndex * 0.001;
+      const score = coverage(weighted, text) - passageIndex * 0.001;
       if (score <= 0) continue;
       const start = passage.chunk.start + segment.index + trimmedStart;
       const end = passage.chunk.start + segment.index + raw.trimEnd().length;
@@ -64,7 +87,7 @@ export function extractiveAnswer(
       seen.add(candidate.text);
       return true;
     })
-    .slice(0, options.sentences ?? 2)
+    .slice(0, options.sentences ?? 3)
     .sort((left, right) => left.number - right.number || left.start - right.start);
   // Consecutive sentences of one passage are cited once, after the last of them.
   const parts: string[] = [];

@@ -21,7 +21,11 @@ export {
   similarSentences,
 } from './cross-lingual-evidence.js';
 export { coverage, type EvidenceTerms, evidenceTerms } from './evidence.js';
-export { type ExtractedSentence, extractiveAnswer } from './extractive-answer.js';
+export {
+  type ExtractedSentence,
+  type ExtractiveAnswerOptions,
+  extractiveAnswer,
+} from './extractive-answer.js';
 export {
   checkTranslation,
   cleanTranslation,
