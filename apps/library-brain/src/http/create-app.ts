@@ -16,6 +16,10 @@ import type { Library } from '../library/library.js';
 import { allowedPath } from './allowed-path.js';
 import { apiError } from './api-error.js';
 import { apiErrorFrom } from './api-error-from.js';
+import { bookFilterBody, bookFilterFromQuery, conversationIdField } from './book-filter-request.js';
+import { addConversationRoutes } from './conversation-routes.js';
+import { addShelfRoutes } from './shelf-routes.js';
+import { registerUploadRoutes } from './upload-routes.js';
 
 export interface CreateAppOptions {
   library: Library;
@@ -26,6 +30,8 @@ export interface CreateAppOptions {
   logger?: ServiceLogger;
   /** When set, /api/* asks for it as a bearer key; the page and /health stay open to loopback. */
   apiKey?: string | null;
+  /** Books uploaded from the page: where they are kept and the largest one (upload-routes.ts); none without it. */
+  uploads?: { folder: string; maxBytes: number };
 }
 
 /** JSON bodies are small here (a question, a list of paths): 1 MiB is plenty. */
@@ -38,6 +44,8 @@ const askBody = z.object({
     .min(1, 'question is empty')
     .max(4_000, 'question is longer than 4,000 characters'),
   stream: z.boolean().optional(),
+  filter: bookFilterBody.optional(),
+  conversationId: conversationIdField.optional(),
 });
 const ingestBody = z.object({
   paths: z.array(z.string().min(1)).min(1, 'paths is empty').max(10_000),
@@ -74,6 +82,7 @@ export function createApp({
   gatewayURL = null,
   logger,
   apiKey = null,
+  uploads,
 }: CreateAppOptions): Hono<ServiceEnv> {
   const app = createServiceApp({
     ...(logger ? { logger } : {}),
@@ -93,6 +102,8 @@ export function createApp({
     return context.json({
       status: well ? 'ok' : 'degraded',
       gateway: gateway.state,
+      // The books' vectors following an embedder change (embedder-migration.ts).
+      vectors: library.vectorIndexStatus(),
       reason: gateway.reason,
       books: books.length,
       ready: books.filter((book) => book.state === 'ready').length,
@@ -115,7 +126,8 @@ export function createApp({
 
   app.get('/api/search', async (context) => {
     const { q, k } = parseRequest(searchQuery, context.req.query());
-    const results = await library.search(q, { k, signal: context.req.raw.signal });
+    const filter = bookFilterFromQuery((key) => context.req.queries(key));
+    const results = await library.search(q, { k, filter, signal: context.req.raw.signal });
     return context.json({
       results: results.map(({ book, chapter, start, end, score, text, bookId }) => ({
         book,
@@ -138,16 +150,23 @@ export function createApp({
   });
 
   app.post('/api/ask', limitJson, async (context) => {
-    const { question, stream } = parseRequest(askBody, await readJsonBody(context.req.raw));
+    const { question, stream, filter, conversationId } = parseRequest(
+      askBody,
+      await readJsonBody(context.req.raw),
+    );
     const wantsStream = stream ?? (context.req.header('accept') ?? '').includes('text/event-stream');
     if (!wantsStream) {
-      return context.json(await library.ask(question, { signal: context.req.raw.signal }));
+      return context.json(
+        await library.ask(question, { filter, conversationId, signal: context.req.raw.signal }),
+      );
     }
     return streamSSE(context, async (sse) => {
       const controller = new AbortController();
       sse.onAbort(() => controller.abort());
       try {
         const answer = await library.ask(question, {
+          filter,
+          conversationId,
           signal: controller.signal,
           onToken: (token) => {
             void sse.writeSSE({ event: 'token', data: JSON.stringify({ text: token }) });
@@ -187,6 +206,10 @@ export function createApp({
       ingesting = false;
     }
   });
+
+  addConversationRoutes(app, library);
+  addShelfRoutes(app, library);
+  if (uploads) registerUploadRoutes(app, { library, ...uploads });
 
   app.get('/', (context) => context.html(webFile('index.html')));
   // The page's scripts are ES modules, one per part of the page (web/*.js); only plain names are

@@ -1,42 +1,14 @@
 // Filters, shelves and conversations on a real library: a real SQLite file, real ingestion of
 // books written here (so that which book ranks first is known), no gateway (lexical retrieval,
 // extractive answers, follow-ups made standalone by carried words).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../config/config.js';
+import { harbourNotes, writeWhaleBooks } from '../testing/whale-books.js';
 import { createLibrary } from './create-library.js';
 import type { Book, Library } from './library.js';
-
-/** About 250 words of filler about one thing, different in each paragraph so that chunks differ. */
-function paragraph(topic: string, index: number, extra = ''): string {
-  const words = Array.from(
-    { length: 60 },
-    (_, position) =>
-      `${topic} stands ${['near', 'beside', 'below', 'above'][position % 4]} the ${['wall', 'tower', 'bridge', 'gate', 'field'][(position + index) % 5]} number ${index * 100 + position}.`,
-  );
-  return `${extra} ${words.join(' ')}`.trim();
-}
-
-/** A book with a Gutenberg-like header; `paragraphs` are separated by blank lines, one chunk or more each. */
-function book(title: string, author: string, paragraphs: string[]): string {
-  return `Title: ${title}\nAuthor: ${author}\n\n${paragraphs.join('\n\n')}\n`;
-}
-
-/** The harbour notes name a whale once in some paragraphs only. */
-function harbourNotes(lastPage = ''): string {
-  return book('Harbour Notes', 'Mary Dock', [
-    ...Array.from({ length: 12 }, (_, index) =>
-      paragraph(
-        'The crane',
-        index,
-        index % 2 === 0 ? `A whale was seen from pier ${index}, far from any harpoon.` : '',
-      ),
-    ),
-    lastPage,
-  ]);
-}
 
 describe('filters, shelves and conversations on a real library', () => {
   const home = mkdtempSync(join(tmpdir(), 'klody-library-filters-'));
@@ -50,35 +22,7 @@ describe('filters, shelves and conversations on a real library', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(seaFolder, { recursive: true });
-    // The almanac says "whale" and "harpoon" in every paragraph, many times: unfiltered, it ranks first.
-    writeFileSync(
-      join(seaFolder, 'almanac.txt'),
-      book(
-        'The Whale Almanac',
-        'Ishmael Jones',
-        Array.from({ length: 12 }, (_, index) =>
-          paragraph(
-            'The whale',
-            index,
-            'The whale and the harpoon, the harpoon and the whale, whale after whale.',
-          ),
-        ),
-      ),
-    );
-    writeFileSync(join(folder, 'harbour.txt'), harbourNotes());
-    writeFileSync(
-      join(folder, 'baleines.txt'),
-      book(
-        'Baleines et ports',
-        'Jeanne Quai',
-        Array.from(
-          { length: 6 },
-          (_, index) =>
-            `La baleine ${index} nage près du port, et les marins la regardent depuis le quai pendant que le harpon reste dans la barque. ${'Les mouettes volent au-dessus des bateaux de pêche et le vent souffle sur la mer. '.repeat(12)}`,
-        ),
-      ),
-    );
+    writeWhaleBooks(folder);
     library = await createLibrary(readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' }));
     await library.ingest([seaFolder], { shelf: 'Sea' });
     await library.ingest([folder]);

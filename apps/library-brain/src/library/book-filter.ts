@@ -1,6 +1,6 @@
 import { MemoryError } from '@klody/memory';
 import type { Database } from 'better-sqlite3';
-import type { BookFilter } from './library.js';
+import type { BookFilter, FilterChoices } from './library.js';
 
 /** What a filter is matched on, for each book in the library. */
 export interface FilterableBook {
@@ -187,4 +187,15 @@ export function readFilterableBooks(
     language: row.language,
     shelves: shelvesByPath.get(row.uri) ?? [],
   }));
+}
+
+/** The authors, languages and shelves that the books have, each once, sorted. */
+export function filterChoices(books: readonly FilterableBook[]): FilterChoices {
+  const sorted = (values: Iterable<string>) =>
+    [...new Set(values)].sort((left, right) => left.localeCompare(right));
+  return {
+    authors: sorted(books.flatMap((book) => (book.author ? [book.author] : []))),
+    languages: sorted(books.flatMap((book) => (book.language ? [book.language] : []))),
+    shelves: sorted(books.flatMap((book) => book.shelves)),
+  };
 }

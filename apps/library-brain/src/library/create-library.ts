@@ -23,10 +23,11 @@ import {
 import type { LibraryBrainConfig } from '../config/config.js';
 import { openLibraryDatabase } from '../database/open-database.js';
 import { createLibraryAnswerer } from './answerer.js';
-import { readFilterableBooks, resolveBookFilter } from './book-filter.js';
+import { filterChoices, readFilterableBooks, resolveBookFilter } from './book-filter.js';
 import { pageOfBooks } from './book-list.js';
 import { bookMetadata } from './book-metadata.js';
 import { createBookShelves, shelfName } from './book-shelves.js';
+import { discardUploadedCopy } from './book-upload.js';
 import { createConversationStore } from './conversations.js';
 import { askInConversation } from './conversations-ask.js';
 import { createEmbedderMigration } from './embedder-migration.js';
@@ -371,6 +372,7 @@ export async function createLibrary(
       null;
     if (!book) return null;
     await (await currentIngester()).remove([book.path]);
+    await discardUploadedCopy(book.path, config.uploadFolder);
     return book;
   }
 
@@ -433,6 +435,7 @@ export async function createLibrary(
         answer: (standalone, options) => answerer.ask(standalone, options),
       }),
     conversation: (id) => conversations.get(id),
+    filterChoices: () => filterChoices(readFilterableBooks(database.getConnection(), shelves.byPath())),
     shelve(book, shelf) {
       const found = findBook(book);
       shelves.add([found.path], shelf);

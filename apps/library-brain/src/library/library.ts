@@ -44,6 +44,12 @@ export interface BookFilter {
   shelf?: string;
 }
 
+export interface FilterChoices {
+  authors: string[];
+  languages: string[];
+  shelves: string[];
+}
+
 export interface Passage {
   book: string;
   bookId: number;
@@ -184,6 +190,8 @@ export interface Library {
       conversationId?: string;
     },
   ): Promise<Answer>;
+  /** What a filter may name, for the page's choices: the authors, languages and shelves in use, sorted. */
+  filterChoices(): FilterChoices;
   /** A conversation with its turns, oldest first; null when there is none with this id. */
   conversation(id: string): Conversation | null;
   /** Puts a book (id or exact title) on a shelf; an unknown book is an `invalid_argument` error. */

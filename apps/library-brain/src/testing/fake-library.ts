@@ -113,6 +113,7 @@ export function createFakeLibrary(): Library & { calls: FakeLibraryCalls } {
       };
     },
     conversation: () => null,
+    filterChoices: () => ({ authors: ['Lewis Carroll'], languages: ['en'], shelves: [] }),
     shelve(book, shelf) {
       const found = books.find((candidate) => String(candidate.id) === book || candidate.title === book);
       if (!found) throw new Error(`no book ${book}`);
