@@ -2,6 +2,7 @@
 import { ask } from './ask.js';
 import { startBookList } from './books.js';
 import { $ } from './dom.js';
+import './upload.js';
 
 $('ask-form').addEventListener('submit', (event) => {
   event.preventDefault();

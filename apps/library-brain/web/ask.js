@@ -9,7 +9,7 @@ async function openPassage(citation) {
   if (!response.ok) return;
   const passage = await response.json();
   $('passage-title').textContent =
-    `[${citation.n}] ${passage.book}${citation.chapter ? ` — ${citation.chapter}` : ''}`;
+    `[${citation.n}] ${passage.book}${citation.chapter ? ` — ${citation.chapter}` : ''}${passage.page ? `, p. ${passage.page}` : ''}`;
   const mark = document.createElement('mark');
   mark.textContent = passage.text;
   $('passage-text').replaceChildren(`…${passage.before}`, mark, `${passage.after}…`);
@@ -43,7 +43,9 @@ function renderCitations(citations) {
     item.value = citation.n;
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = `${citation.book}${citation.chapter ? ` — ${citation.chapter}` : ''} (${citation.start}–${citation.end})`;
+    // A PDF's page, when the book has pages; the character offsets otherwise.
+    const where = citation.page ? `p. ${citation.page}` : `${citation.start}–${citation.end}`;
+    button.textContent = `${citation.book}${citation.chapter ? ` — ${citation.chapter}` : ''} (${where})`;
     button.addEventListener('click', () => openPassage(citation));
     item.append(button);
     list.append(item);

@@ -51,7 +51,7 @@ export interface LibraryBrainConfig {
   watchFolder: string | null;
   /** Largest book the page may upload (`KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT`, MiB; default 200). */
   uploadLimitBytes: number;
-  /** Where uploaded books are kept: `$KLODY_HOME/library-brain/books`. */
+  /** Where books uploaded from the page are kept: `$KLODY_HOME/library-brain/uploads`. */
   uploadFolder: string;
 }
 
@@ -149,6 +149,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LibraryBrainCo
     promptTokens: values.KLODY_LIBRARY_BRAIN_PROMPT_TOKENS ?? 3_000,
     watchFolder: values.KLODY_LIBRARY_BRAIN_WATCH ? resolve(values.KLODY_LIBRARY_BRAIN_WATCH) : null,
     uploadLimitBytes: Math.floor((values.KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT ?? 200) * 1_048_576),
-    uploadFolder: join(home, 'books'),
+    uploadFolder: join(home, 'uploads'),
   };
 }

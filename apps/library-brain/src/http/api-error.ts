@@ -5,6 +5,7 @@ export type ApiErrorCode =
   | 'invalid_json'
   | 'invalid_path'
   | 'unsupported_format'
+  | 'unsupported_media_type'
   | 'binary_content'
   | 'load_failed'
   | 'malformed_request'
@@ -36,6 +37,7 @@ export const statusByCode: Record<ApiErrorCode, number> = {
   invalid_json: 400,
   invalid_path: 400,
   unsupported_format: 400,
+  unsupported_media_type: 415,
   binary_content: 400,
   load_failed: 400,
   malformed_request: 400,

@@ -49,6 +49,7 @@ export async function startServer(
     libraryRoots: config.libraryRoots,
     gatewayURL: config.gatewayURL,
     apiKey: config.apiKey,
+    uploads: { folder: config.uploadFolder, maxBytes: config.uploadLimitBytes },
     ...(logger ? { logger } : {}),
   });
   let service: RunningService;
