@@ -45,6 +45,7 @@ import { createLibraryRetriever } from './library-retriever.js';
 import { pageNumber } from './page-numbers.js';
 import { createQuestionRewriter } from './question-rewrite.js';
 import { syncFolder } from './sync.js';
+import { createLibraryWholeBook } from './whole-book-library.js';
 
 export interface CreateLibraryOptions {
   log?: (message: string) => void;
@@ -155,6 +156,7 @@ export async function createLibrary(
     onEmbedderFailure: (error) => gateway.reportFailure('embeddings', error),
   });
   const answerer = createLibraryAnswerer({ config, connection: gateway, retriever, database });
+  const wholeBook = createLibraryWholeBook({ config, connection: gateway, database });
   // Follow-ups are rewritten by the chat model when the gateway serves it now (checked, junk refused).
   const rewriter = createQuestionRewriter({
     generator: () =>
@@ -432,7 +434,9 @@ export async function createLibrary(
         conversations,
         rewriter,
         resolveFilter,
-        answer: (standalone, options) => answerer.ask(standalone, options),
+        answer: async (standalone, options) =>
+          (await wholeBook.answer(standalone, { ...options, onProgress: askOptions.onProgress })) ??
+          answerer.ask(standalone, options),
       }),
     conversation: (id) => conversations.get(id),
     filterChoices: () => filterChoices(readFilterableBooks(database.getConnection(), shelves.byPath())),

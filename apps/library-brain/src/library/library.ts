@@ -6,6 +6,7 @@ import type { VectorIndexStatus } from './embedder-migration.js';
 import type { GatewayHealth } from './gateway-connection.js';
 import type { QuestionRewrite } from './question-rewrite.js';
 import type { SyncOptions, SyncSummary } from './sync.js';
+import type { WholeBookProgress } from './whole-book.js';
 
 export type { Conversation, ConversationTurn } from './conversations.js';
 
@@ -13,6 +14,7 @@ export type { VectorIndexStatus } from './embedder-migration.js';
 export type { GatewayHealth, GatewayState } from './gateway-connection.js';
 export type { QuestionRewrite } from './question-rewrite.js';
 export type { SyncChange, SyncOptions, SyncSummary } from './sync.js';
+export type { WholeBookProgress } from './whole-book.js';
 
 export type IngestionState = 'pending' | 'ingesting' | 'ready' | 'failed';
 
@@ -188,6 +190,8 @@ export interface Library {
       filter?: BookFilter;
       /** Continue this conversation (follow-up questions); a new one is started when absent. */
       conversationId?: string;
+      /** How far a long whole-book answer has gone ("summarise chapter 3": its groups of passages). */
+      onProgress?: (progress: WholeBookProgress) => void;
     },
   ): Promise<Answer>;
   /** What a filter may name, for the page's choices: the authors, languages and shelves in use, sorted. */
