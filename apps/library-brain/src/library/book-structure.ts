@@ -204,7 +204,7 @@ export function readBookStructure(text: string): BookStructure {
       visibleCharacters(text, candidate.headingEnd, nextStart(index)) >= minimumChapterCharacters,
   );
   const partCandidates = candidates.filter((candidate) => candidate.level === 'part');
-  const keptParts = partCandidates.filter((part, index) => {
+  let keptParts = partCandidates.filter((part, index) => {
     const end = partCandidates[index + 1]?.headingStart ?? text.length;
     return (
       keptChapters.some(
@@ -234,6 +234,8 @@ export function readBookStructure(text: string): BookStructure {
         partIndex(later.headingStart) === partIndex(chapter.headingStart),
     );
   });
+  // One part alone ("TOME XXXIII." above Candide, a volume's "PREMIÈRE PARTIE") divides nothing.
+  if (keptParts.length < 2) keptParts = [];
   const parts: BookPart[] = keptParts.map((part, index) => ({
     title: part.title,
     number: part.number ?? index + 1,

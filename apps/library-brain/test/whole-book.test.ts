@@ -1,0 +1,129 @@
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testDataPath } from '@klody/test-helpers';
+import { describeRequiring } from '@klody/test-helpers/vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readConfig } from '../src/config/config.js';
+import { createLibrary } from '../src/library/create-library.js';
+import type { Answer, Library, WholeBookProgress } from '../src/library/library.js';
+
+/** Every citation's offsets give its text in the stored book, and every [n] names a citation. */
+function expectCitationsHold(library: Library, answer: Answer): void {
+  expect(answer.citations.length).toBeGreaterThan(0);
+  for (const citation of answer.citations) {
+    const passage = library.passage(citation.bookId, citation.start, citation.end, 0);
+    expect(passage?.text).toBe(citation.text);
+  }
+  const numbers = new Set(answer.citations.map((citation) => citation.n));
+  const markers = [...answer.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+  expect(markers.length).toBeGreaterThan(0);
+  for (const marker of markers) expect(numbers.has(marker)).toBe(true);
+}
+
+describeRequiring(
+  { data: ['books/fr/Candide.txt', 'books/en/11-0.txt'] },
+  'whole-book questions on a real library (no chat model)',
+  () => {
+    const home = mkdtempSync(join(tmpdir(), 'klody-whole-book-'));
+    let library: Library;
+    let alice = 0;
+    let candide = 0;
+
+    beforeAll(async () => {
+      const books = join(home, 'books');
+      mkdirSync(books);
+      copyFileSync(testDataPath('books', 'fr', 'Candide.txt'), join(books, 'Candide.txt'));
+      copyFileSync(testDataPath('books', 'en', '11-0.txt'), join(books, 'alice.txt'));
+      library = await createLibrary(readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' }));
+      await library.ingest([books]);
+      alice = library.books().find((book) => book.title.startsWith('Alice'))?.id ?? 0;
+      candide = library.books().find((book) => book.title === 'Candide')?.id ?? 0;
+    }, 120_000);
+    afterAll(() => library?.close());
+
+    it('lists the chapters of a named book, each cited at its heading', async () => {
+      const answer = await library.ask('List the chapters of Alice in Wonderland');
+      expect(answer.refused).toBe(false);
+      expect(answer.language).toBe('en');
+      expect(answer.citations).toHaveLength(12);
+      expect(answer.answer).toContain('3. CHAPTER III. A Caucus-Race and a Long Tale [3]');
+      expect(answer.citations[0]).toMatchObject({ bookId: alice, text: 'CHAPTER I. Down the Rabbit-Hole' });
+      expectCitationsHold(library, answer);
+      expect(answer.conversationId).toBeTruthy();
+    });
+
+    it('lists them in French for a French question, the book chosen by the filter', async () => {
+      const answer = await library.ask('Liste les chapitres', { filter: { books: [String(candide)] } });
+      expect(answer.language).toBe('fr');
+      expect(answer.answer).toMatch(/^« Candide » compte 30 chapitres :/);
+      expect(answer.citations).toHaveLength(30);
+      expectCitationsHold(library, answer);
+    });
+
+    it('summarises a chapter with its key sentences, all from that chapter, with progress', async () => {
+      const progress: WholeBookProgress[] = [];
+      const answer = await library.ask('Summarise chapter 3 of Alice', {
+        onProgress: (entry) => progress.push(entry),
+      });
+      expect(answer.refused).toBe(false);
+      expect(answer.mode).toBe('extractive');
+      expect(answer.answer).toMatch(
+        /^CHAPTER III\. A Caucus-Race and a Long Tale \(“Alice’s Adventures in Wonderland”\):/,
+      );
+      expectCitationsHold(library, answer);
+      const chapters = await library.ask('List the chapters of Alice');
+      const third = chapters.citations[2]?.start ?? 0;
+      const fourth = chapters.citations[3]?.start ?? 0;
+      for (const citation of answer.citations) {
+        expect(citation.start).toBeGreaterThanOrEqual(third);
+        expect(citation.start).toBeLessThan(fourth);
+      }
+      // Without a chat model there is nothing to wait for: no progress events.
+      expect(progress).toEqual([]);
+    });
+
+    it('résume un chapitre en français', async () => {
+      const answer = await library.ask('Résume le chapitre III de Candide');
+      expect(answer.language).toBe('fr');
+      expect(answer.answer).toMatch(/^CHAPITRE III\. Comment Candide se sauva/);
+      expectCitationsHold(library, answer);
+    });
+
+    it('names the main characters, each cited with a passage that names them', async () => {
+      const answer = await library.ask('Who are the main characters of Alice in Wonderland?');
+      expect(answer.answer.split('\n')[1]).toMatch(/^1\. Alice — named \d+ times: “.*Alice.*” \[1\]$/);
+      expect(answer.answer).toContain('Mock Turtle');
+      expectCitationsHold(library, answer);
+      for (const [index, line] of answer.answer.split('\n').slice(1).entries()) {
+        const name = /^\d+\. (.+?) —/.exec(line)?.[1] as string;
+        expect(answer.citations[index]?.text).toContain(name);
+      }
+      const french = await library.ask('Quels sont les personnages principaux de Candide ?');
+      expect(french.answer).toMatch(/^Les personnages principaux de « Candide »/);
+      expect(french.answer).toContain('Cunégonde');
+      expectCitationsHold(library, french);
+    });
+
+    it('asks which book, or which chapter, when the question does not say', async () => {
+      const which = await library.ask('Who are the main characters?');
+      expect(which.refused).toBe(true);
+      expect(which.citations).toEqual([]);
+      expect(which.answer).toMatch(/^Which book\?/);
+      const unknown = await library.ask('List the chapters of War and Peace');
+      expect(unknown.answer).toMatch(/^No book in the library is called “war and peace”/);
+      const both = await library.ask('List the chapters', {
+        filter: { books: [String(alice), String(candide)] },
+      });
+      expect(both.answer).toMatch(/^Which book do you mean: /);
+      const missing = await library.ask('Summarise chapter 40 of Candide');
+      expect(missing.refused).toBe(true);
+      expect(missing.answer).toContain('has no chapter 40; it has 30 chapters');
+    });
+
+    it('leaves other questions to the usual answerer', async () => {
+      const answer = await library.ask('What did Alice drink?');
+      expect(answer.answer).not.toMatch(/chapters|main characters/);
+    });
+  },
+);
