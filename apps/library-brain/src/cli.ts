@@ -4,6 +4,11 @@
 // regression, a failed ingestion), 2 bad usage or configuration (CONTRACTS.md).
 import { parseCommandLine } from '@klody/service';
 import { Command, InvalidArgumentError } from 'commander';
+import {
+  addBookFilterOptions,
+  type BookFilterFlags,
+  bookFilterFromFlags,
+} from './cli/book-filter-options.js';
 import { runCli } from './cli/run-cli.js';
 import { defaultBookPageSize, maximumBookPageSize } from './library/book-list.js';
 
@@ -28,11 +33,13 @@ program
     'make the library match a folder: add, replace, and remove books whose file is gone',
   )
   .option('--dry-run', 'with --sync: list what would change, change nothing')
+  .option('--shelf <name>', 'put the books read on this shelf')
   .option('--json', 'print the summary as one JSON line')
-  .action((paths: string[], options: { json?: boolean; sync?: string; dryRun?: boolean }) =>
+  .action((paths: string[], options: { json?: boolean; sync?: string; dryRun?: boolean; shelf?: string }) =>
     runCli({
       command: 'ingest',
       paths,
+      shelf: options.shelf ?? null,
       json: !!options.json,
       sync: options.sync ?? null,
       dryRun: !!options.dryRun,
@@ -107,24 +114,56 @@ program
     }),
   );
 
-program
-  .command('search')
-  .description('ranked passages for a query')
-  .argument('<query>', 'what to look for')
-  .option('--k <n>', 'how many passages', positiveInteger, 10)
+addBookFilterOptions(
+  program
+    .command('search')
+    .description('ranked passages for a query')
+    .argument('<query>', 'what to look for')
+    .option('--k <n>', 'how many passages', positiveInteger, 10),
+)
   .option('--json', 'print the results as one JSON line')
-  .action((query: string, options: { k: number; json?: boolean }) =>
-    runCli({ command: 'search', query, k: options.k, json: !!options.json }),
+  .action((query: string, options: BookFilterFlags & { k: number; json?: boolean }) =>
+    runCli({
+      command: 'search',
+      query,
+      k: options.k,
+      filter: bookFilterFromFlags(options),
+      json: !!options.json,
+    }),
   );
 
-program
-  .command('ask')
-  .description('answer a question from the books, with numbered citations')
-  .argument('<question>', 'your question, in English or French')
+addBookFilterOptions(
+  program
+    .command('ask')
+    .description('answer a question from the books, with numbered citations')
+    .argument('<question>', 'your question, in English or French'),
+)
+  .option(
+    '--conversation <id>',
+    'a follow-up question in this conversation (its id is printed with each answer)',
+  )
   .option('--json', 'print the answer as one JSON line')
-  .action((question: string, options: { json?: boolean }) =>
-    runCli({ command: 'ask', question, json: !!options.json }),
+  .action((question: string, options: BookFilterFlags & { conversation?: string; json?: boolean }) =>
+    runCli({
+      command: 'ask',
+      question,
+      filter: bookFilterFromFlags(options),
+      conversationId: options.conversation ?? null,
+      json: !!options.json,
+    }),
   );
+
+const shelf = program.command('shelf').description('put books on shelves (tags) and take them off');
+for (const action of ['add', 'remove'] as const)
+  shelf
+    .command(action)
+    .description(action === 'add' ? 'put a book on a shelf' : 'take a book off a shelf')
+    .argument('<book>', 'book id or exact title')
+    .argument('<shelf>', 'shelf name')
+    .option('--json', 'print the book as one JSON line')
+    .action((book: string, name: string, options: { json?: boolean }) =>
+      runCli({ command: 'shelf', action, book, shelf: name, json: !!options.json }),
+    );
 
 program
   .command('gate')

@@ -8,20 +8,35 @@ import { listAllBooks } from '../library/book-list-all.js';
 import { bookPageFooter } from '../library/book-list-footer.js';
 import { createLibrary } from '../library/create-library.js';
 import { seedLibrary } from '../library/first-run.js';
-import type { Answer, Library } from '../library/library.js';
+import type { Answer, BookFilter, Library } from '../library/library.js';
 import { watchFolder } from '../library/watch.js';
 import { formatBooks, formatPassages } from './format.js';
 import { createIngestProgress } from './progress-bar.js';
+import { runShelf } from './run-shelf.js';
 import { runMaintain, runReindex, runSync } from './upkeep-commands.js';
 
 export type CliCommand =
-  | { command: 'ingest'; paths: string[]; json: boolean; sync: string | null; dryRun: boolean }
+  | {
+      command: 'ingest';
+      paths: string[];
+      json: boolean;
+      sync: string | null;
+      dryRun: boolean;
+      shelf: string | null;
+    }
   | { command: 'maintain'; check: 'quick' | 'full'; rebuildFullText: boolean; vacuum: string; json: boolean }
   | { command: 'reindex'; json: boolean }
   | { command: 'remove'; book: string; json: boolean }
   | { command: 'books'; offset: number; limit: number; query: string; all: boolean; json: boolean }
-  | { command: 'search'; query: string; k: number; json: boolean }
-  | { command: 'ask'; question: string; json: boolean }
+  | { command: 'search'; query: string; k: number; filter: BookFilter | null; json: boolean }
+  | {
+      command: 'ask';
+      question: string;
+      filter: BookFilter | null;
+      conversationId: string | null;
+      json: boolean;
+    }
+  | { command: 'shelf'; action: 'add' | 'remove'; book: string; shelf: string; json: boolean }
   | {
       command: 'gate';
       generate: boolean;
@@ -70,14 +85,19 @@ async function withLibrary<T>(config: LibraryBrainConfig, job: (library: Library
   }
 }
 
-async function ingest(config: LibraryBrainConfig, paths: string[], json: boolean): Promise<number> {
+async function ingest(
+  config: LibraryBrainConfig,
+  paths: string[],
+  json: boolean,
+  shelf: string | null,
+): Promise<number> {
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) usageError(`no such file or folder: ${missing.join(', ')}`);
   return withLibrary(config, async (library) => {
     const progress = createIngestProgress();
     const summary = await library.ingest(
       paths.map((path) => resolve(path)),
-      { onProgress: (update) => progress.update(update) },
+      { onProgress: (update) => progress.update(update), ...(shelf ? { shelf } : {}) },
     );
     progress.stop();
     if (json) printJson(summary);
@@ -107,7 +127,7 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
       }
       if (command.dryRun) usageError('--dry-run goes with --sync <folder>');
       if (command.paths.length === 0) usageError('give files or folders to ingest, or --sync <folder>');
-      return ingest(config, command.paths, command.json);
+      return ingest(config, command.paths, command.json, command.shelf);
     case 'maintain':
       if (!['auto', 'always', 'never'].includes(command.vacuum))
         usageError(`--vacuum must be auto, always or never, not "${command.vacuum}"`);
@@ -145,7 +165,10 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
       });
     case 'search':
       return withLibrary(config, async (library) => {
-        const passages = await library.search(command.query, { k: command.k });
+        const passages = await library.search(command.query, {
+          k: command.k,
+          ...(command.filter ? { filter: command.filter } : {}),
+        });
         if (command.json) {
           printJson({
             results: passages.map(({ book, chapter, start, end, score, text }) => ({
@@ -164,6 +187,8 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
       return withLibrary(config, async (library) => {
         let streamed = false;
         const answer = await library.ask(command.question, {
+          ...(command.filter ? { filter: command.filter } : {}),
+          ...(command.conversationId ? { conversationId: command.conversationId } : {}),
           onToken: command.json
             ? undefined
             : (token) => {
@@ -184,14 +209,25 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
             citations: answer.citations.map(({ bookId: _, ...citation }) => citation),
             mode: answer.mode,
             fallback: answer.fallback,
+            conversationId: answer.conversationId,
+            standaloneQuestion: answer.standaloneQuestion,
+            rewrite: answer.rewrite,
           });
         } else {
           if (!streamed) process.stdout.write(answer.answer);
           process.stdout.write(answer.citations.length > 0 ? `\n\n${citationLines(answer)}\n` : '\n');
           if (answer.fallback) process.stderr.write(`note: ${answer.fallback.message}\n`);
+          if (answer.rewrite?.fallback) process.stderr.write(`note: ${answer.rewrite.fallback}\n`);
+          if (answer.standaloneQuestion)
+            process.stderr.write(`note: searched as "${answer.standaloneQuestion}"\n`);
+          process.stdout.write(
+            `\nconversation ${answer.conversationId} (ask a follow-up with --conversation ${answer.conversationId})\n`,
+          );
         }
         return 0;
       });
+    case 'shelf':
+      return withLibrary(config, async (library) => runShelf(library, command));
     case 'gate': {
       const { runGate } = await import('../gate/run-gate.js');
       return runGate(config, command);
