@@ -8,8 +8,10 @@ async function openPassage(citation) {
   const response = await fetch(`/api/passage?${query}`);
   if (!response.ok) return;
   const passage = await response.json();
+  // The page of the words the answer quotes (a passage may start on the page before).
+  const page = citation.page ?? passage.page;
   $('passage-title').textContent =
-    `[${citation.n}] ${passage.book}${citation.chapter ? ` — ${citation.chapter}` : ''}${passage.page ? `, p. ${passage.page}` : ''}`;
+    `[${citation.n}] ${passage.book}${citation.chapter ? ` — ${citation.chapter}` : ''}${page ? `, p. ${page}` : ''}`;
   const mark = document.createElement('mark');
   mark.textContent = passage.text;
   $('passage-text').replaceChildren(`…${passage.before}`, mark, `${passage.after}…`);

@@ -129,7 +129,7 @@ export function createApp({
     const filter = bookFilterFromQuery((key) => context.req.queries(key));
     const results = await library.search(q, { k, filter, signal: context.req.raw.signal });
     return context.json({
-      results: results.map(({ book, chapter, start, end, score, text, bookId }) => ({
+      results: results.map(({ book, chapter, start, end, score, text, bookId, page }) => ({
         book,
         bookId,
         chapter,
@@ -138,6 +138,7 @@ export function createApp({
         score,
         text,
       })),
+        page,
     });
   });
 

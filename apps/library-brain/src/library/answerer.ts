@@ -11,7 +11,7 @@ import {
 import type { LibraryBrainConfig } from '../config/config.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import type { Answer, AnswerFallback } from './library.js';
-import { pageNumber } from './page-numbers.js';
+import { citationPage } from './page-numbers.js';
 import { timedOut } from './timed-out.js';
 import { createQuestionTranslator } from './translation.js';
 import {
@@ -155,7 +155,7 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
               start: citation.start,
               end: citation.end,
               text: citation.text,
-              page: pageNumber(database.getConnection(), citation.sourceId, citation.start),
+              page: citationPage(database.getConnection(), citation, answer.text),
             })),
         mode: answer.mode === 'generated' ? 'generated' : 'extractive',
         language: answer.language,
