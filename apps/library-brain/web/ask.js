@@ -54,7 +54,8 @@ function renderCitations(citations) {
   }
 }
 
-export async function ask(question) {
+/** Asks, with `extra` fields in the request (filter, conversationId); resolves to the answer, or null. */
+export async function ask(question, extra = {}) {
   const button = $('ask-button');
   button.disabled = true;
   show($('answer'));
@@ -64,11 +65,12 @@ export async function ask(question) {
   $('citations').replaceChildren();
   $('answer-status').textContent = 'Searching your books…';
   let streamed = '';
+  let answer = null;
   try {
     const response = await fetch('/api/ask', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ question, stream: true }),
+      body: JSON.stringify({ question, stream: true, ...extra }),
     });
     if (!response.ok) {
       const { error } = await response.json();
@@ -86,6 +88,7 @@ export async function ask(question) {
         $('answer-text').textContent = '';
         $('answer-status').textContent = data.message;
       } else if (event === 'done') {
+        answer = data;
         renderAnswer(data.answer, data.citations);
         renderCitations(data.citations);
         $('answer-text').classList.toggle('refused', data.refused);
@@ -102,4 +105,5 @@ export async function ask(question) {
   } finally {
     button.disabled = false;
   }
+  return answer;
 }
