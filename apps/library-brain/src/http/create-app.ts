@@ -18,6 +18,7 @@ import { apiError } from './api-error.js';
 import { apiErrorFrom } from './api-error-from.js';
 import { bookFilterBody, bookFilterFromQuery, conversationIdField } from './book-filter-request.js';
 import { addConversationRoutes } from './conversation-routes.js';
+import { registerOpenAiRoutes } from './openai-routes.js';
 import { addShelfRoutes } from './shelf-routes.js';
 import { registerUploadRoutes } from './upload-routes.js';
 
@@ -137,8 +138,8 @@ export function createApp({
         end,
         score,
         text,
-      })),
         page,
+      })),
     });
   });
 
@@ -176,6 +177,10 @@ export function createApp({
           onFallback: (fallback) => {
             void sse.writeSSE({ event: 'fallback', data: JSON.stringify(fallback) });
           },
+          // Long whole-book answers: { stage, done, total } as they go.
+          onProgress: (progress) => {
+            void sse.writeSSE({ event: 'progress', data: JSON.stringify(progress) });
+          },
         });
         await sse.writeSSE({ event: 'citations', data: JSON.stringify(answer.citations) });
         await sse.writeSSE({ event: 'done', data: JSON.stringify(answer) });
@@ -209,6 +214,7 @@ export function createApp({
   });
 
   addConversationRoutes(app, library);
+  registerOpenAiRoutes(app, { library, apiKey, gatewayURL, logger });
   addShelfRoutes(app, library);
   if (uploads) registerUploadRoutes(app, { library, ...uploads });
 
