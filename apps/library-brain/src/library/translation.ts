@@ -103,6 +103,13 @@ export function createQuestionTranslator(options: { database: MemoryDatabase }):
       } catch (error) {
         if (translateOptions.signal?.aborted || (MemoryError.isInstance(error) && error.code === 'aborted'))
           throw error;
+        // The model answered with nothing (memory's generator reports it as a failure): that is an
+        // answer, kept like any other rejected output.
+        if (MemoryError.isInstance(error) && /returned an empty answer$/.test(error.message)) {
+          const message = 'the model returned no translation';
+          write.run(key, to, chat.model, null, 'empty', message, Date.now());
+          return { text: null, language: to, cached: false, failure: { code: 'empty', message } };
+        }
         return {
           text: null,
           language: to,

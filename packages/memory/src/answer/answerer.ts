@@ -165,7 +165,7 @@ export function createAnswerer(options: AnswererOptions): Answerer {
         signal,
       });
       const { evidence, terms: evidenceWeights, basis: evidenceBasis } = measured;
-      const prompt = promptBuilder.build(question, reranked.chunks);
+      const prompt = promptBuilder.build(question, measured.chunks);
       const rerank = reranked.skipped ?? 'done';
       if (evidence < threshold || prompt.passages.length === 0) {
         const text = refusalSentences[prompt.language];

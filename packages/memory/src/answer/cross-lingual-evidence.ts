@@ -41,6 +41,12 @@ export interface MeasuredEvidence {
   similarity: number | null;
   /** True when the best passage is in another language than the question's. */
   crossLingual: boolean;
+  /**
+   * The passages to answer from, best first: as retrieved, except that when the similarity decided,
+   * the other language's passages come first, nearest first (lexical matches on a stray word of the
+   * question's language otherwise crowd them out).
+   */
+  chunks: readonly RetrievedChunk[];
 }
 
 /** The language each source was detected in at ingestion (null when unsure or unknown). */
@@ -90,7 +96,7 @@ export interface MeasureEvidenceInput {
   translation?: QuestionTranslation | null;
   crossLingual?: CrossLingualEvidence | null;
   refusalThreshold: number;
-  /** How many of the best passages the similarity is measured on (default 3, like `retrievalEvidence`). */
+  /** How many of the best passages the similarity is measured on (default: all of them). */
   passages?: number;
   signal?: AbortSignal;
 }
@@ -124,10 +130,11 @@ export async function measureEvidence(input: MeasureEvidenceInput): Promise<Meas
     terms: questionTerms,
     similarity: null,
     crossLingual: false,
+    chunks: input.chunks,
   };
   if ((!input.translation && !input.crossLingual) || !questionTerms.language || input.chunks.length === 0)
     return plain;
-  const best = input.chunks.slice(0, input.passages ?? 3);
+  const best = input.chunks.slice(0, input.passages ?? input.chunks.length);
   const languages = readSourceLanguages(
     input.connection,
     best.map((chunk) => chunk.sourceId),
@@ -137,9 +144,10 @@ export async function measureEvidence(input: MeasureEvidenceInput): Promise<Meas
     return language !== null && language !== questionTerms.language;
   });
   if (foreignChunks.length === 0) return plain;
+  const firstLanguage = languages.get(best[0]?.sourceId ?? -1) ?? null;
   let result: MeasuredEvidence = {
     ...plain,
-    crossLingual: languages.get(best[0]?.sourceId ?? -1) !== questionTerms.language,
+    crossLingual: firstLanguage !== null && firstLanguage !== questionTerms.language,
   };
   if (input.translation) {
     const translatedTerms = evidenceTerms(input.translation.text, input.connection);
@@ -172,12 +180,21 @@ export async function measureEvidence(input: MeasureEvidenceInput): Promise<Meas
         1,
         Math.max(0, (input.refusalThreshold * similarity) / input.crossLingual.similarityThreshold),
       );
-      result = {
-        ...result,
-        similarity,
-        evidence: Math.max(evidence, result.evidence),
-        basis: evidence > result.evidence ? 'similarity' : result.basis,
-      };
+      if (evidence > result.evidence) {
+        const nearest = foreignChunks
+          .map((chunk, index) => ({ chunk, cosine: cosines?.[index] as number }))
+          .sort((left, right) => right.cosine - left.cosine)
+          .map((entry) => entry.chunk);
+        const promoted = new Set(nearest);
+        result = {
+          ...result,
+          similarity,
+          evidence,
+          basis: 'similarity',
+          crossLingual: true,
+          chunks: [...nearest, ...input.chunks.filter((chunk) => !promoted.has(chunk))],
+        };
+      } else result = { ...result, similarity };
     }
   }
   return result;
@@ -205,8 +222,8 @@ export async function similarSentences(
     for (const segment of segmenter.segment(unwrapped)) {
       const raw = segment.segment;
       const text = raw.trim().replace(/\s+/g, ' ');
-      // Fragments ("Chapter 3.", "Ah!") say nothing on their own.
-      if (text.split(' ').length < 4) continue;
+      // Fragments ("Chapter 3.", "Ah!") and headings (no closing punctuation) say little on their own.
+      if (text.split(' ').length < 6 || !/[.!?…]['’”»")\s]*$/u.test(text)) continue;
       const trimmedStart = raw.length - raw.trimStart().length;
       const start = passage.chunk.start + segment.index + trimmedStart;
       const end = passage.chunk.start + segment.index + raw.trimEnd().length;
