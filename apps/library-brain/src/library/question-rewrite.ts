@@ -107,7 +107,12 @@ export function createQuestionRewriter(options: QuestionRewriterOptions) {
           answer: turn.answer,
         })),
       });
-      if (!check.ok) return carryOver(`the chat model's rewrite was not used: ${check.message}`);
+      if (!check.ok) {
+        const excerpt = raw.replace(/\s+/g, ' ').trim();
+        return carryOver(
+          `the chat model's rewrite was not used: ${check.message} ("${excerpt.length > 80 ? `${excerpt.slice(0, 80)}…` : excerpt}")`,
+        );
+      }
       const unchanged = check.question.trim() === question.trim();
       return {
         standaloneQuestion: unchanged ? null : check.question,
