@@ -1,10 +1,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testDataPath } from '@klody/test-helpers';
-import { describeRequiring } from '@klody/test-helpers/vitest';
+import { repositoryRoot, sourceArguments, testDataPath } from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../src/config/config.js';
+import { createApp } from '../src/http/create-app.js';
 import { createLibrary } from '../src/library/create-library.js';
 import type { Answer, Library, WholeBookProgress } from '../src/library/library.js';
 
@@ -26,6 +27,7 @@ describeRequiring(
   'whole-book questions on a real library (no chat model)',
   () => {
     const home = mkdtempSync(join(tmpdir(), 'klody-whole-book-'));
+    const reaper = useProcessReaper();
     let library: Library;
     let alice = 0;
     let candide = 0;
@@ -120,6 +122,42 @@ describeRequiring(
       expect(missing.refused).toBe(true);
       expect(missing.answer).toContain('has no chapter 40; it has 30 chapters');
     });
+
+    it('streams progress events on /api/ask before the answer', async () => {
+      const app = createApp({ library, libraryRoots: [] });
+      const response = await app.request('http://127.0.0.1/api/ask', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', host: '127.0.0.1' },
+        body: JSON.stringify({ question: 'Who are the main characters of Alice?', stream: true }),
+      });
+      expect(response.status).toBe(200);
+      const events = [...(await response.text()).matchAll(/^event: (\w+)\ndata: (.*)$/gm)].map((match) => ({
+        event: match[1],
+        data: JSON.parse(match[2] as string) as unknown,
+      }));
+      const names = events.map((entry) => entry.event);
+      expect(names.indexOf('progress')).toBeGreaterThanOrEqual(0);
+      expect(names.indexOf('progress')).toBeLessThan(names.indexOf('done'));
+      expect(events.find((entry) => entry.event === 'progress')?.data).toEqual({
+        stage: 'reading',
+        done: 0,
+        total: 1,
+      });
+      const done = events.at(-1)?.data as Answer | undefined;
+      expect(done?.citations.length).toBeGreaterThan(0);
+    });
+
+    it('prints a progress line in the CLI', async () => {
+      const cli = reaper.spawn(
+        process.execPath,
+        sourceArguments('apps/library-brain/src/cli.ts', ['ask', 'Who are the main characters of Alice?']),
+        { cwd: repositoryRoot(), env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' } },
+      );
+      expect(await cli.exited).toMatchObject({ code: 0 });
+      expect(cli.stderr()).toContain('whole book: reading the book 1/1');
+      expect(cli.stdout()).toMatch(/^The main characters of “Alice’s Adventures in Wonderland”/);
+      expect(cli.stdout()).toMatch(/\[1\] Alice’s Adventures in Wonderland/);
+    }, 60_000);
 
     it('leaves other questions to the usual answerer', async () => {
       const answer = await library.ask('What did Alice drink?');

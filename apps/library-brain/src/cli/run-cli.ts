@@ -10,6 +10,7 @@ import { createLibrary } from '../library/create-library.js';
 import { seedLibrary } from '../library/first-run.js';
 import type { Answer, BookFilter, Library } from '../library/library.js';
 import { watchFolder } from '../library/watch.js';
+import { progressLine } from '../library/whole-book.js';
 import { formatBooks, formatPassages } from './format.js';
 import { createIngestProgress } from './progress-bar.js';
 import { runShelf } from './run-shelf.js';
@@ -201,6 +202,10 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
             : (fallback) => {
                 if (streamed) process.stdout.write(`\n\n[${fallback.code}] `);
               },
+          // Long whole-book answers (a chapter summarised with the chat model) say how far they are.
+          onProgress: command.json
+            ? undefined
+            : (progress) => process.stderr.write(`${progressLine(progress)}\n`),
         });
         if (command.json) {
           printJson({

@@ -30,6 +30,18 @@ export interface WholeBookProgress {
   total: number;
 }
 
+const stageWords: Record<WholeBookProgress['stage'], string> = {
+  reading: 'reading the book',
+  summarising: 'summarising groups of passages',
+  combining: 'combining the summaries',
+  describing: 'describing the characters',
+};
+
+/** A progress line for a terminal: "whole book: summarising groups of passages 2/6". */
+export function progressLine(progress: WholeBookProgress): string {
+  return `whole book: ${stageWords[progress.stage]} ${progress.done}/${progress.total}`;
+}
+
 /** The fields of an answer a whole-book question sets; the library adds the conversation's. */
 export type WholeBookAnswer = Pick<
   Answer,
