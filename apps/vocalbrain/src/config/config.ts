@@ -27,6 +27,11 @@ export interface VocalBrainConfig {
   /** The gateway's base URL without `/v1`, or null when `KLODY_GATEWAY_URL=none`. */
   gatewayURL: string | null;
   gatewayAPIKey: string | null;
+  /**
+   * Longest wait for one embedding request of the audio library at the gateway
+   * (`KLODY_VOCALBRAIN_GATEWAY_TIMEOUT`, seconds; 30): past it, the search is by words, with a note.
+   */
+  gatewayTimeoutMs: number;
   /** Aliases at the gateway (`KLODY_TTS_MODEL`, `KLODY_STT_MODEL`): listed first among its speech models. */
   ttsModel: string;
   sttModel: string;
@@ -53,6 +58,13 @@ const environmentSchema = z.object({
   KLODY_HOME: optionalText,
   KLODY_GATEWAY_URL: optionalText,
   KLODY_GATEWAY_API_KEY: optionalText,
+  KLODY_VOCALBRAIN_GATEWAY_TIMEOUT: optionalText.pipe(
+    z.coerce
+      .number<string>()
+      .positive('must be more than 0 seconds')
+      .max(3_600, 'must be at most 3600 seconds')
+      .optional(),
+  ),
   KLODY_TTS_MODEL: optionalText,
   KLODY_STT_MODEL: optionalText,
   KLODY_VOCALBRAIN_PORT: optionalText.pipe(z.coerce.number<string>().int().min(0).max(65_535).optional()),
@@ -85,6 +97,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): VocalBrainConf
     apiKey,
     gatewayURL: readGatewayURL(values.KLODY_GATEWAY_URL),
     gatewayAPIKey: values.KLODY_GATEWAY_API_KEY ?? null,
+    gatewayTimeoutMs: (values.KLODY_VOCALBRAIN_GATEWAY_TIMEOUT ?? 30) * 1000,
     ttsModel: values.KLODY_TTS_MODEL ?? 'tts',
     sttModel: values.KLODY_STT_MODEL ?? 'stt',
     logLevel: readLogLevel(env),

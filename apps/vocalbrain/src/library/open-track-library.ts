@@ -14,6 +14,8 @@ export interface TrackLibraryConfig {
   home: string;
   gatewayURL: string | null;
   gatewayAPIKey: string | null;
+  /** Longest wait for one embedding request at the gateway (ms). */
+  gatewayTimeoutMs?: number;
   /** The ffmpeg program for non-WAV uploads (a name on PATH or a path). */
   ffmpegExecutable: string;
   /** The environment: `KLODY_EMBED_MODEL` and the models folder (`KLODY_MODELS_DIR`). */
@@ -46,6 +48,7 @@ export function libraryEmbedderSource(config: TrackLibraryConfig, database: Memo
   return gatewayEmbedderSource({
     gatewayURL: config.gatewayURL,
     apiKey: config.gatewayAPIKey,
+    ...(config.gatewayTimeoutMs ? { timeoutMs: config.gatewayTimeoutMs } : {}),
     model: id ? id.slice('openai:'.length) : valid(embedModel, config.modelsEnvironment.KLODY_EMBED_MODEL),
     database,
   });
