@@ -40,6 +40,11 @@ describe('readConfig', () => {
     expect(() => readConfig({ KLODY_VOCALBRAIN_PORT: 'eighty' })).toThrow(/KLODY_VOCALBRAIN_PORT/);
     expect(() => readConfig({ KLODY_GATEWAY_URL: 'not a url' })).toThrow(ConfigurationError);
     expect(() => readConfig({ KLODY_VOCALBRAIN_CALIBRATE: 'maybe' })).toThrow(/KLODY_VOCALBRAIN_CALIBRATE/);
+    expect(() => readConfig({ KLODY_VOCALBRAIN_GATEWAY_TIMEOUT: '0' })).toThrow(
+      /KLODY_VOCALBRAIN_GATEWAY_TIMEOUT: must be more than 0 seconds/,
+    );
+    expect(readConfig({}).gatewayTimeoutMs).toBe(30_000);
+    expect(readConfig({ KLODY_VOCALBRAIN_GATEWAY_TIMEOUT: '1.5' }).gatewayTimeoutMs).toBe(1_500);
   });
 
   it('binds off loopback only with an API key', () => {
