@@ -50,14 +50,14 @@ export function checkRewrite(raw: string, context: RewriteContext): RewriteCheck
   const question = context.question.trim();
   if (rewrite.length === 0)
     return { ok: false, reason: 'empty', message: 'the chat model returned no question' };
-  const limit = Math.max(200, 3 * question.length);
-  if (rewrite.length > limit)
-    return { ok: false, reason: 'too_long', message: `the rewrite is longer than ${limit} characters` };
   if (
     instructionWords.test(rewrite) &&
     !instructionWords.test(`${question} ${context.history.map((turn) => turn.question).join(' ')}`)
   )
     return { ok: false, reason: 'echoed_instructions', message: 'the rewrite repeats the instructions' };
+  const limit = Math.max(200, 3 * question.length);
+  if (rewrite.length > limit)
+    return { ok: false, reason: 'too_long', message: `the rewrite is longer than ${limit} characters` };
   if (
     /\[\d+\]/.test(rewrite) ||
     (!rewrite.includes('?') && question.includes('?') && rewrite.length > question.length * 2)

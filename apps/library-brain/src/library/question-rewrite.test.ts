@@ -34,6 +34,26 @@ describe('createQuestionRewriter', () => {
     });
   });
 
+  it('carries the previous question as asked, not the words it carried itself', async () => {
+    const rewriter = createQuestionRewriter({ generator: () => null });
+    const turns: EarlierTurn[] = [
+      { question: 'Who is the White Rabbit?', standaloneQuestion: null, answer: '…' },
+      {
+        question: 'Where did Alice follow it?',
+        standaloneQuestion: 'Where did Alice follow it? (White Rabbit)',
+        answer: '…',
+      },
+    ];
+    expect((await rewriter.rewrite('And the Cheshire Cat?', turns)).standaloneQuestion).toBe(
+      'And the Cheshire Cat? (Alice follow)',
+    );
+    // A previous question with no word of its own passes on what it was searched with.
+    const why: EarlierTurn = { question: 'Why?', standaloneQuestion: 'Why? (White Rabbit)', answer: '…' };
+    expect((await rewriter.rewrite('And then?', [...turns, why])).standaloneQuestion).toBe(
+      'And then? (White Rabbit)',
+    );
+  });
+
   it("uses the chat model's rewrite when it passes the checks, the conversation in its prompt", async () => {
     const generator = createFakeGenerator('What ship does Captain Ahab command?');
     const rewriter = createQuestionRewriter({ generator: () => generator });
@@ -42,10 +62,11 @@ describe('createQuestionRewriter', () => {
       rewrite: { method: 'chat_model', fallback: null },
     });
     const prompt = generator.calls[0]?.map((message) => message.content).join('\n') ?? '';
-    expect(prompt).toContain('Question: Who is Captain Ahab?');
-    // The citation markers are taken out of the earlier answers.
-    expect(prompt).toContain('Answer: Ahab is the captain of the Pequod.');
-    expect(prompt).toContain('Last question: What ship does he command?');
+    // The conversation last, after the worked examples, ending where the rewrite is to be written;
+    // the citation markers are taken out of the earlier answer.
+    expect(prompt).toMatch(
+      /Earlier question: Who is Captain Ahab\?\nEarlier answer: Ahab is the captain of the Pequod\.\nFollow-up question: What ship does he command\?\nStandalone question:$/,
+    );
   });
 
   it("falls back to carried words when the chat model's rewrite is junk, and says why", async () => {

@@ -1,5 +1,5 @@
 import { type ChatMessage, type Generator, MemoryError } from '@klody/memory';
-import { carryOverTerms } from './question-rewrite-carry-over.js';
+import { carryOverTerms, contentWords } from './question-rewrite-carry-over.js';
 import { checkRewrite } from './question-rewrite-validation.js';
 
 /** An earlier turn of the conversation, as the rewrite sees it. */
@@ -29,31 +29,42 @@ export interface RewriteResult {
   rewrite: QuestionRewrite;
 }
 
-/** The turns the chat model sees: the last few are what a follow-up points back to. */
+/** The earlier questions the chat model sees: the last few are what a follow-up points back to. */
 const turnsShown = 3;
-const answerCharactersShown = 400;
+const answerCharactersShown = 300;
 
 const instructions =
-  "Rewrite the user's last question so that it can be understood without the conversation: replace the pronouns and vague words with the names and things they refer to. Keep the question's language. Write only the rewritten question, on one line; do not answer it.";
+  "Rewrite the follow-up question so that it can be understood without the conversation: replace the pronouns and vague words with the names and things they refer to. Keep the question's language. Write only the rewritten question, on one line; do not answer it.";
+
+// Two worked examples, English and French: a small model, even a base one that only continues text,
+// follows a pattern it has seen better than instructions. Their names (Ahab, Candide) cannot leak
+// into a rewrite unnoticed: the checks refuse a word that the conversation does not hold.
+const examples = `Earlier question: Who is Captain Ahab?
+Earlier answer: Ahab is the captain of the Pequod.
+Follow-up question: What ship does he command?
+Standalone question: What ship does Captain Ahab command?
+
+Earlier question: Qui est Candide ?
+Earlier answer: Candide est un jeune homme élevé chez le baron.
+Follow-up question: Où a-t-il grandi ?
+Standalone question: Où Candide a-t-il grandi ?`;
 
 function promptFor(question: string, history: readonly EarlierTurn[]): ChatMessage[] {
-  const turns = history
-    .slice(-turnsShown)
-    .map((turn) => {
-      // The citation markers mean nothing without the passages.
-      const answer = turn.answer
-        .replace(/\s*\[\d+(?:,\s*\d+)*\]/g, '')
-        .replace(/\s+/g, ' ')
-        .trim();
-      return `Question: ${turn.question}\nAnswer: ${answer.length > answerCharactersShown ? `${answer.slice(0, answerCharactersShown)}…` : answer}`;
-    })
-    .join('\n\n');
+  const shown = history.slice(-turnsShown);
+  // The citation markers mean nothing without the passages.
+  const answer = (shown.at(-1)?.answer ?? '')
+    .replace(/\s*\[\d+(?:,\s*\d+)*\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const conversation = [
+    ...shown.map((turn) => `Earlier question: ${turn.question}`),
+    `Earlier answer: ${answer.length > answerCharactersShown ? `${answer.slice(0, answerCharactersShown)}…` : answer}`,
+    `Follow-up question: ${question}`,
+    'Standalone question:',
+  ].join('\n');
   return [
     { role: 'system', content: instructions },
-    {
-      role: 'user',
-      content: `Conversation:\n${turns}\n\nLast question: ${question}\n\nStandalone question:`,
-    },
+    { role: 'user', content: `${examples}\n\n${conversation}` },
   ];
 }
 
@@ -79,7 +90,14 @@ export function createQuestionRewriter(options: QuestionRewriterOptions) {
       const previous = history.at(-1);
       if (!previous) return { standaloneQuestion: null, rewrite: { method: 'as_asked', fallback: null } };
       const carryOver = (fallback: string | null): RewriteResult => {
-        const carried = carryOverTerms(previous.standaloneQuestion ?? previous.question, question);
+        // The previous question as asked, not with the words it carried itself: "And the Cheshire
+        // Cat?" after a question about the Rabbit is about the Cat. Only a previous question with no
+        // word of its own ("Why?") passes on what it was searched with.
+        const source =
+          contentWords(previous.question).length > 0
+            ? previous.question
+            : (previous.standaloneQuestion ?? previous.question);
+        const carried = carryOverTerms(source, question);
         return carried
           ? { standaloneQuestion: carried, rewrite: { method: 'carried_terms', fallback } }
           : { standaloneQuestion: null, rewrite: { method: 'as_asked', fallback } };
