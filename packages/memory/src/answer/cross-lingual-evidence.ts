@@ -151,15 +151,24 @@ export async function measureEvidence(input: MeasureEvidenceInput): Promise<Meas
   };
   if (input.translation) {
     const translatedTerms = evidenceTerms(input.translation.text, input.connection);
-    const evidence = retrievalEvidence(translatedTerms, input.chunks);
-    // The translation's terms pick the extractive sentences when the passages are in its language.
-    if (evidence > result.evidence || result.crossLingual)
+    const language = input.translation.language;
+    // The translation's terms measure the passages in its language, best first as fused.
+    const translatedChunks = best.filter((chunk) => languages.get(chunk.sourceId) === language);
+    const evidence = retrievalEvidence(translatedTerms, translatedChunks);
+    if (evidence > result.evidence) {
+      const promoted = new Set(translatedChunks);
       result = {
         ...result,
-        evidence: Math.max(evidence, result.evidence),
-        basis: evidence > result.evidence ? 'translated_terms' : result.basis,
+        evidence,
+        basis: 'translated_terms',
         terms: translatedTerms,
+        crossLingual: true,
+        chunks: [...translatedChunks, ...input.chunks.filter((chunk) => !promoted.has(chunk))],
       };
+    } else if (result.crossLingual) {
+      // The translation's terms still pick the extractive sentences of passages in its language.
+      result = { ...result, terms: translatedTerms };
+    }
   }
   if (input.crossLingual) {
     let cosines: number[] | null = null;

@@ -8,6 +8,8 @@ describe('checkTranslation', () => {
     ['Qui est le capitaine du Pequod ?', 'English: "Who is the captain of the Pequod?"', 'en', 'accepted'],
     ['What did Alice drink?', "Qu'est-ce qu'Alice a bu ?", 'fr', 'accepted'],
     ['Who is Elizabeth Bennet?', 'Qui est Elizabeth Bennet ?', 'fr', 'accepted'],
+    // A stray token after the question mark (a base model going on) is cut, not a reason to reject.
+    ['Qui est Achab ?', 'Who is Ahab? mendatang', 'en', 'accepted'],
     // Junk a base model writes.
     ['Qui est le capitaine du Pequod ?', '', 'en', 'empty'],
     ['Qui est le capitaine du Pequod ?', '   "" \n', 'en', 'empty'],
@@ -37,7 +39,11 @@ describe('checkTranslation', () => {
     if (!check.accepted) expect(check.message.length).toBeGreaterThan(0);
   });
 
-  it('keeps the first line only: a model that goes on after the translation is cut', () => {
+  it('keeps what ends the question: a model that goes on after the translation is cut', () => {
+    expect(checkTranslation('Qui est Achab ?', 'Who is Ahab?iatrics and more', 'en')).toEqual({
+      accepted: true,
+      text: 'Who is Ahab?',
+    });
     expect(cleanTranslation('Who is the captain?\nQuestion: Où est la baleine ?\nAnswer: …')).toBe(
       'Who is the captain?',
     );

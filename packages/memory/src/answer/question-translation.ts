@@ -80,7 +80,9 @@ function sharedWordShare(question: string, translation: string): number {
  * output is rejected with its reason, never passed on as a translation.
  */
 export function checkTranslation(question: string, output: string, target: Language): TranslationCheck {
-  const text = cleanTranslation(output);
+  let text = cleanTranslation(output);
+  // A question's translation ends at its question mark: what follows is the model going on.
+  if (/[?？]\s*$/u.test(question)) text = text.replace(/([?？]).*$/u, '$1');
   if (text.length === 0 || words(text).length === 0)
     return { accepted: false, reason: 'empty', message: 'the model returned no translation' };
   const questionWords = Math.max(words(question).length, 1);
