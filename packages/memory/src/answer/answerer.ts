@@ -8,6 +8,7 @@ import type { RetrievalFilter, Retriever } from '../retriever/retriever.js';
 import { createCitationScorer } from '../scorer/citation-scorer.js';
 import type { AnswerScore, Scorer } from '../scorer/scorer.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
+import { defaultRefusalThreshold } from './calibrate-refusal.js';
 import {
   type CrossLingualEvidence,
   type EvidenceBasis,
@@ -76,7 +77,7 @@ export interface AnswererOptions {
   /** Null or absent: extractive answers. */
   generator?: Generator | null;
   scorer?: Scorer;
-  /** Below this evidence the answer is a refusal (default 0.5; calibrate with `calibrateRefusal`). */
+  /** Below this evidence the answer is a refusal (default `defaultRefusalThreshold`, 0.44; calibrate with `calibrateRefusal`). */
   refusalThreshold?: number;
   /** Chunks retrieved (default 8). */
   limit?: number;
@@ -141,7 +142,7 @@ const toCitation = (passage: NumberedPassage): Citation => ({
 export function createAnswerer(options: AnswererOptions): Answerer {
   const promptBuilder = options.promptBuilder ?? createSourcesPromptBuilder();
   const scorer = options.scorer ?? createCitationScorer();
-  const threshold = options.refusalThreshold ?? 0.5;
+  const threshold = options.refusalThreshold ?? defaultRefusalThreshold;
   return {
     async answer(question, answerOptions = {}) {
       const { signal } = answerOptions;

@@ -1,3 +1,12 @@
+/**
+ * The evidence (`retrievalEvidence`) below which an answer is a refusal, unless the answerer is given
+ * another. Chosen with `calibrateRefusal` on the tuning half of Library Brain's hand-written book
+ * questions (answerable and unanswerable, French and English; apps/library-brain/eval) and reported
+ * on the other half: word evidence cannot tell every unanswerable question from every answerable one,
+ * and this threshold makes as few mistakes of both kinds as it can on those questions.
+ */
+export const defaultRefusalThreshold = 0.44;
+
 export interface RefusalSample {
   evidence: number;
   answerable: boolean;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RetrievedChunk } from '../retriever/retriever.js';
 import { evidenceTerms } from './evidence.js';
-import { extractiveAnswer } from './extractive-answer.js';
+import { extractiveAnswer, withBalancedQuotes } from './extractive-answer.js';
 
 function chunk(text: string, start: number): RetrievedChunk {
   return {
@@ -121,5 +121,28 @@ describe('extractiveAnswer: rare terms', () => {
     const text = 'The Pequod sailed. The Pequod was old. The Pequod was painted. The Pequod sank.';
     const answer = extractiveAnswer(weighted, [{ number: 1, chunk: chunk(text, 0) }]);
     expect(answer.sentences).toHaveLength(3);
+  });
+});
+
+describe('withBalancedQuotes', () => {
+  it('leaves out the marks of a quotation cut in half, keeping whole quotations and apostrophes', () => {
+    expect(withBalancedQuotes('I do not think,” said Doctor Manette, “that it would renew it.')).toBe(
+      'I do not think, said Doctor Manette, that it would renew it.',
+    );
+    expect(withBalancedQuotes('« Les voyageurs descendent ici.')).toBe('Les voyageurs descendent ici.');
+    expect(withBalancedQuotes('‘It’s a friend of mine,’ said Alice, “a Cheshire Cat.”')).toBe(
+      '‘It’s a friend of mine,’ said Alice, “a Cheshire Cat.”',
+    );
+    expect(withBalancedQuotes('He said "no and left.')).toBe('He said no and left.');
+  });
+
+  it('shows no quotation spanning two chosen sentences of one passage', () => {
+    const text =
+      'I do not think,” said Doctor Manette, “that the fit would come back. Nothing about the fit here. I trust the fit will not come back.” He rose.';
+    const answer = extractiveAnswer(evidenceTerms('Would the fit come back?', null), [
+      { number: 1, chunk: chunk(text, 0) },
+    ]);
+    expect(answer.sentences.length).toBeGreaterThan(1);
+    expect(answer.text).not.toMatch(/“[^”]*\./);
   });
 });

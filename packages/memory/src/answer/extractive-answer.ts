@@ -19,6 +19,45 @@ function withoutBracketedNumbers(text: string): string {
   return text.replace(/\s*\[\d+(?:\s*[,;]\s*\d+)*\]/g, '');
 }
 
+const openingQuotes = new Map([
+  ['“', '”'],
+  ['«', '»'],
+  ['‘', '’'],
+]);
+const closingQuotes = new Set(openingQuotes.values());
+
+/**
+ * A sentence cut out of dialogue often holds half a quotation (`I do not think,” said the doctor`):
+ * shown beside the next chosen sentence, its stray mark would pair with that sentence's and read as a
+ * quotation of text the book does not hold in one piece. Marks without their partner in the sentence
+ * are left out of the shown sentence (the citation's offsets still give the exact source text); an
+ * apostrophe (’ between letters) is kept. Straight double quotes are left out when they do not pair up.
+ */
+export function withBalancedQuotes(text: string): string {
+  const characters = [...text];
+  const open: { mark: string; index: number }[] = [];
+  const stray = new Set<number>();
+  characters.forEach((character, index) => {
+    const apostrophe =
+      character === '’' &&
+      /\p{L}/u.test(characters[index - 1] ?? '') &&
+      /\p{L}/u.test(characters[index + 1] ?? '');
+    if (openingQuotes.has(character)) open.push({ mark: character, index });
+    else if (closingQuotes.has(character) && !apostrophe) {
+      const last = open.at(-1);
+      if (last && openingQuotes.get(last.mark) === character) open.pop();
+      else if (character !== '’') stray.add(index);
+    }
+  });
+  for (const { index } of open) stray.add(index);
+  const straight = characters.filter((character) => character === '"').length;
+  return characters
+    .filter((character, index) => !stray.has(index) && !(character === '"' && straight % 2 === 1))
+    .join('')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
 export interface ExtractiveAnswerOptions {
   /** Most sentences in the answer (default 3). */
   sentences?: number;
@@ -93,7 +132,7 @@ export function extractiveAnswer(
   const parts: string[] = [];
   chosen.forEach((sentence, index) => {
     const next = chosen[index + 1];
-    const shown = withoutBracketedNumbers(sentence.text);
+    const shown = withBalancedQuotes(withoutBracketedNumbers(sentence.text));
     parts.push(next && next.number === sentence.number ? shown : `${shown} [${sentence.number}]`);
   });
   return { text: parts.join(' '), sentences: chosen };

@@ -7,7 +7,7 @@ export {
   type Citation,
   createAnswerer,
 } from './answerer.js';
-export { calibrateRefusal, type RefusalSample } from './calibrate-refusal.js';
+export { calibrateRefusal, defaultRefusalThreshold, type RefusalSample } from './calibrate-refusal.js';
 export {
   type CrossLingualEvidence,
   type EvidenceBasis,

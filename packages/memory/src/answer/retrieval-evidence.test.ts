@@ -34,14 +34,16 @@ describe('retrievalEvidence', () => {
     expect(retrievalEvidence(terms, farApart)).toBe(0.5);
   });
 
-  it('measures from the best chunks only (anchors)', () => {
+  it('measures from the five best chunks only (anchors)', () => {
     const chunks = [
       chunk(1, 0, 'Ahab.'),
       chunk(2, 0, 'Nothing here.'),
       chunk(3, 0, 'Nothing either.'),
-      chunk(4, 0, 'Ahab, the quadrant, the deck: cursed.'),
+      chunk(4, 0, 'Nor here.'),
+      chunk(5, 0, 'Nor there.'),
+      chunk(6, 0, 'Ahab, the quadrant, the deck: cursed.'),
     ];
     expect(retrievalEvidence(terms, chunks)).toBe(0.25);
-    expect(retrievalEvidence(terms, chunks, { anchors: 4 })).toBe(1);
+    expect(retrievalEvidence(terms, chunks, { anchors: 6 })).toBe(1);
   });
 });

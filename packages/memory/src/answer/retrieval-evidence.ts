@@ -9,7 +9,7 @@ export interface EvidenceChunk {
 }
 
 export interface RetrievalEvidenceOptions {
-  /** The best chunks each read with their window (default 3). */
+  /** The best chunks each read with their window (default 5). */
   anchors?: number;
   /**
    * Retrieved chunks of the same source lying at most this many characters from an anchor count
@@ -36,7 +36,7 @@ export function retrievalEvidence(
 ): number {
   const windowCharacters = options.windowCharacters ?? 2_000;
   let best = 0;
-  for (const anchor of chunks.slice(0, options.anchors ?? 3)) {
+  for (const anchor of chunks.slice(0, options.anchors ?? 5)) {
     const window = chunks.filter(
       (chunk) => chunk.sourceId === anchor.sourceId && gap(anchor, chunk) <= windowCharacters,
     );
