@@ -161,6 +161,17 @@ describe('summariseChapter', () => {
     expect((await summariseChapter({ ...base, generator: echo })).fallback).toMatchObject({
       code: 'echoed_prompt',
     });
+    const layout = fakeGenerator(() => 'The captain sails [1].\n\n[2]\nThe sailors load water and biscuits.');
+    expect((await summariseChapter({ ...base, generator: layout })).fallback).toMatchObject({
+      code: 'echoed_prompt',
+    });
+    const tail = fakeGenerator(
+      () => 'The captain sails [1]. Then the sailors load barrels of water and biscuits for the long voyage',
+    );
+    expect((await summariseChapter({ ...base, generator: tail })).fallback).toMatchObject({
+      code: 'uncited_answer',
+      message: expect.stringMatching(/^its last words cite nothing/),
+    });
     const uncited = fakeGenerator(() => 'The captain sails away.');
     expect((await summariseChapter({ ...base, generator: uncited })).fallback).toMatchObject({
       code: 'uncited_answer',

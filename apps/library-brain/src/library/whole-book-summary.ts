@@ -214,6 +214,9 @@ function echoesInstructions(text: string, messages: readonly ChatMessage[]): boo
 
 type Checked = { text: string } | { fallback: SummaryFallback };
 
+/** Characters a summary may hold after its last citation ("… and so on."). */
+const maximumUncitedTail = 40;
+
 /** The generator's text, when it cites only the passages it was given and repeats no instruction. */
 async function generateChecked(
   generator: Generator,
@@ -235,7 +238,9 @@ async function generateChecked(
         });
     return { fallback: { code: 'gateway_error', message: failure.message, error: failure } };
   }
-  if (echoesInstructions(text, messages))
+  // "[2]" alone on a line opens a passage in the prompt: a model writing one is copying the prompt's
+  // layout (passages it half-remembers), not summarising.
+  if (echoesInstructions(text, messages) || /^\s*\[\d+\]\s*$/m.test(text))
     return {
       fallback: {
         code: 'echoed_prompt',
@@ -259,6 +264,17 @@ async function generateChecked(
     };
   if (score.citations.length === 0)
     return { fallback: { code: 'uncited_answer', message: 'it cited none of the passages', error: null } };
+  // Every statement cited: what follows the last citation (an answer cut by the token limit, say)
+  // may be a few words, not a sentence of its own.
+  const afterLastCitation = text.slice(text.lastIndexOf(']') + 1).trim();
+  if (afterLastCitation.length > maximumUncitedTail)
+    return {
+      fallback: {
+        code: 'uncited_answer',
+        message: `its last words cite nothing ("${afterLastCitation.slice(0, 60)}…")`,
+        error: null,
+      },
+    };
   return { text };
 }
 
