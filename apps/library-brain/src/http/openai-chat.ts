@@ -88,7 +88,8 @@ export function sourcesText(citations: readonly Citation[], language: 'en' | 'fr
     const quoted = language === 'fr' ? `« ${excerpt(citation.text)} »` : `“${excerpt(citation.text)}”`;
     return `[${citation.n}] ${citation.book}${where ? ` — ${where}` : ''}: ${quoted}`;
   });
-  return `\n\n${language === 'fr' ? 'Sources' : 'Sources'}:\n${lines.join('\n')}`;
+  // "Sources" in both languages.
+  return `\n\nSources:\n${lines.join('\n')}`;
 }
 
 /** The citations as structured data, on the completion and on the stream's last chunk. */
