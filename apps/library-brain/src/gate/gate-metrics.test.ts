@@ -36,6 +36,7 @@ function answer(text: string, refused = false): Answer {
     fallback: null,
     conversationId: 'c',
     standaloneQuestion: null,
+    translatedQuestion: null,
     rewrite: null,
     translatedQuestion: null,
   };

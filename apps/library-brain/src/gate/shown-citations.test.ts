@@ -25,6 +25,7 @@ function answer(text: string, citations = [citation]): Answer {
     fallback: null,
     conversationId: 'c',
     standaloneQuestion: null,
+    translatedQuestion: null,
     rewrite: null,
     translatedQuestion: null,
   };

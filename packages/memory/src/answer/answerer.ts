@@ -149,7 +149,11 @@ export function createAnswerer(options: AnswererOptions): Answerer {
       const retrieved = await retrieveAcrossLanguages(
         options.retriever,
         { text: question, limit: options.limit ?? 8, filter: answerOptions.filter, signal },
-        answerOptions.translation,
+        {
+          translation: answerOptions.translation,
+          otherLanguage: Boolean(options.crossLingual),
+          connection: options.database?.getConnection() ?? null,
+        },
       );
       const reranked = await rerankWithinBudget(options.reranker, question, retrieved, {
         budgetMs: options.rerankBudgetMs ?? 2_000,

@@ -139,6 +139,31 @@ describe('cross-lingual evidence', () => {
     expect(wordsOnly.refused).toBe(true);
   });
 
+  it("searches the question in the other language's sources too, within the caller's filter", async () => {
+    const filters: unknown[] = [];
+    const recording: Retriever = {
+      async retrieve(query) {
+        filters.push(query.filter ?? null);
+        return [];
+      },
+    };
+    const connection = database.getConnection();
+    const english = connection
+      .prepare("SELECT id FROM memory_sources WHERE uri = 'doc://lighthouse'")
+      .pluck()
+      .get();
+    await retrieveAcrossLanguages(recording, { text: frenchQuestion }, { otherLanguage: true, connection });
+    expect(filters).toEqual([null, { sourceIds: [english] }]);
+    // A filter that leaves no source in the other language: the question is searched once.
+    filters.length = 0;
+    await retrieveAcrossLanguages(
+      recording,
+      { text: frenchQuestion, filter: { sourceIds: [9_999] } },
+      { otherLanguage: true, connection },
+    );
+    expect(filters).toEqual([{ sourceIds: [9_999] }]);
+  });
+
   it('retrieves with the translation too: the English passage is found for the French question', async () => {
     const answerer = createAnswerer({ retriever, database });
     const answer = await answerer.answer(frenchQuestion, {
@@ -178,14 +203,14 @@ describe('retrieveAcrossLanguages', () => {
 
   it('asks once without a translation, and fuses both lists by reciprocal rank with one', async () => {
     const retriever = fakeRetriever({ question: [1, 2, 3], translation: [4, 3] });
-    expect(
-      (await retrieveAcrossLanguages(retriever, { text: 'question' }, null)).map((c) => c.chunkId),
-    ).toEqual([1, 2, 3]);
+    expect((await retrieveAcrossLanguages(retriever, { text: 'question' })).map((c) => c.chunkId)).toEqual([
+      1, 2, 3,
+    ]);
     expect(retriever.asked).toEqual(['question']);
     const fused = await retrieveAcrossLanguages(
       retriever,
       { text: 'question', limit: 3 },
-      { text: 'translation', language: 'en' },
+      { translation: { text: 'translation', language: 'en' } },
     );
     // 3 is in both lists: first; then the first of each list (1, 4), the original's first on a tie.
     expect(fused.map((c) => c.chunkId)).toEqual([3, 1, 4]);

@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import type { Language } from '../analysis/analyser.js';
+import { detectLanguage, type Language } from '../analysis/analyser.js';
 import type { Embedder } from '../embedder/embedder.js';
 import { throwIfAborted } from '../errors/index.js';
 import { cosine } from '../migration/compare-embedders.js';
 import type { NumberedPassage } from '../prompt/prompt-builder.js';
-import type { RetrievalQuery, RetrievedChunk, Retriever } from '../retriever/retriever.js';
+import type { RetrievalFilter, RetrievalQuery, RetrievedChunk, Retriever } from '../retriever/retriever.js';
 import { reciprocalRankFusion } from '../retriever/rrf.js';
 import { type EvidenceTerms, evidenceTerms } from './evidence.js';
 import type { ExtractedSentence } from './extractive-answer.js';
@@ -64,20 +64,59 @@ export function readSourceLanguages(
   return languages;
 }
 
+/** The sources detected in a language at ingestion. */
+export function sourcesInLanguage(connection: Database, language: Language): number[] {
+  return connection
+    .prepare('SELECT id FROM memory_sources WHERE language = ?')
+    .pluck()
+    .all(language) as number[];
+}
+
+export interface AcrossLanguagesOptions {
+  /** The question in the other language: searched too, in that language's sources. */
+  translation?: QuestionTranslation | null;
+  /**
+   * Search the question itself in the other language's sources too (with a multilingual
+   * embedder): its vectors would otherwise favour any passage in the question's language over the
+   * right one in the other, and its words match only its own language.
+   */
+  otherLanguage?: boolean;
+  /** Where the sources' languages are read; without it, only the translation is searched. */
+  connection?: Database | null;
+}
+
+/** The filter narrowed to some sources (null when nothing is left of it). */
+function narrowed(filter: RetrievalFilter | undefined, sourceIds: readonly number[]): RetrievalFilter | null {
+  const allowed = filter?.sourceIds ? filter.sourceIds.filter((id) => sourceIds.includes(id)) : sourceIds;
+  return allowed.length === 0 ? null : { ...filter, sourceIds: allowed };
+}
+
 /**
- * Retrieves with the question and, when there is one, with its translation, and fuses both lists
- * by reciprocal rank (equal weights): a passage found in either language can answer.
+ * Retrieves with the question and, across languages, with its translation and with the question
+ * in the other language's sources; the lists are fused by reciprocal rank (equal weights), so that
+ * a passage found in either language can answer. Without a translation or `otherLanguage`, this is
+ * the retriever's own list.
  */
 export async function retrieveAcrossLanguages(
   retriever: Retriever,
   query: RetrievalQuery,
-  translation: QuestionTranslation | null | undefined,
+  options: AcrossLanguagesOptions = {},
 ): Promise<RetrievedChunk[]> {
-  if (!translation) return retriever.retrieve(query);
-  const lists = await Promise.all([
-    retriever.retrieve(query),
-    retriever.retrieve({ ...query, text: translation.text }),
-  ]);
+  const queries: RetrievalQuery[] = [query];
+  const questionLanguage = detectLanguage(query.text);
+  const otherLanguage: Language | null =
+    options.translation?.language ??
+    (questionLanguage === 'fr' ? 'en' : questionLanguage === 'en' ? 'fr' : null);
+  const otherSources =
+    options.connection && otherLanguage && (options.translation || options.otherLanguage)
+      ? sourcesInLanguage(options.connection, otherLanguage)
+      : null;
+  const otherFilter = otherSources ? narrowed(query.filter, otherSources) : undefined;
+  if (options.translation && otherFilter !== null)
+    queries.push({ ...query, text: options.translation.text, filter: otherFilter ?? query.filter });
+  if (options.otherLanguage && otherFilter) queries.push({ ...query, filter: otherFilter });
+  if (queries.length === 1) return retriever.retrieve(query);
+  const lists = await Promise.all(queries.map((each) => retriever.retrieve(each)));
   const byId = new Map<number, RetrievedChunk>();
   for (const chunk of lists.flat()) if (!byId.has(chunk.chunkId)) byId.set(chunk.chunkId, chunk);
   const fused = reciprocalRankFusion(

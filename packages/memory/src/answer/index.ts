@@ -9,6 +9,7 @@ export {
 } from './answerer.js';
 export { calibrateRefusal, defaultRefusalThreshold, type RefusalSample } from './calibrate-refusal.js';
 export {
+  type AcrossLanguagesOptions,
   type CrossLingualEvidence,
   type EvidenceBasis,
   embedsAcrossLanguages,
@@ -18,6 +19,7 @@ export {
   type QuestionTranslation,
   readSourceLanguages,
   retrieveAcrossLanguages,
+  sourcesInLanguage,
   similarSentences,
 } from './cross-lingual-evidence.js';
 export { coverage, type EvidenceTerms, evidenceTerms } from './evidence.js';
