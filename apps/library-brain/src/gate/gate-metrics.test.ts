@@ -36,7 +36,6 @@ function answer(text: string, refused = false): Answer {
     fallback: null,
     conversationId: 'c',
     standaloneQuestion: null,
-    translatedQuestion: null,
     rewrite: null,
     translatedQuestion: null,
   };

@@ -25,7 +25,6 @@ function answer(text: string, citations = [citation]): Answer {
     fallback: null,
     conversationId: 'c',
     standaloneQuestion: null,
-    translatedQuestion: null,
     rewrite: null,
     translatedQuestion: null,
   };
