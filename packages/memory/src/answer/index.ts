@@ -19,14 +19,15 @@ export {
   type QuestionTranslation,
   readSourceLanguages,
   retrieveAcrossLanguages,
-  sourcesInLanguage,
   similarSentences,
+  sourcesInLanguage,
 } from './cross-lingual-evidence.js';
 export { coverage, type EvidenceTerms, evidenceTerms } from './evidence.js';
 export {
   type ExtractedSentence,
   type ExtractiveAnswerOptions,
   extractiveAnswer,
+  withBalancedQuotes,
 } from './extractive-answer.js';
 export {
   checkTranslation,

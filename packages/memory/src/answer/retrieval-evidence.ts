@@ -9,11 +9,11 @@ export interface EvidenceChunk {
 }
 
 export interface RetrievalEvidenceOptions {
-  /** The best chunks each read with their window (default 5). */
+  /** The best chunks whose source is read (default 3). */
   anchors?: number;
   /**
-   * Retrieved chunks of the same source lying at most this many characters from an anchor count
-   * with it (default 2,000: about two chunks); 0 counts only the chunks it overlaps or touches.
+   * Only the retrieved chunks of the anchor's source lying at most this many characters from it
+   * count with it (default: all of them); 0 counts only the chunks it overlaps or touches.
    */
   windowCharacters?: number;
 }
@@ -25,18 +25,21 @@ const gap = (left: EvidenceChunk, right: EvidenceChunk) =>
 /**
  * The evidence the books hold for a question, in [0, 1], from its retrieved chunks (best first):
  * what the refusal threshold is compared with. Each of the best chunks is read together with the
- * retrieved chunks of the same source around it, since a book often says what a question asks over
- * two neighbouring chunks (the question's words in one, the rest in the next); chunks of other
- * books, or far apart in one, never add up, so scattered single words do not make evidence.
+ * other retrieved chunks of its source: a book often says what a question asks over several
+ * passages (the question's names in one, the rest in the next or a chapter later), and a question
+ * about a book draws several of its passages. Chunks of different sources never add up, so words
+ * scattered over unrelated books — what an unanswerable question finds — do not make evidence.
+ * The settings and the refusal threshold were chosen together on the tuning half of Library
+ * Brain's hand-written book questions (apps/library-brain/eval).
  */
 export function retrievalEvidence(
   evidence: EvidenceTerms,
   chunks: readonly EvidenceChunk[],
   options: RetrievalEvidenceOptions = {},
 ): number {
-  const windowCharacters = options.windowCharacters ?? 2_000;
+  const windowCharacters = options.windowCharacters ?? Number.POSITIVE_INFINITY;
   let best = 0;
-  for (const anchor of chunks.slice(0, options.anchors ?? 5)) {
+  for (const anchor of chunks.slice(0, options.anchors ?? 3)) {
     const window = chunks.filter(
       (chunk) => chunk.sourceId === anchor.sourceId && gap(anchor, chunk) <= windowCharacters,
     );
