@@ -34,6 +34,13 @@ export {
   serve,
   stopOnSignals,
 } from './server/serve.js';
+export {
+  type CommandFailure,
+  commandFailure,
+  reportCommandFailure,
+  UsageError,
+  usageError,
+} from './terminal/command-failure.js';
 export { parseCommandLine } from './terminal/parse-command-line.js';
 export { renderTable } from './terminal/render-table.js';
 export { startTimeLimit, type TimeLimit } from './time/start-time-limit.js';

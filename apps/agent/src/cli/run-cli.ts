@@ -1,4 +1,11 @@
-import { ConfigurationError, createLogger, renderTable, stopOnSignals } from '@klody/service';
+import {
+  ConfigurationError,
+  createLogger,
+  renderTable,
+  reportCommandFailure,
+  stopOnSignals,
+  UsageError,
+} from '@klody/service';
 import type { AgentConfig } from '../config/config.js';
 import { readConfig } from '../config/config.js';
 import { startServer } from '../http/start-server.js';
@@ -25,17 +32,6 @@ export type CliCommand =
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
-}
-
-/** Bad usage, configuration or input: exit 2 with a one-line message (CONTRACTS.md). */
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 async function withStores<T>(config: AgentConfig, job: (stores: AgentStores) => Promise<T>): Promise<T> {
@@ -179,34 +175,15 @@ async function serveForever(config: AgentConfig, port: number | null): Promise<n
   return new Promise<number>(() => {});
 }
 
-/**
- * A failed command: the one-line message on stderr and, with `--json`, exactly one JSON line on
- * stdout, `{ "error": { "code", "message" } }` (CONTRACTS.md). Exit 2 for bad usage, configuration
- * or input, 1 for a failure while the command ran.
- */
-function reportFailure(command: CliCommand, error: unknown): number {
-  let code = 'internal_error';
-  let exitCode = 1;
-  if (error instanceof UsageError) {
-    code = error.code;
-    exitCode = 2;
-  } else if (ConfigurationError.isInstance(error)) {
-    code = 'invalid_configuration';
-    exitCode = 2;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  if ('json' in command && command.json) printJson({ error: { code, message } });
-  process.stderr.write(
-    `agent: ${code === 'invalid_configuration' ? 'invalid configuration: ' : ''}${message}\n`,
-  );
-  return exitCode;
-}
-
 /** Runs one CLI command and sets the exit code. */
 export async function runCli(command: CliCommand): Promise<void> {
   try {
     process.exitCode = await run(command, readConfig());
   } catch (error) {
-    process.exitCode = reportFailure(command, error);
+    process.exitCode = reportCommandFailure({
+      service: 'agent',
+      error,
+      json: 'json' in command && command.json,
+    });
   }
 }

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { ConfigurationError, createLogger, ServiceError, stopOnSignals } from '@klody/service';
+import {
+  ConfigurationError,
+  createLogger,
+  reportCommandFailure,
+  ServiceError,
+  stopOnSignals,
+  usageError,
+} from '@klody/service';
 import { encodeWav, findExecutable, pcm16ToFloat, type SpeechChunk, VoiceError } from '@klody/voice';
 import { readConfig, type VocalBrainConfig } from '../config/config.js';
 import { openVocalBrainDatabase } from '../database/open-database.js';
@@ -12,7 +19,6 @@ import { createServices, type Services } from '../services.js';
 import { resolveSpeaker } from '../voices/resolve-speaker.js';
 import type { CliCommand } from './cli-command.js';
 import { formatTrack } from './format.js';
-import { UsageError, usageError } from './usage-error.js';
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -284,39 +290,27 @@ async function serveForever(config: VocalBrainConfig, port: number | null): Prom
   return new Promise<number>(() => {});
 }
 
-/**
- * A failed command: the one-line message on stderr and, with `--json`, exactly one JSON line on
- * stdout (CONTRACTS.md). Exit 2 for bad usage, configuration or input (a 4xx), 1 otherwise.
- */
+/** VocalBrain's own input errors (exit 2); its other voice errors are failures while running (exit 1). */
+function classifyVoiceError(error: unknown): { code: string; exitCode: 1 | 2 } | null {
+  if (!VoiceError.isInstance(error)) return null;
+  const input = [
+    'empty_text',
+    'unknown_voice',
+    'unknown_language',
+    'invalid_audio',
+    'empty_audio',
+    'invalid_options',
+  ];
+  return { code: error.code, exitCode: input.includes(error.code) ? 2 : 1 };
+}
+
 function reportFailure(command: CliCommand, error: unknown): number {
-  let code = 'internal_error';
-  let exitCode = 1;
-  if (error instanceof UsageError) {
-    code = error.code;
-    exitCode = 2;
-  } else if (ConfigurationError.isInstance(error)) {
-    code = 'invalid_configuration';
-    exitCode = 2;
-  } else if (ServiceError.isInstance(error)) {
-    code = error.code;
-    exitCode = error.status >= 400 && error.status < 500 && error.status !== 408 ? 2 : 1;
-  } else if (VoiceError.isInstance(error)) {
-    code = error.code;
-    exitCode = [
-      'empty_text',
-      'unknown_voice',
-      'unknown_language',
-      'invalid_audio',
-      'empty_audio',
-      'invalid_options',
-    ].includes(error.code)
-      ? 2
-      : 1;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  if (command.command !== 'serve' && command.json) printJson({ error: { code, message } });
-  process.stderr.write(`vocalbrain: ${message}\n`);
-  return exitCode;
+  return reportCommandFailure({
+    service: 'vocalbrain',
+    error,
+    json: command.command !== 'serve' && command.json,
+    classify: classifyVoiceError,
+  });
 }
 
 /** Runs one CLI command and sets the exit code. */
@@ -325,10 +319,7 @@ export async function runCli(command: CliCommand): Promise<void> {
   try {
     config = readConfig();
   } catch (error) {
-    const usage = ConfigurationError.isInstance(error)
-      ? new UsageError('invalid_configuration', `invalid configuration: ${error.message}`)
-      : error;
-    process.exitCode = reportFailure(command, usage);
+    process.exitCode = reportFailure(command, error);
     return;
   }
   try {
