@@ -1,13 +1,16 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Generator } from '@klody/memory';
 import { repositoryRoot, sourceArguments, testDataPath } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../src/config/config.js';
+import { openLibraryDatabase } from '../src/database/open-database.js';
 import { createApp } from '../src/http/create-app.js';
 import { createLibrary } from '../src/library/create-library.js';
 import type { Answer, Library, WholeBookProgress } from '../src/library/library.js';
+import { createWholeBookAnswerer } from '../src/library/whole-book.js';
 
 /** Every citation's offsets give its text in the stored book, and every [n] names a citation. */
 function expectCitationsHold(library: Library, answer: Answer): void {
@@ -158,6 +161,70 @@ describeRequiring(
       expect(cli.stdout()).toMatch(/^The main characters of “Alice’s Adventures in Wonderland”/);
       expect(cli.stdout()).toMatch(/\[1\] Alice’s Adventures in Wonderland/);
     }, 60_000);
+
+    it('with a chat model (a fake one): group citations renumbered onto the chapter, progress per group', async () => {
+      // A fake chat model that cites its first and last passage, as a model that follows the
+      // instructions would; the real one is in whole-book-gemma.test.ts.
+      const fakeGenerator: Generator = {
+        id: 'fake-generator',
+        async generate(messages) {
+          const user = messages.at(-1)?.content ?? '';
+          if (user.includes('Partial summaries:')) {
+            const markers = [...user.matchAll(/\[(\d+)\]/g)].map((match) => match[1]);
+            return `Alice and the animals dry themselves [${markers[0]}] and the Mouse tells its tale [${markers.at(-1)}].`;
+          }
+          const count = [...user.matchAll(/^\[\d+\]$/gm)].length;
+          return `The animals gather on the bank [1] and the Dodo speaks [${count}].`;
+        },
+        async *stream() {
+          yield '';
+        },
+      };
+      const database = openLibraryDatabase(
+        readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' }).databasePath,
+      );
+      try {
+        const answerer = createWholeBookAnswerer({
+          database: { getConnection: database.getConnection, writeLock: database.writeLock },
+          generator: () => fakeGenerator,
+          unavailable: () => null,
+          onGeneratorFailure: () => {},
+          promptTokens: 900,
+          answerTokens: 100,
+          gatewayURL: null,
+        });
+        const progress: WholeBookProgress[] = [];
+        const answer = await answerer.answer('Summarise chapter 3 of Alice', {
+          onProgress: (entry) => progress.push(entry),
+        });
+        expect(answer?.mode).toBe('generated');
+        expect(answer?.fallback).toBeNull();
+        expect(answer?.answer).toMatch(
+          /\n\nAlice and the animals dry themselves \[1\] and the Mouse tells its tale \[2\]\.$/,
+        );
+        expect(answer?.citations.map((citation) => citation.n)).toEqual([1, 2]);
+        for (const citation of answer?.citations ?? [])
+          expect(library.passage(citation.bookId, citation.start, citation.end, 0)?.text).toBe(citation.text);
+        // The first citation is the chapter's first passage, the last its last: the group numbers
+        // were moved onto the chapter's before they were combined.
+        const chapters = await library.ask('List the chapters of Alice');
+        expect(answer?.citations[0]?.start).toBe(chapters.citations[2]?.start);
+        expect(answer?.citations[1]?.end).toBeLessThanOrEqual(chapters.citations[3]?.start ?? 0);
+        const groups = progress.find((entry) => entry.stage === 'summarising')?.total ?? 0;
+        expect(groups).toBeGreaterThan(1);
+        expect(progress.filter((entry) => entry.stage === 'summarising')).toHaveLength(groups + 1);
+        expect(progress.at(-1)).toEqual({ stage: 'combining', done: 1, total: 1 });
+
+        const characters = await answerer.answer('Who are the main characters of Alice?');
+        expect(characters?.mode).toBe('generated');
+        // The model's text (its combination, the passages spanning several groups) after the list.
+        expect(characters?.answer).toMatch(/\n\nAlice and the animals dry themselves \[\d+\]/);
+        for (const marker of characters?.answer.matchAll(/\[(\d+)\]/g) ?? [])
+          expect(characters?.citations.map((citation) => citation.n)).toContain(Number(marker[1]));
+      } finally {
+        database.close();
+      }
+    });
 
     it('leaves other questions to the usual answerer', async () => {
       const answer = await library.ask('What did Alice drink?');

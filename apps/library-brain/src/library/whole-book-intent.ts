@@ -146,7 +146,7 @@ function fold(text: string): string {
     .trim();
 }
 
-const number = String.raw`([0-9]{1,4}(?:st|nd|rd|th|e|er|eme|ieme)?|[ivxlcdm]+|[a-z]+(?:-[a-z]+)?)`;
+const numberPattern = '([0-9]{1,4}(?:st|nd|rd|th|e|er|eme|ieme)?|[ivxlcdm]+|[a-z]+(?:-[a-z]+)?)';
 
 // The book named after the request: "… of Moby Dick", "… in Candide", "… de Candide", "… du livre X".
 const englishBook = String.raw`(?:\s+(?:of|in|from)\s+(?:the\s+book\s+|the\s+novel\s+)?(.+))?`;
@@ -193,27 +193,29 @@ const patterns: Pattern[] = [
     language: 'en',
     kind: 'chapter_summary',
     expression: new RegExp(
-      String.raw`^(?:please\s+)?(?:(?:can|could)\s+you\s+)?(?:summari[sz]e|sum\s+up|outline|recap)\s+(?:the\s+)?chapter\s+${number}${englishBook}$`,
+      String.raw`^(?:please\s+)?(?:(?:can|could)\s+you\s+)?(?:summari[sz]e|sum\s+up|outline|recap)\s+(?:the\s+)?chapter\s+${numberPattern}${englishBook}$`,
     ),
   },
   {
     language: 'en',
     kind: 'chapter_summary',
     expression: new RegExp(
-      String.raw`^(?:please\s+)?(?:(?:can|could)\s+you\s+)?(?:summari[sz]e|sum\s+up|outline|recap)\s+the\s+${number}\s+chapter${englishBook}$`,
+      String.raw`^(?:please\s+)?(?:(?:can|could)\s+you\s+)?(?:summari[sz]e|sum\s+up|outline|recap)\s+the\s+${numberPattern}\s+chapter${englishBook}$`,
     ),
   },
   {
     language: 'en',
     kind: 'chapter_summary',
     expression: new RegExp(
-      String.raw`^(?:(?:give|write)(?:\s+me)?\s+)?(?:a\s+|the\s+)?(?:summary|synopsis|recap)\s+of\s+(?:the\s+)?chapter\s+${number}${englishBook}$`,
+      String.raw`^(?:(?:give|write)(?:\s+me)?\s+)?(?:a\s+|the\s+)?(?:summary|synopsis|recap)\s+of\s+(?:the\s+)?chapter\s+${numberPattern}${englishBook}$`,
     ),
   },
   {
     language: 'en',
     kind: 'chapter_summary',
-    expression: new RegExp(String.raw`^what\s+happens\s+in\s+(?:the\s+)?chapter\s+${number}${englishBook}$`),
+    expression: new RegExp(
+      String.raw`^what\s+happens\s+in\s+(?:the\s+)?chapter\s+${numberPattern}${englishBook}$`,
+    ),
   },
   {
     language: 'en',
@@ -266,28 +268,28 @@ const patterns: Pattern[] = [
     language: 'fr',
     kind: 'chapter_summary',
     expression: new RegExp(
-      String.raw`^(?:peux-tu\s+|pouvez-vous\s+)?(?:resume|resumer|resumez)(?:-moi)?\s+(?:le\s+)?chapitre\s+${number}${frenchBook}$`,
+      String.raw`^(?:peux-tu\s+|pouvez-vous\s+)?(?:resume|resumer|resumez)(?:-moi)?\s+(?:le\s+)?chapitre\s+${numberPattern}${frenchBook}$`,
     ),
   },
   {
     language: 'fr',
     kind: 'chapter_summary',
     expression: new RegExp(
-      String.raw`^(?:peux-tu\s+|pouvez-vous\s+)?(?:resume|resumer|resumez)(?:-moi)?\s+le\s+${number}\s+chapitre${frenchBook}$`,
+      String.raw`^(?:peux-tu\s+|pouvez-vous\s+)?(?:resume|resumer|resumez)(?:-moi)?\s+le\s+${numberPattern}\s+chapitre${frenchBook}$`,
     ),
   },
   {
     language: 'fr',
     kind: 'chapter_summary',
     expression: new RegExp(
-      String.raw`^(?:(?:donne|donnez|fais|faites)(?:-moi)?\s+)?(?:un\s+|le\s+)?resume\s+du\s+chapitre\s+${number}${frenchBook}$`,
+      String.raw`^(?:(?:donne|donnez|fais|faites)(?:-moi)?\s+)?(?:un\s+|le\s+)?resume\s+du\s+chapitre\s+${numberPattern}${frenchBook}$`,
     ),
   },
   {
     language: 'fr',
     kind: 'chapter_summary',
     expression: new RegExp(
-      String.raw`^que\s+se\s+passe-t-il\s+(?:dans|au)\s+(?:le\s+)?chapitre\s+${number}${frenchBook}$`,
+      String.raw`^que\s+se\s+passe-t-il\s+(?:dans|au)\s+(?:le\s+)?chapitre\s+${numberPattern}${frenchBook}$`,
     ),
   },
   {

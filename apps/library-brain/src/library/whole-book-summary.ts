@@ -45,6 +45,8 @@ export interface SummariseOptions {
   language: SummaryLanguage;
   book: string;
   chapter: string;
+  /** What `chapter` names, in the prompt's header (default "Chapter" / « Chapitre »). */
+  chapterLabel?: string;
   generator: Generator | null;
   /** Tokens a prompt may hold (the passages and the instructions). */
   promptTokens: number;
@@ -240,11 +242,19 @@ async function generateChecked(
   }
   // "[2]" alone on a line opens a passage in the prompt: a model writing one is copying the prompt's
   // layout (passages it half-remembers), not summarising.
-  if (echoesInstructions(text, messages) || /^\s*\[\d+\]\s*$/m.test(text))
+  if (echoesInstructions(text, messages))
     return {
       fallback: {
         code: 'echoed_prompt',
         message: 'it repeated its instructions instead of summarising',
+        error: null,
+      },
+    };
+  if (/^\s*\[\d+\]\s*$/m.test(text))
+    return {
+      fallback: {
+        code: 'echoed_prompt',
+        message: "it copied the prompt's numbered passages instead of summarising",
         error: null,
       },
     };
@@ -289,7 +299,7 @@ const block = (passage: NumberedPassage) => `[${passage.number}]\n${passage.chun
 export async function summariseChapter(options: SummariseOptions): Promise<Summary> {
   const { passages, language, generator, signal } = options;
   const words = instructions[language];
-  const header = `${words.book}: ${options.book}\n${words.chapter}: ${options.chapter}`;
+  const header = `${words.book}: ${options.book}\n${options.chapterLabel ?? words.chapter}: ${options.chapter}`;
   const overhead = estimateTokens(`${words.map.join('\n')}\n${header}\n${words.mapEnd}`) + 16;
   const groups = groupPassages(passages, Math.max(200, options.promptTokens - overhead));
   if (!generator) {

@@ -216,14 +216,11 @@ export function createWholeBookAnswerer(options: WholeBookAnswererOptions) {
       };
     }
     const what = {
-      uncited_answer: 'did not cite',
+      uncited_answer: 'did not cite all it said',
       invalid_citation: 'cited wrongly',
-      echoed_prompt: 'echoed',
+      echoed_prompt: 'did not summarise',
     }[fallback.code];
-    return {
-      code: fallback.code,
-      message: `the chat model's summary ${what === 'echoed' ? 'repeated its instructions' : what} (${fallback.message}): ${instead}`,
-    };
+    return { code: fallback.code, message: `the chat model ${what} (${fallback.message}): ${instead}` };
   }
 
   const plain = (language: 'en' | 'fr', text: string, refused: boolean): WholeBookAnswer => ({
@@ -403,6 +400,7 @@ export function createWholeBookAnswerer(options: WholeBookAnswererOptions) {
       language,
       book: source.title,
       chapter: names.map((character) => character.name).join(', '),
+      chapterLabel: language === 'fr' ? 'Personnages' : 'Characters',
       generator,
       promptTokens: options.promptTokens,
       answerTokens: options.answerTokens,
