@@ -21,9 +21,9 @@ function book(title: string, author: string, paragraphs: string[]): string {
 }
 
 /** "Harbour Notes" by Mary Dock; `lastPage` changes its content (for an update). */
-export function harbourNotes(lastPage = ''): string {
+export function harbourNotes(lastPage = '', paragraphs = 12): string {
   return book('Harbour Notes', 'Mary Dock', [
-    ...Array.from({ length: 12 }, (_, index) =>
+    ...Array.from({ length: paragraphs }, (_, index) =>
       paragraph(
         'The crane',
         index,
@@ -42,8 +42,14 @@ export interface WhaleBooks {
   harbourPath: string;
 }
 
-/** Writes the three books under `folder` (created). */
-export function writeWhaleBooks(folder: string): WhaleBooks {
+/**
+ * Writes the three books under `folder` (created); `paragraphs` (default 12, about 2 passages each)
+ * makes them smaller for a slow embedder.
+ */
+export function writeWhaleBooks(
+  folder: string,
+  { paragraphs = 12 }: { paragraphs?: number } = {},
+): WhaleBooks {
   const seaFolder = join(folder, 'sea');
   mkdirSync(seaFolder, { recursive: true });
   writeFileSync(
@@ -51,7 +57,7 @@ export function writeWhaleBooks(folder: string): WhaleBooks {
     book(
       'The Whale Almanac',
       'Ishmael Jones',
-      Array.from({ length: 12 }, (_, index) =>
+      Array.from({ length: paragraphs }, (_, index) =>
         paragraph(
           'The whale',
           index,
@@ -61,14 +67,14 @@ export function writeWhaleBooks(folder: string): WhaleBooks {
     ),
   );
   const harbourPath = join(folder, 'harbour.txt');
-  writeFileSync(harbourPath, harbourNotes());
+  writeFileSync(harbourPath, harbourNotes('', paragraphs));
   writeFileSync(
     join(folder, 'baleines.txt'),
     book(
       'Baleines et ports',
       'Jeanne Quai',
       Array.from(
-        { length: 6 },
+        { length: Math.ceil(paragraphs / 2) },
         (_, index) =>
           `La baleine ${index} nage près du port, et les marins la regardent depuis le quai pendant que le harpon reste dans la barque. ${'Les mouettes volent au-dessus des bateaux de pêche et le vent souffle sur la mer. '.repeat(12)}`,
       ),
