@@ -13,7 +13,7 @@ import {
 import { type BookChapter, type BookStructure, findChapter, readBookStructure } from './book-structure.js';
 import type { Answer, AnswerFallback, Citation } from './library.js';
 import { timedOut } from './timed-out.js';
-import { mainCharacters } from './whole-book-characters.js';
+import { mainCharacters, type NamedCharacter } from './whole-book-characters.js';
 import { detectWholeBookIntent, type WholeBookIntent } from './whole-book-intent.js';
 import {
   citedNumbers,
@@ -138,23 +138,39 @@ const phrases = {
   },
 } as const;
 
-/** Structures are read once per version of a book (a few tens of milliseconds for a long novel). */
-const structureCacheSize = 16;
+/**
+ * A book's structure and main characters are read once per version of the book (tens of
+ * milliseconds for the structure of a long novel, a few hundred for its names).
+ */
+const bookCacheSize = 16;
+
+interface BookReading {
+  structure: BookStructure;
+  characters: NamedCharacter[] | null;
+}
 
 /** Whole-book questions; `answer` is null for any other question (the usual answerer takes it). */
 export function createWholeBookAnswerer(options: WholeBookAnswererOptions) {
   const connection = () => options.database.getConnection();
-  const structures = new Map<string, BookStructure>();
+  const readings = new Map<string, BookReading>();
 
-  function structureOf(source: SourceRow): BookStructure {
+  function readingOf(source: SourceRow): BookReading {
     const key = `${source.id}:${source.updated_at}`;
-    let structure = structures.get(key);
-    if (!structure) {
-      structure = readBookStructure(source.text);
-      if (structures.size >= structureCacheSize) structures.delete(structures.keys().next().value as string);
-      structures.set(key, structure);
+    let reading = readings.get(key);
+    if (!reading) {
+      reading = { structure: readBookStructure(source.text), characters: null };
+      if (readings.size >= bookCacheSize) readings.delete(readings.keys().next().value as string);
+      readings.set(key, reading);
     }
-    return structure;
+    return reading;
+  }
+
+  const structureOf = (source: SourceRow): BookStructure => readingOf(source).structure;
+
+  function charactersOf(source: SourceRow): NamedCharacter[] {
+    const reading = readingOf(source);
+    reading.characters ??= mainCharacters(source.text);
+    return reading.characters;
   }
 
   function citationMaker(source: SourceRow) {
@@ -325,7 +341,7 @@ export function createWholeBookAnswerer(options: WholeBookAnswererOptions) {
   ): Promise<WholeBookAnswer> {
     const words = phrases[language];
     askOptions.onProgress?.({ stage: 'reading', done: 0, total: 1 });
-    const names = mainCharacters(source.text);
+    const names = charactersOf(source);
     askOptions.onProgress?.({ stage: 'reading', done: 1, total: 1 });
     if (names.length === 0) return plain(language, words.noCharacters(source.title), true);
     const chunks = chunksOf(source);
