@@ -5,17 +5,18 @@
 //
 //   pnpm exec tsx --conditions=@klody/source apps/library-brain/eval/answer-eval.ts \
 //     [--modes default,e5,e5-gemma] [--sample N] [--split tuning|report|all] [--out file.json] [--books folder]
+//     [--books-subset en/11-0.txt,fr/Candide.txt] [--work folder (kept: the embeddings are reused)]
 //
 // Modes: `default` (no gateway: lexical retrieval, extractive answers), `e5` (multilingual-e5-small
 // through a real gateway: hybrid retrieval, extractive answers), `e5-gemma` (the same with Gemma 3
 // 270M writing the answers). `--sample N` asks an evenly spread N of the questions in the gateway
 // modes (Gemma takes ~10 s a question on 2 cores).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { evidenceTerms, retrievalEvidence } from '@klody/memory';
+import { calibrateRefusal, evidenceTerms, retrievalEvidence } from '@klody/memory';
 import {
   createProcessReaper,
   e5WorkerEntry,
@@ -31,7 +32,8 @@ import { shownCitationProblems } from '../src/gate/shown-citations.js';
 import { createLibrary } from '../src/library/create-library.js';
 import type { Library } from '../src/library/library.js';
 import { type AnswerOutcome, figuresByGroup, holdsKeyword, thresholdSweep } from './answer-metrics.js';
-import { type EvalQuestion, loadEvalQuestions } from './eval-questions.js';
+import { embedBooks } from './embed-books.js';
+import { type EvalQuestion, isPlainQuestion, loadEvalQuestions } from './eval-questions.js';
 
 type Mode = 'default' | 'e5' | 'e5-gemma';
 const modes: readonly Mode[] = ['default', 'e5', 'e5-gemma'];
@@ -45,6 +47,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     books: { type: 'string' },
     only: { type: 'string' },
+    'books-subset': { type: 'string' },
+    work: { type: 'string' },
   },
 });
 const chosenModes = values.modes.split(',').map((mode) => {
@@ -55,23 +59,26 @@ const books = values.books ?? defaultBooksFolder();
 if (!books) throw new Error('the shared books folder is unknown: pass --books');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-// Questions that need more than a plain `ask` (a filter, a previous question) are the gate's
-// concern; the answer evaluation asks the plain ones.
-const plainKinds = new Set([
-  'fact',
-  'unanswerable',
-  'cross-lingual',
-  'detail',
-  'who',
-  'what',
-  'where',
-  'when',
-]);
+// A subset of the books (`en/11-0.txt,fr/Candide.txt`): only they are ingested, and only their
+// questions (and the unanswerable ones) are asked — for the embedder modes, which embed about a
+// passage a second on two shared cores.
+const subset = values['books-subset']?.split(',').map((path) => path.trim()) ?? null;
+const bookFiles = readdirSync(books as string, { recursive: true, encoding: 'utf8' })
+  .filter((path) => /\.(txt|md|pdf|epub|html?)$/i.test(path) && (!subset || subset.includes(path)))
+  .map((path) => resolve(books as string, path))
+  .sort();
 const allQuestions = loadEvalQuestions(join(here, '..', 'gate')).filter(
   (question) =>
     (values.split === 'all' || question.split === values.split) &&
-    (plainKinds.has(question.kind) || (!('filter' in question.extra) && !('previous' in question.extra))) &&
+    (!subset || question.source === null || subset.includes(question.source)) &&
+    // A filter or a previous question is the gate's concern: the plain questions are asked here.
+    isPlainQuestion(question) &&
     (!values.only || question.id.includes(values.only)),
+);
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+const evidenceSettings = [1, 3, 5].flatMap((anchors) =>
+  [0, 2000, 20_000, Number.POSITIVE_INFINITY].map((windowCharacters) => ({ anchors, windowCharacters })),
 );
 
 /** An evenly spread sample of `count` questions, the same every run. */
@@ -95,7 +102,16 @@ async function askAll(
       if (index % 20 === 0) log(`${mode}: ${index + 1}/${questions.length}`);
       const passages = await library.search(question.question, { k: 10 });
       const relevantRank = firstRelevantRank({ ...question, passage: undefined }, passages);
-      const evidence = retrievalEvidence(evidenceTerms(question.question, connection), passages.slice(0, 8));
+      const terms = evidenceTerms(question.question, connection);
+      const chunks = passages.slice(0, 8).map((passage) => ({ ...passage, sourceId: passage.bookId }));
+      const evidence = retrievalEvidence(terms, chunks);
+      // The evidence other settings would measure, to choose them on the tuning half.
+      const evidenceVariants = Object.fromEntries(
+        evidenceSettings.map((setting) => [
+          `anchors ${setting.anchors}, window ${setting.windowCharacters}`,
+          round(retrievalEvidence(terms, chunks, setting)),
+        ]),
+      );
       const started = performance.now();
       const answer = await library.ask(question.question);
       const seconds = (performance.now() - started) / 1000;
@@ -108,9 +124,11 @@ async function askAll(
         split: question.split,
         language: question.language,
         kind: question.kind,
+        family: question.family,
         answerable: question.source !== null,
         refused: answer.refused,
-        evidence: Math.round(evidence * 1000) / 1000,
+        evidence: round(evidence),
+        evidenceVariants,
         relevantRank,
         holdsFact: !answer.refused && holdsKeyword(answer.answer, question.keywords),
         rightBook:
@@ -149,16 +167,23 @@ function markdown(results: Record<string, AnswerOutcome[]>): string {
 }
 
 async function main() {
-  const work = mkdtempSync(join(tmpdir(), 'klody-answer-eval-'));
+  // --work keeps the databases (and the embeddings, which take long) for the next run.
+  const work = values.work ? resolve(values.work) : mkdtempSync(join(tmpdir(), 'klody-answer-eval-'));
+  mkdirSync(work, { recursive: true });
   const reaper = createProcessReaper();
+  // Interrupted, the gateway and its workers are stopped too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void reaper.reapAll().finally(() => process.exit(130)));
   const results: Record<string, AnswerOutcome[]> = {};
   try {
     if (chosenModes.includes('default')) {
+      // Lexical ingestion takes seconds: always from scratch, with exactly the chosen books.
       const home = join(work, 'default');
+      rmSync(home, { recursive: true, force: true });
       const config = { ...readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' }) };
       const library = await createLibrary(config, { log });
       try {
-        const ingestion = await library.ingest([books as string]);
+        const ingestion = await library.ingest(bookFiles);
         log(
           `default: ingested ${ingestion.added} books (${ingestion.chunks} passages) in ${ingestion.seconds.toFixed(1)} s`,
         );
@@ -180,6 +205,13 @@ async function main() {
       });
       try {
         const home = join(work, 'e5');
+        await embedBooks({
+          databasePath: readConfig({ KLODY_HOME: home, KLODY_GATEWAY_URL: gateway.url }).databasePath,
+          files: bookFiles,
+          gatewayURL: gateway.url,
+          embedModel: 'embed',
+          log,
+        });
         const sample = values.sample ? spread(allQuestions, Number(values.sample)) : allQuestions;
         for (const mode of gatewayModes) {
           const config = readConfig({
@@ -194,7 +226,7 @@ async function main() {
           const library = await createLibrary(config, { log });
           try {
             // Ingested (embedded) once: the second mode finds the books unchanged.
-            const ingestion = await library.ingest([books as string]);
+            const ingestion = await library.ingest(bookFiles);
             log(
               `${mode}: ingested ${ingestion.added} books (${ingestion.chunks} passages) in ${ingestion.seconds.toFixed(1)} s`,
             );
@@ -209,23 +241,60 @@ async function main() {
     }
   } finally {
     await reaper.reapAll();
-    rmSync(work, { recursive: true, force: true });
+    if (!values.work) rmSync(work, { recursive: true, force: true });
   }
   const report = markdown(results);
   process.stdout.write(report);
+  // The refusal threshold each evidence setting would choose on the tuning half (never the report half).
   const sweep = Object.fromEntries(
-    Object.entries(results).map(([mode, outcomes]) => [
-      mode,
-      thresholdSweep(
-        outcomes.filter((outcome) => outcome.split === 'tuning'),
-        Array.from({ length: 21 }, (_, index) => index / 20),
-      ),
-    ]),
+    Object.entries(results).map(([mode, outcomes]) => {
+      const tuning = outcomes.filter(
+        (outcome) =>
+          outcome.split === 'tuning' && (outcome.family === 'books' || outcome.family === 'unanswerable'),
+      );
+      const settings = Object.keys(tuning[0]?.evidenceVariants ?? {});
+      return [
+        mode,
+        Object.fromEntries(
+          settings.map((setting) => {
+            const samples = tuning.map((outcome) => ({
+              evidence: outcome.evidenceVariants[setting] ?? 0,
+              answerable: outcome.answerable,
+            }));
+            const calibrated = calibrateRefusal(samples);
+            const [atThreshold] = thresholdSweep(
+              tuning.map((outcome) => ({ ...outcome, evidence: outcome.evidenceVariants[setting] ?? 0 })),
+              [calibrated.threshold],
+            );
+            return [setting, { ...calibrated, ...atThreshold }];
+          }),
+        ),
+      ];
+    }),
   );
+  for (const [mode, settings] of Object.entries(sweep))
+    for (const [setting, result] of Object.entries(settings))
+      log(
+        `${mode} tuning, ${setting}: threshold ${round(result.threshold)} → ${result.falseRefusals} false refusals, ${result.wrongAnswers} wrong answers`,
+      );
   const out = resolve(values.out ?? join(tmpdir(), 'library-brain-answer-eval.json'));
   writeFileSync(
     out,
-    `${JSON.stringify({ report, figures: Object.fromEntries(Object.entries(results).map(([mode, outcomes]) => [mode, figuresByGroup(outcomes)])), sweep, outcomes: results }, null, 1)}\n`,
+    `${JSON.stringify(
+      {
+        report,
+        figures: Object.fromEntries(
+          Object.entries(results).map(([mode, outcomes]) => [
+            mode,
+            figuresByGroup(outcomes, { kinds: true }),
+          ]),
+        ),
+        sweep,
+        outcomes: results,
+      },
+      null,
+      1,
+    )}\n`,
   );
   log(`answer-eval: figures and every answer written to ${out}`);
 }

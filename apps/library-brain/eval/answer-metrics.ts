@@ -6,10 +6,14 @@ export interface AnswerOutcome {
   split: 'tuning' | 'report';
   language: 'en' | 'fr';
   kind: string;
+  /** The question file's family: `books`, `unanswerable`, `cross-lingual`… (eval-questions.ts). */
+  family: string;
   answerable: boolean;
   refused: boolean;
   /** The question's evidence as the answerer computes it (compared with the refusal threshold). */
   evidence: number;
+  /** The evidence other settings of `retrievalEvidence` measure (to choose them on the tuning half). */
+  evidenceVariants: Record<string, number>;
   /** 1-based rank of the first passage from the right book holding every evidence string (top 10), or null. */
   relevantRank: number | null;
   /** One of the question's keywords is in the answer's text (case and accents ignored). */
@@ -85,15 +89,27 @@ export function answerFigures(outcomes: readonly AnswerOutcome[]): AnswerFigures
   };
 }
 
-/** Figures by group: `all`, each half, each half by language, each half by kind. */
-export function figuresByGroup(outcomes: readonly AnswerOutcome[]): Record<string, AnswerFigures> {
-  const groups = new Map<string, AnswerOutcome[]>([['all', [...outcomes]]]);
+/**
+ * Figures by group: each half (`tuning`, `report`) over the questions in the books' own language
+ * (the `books` and `unanswerable` families), then by language; each other family by half
+ * (`report cross-lingual`…); with `kinds`, each half by kind (`tuning kind who`…).
+ */
+export function figuresByGroup(
+  outcomes: readonly AnswerOutcome[],
+  options: { kinds?: boolean } = {},
+): Record<string, AnswerFigures> {
+  const groups = new Map<string, AnswerOutcome[]>();
   const add = (name: string, outcome: AnswerOutcome) =>
     groups.set(name, [...(groups.get(name) ?? []), outcome]);
-  for (const outcome of outcomes) {
-    add(outcome.split, outcome);
-    add(`${outcome.split}-${outcome.language}`, outcome);
-    add(`${outcome.split}-kind-${outcome.kind}`, outcome);
+  for (const split of ['tuning', 'report'] as const) {
+    for (const outcome of outcomes) {
+      if (outcome.split !== split) continue;
+      if (outcome.family === 'books' || outcome.family === 'unanswerable') {
+        add(split, outcome);
+        add(`${split} ${outcome.language}`, outcome);
+        if (options.kinds) add(`${split} kind ${outcome.kind}`, outcome);
+      } else add(`${split} ${outcome.family}`, outcome);
+    }
   }
   return Object.fromEntries([...groups].map(([name, group]) => [name, answerFigures(group)]));
 }

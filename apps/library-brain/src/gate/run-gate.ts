@@ -13,6 +13,8 @@ import {
   type RetrievalFigures,
   retrievalFigures,
 } from './gate-metrics.js';
+import { loadHandWrittenQuestions } from './hand-written-questions.js';
+import { measureHandWritten } from './measure-hand-written.js';
 import {
   type GateQuestion,
   isAnswerable,
@@ -40,8 +42,12 @@ export interface GateOptions {
 
 export interface GateFigures {
   configuration: string;
+  /** The old groups (books-en, books-fr, xquad, piaf, all) and the hand-written ones (handWrittenGroup). */
   retrieval: Record<string, RetrievalFigures>;
+  /** Answers to the old groups' questions, together. */
   generation: GenerationFigures | null;
+  /** Answers to the hand-written questions, per group (books-report-fr, filters, follow-ups…). */
+  answersByGroup?: Record<string, GenerationFigures> | null;
 }
 
 /** One generated answer, as the JSON report records it. */
@@ -98,12 +104,25 @@ export function compareWithBaseline(measured: GateFigures, baseline: Baseline): 
       regressions.push(`${group}: no longer measured`);
       continue;
     }
+    // Its questions changed (a hand-written file grew): not comparable, the report says so.
+    if (now.questions !== figures.questions) continue;
     for (const metric of ['recall@5', 'mrr@10'] as const) {
       if (now[metric] < figures[metric] - baseline.tolerance) {
         regressions.push(
           `${group} ${metric}: ${now[metric]} < baseline ${figures[metric]} − ${baseline.tolerance}`,
         );
       }
+    }
+  }
+  for (const [group, before] of Object.entries(baseline.answersByGroup ?? {})) {
+    const now = measured.answersByGroup?.[group];
+    // Not generated this time, or on a sample: not comparable.
+    if (!now || now.questions !== before.questions) continue;
+    for (const metric of ['keywordCoverage', 'refusalAccuracy'] as const) {
+      if (now[metric] < before[metric] - baseline.tolerance)
+        regressions.push(
+          `${group} ${metric}: ${now[metric]} < baseline ${before[metric]} − ${baseline.tolerance}`,
+        );
     }
   }
   // A sample of the questions is not comparable with figures measured on the whole set.
@@ -126,7 +145,11 @@ export function compareWithBaseline(measured: GateFigures, baseline: Baseline): 
 /** What fails the gate whatever the baseline: a citation shown as valid that is not. */
 export function invariantBreaches(measured: GateFigures): string[] {
   const invalid = measured.generation?.invalidCitations ?? 0;
-  return invalid > 0 ? [`generation: ${invalid} invalid citations (must be 0)`] : [];
+  const breaches = invalid > 0 ? [`generation: ${invalid} invalid citations (must be 0)`] : [];
+  for (const [group, figures] of Object.entries(measured.answersByGroup ?? {}))
+    if (figures.invalidCitations > 0)
+      breaches.push(`${group}: ${figures.invalidCitations} invalid citations (must be 0)`);
+  return breaches;
 }
 
 function markdownReport(
@@ -170,6 +193,28 @@ function markdownReport(
         `Answers were generated for ${figures.generation.questions} of the questions (--sample); the baseline's answer figures, measured on ${before.questions}, are not compared.`,
       );
   }
+  if (figures.answersByGroup && Object.keys(figures.answersByGroup).length > 0) {
+    lines.push(
+      '',
+      'Hand-written questions (gate/questions/), apart from the groups above: books by half (tuning, report) and language, unanswerable ones, cross-lingual questions, filtered questions and follow-ups in their conversation.',
+      '',
+      '| group | questions | keyword coverage | baseline | refusal accuracy | baseline | answerable refused | unanswerable answered | invalid citations |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...Object.entries(figures.answersByGroup).map(([group, now]) => {
+        const before = baseline?.answersByGroup?.[group];
+        return `| ${group} | ${now.questions} | ${now.keywordCoverage} | ${before?.keywordCoverage ?? '—'} | ${now.refusalAccuracy} | ${before?.refusalAccuracy ?? '—'} | ${now.refusedWrongly ?? '—'} | ${now.answeredWrongly ?? '—'} | ${now.invalidCitations} |`;
+      }),
+    );
+  }
+  const changed = Object.entries(figures.retrieval).filter(([group, now]) => {
+    const before = baseline?.retrieval[group];
+    return before !== undefined && before.questions !== now.questions;
+  });
+  if (changed.length > 0)
+    lines.push(
+      '',
+      `Not compared with the baseline, their questions having changed since: ${changed.map(([group, now]) => `${group} (${baseline?.retrieval[group]?.questions} then, ${now.questions} now)`).join(', ')}.`,
+    );
   lines.push(
     '',
     regressions.length === 0
@@ -261,6 +306,7 @@ export async function runGate(
     return 2;
   }
   const set = loadQuestionSet(join(gateFolder, 'question-set.json'));
+  const handWritten = loadHandWrittenQuestions(gateFolder);
   const baselinePath = hooks.baselinePath ?? join(gateFolder, 'baseline.json');
   const baseline = existsSync(baselinePath)
     ? (JSON.parse(readFileSync(baselinePath, 'utf8')) as Baseline)
@@ -292,17 +338,30 @@ export async function runGate(
         sample,
         log,
       );
+      const measuredHandWritten = await measureHandWritten(library, handWritten, {
+        generate: options.generate,
+        sample,
+        log,
+      });
       const configuration =
         config.embedder ??
         (config.gatewayURL
           ? `gateway ${config.gatewayURL} (${config.embedModel}, ${config.chatModel})`
           : 'lexical, extractive');
-      const figures: GateFigures = { configuration, retrieval, generation };
+      const figures: GateFigures = {
+        configuration,
+        retrieval: { ...retrieval, ...measuredHandWritten.retrieval },
+        generation,
+        answersByGroup: measuredHandWritten.answers,
+      };
       const regressions =
         baseline && !options.updateBaseline
           ? compareWithBaseline(figures, baseline)
           : invariantBreaches(figures);
-      const report = markdownReport(figures, baseline, regressions, misses);
+      const report = markdownReport(figures, baseline, regressions, [
+        ...misses,
+        ...measuredHandWritten.misses,
+      ]);
       const reportPath = options.report ?? join(config.home, 'gate-report.md');
       mkdirSync(dirname(reportPath), { recursive: true });
       writeFileSync(reportPath, report);
@@ -311,7 +370,7 @@ export async function runGate(
       const jsonPath = `${reportPath.replace(/\.md$/, '')}.json`;
       writeFileSync(
         jsonPath,
-        `${JSON.stringify({ ...figures, regressions, passed: regressions.length === 0, answers }, null, 2)}\n`,
+        `${JSON.stringify({ ...figures, regressions, passed: regressions.length === 0, answers, handWrittenAnswers: measuredHandWritten.answered }, null, 2)}\n`,
       );
       log(`gate: report written to ${reportPath} (figures and answers: ${jsonPath})`);
       if (options.updateBaseline) {
@@ -319,6 +378,7 @@ export async function runGate(
           tolerance: baseline?.tolerance ?? 0.02,
           ...figures,
           generation: figures.generation ?? baseline?.generation ?? null,
+          answersByGroup: figures.answersByGroup ?? baseline?.answersByGroup ?? null,
         };
         writeFileSync(baselinePath, `${JSON.stringify(next, null, 2)}\n`);
         log(`gate: baseline updated (${baselinePath})`);
