@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { readConfig } from '../../../apps/library-brain/src/config/config.js';
 import { openLibraryDatabase } from '../../../apps/library-brain/src/database/open-database.js';
+import { pageOfBooks } from '../../../apps/library-brain/src/library/book-list.js';
 import { listAllBooks } from '../../../apps/library-brain/src/library/book-list-all.js';
 import { createLibrary } from '../../../apps/library-brain/src/library/create-library.js';
 import type { Library } from '../../../apps/library-brain/src/library/library.js';
@@ -199,6 +200,10 @@ async function main(): Promise<void> {
         if ((await library.ask(question)).refused) refused[name]++;
       });
       await timed(samples[name], 'ask, book filter', () => library.ask(question, { filter }));
+      // What the first page costs after a write: the whole list read, sorted and folded again.
+      await timed(samples[name], 'book list rebuilt (first page after a write)', async () =>
+        pageOfBooks(library.books()),
+      );
     }
   }
   for (const { library } of libraries) await library.close();
@@ -234,7 +239,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < Number(values['page-loads']); round++) {
     for (const [position, { name }] of libraries.entries()) {
       const url = servers[position]?.url;
-      await timed(samples[name], 'GET /api/books, first page', async () => {
+      await timed(samples[name], 'GET /api/books, first page (list unchanged)', async () => {
         const response = await fetch(`${url}/api/books`);
         if (!response.ok) throw new Error(`/api/books answered ${response.status}`);
         await response.json();

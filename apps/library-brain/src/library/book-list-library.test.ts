@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createIngester } from '@klody/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../config/config.js';
 import { openLibraryDatabase } from '../database/open-database.js';
@@ -101,5 +102,23 @@ describe('the paged book list on a real library', () => {
     expect(library.listBooks({ query: 'angstrom' }).books.map((book) => book.title)).toEqual([
       'Ångström Days',
     ]);
+  });
+
+  it('sees at once a book another connection wrote (another process ingesting the same library)', async () => {
+    const before = library.listBooks();
+    expect(library.listBooks()).toEqual(before);
+    const other = openLibraryDatabase(config.databasePath);
+    try {
+      const ingester = createIngester({ database: other, preparationThreads: 0 });
+      await ingester.ingest([
+        { uri: '/elsewhere/zebra.txt', title: 'Zebra Crossings', text: 'Stripes. '.repeat(30) },
+      ]);
+      await ingester.close();
+    } finally {
+      other.close();
+    }
+    const after = library.listBooks({ query: 'zebra' });
+    expect(after.books.map((book) => [book.title, book.chunks])).toEqual([['Zebra Crossings', 1]]);
+    expect(library.listBooks().total).toBe(before.total + 1);
   });
 });

@@ -43,11 +43,31 @@ function startsAWord(text: string, word: string): boolean {
 
 const titleOrder = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
+/** The books of one version of the list, sorted by title, with what a query is matched against. */
+export interface SortedBooks {
+  books: readonly Book[];
+  /** Each book's title and author, folded (foldForSearch), in the same order. */
+  searchTexts: readonly string[];
+  ingesting: number;
+}
+
+/** Sorts by title, then id, so that pages never overlap. */
+export function sortBooks(all: readonly Book[]): SortedBooks {
+  const books = [...all].sort(
+    (first, second) => titleOrder.compare(first.title, second.title) || first.id - second.id,
+  );
+  return {
+    books,
+    searchTexts: books.map((book) => foldForSearch(`${book.title}\n${book.author ?? ''}`)),
+    ingesting: books.filter((book) => book.state === 'pending' || book.state === 'ingesting').length,
+  };
+}
+
 /**
- * One page of the books, sorted by title (then id, so that pages never overlap), keeping those whose
- * title or author has a word beginning with each word of the query (typed as far as it goes).
+ * One page of sorted books, keeping those whose title or author has a word beginning with each
+ * word of the query (typed as far as it goes).
  */
-export function pageOfBooks(all: readonly Book[], options: BookListOptions = {}): BookPage {
+export function pageOfSortedBooks(sorted: SortedBooks, options: BookListOptions = {}): BookPage {
   const offset = Math.max(0, Math.trunc(options.offset ?? 0));
   const limit = Math.min(maximumBookPageSize, Math.max(1, Math.trunc(options.limit ?? defaultBookPageSize)));
   const words = foldForSearch(options.query ?? '')
@@ -55,15 +75,19 @@ export function pageOfBooks(all: readonly Book[], options: BookListOptions = {})
     .filter((word) => word.length > 0);
   const matching =
     words.length === 0
-      ? [...all]
-      : all.filter((book) => {
-          const haystack = foldForSearch(`${book.title}\n${book.author ?? ''}`);
-          return words.every((word) => startsAWord(haystack, word));
+      ? sorted.books
+      : sorted.books.filter((_, index) => {
+          const text = sorted.searchTexts[index] ?? '';
+          return words.every((word) => startsAWord(text, word));
         });
-  matching.sort((first, second) => titleOrder.compare(first.title, second.title) || first.id - second.id);
   return {
     books: matching.slice(offset, offset + limit),
     total: matching.length,
-    ingesting: all.filter((book) => book.state === 'pending' || book.state === 'ingesting').length,
+    ingesting: sorted.ingesting,
   };
+}
+
+/** One page of the books, sorted by title: `sortBooks` then `pageOfSortedBooks`. */
+export function pageOfBooks(all: readonly Book[], options: BookListOptions = {}): BookPage {
+  return pageOfSortedBooks(sortBooks(all), options);
 }

@@ -24,7 +24,7 @@ import type { LibraryBrainConfig } from '../config/config.js';
 import { openLibraryDatabase } from '../database/open-database.js';
 import { createLibraryAnswerer } from './answerer.js';
 import { filterChoices, readFilterableBooks, resolveBookFilter } from './book-filter.js';
-import { pageOfBooks } from './book-list.js';
+import { createBookListCache } from './book-list-cache.js';
 import { bookMetadata } from './book-metadata.js';
 import { createBookShelves, shelfName } from './book-shelves.js';
 import { discardUploadedCopy } from './book-upload.js';
@@ -211,6 +211,13 @@ export async function createLibrary(
   if (options.waitForGateway ?? true) await gateway.settled();
 
   const inProgress = new Map<string, 'pending' | 'ingesting'>();
+
+  // The page asks for the list often: it is read again only after a change (book-list-cache.ts).
+  const bookList = createBookListCache({
+    connection: database.getConnection(),
+    readBooks: books,
+    inProgress: () => [...inProgress].join('\n'),
+  });
 
   function books(): Book[] {
     const connection = database.getConnection();
@@ -425,7 +432,7 @@ export async function createLibrary(
 
   return {
     books,
-    listBooks: (listOptions) => pageOfBooks(books(), listOptions),
+    listBooks: (listOptions) => bookList.page(listOptions),
     ingest,
     remove,
     search,
