@@ -205,6 +205,25 @@ describeRequiring({ data: ['books/en/11-0.txt'] }, 'any OpenAI client can ask th
     expect(body.error).toMatchObject({ code: 'invalid_json', type: 'invalid_request_error' });
     expect(body.error.message.length).toBeGreaterThan(0);
 
+    // Library Brain's own `filter` field: a filter naming no book is the request's fault, whole or
+    // streamed (the stream's status is already sent: its last event is the error).
+    const badFilter = {
+      model: 'library-brain',
+      messages: [{ role: 'user' as const, content: 'Who is the Hatter?' }],
+      filter: { books: ['No Such Book'] },
+    } as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+    const filtered = await failure(client.chat.completions.create(badFilter));
+    expect(filtered).toMatchObject({ status: 400, code: 'invalid_request', type: 'invalid_request_error' });
+    expect((filtered as Error).message).toMatch(/No Such Book/);
+    const streamedFailure = await failure(
+      (async () => {
+        const stream = await client.chat.completions.create({ ...badFilter, stream: true });
+        for await (const _ of stream);
+      })(),
+    );
+    expect(streamedFailure).toBeInstanceOf(OpenAI.APIError);
+    expect((streamedFailure as Error).message).toMatch(/No Such Book/);
+
     const foreign = await fetch(`${server.url}/v1/models`, {
       headers: { authorization: `Bearer ${apiKey}`, origin: 'https://example.com' },
     });
