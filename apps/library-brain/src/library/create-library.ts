@@ -127,7 +127,8 @@ export async function createLibrary(
     retryMs: options.gatewayRetryMs,
     prepareEmbedder: (embedder) => {
       rawEmbedder = embedder;
-      if (options.migrateVectors) void vectors.run(embedder, { verify: true });
+      // Started on the next turn: the gateway's short check limit on embedding calls is lifted by then.
+      if (options.migrateVectors) setTimeout(() => void vectors.run(embedder, { verify: true }), 0);
       return createCachedEmbedder({ embedder, database });
     },
   });

@@ -143,6 +143,10 @@ export function createEmbedderMigration(options: {
     status = { ...status, state: 'rebuilding' };
     const migration = await migrateVectorIndex(database, {
       embedder,
+      // Small batches: each embedding request stays well within the gateway time limit on a slow
+      // embedder (64 passages of multilingual-e5-small on one thread took over 60 s on 2 cores),
+      // and questions asked meanwhile wait behind one short batch, not a long one.
+      batchSize: 8,
       signal: controller.signal,
       onProgress: ({ done, total }) => {
         status = { ...status, done, total };
