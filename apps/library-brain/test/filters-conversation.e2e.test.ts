@@ -93,6 +93,17 @@ describeRequiring(
         ]);
         await page.screenshot({ path: screenshotPath('library-brain-conversation.png'), fullPage: true });
 
+        // A reload keeps the conversation: its turns are read back, and the next question continues it.
+        await page.reload();
+        await expect.poll(() => page.locator('#conversation-turns li').count(), { timeout: 10_000 }).toBe(2);
+        expect(await page.locator('#conversation').getAttribute('data-conversation-id')).toBe(conversationId);
+        await page.selectOption('#filter-author', 'Mary Dock');
+        await askOnPage(page, 'Why?');
+        expect(await page.locator('#answer-rewrite').textContent()).toBe(
+          'Searched as: Why? (stands beside whale seen pier)',
+        );
+        expect(await page.locator('#conversation-turns li').count()).toBe(3);
+
         // A new conversation, on the shelf: the first question again, not a follow-up.
         await page.click('#new-conversation');
         expect(await page.locator('#conversation').isHidden()).toBe(true);

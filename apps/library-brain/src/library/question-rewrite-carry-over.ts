@@ -50,7 +50,15 @@ const continuationStarts =
  * own ("Why?").
  */
 export function dependsOnConversation(question: string): boolean {
-  if (continuationStarts.test(question)) return true;
+  return continuationStarts.test(question) || pointsBack(question);
+}
+
+/**
+ * Whether a question refers to something named before (a pronoun, "this", "then"), or has no
+ * content word of its own ("Why?"): what it points at may be a word the previous question carried.
+ * "And the Cheshire Cat?" depends on the conversation but names its own subject instead.
+ */
+export function pointsBack(question: string): boolean {
   if (contentWords(question).length === 0) return true;
   return wordsOf(question).some(({ lower }) => pointingWords.has(lower));
 }

@@ -34,7 +34,7 @@ describe('createQuestionRewriter', () => {
     });
   });
 
-  it('carries the previous question as asked, not the words it carried itself', async () => {
+  it('carries what the previous question was searched with to a follow-up pointing back, not to one naming its subject', async () => {
     const rewriter = createQuestionRewriter({ generator: () => null });
     const turns: EarlierTurn[] = [
       { question: 'Who is the White Rabbit?', standaloneQuestion: null, answer: '…' },
@@ -47,10 +47,13 @@ describe('createQuestionRewriter', () => {
     expect((await rewriter.rewrite('And the Cheshire Cat?', turns)).standaloneQuestion).toBe(
       'And the Cheshire Cat? (Alice follow)',
     );
+    expect((await rewriter.rewrite('Why did she do it?', turns)).standaloneQuestion).toBe(
+      'Why did she do it? (Alice follow White Rabbit)',
+    );
     // A previous question with no word of its own passes on what it was searched with.
     const why: EarlierTurn = { question: 'Why?', standaloneQuestion: 'Why? (White Rabbit)', answer: '…' };
-    expect((await rewriter.rewrite('And then?', [...turns, why])).standaloneQuestion).toBe(
-      'And then? (White Rabbit)',
+    expect((await rewriter.rewrite('And the Queen?', [...turns, why])).standaloneQuestion).toBe(
+      'And the Queen? (White Rabbit)',
     );
   });
 

@@ -1,5 +1,5 @@
 import { type ChatMessage, type Generator, MemoryError } from '@klody/memory';
-import { carryOverTerms, contentWords } from './question-rewrite-carry-over.js';
+import { carryOverTerms, contentWords, pointsBack } from './question-rewrite-carry-over.js';
 import { checkRewrite } from './question-rewrite-validation.js';
 
 /** An earlier turn of the conversation, as the rewrite sees it. */
@@ -90,13 +90,13 @@ export function createQuestionRewriter(options: QuestionRewriterOptions) {
       const previous = history.at(-1);
       if (!previous) return { standaloneQuestion: null, rewrite: { method: 'as_asked', fallback: null } };
       const carryOver = (fallback: string | null): RewriteResult => {
-        // The previous question as asked, not with the words it carried itself: "And the Cheshire
-        // Cat?" after a question about the Rabbit is about the Cat. Only a previous question with no
-        // word of its own ("Why?") passes on what it was searched with.
+        // A follow-up that points back ("Why does it grin?") may point at a word the previous
+        // question carried itself: the previous question as searched. One that names its own subject
+        // ("And the Cheshire Cat?") takes the previous question as asked, without what it carried.
         const source =
-          contentWords(previous.question).length > 0
-            ? previous.question
-            : (previous.standaloneQuestion ?? previous.question);
+          pointsBack(question) || contentWords(previous.question).length === 0
+            ? (previous.standaloneQuestion ?? previous.question)
+            : previous.question;
         const carried = carryOverTerms(source, question);
         return carried
           ? { standaloneQuestion: carried, rewrite: { method: 'carried_terms', fallback } }
