@@ -95,6 +95,9 @@ describe('Library Brain HTTP API', () => {
       books: () => {
         throw new TypeError('the fake library is broken');
       },
+      listBooks: () => {
+        throw new TypeError('the fake library is broken');
+      },
     };
     const { request } = setup({
       library: broken,
