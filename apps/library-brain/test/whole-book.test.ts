@@ -126,6 +126,14 @@ describeRequiring(
       expect(missing.answer).toContain('has no chapter 40; it has 30 chapters');
     });
 
+    it('summarises the next chapter on a follow-up in the same conversation', async () => {
+      const first = await library.ask('Summarise chapter 3 of Alice');
+      const next = await library.ask('And chapter 4?', { conversationId: first.conversationId });
+      expect(next.conversationId).toBe(first.conversationId);
+      expect(next.answer).toMatch(/^CHAPTER IV\. The Rabbit Sends in a Little Bill/);
+      expectCitationsHold(library, next);
+    });
+
     it('streams progress events on /api/ask before the answer', async () => {
       const app = createApp({ library, libraryRoots: [] });
       const response = await app.request('http://127.0.0.1/api/ask', {

@@ -58,6 +58,19 @@ describe('detectWholeBookIntent', () => {
       'Qui sont les principaux personnages de Madame Bovary ?',
       { kind: 'main_characters', language: 'fr', bookReference: 'madame bovary' },
     ],
+    // Follow-ups made standalone without a chat model: the previous question's words in brackets.
+    [
+      'And chapter 4? (Summarise 3 Alice)',
+      { kind: 'chapter_summary', chapter: 4, part: null, language: 'en', bookReference: 'alice' },
+    ],
+    [
+      'What about chapter V? (summarize Moby Dick)',
+      { kind: 'chapter_summary', chapter: 5, bookReference: 'moby dick' },
+    ],
+    [
+      'Et le chapitre 4 ? (Résume 3 Candide)',
+      { kind: 'chapter_summary', chapter: 4, language: 'fr', bookReference: 'candide' },
+    ],
   ])('%s', (question, expected) => {
     expect(detectWholeBookIntent(question)).toMatchObject(expected);
   });
@@ -69,6 +82,9 @@ describe('detectWholeBookIntent', () => {
     'Why does Ishmael go to sea?',
     'Qui est Candide ?',
     'Quel est le personnage que Candide rencontre au chapitre 3 ?',
+    'And chapter 4? (What Alice drink 3)',
+    'And chapter 4?',
+    'And the Hatter? (Summarise 3 Alice)',
     'list',
     'Summarise chapter',
     '',

@@ -331,13 +331,42 @@ function takePart(question: string): { question: string; part: number | null } {
   return { question, part: null };
 }
 
-/** The request a question makes about a whole book, or null for any other question. */
-export function detectWholeBookIntent(question: string): WholeBookIntent | null {
-  const folded = fold(question)
+/** Greetings before, politeness and punctuation after: not part of the request. */
+function trimmed(question: string): string {
+  return fold(question)
     .replace(/^(?:hey|hi|ok|okay|bonjour|salut|stp|svp)[,!\s]+/, '')
     .replace(/\s*(?:,?\s*(?:please|s'il\s+(?:te|vous)\s+plait|stp|svp))?\s*[?.!]*$/, '')
     .replace(/\s+\?$/, '');
-  const { question: withoutPart, part } = takePart(folded);
+}
+
+// "And chapter 4?" after a chapter's summary, made standalone without a chat model: the previous
+// question's words carried over in brackets (question-rewrite-carry-over.ts), "And chapter 4?
+// (Summarise 3 Alice)". The carried words say what was asked and of which book.
+const followUp = new RegExp(
+  `^(?:(and|what about|how about)|(et|et pour|et pour le|et le|quant au))\\s+(?:the\\s+|le\\s+)?(?:chapter|chapitre)\\s+${numberPattern}(?:\\s+(?:of|in|de|du)\\s+(.+))?$`,
+);
+const carriedWords = /^(.*\S)\s*\(([^()]+)\)$/s;
+const summaryWords = /^(?:summari[sz]e|summary|sum|recap|outline|resume|resumer|resumez)$/;
+const requestWords =
+  /^(?:summari[sz]e|summary|sum|up|recap|outline|resume|resumer|resumez|resume-moi|chapter|chapitre|chapters|chapitres|list|liste|give|donne|happens|passe|[0-9]+|[ivxlcdm]+)$/;
+
+function followUpIntent(question: string): WholeBookIntent | null {
+  const carried = carriedWords.exec(question.trim());
+  if (!carried) return null;
+  const match = followUp.exec(trimmed(carried[1] as string));
+  if (!match) return null;
+  const words = fold(carried[2] as string).split(/\s+/);
+  if (!words.some((word) => summaryWords.test(word))) return null;
+  const chapter = chapterNumber(match[3] as string);
+  if (chapter === null) return null;
+  const bookReference =
+    match[4]?.trim() || words.filter((word) => !requestWords.test(word)).join(' ') || null;
+  return { kind: 'chapter_summary', chapter, part: null, language: match[1] ? 'en' : 'fr', bookReference };
+}
+
+/** The request a question makes about a whole book, or null for any other question. */
+export function detectWholeBookIntent(question: string): WholeBookIntent | null {
+  const { question: withoutPart, part } = takePart(trimmed(question));
   for (const pattern of patterns) {
     const match = pattern.expression.exec(withoutPart);
     if (!match) continue;
@@ -354,5 +383,5 @@ export function detectWholeBookIntent(question: string): WholeBookIntent | null 
     }
     return { kind: pattern.kind, language: pattern.language, bookReference };
   }
-  return null;
+  return followUpIntent(question);
 }
