@@ -13,9 +13,7 @@ describe('quotedOffset', () => {
   });
 
   it('reads grouped markers and ignores a paraphrase', () => {
-    expect(quotedOffset('Then winter came [1][3].', 3, passage)).toBe(
-      passage.indexOf('Then winter'),
-    );
+    expect(quotedOffset('Then winter came [1][3].', 3, passage)).toBe(passage.indexOf('Then winter'));
     expect(quotedOffset('It used oil from whales [1].', 1, passage)).toBeNull();
     expect(quotedOffset('No citation here.', 1, passage)).toBeNull();
   });
