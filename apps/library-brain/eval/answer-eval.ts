@@ -9,8 +9,8 @@
 //
 // Modes: `default` (no gateway: lexical retrieval, extractive answers), `e5` (multilingual-e5-small
 // through a real gateway: hybrid retrieval, extractive answers), `e5-gemma` (the same with Gemma 3
-// 270M writing the answers). `--sample N` asks an evenly spread N of the questions in the gateway
-// modes (Gemma takes ~10 s a question on 2 cores).
+// 270M writing the answers). `--sample N` asks an evenly spread N of the questions in the e5-gemma
+// mode (Gemma takes ~10 s a question on 2 cores).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -212,6 +212,7 @@ async function main() {
           embedModel: 'embed',
           log,
         });
+        // Gemma takes seconds a question: --sample bounds its mode; the extractive modes ask all.
         const sample = values.sample ? spread(allQuestions, Number(values.sample)) : allQuestions;
         for (const mode of gatewayModes) {
           const config = readConfig({
@@ -230,7 +231,12 @@ async function main() {
             log(
               `${mode}: ingested ${ingestion.added} books (${ingestion.chunks} passages) in ${ingestion.seconds.toFixed(1)} s`,
             );
-            results[mode] = await askAll(library, config.databasePath, sample, mode);
+            results[mode] = await askAll(
+              library,
+              config.databasePath,
+              mode === 'e5-gemma' ? sample : allQuestions,
+              mode,
+            );
           } finally {
             await library.close();
           }
