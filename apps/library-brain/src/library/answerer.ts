@@ -96,17 +96,6 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
               maxTokens: config.answerTokens,
             })
           : null;
-      const reranker =
-        baseUrl && connection.usable('rerank') && connection.serves(config.rerankModel)
-          ? createOpenAiReranker({ baseUrl, model: config.rerankModel, apiKey })
-          : null;
-      const unavailable: AnswerFallback | null =
-        baseUrl && !connection.usable('chat')
-          ? {
-              code: 'gateway_unreachable',
-              message: `the gateway at ${baseUrl} is unavailable (${connection.health().reason ?? 'it does not answer'}): ${instead}`,
-            }
-          : null;
       // Books in another language than the question's: the question is translated by the chat model
       // (cached), and a multilingual embedder measures evidence across languages.
       const plan = await planCrossLingual({
@@ -118,10 +107,25 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
         isMultilingual,
         signal: options.signal,
       });
+      // A chat model that failed to translate is not asked to answer as well (the question would wait
+      // on it twice): the failure is reported, and it is asked again after the retry interval.
+      if (plan.translation?.failure?.code === 'gateway_error' && generator)
+        connection.reportFailure('chat', new Error(plan.translation.failure.message));
+      const reranker =
+        baseUrl && connection.usable('rerank') && connection.serves(config.rerankModel)
+          ? createOpenAiReranker({ baseUrl, model: config.rerankModel, apiKey })
+          : null;
+      const unavailable: AnswerFallback | null =
+        baseUrl && !connection.usable('chat')
+          ? {
+              code: 'gateway_unreachable',
+              message: `the gateway at ${baseUrl} is unavailable (${connection.health().reason ?? 'it does not answer'}): ${instead}`,
+            }
+          : null;
       const answerer = createMemoryAnswerer({
         retriever,
         database,
-        generator,
+        generator: connection.usable('chat') ? generator : null,
         reranker,
         promptBuilder,
         fallbackToExtractive: true,

@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '@klody/memory';
@@ -193,6 +195,65 @@ describeRequiring(
       expect(answer).toMatchObject({ refused: false, language: 'fr', translatedQuestion: null });
       expect(answer.citations[0]?.book).toBe('Candide');
       expect(answer.answer).not.toContain('klody-models');
+    });
+  },
+);
+
+describeRequiring(
+  { data: ['books/fr/Candide.txt', 'books/en/11-0.txt'] },
+  'a chat model that does not answer the translation',
+  () => {
+    const home = mkdtempSync(join(tmpdir(), 'klody-cross-lingual-hanging-'));
+    const chatRequests: string[] = [];
+    let server: Server;
+    let library: Library;
+    beforeAll(async () => {
+      // A real HTTP server standing for a gateway whose chat model hangs: it lists the model, and
+      // never answers a chat request.
+      server = createServer((request, response) => {
+        if (request.url === '/v1/models') {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ object: 'list', data: [{ id: 'brain' }] }));
+          return;
+        }
+        chatRequests.push(request.url ?? '');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const books = join(home, 'books');
+      mkdirSync(books);
+      writeFileSync(
+        join(books, 'alice.txt'),
+        readFileSync(testDataPath('books/en/11-0.txt'), 'utf8').slice(0, 23_171),
+      );
+      writeFileSync(
+        join(books, 'candide.txt'),
+        readFileSync(testDataPath('books/fr/Candide.txt'), 'utf8').slice(0, 11_334),
+      );
+      library = await createLibrary(
+        readConfig({
+          KLODY_HOME: home,
+          KLODY_GATEWAY_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          KLODY_CHAT_MODEL: 'brain',
+          KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT: '1',
+        }),
+      );
+      await library.ingest([books]);
+    });
+    afterAll(async () => {
+      await library?.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('waits on it once: the answer is extractive, with the gateway reported unavailable', async () => {
+      const started = performance.now();
+      const answer = await library.ask('Qui enseignait la métaphysico-théologo-cosmolonigologie ?');
+      expect(chatRequests).toEqual(['/v1/chat/completions']);
+      expect(answer).toMatchObject({ translatedQuestion: null, mode: 'extractive', refused: false });
+      expect(answer.fallback?.code).toBe('gateway_unreachable');
+      expect(answer.citations[0]?.book).toBe('Candide');
+      // One time limit (1 s) and the work around it, not two.
+      expect(performance.now() - started).toBeLessThan(1_900);
     });
   },
 );
