@@ -65,17 +65,24 @@ export function vectorSearch(
   let rows: { rowid: number; distance: number }[];
   if (index.partitions > 0 && !options.exact) {
     const centroids = centroidsOf(connection, index);
-    const probes = Math.min(
+    let probes = Math.min(
       centroids.length,
       options.probes ?? Math.max(8, Math.ceil(centroids.length * 0.02)),
     );
-    const partitions = nearestPartitions(vector, centroids, probes);
-    // One statement for every probed partition: sqlite-vec returns k rows per partition.
-    rows = connection
-      .prepare(
-        `SELECT rowid, distance FROM ${index.table} WHERE embedding MATCH ? AND k = ? AND partition IN (${partitions.join(',')})${sourceClause}`,
-      )
-      .all(vector, k, ...sourceParameters) as { rowid: number; distance: number }[];
+    for (;;) {
+      const partitions = nearestPartitions(vector, centroids, probes);
+      // One statement for every probed partition: sqlite-vec returns k rows per partition.
+      rows = connection
+        .prepare(
+          `SELECT rowid, distance FROM ${index.table} WHERE embedding MATCH ? AND k = ? AND partition IN (${partitions.join(',')})${sourceClause}`,
+        )
+        .all(vector, k, ...sourceParameters) as { rowid: number; distance: number }[];
+      // A filter to a few sources may find fewer than k of their chunks in the nearest partitions
+      // (a small book's chunks are spread over the index): probe more until k are found or every
+      // partition has been scanned, so that a filtered search is never short for want of probes.
+      if (!options.sourceIds || rows.length >= k || probes >= centroids.length) break;
+      probes = Math.min(centroids.length, probes * 4);
+    }
     rows.sort((left, right) => left.distance - right.distance);
     rows = rows.slice(0, k);
   } else {

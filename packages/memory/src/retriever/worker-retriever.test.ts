@@ -83,6 +83,36 @@ describe('inverted file and worker retriever on a database file', () => {
     expect(partition).toBeGreaterThanOrEqual(0);
   });
 
+  it('a filtered search probes more partitions until it finds k chunks of the allowed sources', async () => {
+    // Partitioned by the test above, or here when this test runs alone.
+    if (!getActiveVectorIndex(connection)?.partitions)
+      await maintainVectorIndex(database, { threshold: 1_000, partitions: 32, seed: 1, bufferVectors: 300 });
+    const index = getActiveVectorIndex(connection);
+    expect(index?.partitions).toBeGreaterThan(16);
+    // The 50 records of cluster 17, searched with a query of cluster 3: none of them lies in the
+    // partition nearest the query, so one probe alone finds none of them.
+    const allowed = connection
+      .prepare(
+        "SELECT id FROM memory_sources WHERE uri LIKE 'doc://%' AND (CAST(substr(uri, 7) AS INTEGER) % 40) = 17",
+      )
+      .pluck()
+      .all() as number[];
+    expect(allowed).toHaveLength(50);
+    const [vector] = (await embedder.embed(['3 query'])) as [Float32Array];
+    const hits = vectorSearch(connection, index as NonNullable<typeof index>, vector, {
+      limit: 10,
+      sourceIds: allowed,
+      probes: 1,
+    });
+    expect(hits).toHaveLength(10);
+    const exact = vectorSearch(connection, index as NonNullable<typeof index>, vector, {
+      limit: 10,
+      sourceIds: allowed,
+      exact: true,
+    });
+    expect(hits.map((hit) => hit.chunkId).sort()).toEqual(exact.map((hit) => hit.chunkId).sort());
+  });
+
   it('answers in a worker thread exactly as in the calling thread, with filters', async () => {
     const inThread = createHybridRetriever({ database, embedder, weights: { lexical: 1, vector: 0.5 } });
     const worker = createWorkerRetriever({
