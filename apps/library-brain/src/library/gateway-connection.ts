@@ -123,6 +123,9 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
         baseUrl: config.gatewayURL ?? undefined,
         apiKey: config.gatewayAPIKey ?? undefined,
         fetch: limitedFetch,
+        // The embedder's own limit would otherwise cut every request at its default (60 s), whatever
+        // KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT says; limitedFetch applies the configured one.
+        timeoutMs: Math.max(config.gatewayTimeoutMs, config.gatewayCheckTimeoutMs),
       });
       embedder = options.prepareEmbedder(created);
       embedderReason = null;
