@@ -5,6 +5,7 @@ import {
   analyse,
   type ChatMessage,
   createCitationScorer,
+  echoesInstructions,
   estimateTokens,
   type Generator,
   MemoryError,
@@ -198,21 +199,6 @@ const instructions = {
     reduceEnd: 'Résumé réuni, avec les numéros entre crochets :',
   },
 } as const;
-
-const comparable = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
-
-/**
- * Whether a text repeats a whole line of the instructions (a base model continuing its prompt):
- * the same check as @klody/memory's answerer, which does not export it.
- */
-function echoesInstructions(text: string, messages: readonly ChatMessage[]): boolean {
-  const answer = comparable(text);
-  return messages
-    .filter((message) => message.role === 'system')
-    .flatMap((message) => message.content.split('\n'))
-    .map(comparable)
-    .some((line) => line.length >= 24 && answer.includes(line));
-}
 
 type Checked = { text: string } | { fallback: SummaryFallback };
 

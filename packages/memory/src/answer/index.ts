@@ -22,6 +22,7 @@ export {
   similarSentences,
   sourcesInLanguage,
 } from './cross-lingual-evidence.js';
+export { echoesInstructions } from './echoed-instructions.js';
 export { coverage, type EvidenceTerms, evidenceTerms } from './evidence.js';
 export {
   type ExtractedSentence,
