@@ -77,7 +77,7 @@ export interface AnswererOptions {
   /** Null or absent: extractive answers. */
   generator?: Generator | null;
   scorer?: Scorer;
-  /** Below this evidence the answer is a refusal (default `defaultRefusalThreshold`, 0.5; calibrate with `calibrateRefusal`). */
+  /** Below this evidence the answer is a refusal (default `defaultRefusalThreshold`, 0.45; calibrate with `calibrateRefusal`). */
   refusalThreshold?: number;
   /** Chunks retrieved (default 8). */
   limit?: number;
