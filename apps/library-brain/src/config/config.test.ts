@@ -64,6 +64,23 @@ describe('readConfig', () => {
     );
   });
 
+  it('reads the watched folder and the upload limit (MiB), and keeps uploads in the app folder', () => {
+    const defaults = readConfig({ KLODY_HOME: '/data/klody' });
+    expect([defaults.watchFolder, defaults.uploadLimitBytes, defaults.uploadFolder]).toEqual([
+      null,
+      200 * 1_048_576,
+      '/data/klody/library-brain/uploads',
+    ]);
+    const set = readConfig({ KLODY_LIBRARY_BRAIN_WATCH: '/books', KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT: '0.5' });
+    expect([set.watchFolder, set.uploadLimitBytes]).toEqual(['/books', 524_288]);
+    expect(() => readConfig({ KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT: '0' })).toThrow(
+      /KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT/,
+    );
+    expect(() => readConfig({ KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT: 'lots' })).toThrow(
+      /KLODY_LIBRARY_BRAIN_UPLOAD_LIMIT/,
+    );
+  });
+
   it('splits KLODY_LIBRARY_ROOTS on the path-list separator', () => {
     expect(readConfig({ KLODY_LIBRARY_ROOTS: '/books/a:/books/b' }).libraryRoots).toEqual([
       '/books/a',
