@@ -75,6 +75,7 @@ export function rememberAnswer(question, answer) {
   keep(answer.conversationId);
   const notes = [];
   if (answer.standaloneQuestion) notes.push(`Searched as: ${answer.standaloneQuestion}`);
+  if (answer.translatedQuestion) notes.push(`Also searched in translation: ${answer.translatedQuestion}`);
   if (answer.rewrite?.fallback) notes.push(answer.rewrite.fallback);
   rewrite.textContent = notes.join(' · ');
   show(rewrite, notes.length > 0);

@@ -217,6 +217,7 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
             conversationId: answer.conversationId,
             standaloneQuestion: answer.standaloneQuestion,
             rewrite: answer.rewrite,
+            translatedQuestion: answer.translatedQuestion,
           });
         } else {
           if (!streamed) process.stdout.write(answer.answer);
@@ -225,6 +226,8 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
           if (answer.rewrite?.fallback) process.stderr.write(`note: ${answer.rewrite.fallback}\n`);
           if (answer.standaloneQuestion)
             process.stderr.write(`note: searched as "${answer.standaloneQuestion}"\n`);
+          if (answer.translatedQuestion)
+            process.stderr.write(`note: also searched in translation as "${answer.translatedQuestion}"\n`);
           process.stdout.write(
             `\nconversation ${answer.conversationId} (ask a follow-up with --conversation ${answer.conversationId})\n`,
           );

@@ -115,6 +115,7 @@ export function answerDetails(answer: Answer) {
     fallback: answer.fallback,
     conversation_id: answer.conversationId,
     standalone_question: answer.standaloneQuestion,
+    translated_question: answer.translatedQuestion,
   };
 }
 
