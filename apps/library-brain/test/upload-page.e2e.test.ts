@@ -61,7 +61,7 @@ function postAnswered(url: string, name: string, content: string): Promise<{ sta
 describeRequiring({ tools: [chromiumPath] }, 'uploading and removing books on the page', () => {
   const reaper = useProcessReaper();
 
-  it('refuses what is no book or too large with a JSON error, stores nothing, then uploads from the page, cites a PDF page and removes a book after confirmation', async () => {
+  it('refuses what is no book or too large with a JSON error, stores nothing, then uploads from the page, cites a PDF page, removes a book after confirmation and takes a dropped file', async () => {
     const home = mkdtempSync(join(tmpdir(), 'klody-upload-'));
     const uploads = join(home, 'library-brain', 'uploads');
     // A 1 MiB upload limit, for the 413 below.
@@ -134,6 +134,24 @@ describeRequiring({ tools: [chromiumPath] }, 'uploading and removing books on th
       expect(question).toMatch(/Remove "The Orchard"/);
       expect(await page.locator('#upload-status').textContent()).toBe('Removed "The Orchard".');
       expect(readdirSync(uploads)).toEqual(['northern-light.pdf']);
+
+      // A file dropped on the zone is uploaded as a chosen one.
+      await page.evaluate(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(
+          new File(['The Mill\n\nThe miller ground the wheat into flour by the river.\n'], 'mill.txt', {
+            type: 'text/plain',
+          }),
+        );
+        document
+          .querySelector('#upload-zone')
+          ?.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      });
+      await expect
+        .poll(() => page.locator('#upload-status').textContent(), { timeout: 60_000 })
+        .toMatch(/^1 added/);
+      await expect.poll(() => page.locator('#books-body tr').count(), { timeout: 10_000 }).toBe(2);
+      expect(readdirSync(uploads).sort()).toEqual(['mill.txt', 'northern-light.pdf']);
       await page.screenshot({ path: screenshotPath('library-brain-upload.png'), fullPage: true });
     } finally {
       await context.close();
