@@ -268,10 +268,12 @@ async function serveForever(
       logger.info(message),
     ).catch((error: unknown) => logger.error({ err: error }, 'first run: ingestion failed'));
   }
+  // What the previous sync saw: a sync after a change reads only the files that changed.
+  const signatures = new Map<string, string>();
   const watching = watch
     ? watchFolder({
         folder: resolve(watch),
-        sync: () => running.library.sync(resolve(watch)),
+        sync: () => running.library.sync(resolve(watch), { signatures }),
         log: (message, details) => logger.info(details ?? {}, message),
       })
     : null;

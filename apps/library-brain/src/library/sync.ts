@@ -36,6 +36,11 @@ export interface SyncSummary extends IngestSummary {
 
 export interface SyncOptions {
   dryRun?: boolean;
+  /**
+   * Size and modification time of each file at the previous sync, kept by the caller between syncs
+   * (`serve --watch` does): files unchanged since are not read again. Updated by the sync.
+   */
+  signatures?: Map<string, string>;
   onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
 }
@@ -114,14 +119,32 @@ export async function syncFolder(
     };
   }
 
+  // With the signatures of the previous sync, a stored book whose file has the same size and
+  // modification time is not read again (a watched library of thousands of books re-reads only
+  // what changed); without them every file is read and compared by content hash.
+  const signatures = options.signatures;
+  const current = new Map<string, string>();
+  if (signatures)
+    for (const file of files) {
+      const info = await stat(file).catch(() => null);
+      if (info) current.set(file, `${info.size}:${info.mtimeMs}`);
+    }
+  const toIngest = signatures
+    ? files.filter((file) => !storedPaths.has(file) || current.get(file) !== signatures.get(file))
+    : files;
   const summary =
-    files.length > 0
-      ? await dependencies.ingest(files, { onProgress: options.onProgress, signal: options.signal })
+    toIngest.length > 0
+      ? await dependencies.ingest(toIngest, { onProgress: options.onProgress, signal: options.signal })
       : { added: 0, updated: 0, unchanged: 0, failed: [], skipped: [], chunks: 0, seconds: 0 };
   const removed = gone.length > 0 ? await dependencies.removePaths(gone) : 0;
   const failedPaths = new Set(summary.failed.map((failure) => failure.path));
+  if (signatures) {
+    signatures.clear();
+    for (const [file, signature] of current) if (!failedPaths.has(file)) signatures.set(file, signature);
+  }
   return {
     ...summary,
+    unchanged: summary.unchanged + (files.length - toIngest.length),
     folder: root,
     dryRun: false,
     removed,
