@@ -172,8 +172,9 @@ export function createAnswerer(options: AnswererOptions): Answerer {
       const { evidence, terms: evidenceWeights, basis: evidenceBasis } = measured;
       const prompt = promptBuilder.build(question, measured.chunks);
       const rerank = reranked.skipped ?? 'done';
-      if (evidence < threshold || prompt.passages.length === 0) {
+      const refusal = (fallback: AnswerFallback | null): Answer => {
         const text = refusalSentences[prompt.language];
+        if (fallback) answerOptions.onFallback?.(fallback);
         answerOptions.onText?.(text);
         return {
           text,
@@ -185,9 +186,10 @@ export function createAnswerer(options: AnswererOptions): Answerer {
           evidenceBasis,
           score: null,
           rerank,
-          fallback: null,
+          fallback,
         };
-      }
+      };
+      if (evidence < threshold || prompt.passages.length === 0) return refusal(null);
       // Without a translation, the question's words are not in the passages' language: the
       // sentences are chosen by the multilingual embedder instead.
       const similar =
@@ -199,6 +201,9 @@ export function createAnswerer(options: AnswererOptions): Answerer {
           similar && similar.sentences.length > 0
             ? similar
             : extractiveAnswer(evidenceWeights, prompt.passages);
+        // No sentence holds the question's words (evidence measured otherwise, by a translation or
+        // a similarity): an empty answer would pass for one; it is a refusal.
+        if (extracted.sentences.length === 0) return refusal(fallback);
         const cited = new Set(extracted.sentences.map((sentence) => sentence.number));
         const citations = prompt.passages.filter((passage) => cited.has(passage.number)).map(toCitation);
         if (fallback) answerOptions.onFallback?.(fallback);
