@@ -74,9 +74,10 @@ export async function loadBooks() {
     }
     renderPage(page);
     ingesting = page.ingesting ?? 0;
-  } catch (error) {
+  } catch {
     if (controller.signal.aborted) return;
-    $('books-range').textContent = 'The book list could not be loaded; trying again.';
+    $('books-empty').textContent = 'The book list could not be loaded; it is asked for again shortly.';
+    show($('books-empty'));
   }
   if (running !== controller) return;
   running = null;
