@@ -1,5 +1,5 @@
 // The answer evaluation: every hand-written book question (gate/book-questions.json and
-// gate/questions/*.json) asked of a fresh Library Brain holding the shared books, per mode, with
+// everything under gate/questions/) asked of a fresh Library Brain holding the shared books, per mode, with
 // the figures per half (tuning / report), language and kind. Settings (the refusal threshold, the
 // extractive answer) are chosen on the tuning half only; the report half is measured untouched.
 //
