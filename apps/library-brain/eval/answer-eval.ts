@@ -1,6 +1,6 @@
-// The answer evaluation: every hand-written book question (gate/book-questions.json and
-// everything under gate/questions/) asked of a fresh Library Brain holding the shared books, per mode, with
-// the figures per half (tuning / report), language and kind. Settings (the refusal threshold, the
+// The answer evaluation: every hand-written book question (gate/book-questions.json and every file
+// under gate/questions/) asked of a fresh Library Brain holding the shared books, per mode, with the
+// figures per half (tuning / report), language and kind. Settings (the refusal threshold, the
 // extractive answer) are chosen on the tuning half only; the report half is measured untouched.
 //
 //   pnpm exec tsx --conditions=@klody/source apps/library-brain/eval/answer-eval.ts \
