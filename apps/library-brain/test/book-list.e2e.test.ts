@@ -101,6 +101,12 @@ describeRequiring({ tools: [chromiumPath] }, 'the book list of a large library, 
       expect((body as unknown as { error: { code: string } }).error.code).toBe('invalid_request');
     }
 
+    // /health counts the books from the same kept list.
+    expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({
+      books: bookCount,
+      ready: bookCount,
+    });
+
     const context = await chromium.launchPersistentContext(join(home, 'chromium-profile'), chromiumOptions());
     try {
       const page = await context.newPage();

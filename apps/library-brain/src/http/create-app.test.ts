@@ -47,6 +47,7 @@ describe('Library Brain HTTP API', () => {
       status: 'ok',
       gateway: 'disabled',
       books: 1,
+      ready: 1,
     });
     const books = (await (await request('/api/books')).json()) as {
       books: { title: string }[];

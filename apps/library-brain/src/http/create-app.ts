@@ -98,7 +98,8 @@ export function createApp({
   // in the background), never a wait on it beyond half a second right after start-up.
   app.get('/health', async (context) => {
     const gateway = await library.gatewayHealth();
-    const books = library.books();
+    // The list as kept between changes (book-list-cache.ts): reading 5,000 books costs tens of ms.
+    const books = library.listBooks({ limit: 1 });
     const well = (gateway.state === 'ok' || gateway.state === 'disabled') && gateway.reason === null;
     return context.json({
       status: well ? 'ok' : 'degraded',
@@ -106,8 +107,8 @@ export function createApp({
       // The books' vectors following an embedder change (embedder-migration.ts).
       vectors: library.vectorIndexStatus(),
       reason: gateway.reason,
-      books: books.length,
-      ready: books.filter((book) => book.state === 'ready').length,
+      books: books.total,
+      ready: books.ready,
     });
   });
 

@@ -70,14 +70,18 @@ describe('pageOfBooks', () => {
     expect(pageOfBooks(library, { query: '   ' }).total).toBe(4);
   });
 
-  it('counts the books waiting or being ingested in the whole library, whatever the page shows', () => {
+  it('counts the books waiting, being ingested or ready in the whole library, whatever the page shows', () => {
     const library = [
       book(1, 'A'),
       book(0, 'b.txt', null, 'pending'),
       book(0, 'c.txt', null, 'ingesting'),
       book(0, 'd.txt', null, 'failed'),
     ];
-    expect(pageOfBooks(library, { query: 'A', limit: 1 })).toMatchObject({ total: 1, ingesting: 2 });
+    expect(pageOfBooks(library, { query: 'A', limit: 1 })).toMatchObject({
+      total: 1,
+      ingesting: 2,
+      ready: 1,
+    });
   });
 });
 

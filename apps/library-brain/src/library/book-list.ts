@@ -18,6 +18,8 @@ export interface BookPage {
   total: number;
   /** Books waiting or being ingested in the whole library: the page refreshes while there are some. */
   ingesting: number;
+  /** Books ready to be asked about in the whole library. */
+  ready: number;
 }
 
 export const defaultBookPageSize = 50;
@@ -49,6 +51,7 @@ export interface SortedBooks {
   /** Each book's title and author, folded (foldForSearch), in the same order. */
   searchTexts: readonly string[];
   ingesting: number;
+  ready: number;
 }
 
 /** Sorts by title, then id, so that pages never overlap. */
@@ -60,6 +63,7 @@ export function sortBooks(all: readonly Book[]): SortedBooks {
     books,
     searchTexts: books.map((book) => foldForSearch(`${book.title}\n${book.author ?? ''}`)),
     ingesting: books.filter((book) => book.state === 'pending' || book.state === 'ingesting').length,
+    ready: books.filter((book) => book.state === 'ready').length,
   };
 }
 
@@ -84,6 +88,7 @@ export function pageOfSortedBooks(sorted: SortedBooks, options: BookListOptions 
     books: matching.slice(offset, offset + limit),
     total: matching.length,
     ingesting: sorted.ingesting,
+    ready: sorted.ready,
   };
 }
 
