@@ -103,6 +103,11 @@ describeRequiring({ data: ['books/fr/Candide.txt', 'books/en/11-0.txt'] }, 'pnpm
       citations: [],
       mode: 'extractive',
       fallback: null,
+      // Every answer starts or continues a conversation; nothing was rewritten or translated here.
+      conversationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      standaloneQuestion: null,
+      rewrite: null,
+      translatedQuestion: null,
     });
     const french = lastJsonLine(
       libraryBrain('ask', "Quelle est la capitale de l'Australie ?", '--json').stdout,
