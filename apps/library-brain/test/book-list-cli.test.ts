@@ -1,30 +1,15 @@
-// `library-brain books` a page at a time, as a user runs it: a real process on a real database
-// whose books were written through memory's ingester.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createIngester, migrate } from '@klody/memory';
-import { repositoryRoot } from '@klody/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config/config.js';
 import { openLibraryDatabase } from '../src/database/open-database.js';
+import { runLibraryBrain } from './support/run-library-brain.js';
 
 const home = mkdtempSync(join(tmpdir(), 'klody-book-list-cli-'));
 
-function libraryBrain(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--conditions=@klody/source', '--import', 'tsx', 'apps/library-brain/src/cli.ts', ...args],
-    {
-      cwd: repositoryRoot(),
-      env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const libraryBrain = (...args: string[]) => runLibraryBrain(home, args);
 
 const titles = (stdout: string) =>
   (JSON.parse(stdout) as { books: { title: string }[] }).books.map((book) => book.title);

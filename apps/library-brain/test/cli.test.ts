@@ -1,30 +1,17 @@
-// The CLI as a user runs it from the repository root: real processes, real database, real books.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repositoryRoot, testDataPath } from '@klody/test-helpers';
+import { testDataPath } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { beforeAll, expect, it } from 'vitest';
+import { runLibraryBrain } from './support/run-library-brain.js';
 
-const root = repositoryRoot();
 const home = mkdtempSync(join(tmpdir(), 'klody-cli-'));
 
-function libraryBrainWith(env: Record<string, string>, ...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--conditions=@klody/source', '--import', 'tsx', 'apps/library-brain/src/cli.ts', ...args],
-    {
-      cwd: root,
-      env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none', ...env },
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const libraryBrainWith = (env: Record<string, string>, ...args: string[]) =>
+  runLibraryBrain(home, args, { env });
 
 const libraryBrain = (...args: string[]) => libraryBrainWith({}, ...args);
 

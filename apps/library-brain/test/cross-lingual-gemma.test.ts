@@ -8,19 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkTranslation, createOpenAiGenerator, detectLanguage } from '@klody/memory';
-import {
-  freePort,
-  type GatewayProcess,
-  gemmaEmbeddedWorkerEntry,
-  startGatewayProcess,
-  testDataPath,
-} from '@klody/test-helpers';
+import { type GatewayProcess, testDataPath } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readConfig } from '../src/config/config.js';
 import { openLibraryDatabase } from '../src/database/open-database.js';
 import { createLibrary } from '../src/library/create-library.js';
 import { createQuestionTranslator } from '../src/library/translation.js';
+import { gemmaLibraryConfig, startGemmaGateway } from './support/gemma-gateway.js';
 
 const questions = [
   'Qui fume un narguilé assis sur un champignon ?',
@@ -39,11 +33,7 @@ describeRequiring(
     let gateway: GatewayProcess | undefined;
 
     beforeAll(async () => {
-      gateway = await startGatewayProcess(reaper, {
-        home,
-        budgetGb: 4,
-        workers: [gemmaEmbeddedWorkerEntry(await freePort(), { contextSize: 2048 })],
-      });
+      gateway = await startGemmaGateway(reaper, home);
     }, 90_000);
     afterAll(() => gateway?.stop(), 40_000);
 
@@ -58,15 +48,7 @@ describeRequiring(
         join(books, 'candide.txt'),
         readFileSync(testDataPath('books/fr/Candide.txt'), 'utf8').slice(0, 38_255),
       );
-      const config = readConfig({
-        KLODY_HOME: home,
-        KLODY_GATEWAY_URL: gateway?.url as string,
-        KLODY_CHAT_MODEL: 'brain',
-        KLODY_LIBRARY_BRAIN_ANSWER_TOKENS: '64',
-        KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: '1000',
-        // The model loads on the first question; a loaded CI machine reads a prompt slowly.
-        KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT: '180',
-      });
+      const config = gemmaLibraryConfig(home, gateway?.url as string, { answerTokens: 64 });
       const library = await createLibrary(config);
       const database = openLibraryDatabase(config.databasePath);
       try {

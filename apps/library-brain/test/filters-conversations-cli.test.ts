@@ -1,29 +1,14 @@
-// `pnpm library-brain` filters, shelves and conversations as a user runs them: real processes, a
-// real database in a temporary KLODY_HOME, the books of src/testing/whale-books.ts, no gateway.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repositoryRoot } from '@klody/test-helpers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeWhaleBooks } from '../src/testing/whale-books.js';
+import { runLibraryBrain } from './support/run-library-brain.js';
 
 const home = mkdtempSync(join(tmpdir(), 'klody-cli-filters-'));
 const books = writeWhaleBooks(join(home, 'books'));
 
-function libraryBrain(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--conditions=@klody/source', '--import', 'tsx', 'apps/library-brain/src/cli.ts', ...args],
-    {
-      cwd: repositoryRoot(),
-      env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const libraryBrain = (...args: string[]) => runLibraryBrain(home, args);
 
 function jsonLine(stdout: string): unknown {
   const lines = stdout.trimEnd().split('\n');

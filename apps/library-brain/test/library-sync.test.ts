@@ -1,29 +1,14 @@
-// `library-brain ingest --sync <folder>` as a user runs it: real processes, a real database, files
-// added, changed and deleted between runs; a dry run that changes nothing.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repositoryRoot } from '@klody/test-helpers';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runLibraryBrain } from './support/run-library-brain.js';
 
 const home = mkdtempSync(join(tmpdir(), 'klody-sync-'));
 const folder = join(home, 'books');
 mkdirSync(join(folder, 'shelf'), { recursive: true });
 
-function libraryBrain(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['--conditions=@klody/source', '--import', 'tsx', 'apps/library-brain/src/cli.ts', ...args],
-    {
-      cwd: repositoryRoot(),
-      env: { ...process.env, KLODY_HOME: home, KLODY_GATEWAY_URL: 'none' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const libraryBrain = (...args: string[]) => runLibraryBrain(home, args);
 
 function json(stdout: string): Record<string, unknown> {
   const lines = stdout.trimEnd().split('\n');

@@ -9,18 +9,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  freePort,
-  type GatewayProcess,
-  gemmaEmbeddedWorkerEntry,
-  startGatewayProcess,
-  testDataPath,
-} from '@klody/test-helpers';
+import { type GatewayProcess, testDataPath } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readConfig } from '../src/config/config.js';
 import { createLibrary } from '../src/library/create-library.js';
 import type { Answer, Library } from '../src/library/library.js';
+import { gemmaLibraryConfig, startGemmaGateway } from './support/gemma-gateway.js';
 
 const gatewayFailures = ['gateway_unreachable', 'gateway_error', 'gateway_timeout'];
 
@@ -34,22 +28,8 @@ describeRequiring(
     let library: Library | undefined;
 
     beforeAll(async () => {
-      gateway = await startGatewayProcess(reaper, {
-        home,
-        budgetGb: 4,
-        workers: [gemmaEmbeddedWorkerEntry(await freePort(), { contextSize: 2048 })],
-      });
-      library = await createLibrary(
-        readConfig({
-          KLODY_HOME: home,
-          KLODY_GATEWAY_URL: gateway.url,
-          KLODY_CHAT_MODEL: 'brain',
-          KLODY_LIBRARY_BRAIN_ANSWER_TOKENS: '96',
-          KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: '1000',
-          // The model loads on the first question; a loaded CI machine reads a prompt slowly.
-          KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT: '180',
-        }),
-      );
+      gateway = await startGemmaGateway(reaper, home);
+      library = await createLibrary(gemmaLibraryConfig(home, gateway.url));
       const books = join(home, 'books');
       mkdirSync(books);
       copyFileSync(testDataPath('books', 'en', '11-0.txt'), join(books, 'alice.txt'));

@@ -8,18 +8,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  freePort,
-  type GatewayProcess,
-  gemmaEmbeddedWorkerEntry,
-  startGatewayProcess,
-  testDataPath,
-} from '@klody/test-helpers';
+import { type GatewayProcess, testDataPath } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { readConfig } from '../src/config/config.js';
 import type { GateAnswer, GateFigures } from '../src/gate/run-gate.js';
 import { runGate } from '../src/gate/run-gate.js';
+import { gemmaLibraryConfig, startGemmaGateway } from './support/gemma-gateway.js';
 
 // Ten questions: two from each of the five groups (sampleQuestions). On 2 cores one answer takes
 // about 10 s (a ~1,000-token prompt read, then up to 96 tokens), so the whole set of 132 would take
@@ -44,13 +38,7 @@ describeRequiring(
     let gatewayURL = '';
 
     beforeAll(async () => {
-      // A 2,048-token context holds the prompt budget below (1,000 estimated tokens, ~1,300 Gemma
-      // tokens at worst) and the answer.
-      gateway = await startGatewayProcess(reaper, {
-        home,
-        budgetGb: 4,
-        workers: [gemmaEmbeddedWorkerEntry(await freePort(), { contextSize: 2048 })],
-      });
+      gateway = await startGemmaGateway(reaper, home);
       gatewayURL = gateway.url;
     }, 90_000);
 
@@ -58,16 +46,7 @@ describeRequiring(
 
     it(`answers ${sample} questions with Gemma, showing no invalid citation, and reports the figures`, async () => {
       const report = join(home, 'gate-report.md');
-      const config = readConfig({
-        KLODY_HOME: home,
-        KLODY_GATEWAY_URL: gatewayURL,
-        KLODY_CHAT_MODEL: 'brain',
-        // Small enough to be quick on 2 cores and to fit the 2,048-token context with the answer.
-        KLODY_LIBRARY_BRAIN_ANSWER_TOKENS: '96',
-        KLODY_LIBRARY_BRAIN_PROMPT_TOKENS: '1000',
-        // The model loads on the first question; a loaded CI machine reads a prompt slowly.
-        KLODY_LIBRARY_BRAIN_GATEWAY_TIMEOUT: '180',
-      });
+      const config = gemmaLibraryConfig(home, gatewayURL);
       const output = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       const started = performance.now();
       try {
