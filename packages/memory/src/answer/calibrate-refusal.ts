@@ -7,7 +7,7 @@
  * every unanswerable question from every answerable one; the report half says how this threshold
  * does on questions it was not chosen on.
  */
-export const defaultRefusalThreshold = 0.45;
+export const defaultRefusalThreshold = 0.38;
 
 export interface RefusalSample {
   evidence: number;

@@ -22,7 +22,10 @@ const set: LabelledSet = {
   passages: topics.map((topic, index) => ({
     id: String(index),
     title: null,
-    text: `All about ${topic}: ${topic} again.`,
+    // The passages hold the questions' wording ("tell"), as a real library does: a word no passage
+    // holds weighs twice the rarest in the refusal evidence, and this test checks the evaluation's
+    // arithmetic, not that policy (evidence.test.ts does).
+    text: `All we can tell about ${topic}: ${topic} again.`,
   })),
   questions: topics.flatMap((topic, index) => [
     {
