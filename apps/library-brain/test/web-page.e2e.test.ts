@@ -61,6 +61,30 @@ describeRequiring(
         expect(highlighted).toMatch(/Pangloss/);
         expect(await page.locator('#passage-title').textContent()).toContain('Candide');
         await page.screenshot({ path: screenshotPath('library-brain-page.png'), fullPage: true });
+
+        // A whole-book question shows its progress while it is worked on, then the cited answer.
+        await page.evaluate(() => {
+          const seen: string[] = [];
+          (window as unknown as { statusSeen: string[] }).statusSeen = seen;
+          const status = document.querySelector('#answer-status') as Element;
+          new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, {
+            childList: true,
+            characterData: true,
+            subtree: true,
+          });
+        });
+        await page.fill('#question', 'Who are the main characters of Alice?');
+        await page.click('#ask-button');
+        await page.waitForFunction(
+          () => /cited passage/.test(document.querySelector('#answer-status')?.textContent ?? ''),
+          undefined,
+          { timeout: 30_000 },
+        );
+        const statuses = await page.evaluate(
+          () => (window as unknown as { statusSeen: string[] }).statusSeen,
+        );
+        expect(statuses).toContain('Reading the book… 0 / 1');
+        expect(await page.locator('#answer-text').textContent()).toContain('Alice');
       } finally {
         await context.close();
       }

@@ -55,6 +55,14 @@ function renderCitations(citations) {
 }
 
 /** Asks, with `extra` fields in the request (filter, conversationId); resolves to the answer, or null. */
+/** What the page says while a whole-book question is worked on, by stage. */
+const progressStages = {
+  reading: 'Reading the book',
+  summarising: 'Summarising groups of passages',
+  combining: 'Combining the summaries',
+  describing: 'Describing the characters',
+};
+
 export async function ask(question, extra = {}) {
   const button = $('ask-button');
   button.disabled = true;
@@ -82,6 +90,10 @@ export async function ask(question, extra = {}) {
         streamed += data.text;
         $('answer-text').textContent = streamed;
         $('answer-status').textContent = 'Writing…';
+      } else if (event === 'progress') {
+        // A whole-book question (a chapter's summary, the main characters) on a long book.
+        $('answer-status').textContent =
+          `${progressStages[data.stage] ?? data.stage}… ${data.done} / ${data.total}`;
       } else if (event === 'fallback') {
         // The chat model failed mid-answer: what it wrote is dropped, the extractive answer follows.
         streamed = '';
