@@ -48,9 +48,15 @@ describeRequiring({ data: ['models/stories260K.gguf'] }, 'the main job (npm star
     expect(vocalbrainHealth.speechEngines.length).toBeGreaterThan(0);
     expect(stack.stdout()).toMatch(new RegExp(`agent +http://127\\.0\\.0\\.1:${agentPort}/`));
     const agentHealth = (await (await fetch(`http://127.0.0.1:${agentPort}/health`)).json()) as {
+      status: string;
       gateway: string;
+      reason: string | null;
     };
-    expect(agentHealth.gateway).toBe('ok');
+    // The toy registry serves no `brain`: the agent reached the gateway and says what it lacks.
+    expect(agentHealth).toMatchObject({ status: 'degraded', gateway: 'model_missing' });
+    expect(agentHealth.reason).toMatch(
+      /serves no model "brain" \(KLODY_CHAT_MODEL\); it serves: .*toy-story/,
+    );
 
     // A request makes the gateway spawn a model worker: the stack must stop it too.
     const completion = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
