@@ -2,6 +2,7 @@
 // index when the new embedder gives the same vectors, and otherwise builds a new index in the
 // background (queries go on, lexical until the swap) and swaps it in at the end.
 import {
+  cosine,
   type Embedder,
   getActiveVectorIndex,
   type MemoryDatabase,
@@ -43,20 +44,6 @@ export interface EmbedderMigration {
 const sampleSize = 8;
 /** Below this cosine on any sampled passage, vectors under the same id come from another model. */
 const sameModelCosine = 0.99;
-
-function cosine(first: Float32Array, second: Float32Array): number {
-  let dot = 0;
-  let firstNorm = 0;
-  let secondNorm = 0;
-  for (let index = 0; index < first.length; index++) {
-    const a = first[index] as number;
-    const b = second[index] as number;
-    dot += a * b;
-    firstNorm += a * a;
-    secondNorm += b * b;
-  }
-  return firstNorm > 0 && secondNorm > 0 ? dot / Math.sqrt(firstNorm * secondNorm) : 0;
-}
 
 export function createEmbedderMigration(options: {
   database: MemoryDatabase;
