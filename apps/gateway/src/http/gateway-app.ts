@@ -1,9 +1,7 @@
 // The gateway's HTTP boundary (Hono on Node): OpenAI-compatible /v1 routes relayed raw to the worker
-// that serves the requested alias, the admin API, /health and /metrics.
+// that serves the requested alias (relayed-route.ts), the admin API, /health and /metrics.
 
-import type { ServerResponse } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import {
   type EnsureResponse,
   ensureResponseSchema,
@@ -18,7 +16,6 @@ import {
 } from '@klody/gateway-client/schemas';
 import {
   createServiceApp,
-  errorBody,
   quoteForMessage,
   type ServiceEnv,
   ServiceError,
@@ -27,12 +24,11 @@ import {
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
-import { checkRequestNumbers } from '../openai/index.js';
 import { isRemote } from '../registry/index.js';
 import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { readBody } from './read-body.js';
-import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
+import { relayedRouteHandler } from './relayed-route.js';
 
 export interface GatewayAppOptions {
   manager: WorkerManager;
@@ -63,12 +59,6 @@ export const relayedRoutes = [
   'audio/speech',
   'audio/transcriptions',
 ] as const;
-
-export function writeJsonError(outgoing: ServerResponse, error: GatewayError): void {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (error.retryAfterSeconds !== null) headers['retry-after'] = String(error.retryAfterSeconds);
-  outgoing.writeHead(error.status, headers).end(JSON.stringify(errorBody(error.code, error.message)));
-}
 
 /** Our own answers are checked against the shared schemas too: a drift fails loudly in tests. */
 function answer<T>(c: Context<Env>, schema: z.ZodType<T>, value: T) {
@@ -203,134 +193,8 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     return answer(c, reserveResponseSchema, await manager.reserve(gb));
   });
 
-  for (const route of relayedRoutes) {
-    app.post(`/v1/${route}`, async (c) => {
-      const started = performance.now();
-      const { incoming, outgoing } = c.env;
-      const contentType = c.req.header('content-type') ?? '';
-      const multipart = contentType.toLowerCase().startsWith('multipart/form-data');
-      const limit = route === 'audio/transcriptions' ? options.audioBodyLimitBytes : options.bodyLimitBytes;
-      const raw = await readBody(incoming, limit);
-
-      let model: string;
-      let body: Buffer = raw;
-      let name: string | null;
-      if (multipart) {
-        let form: FormData;
-        try {
-          form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
-        } catch (error) {
-          throw new GatewayError(
-            'invalid_request',
-            `the multipart body cannot be read: ${(error as Error).message}`,
-          );
-        }
-        const field = form.get('model');
-        if (typeof field !== 'string' || field === '')
-          throw new GatewayError('invalid_request', 'the form needs a "model" field');
-        model = field;
-        name = manager.resolve(model);
-        if (!name) throw unknownModel(model);
-      } else {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(raw.toString('utf8'));
-        } catch (error) {
-          throw new GatewayError('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
-        }
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-          throw new GatewayError('invalid_request', 'the body must be a JSON object');
-        }
-        const request = parsed as Record<string, unknown>;
-        if (typeof request.model !== 'string' || request.model === '') {
-          throw new GatewayError(
-            'invalid_request',
-            `"model" is required; known aliases: ${manager.aliases().join(', ')}`,
-          );
-        }
-        model = request.model;
-        name = manager.resolve(model);
-        if (!name) throw unknownModel(model);
-        const problem = checkRequestNumbers(request);
-        if (problem) throw new GatewayError('invalid_request', problem);
-        // Per-model defaults and the upstream name: the body is re-serialised only when it changes.
-        const config = manager.workerConfigs().find((worker) => worker.name === name);
-        let changed = false;
-        if (config && (route === 'chat/completions' || route === 'completions')) {
-          for (const [key, value] of Object.entries(config.defaults)) {
-            if (value !== undefined && (request[key] === undefined || request[key] === null)) {
-              request[key] = value;
-              changed = true;
-            }
-          }
-        }
-        if (config?.upstreamModel && request.model !== config.upstreamModel) {
-          request.model = config.upstreamModel;
-          changed = true;
-        }
-        if (changed) body = Buffer.from(JSON.stringify(request));
-      }
-
-      // A client that leaves while waiting for a load or a slot gives its place up.
-      const controller = new AbortController();
-      const onEarlyClose = () => controller.abort();
-      outgoing.once('close', onEarlyClose);
-      let lease: Awaited<ReturnType<WorkerManager['acquire']>>;
-      try {
-        lease = await manager.acquire(name, { signal: controller.signal });
-      } catch (error) {
-        outgoing.off('close', onEarlyClose);
-        if (controller.signal.aborted) {
-          outgoing.destroy();
-          metrics.observe(
-            name,
-            clientClosedRequest,
-            'client_aborted',
-            (performance.now() - started) / 1000,
-            null,
-          );
-          return RESPONSE_ALREADY_SENT;
-        }
-        const status = GatewayError.isInstance(error) ? error.status : 500;
-        metrics.observe(name, status, 'rejected', (performance.now() - started) / 1000, null);
-        throw error;
-      }
-      outgoing.off('close', onEarlyClose);
-      if (controller.signal.aborted || outgoing.destroyed) {
-        lease.release();
-        outgoing.destroy();
-        return RESPONSE_ALREADY_SENT;
-      }
-      const config = manager.workerConfigs().find((worker) => worker.name === name);
-      const workerName = name;
-      relay({
-        baseUrl: lease.url,
-        method: 'POST',
-        path: `/v1/${route}`,
-        headers: forwardHeaders(incoming.headers, lease.workerKey),
-        body,
-        incoming,
-        outgoing,
-        headersTimeoutMs: (config?.requestTimeoutSeconds ?? 600) * 1000,
-        done(outcome, status, firstByteAt) {
-          lease.release();
-          metrics.observe(
-            workerName,
-            status,
-            outcome,
-            (performance.now() - started) / 1000,
-            firstByteAt === null ? null : (firstByteAt - started) / 1000,
-          );
-        },
-        onUnreachable: (error) => {
-          logger?.warn('worker unreachable', { worker: workerName, error: error.message });
-          void manager.tick();
-        },
-        writeError: (error) => writeJsonError(outgoing, error),
-      });
-      return RESPONSE_ALREADY_SENT;
-    });
-  }
+  const handleRelayed = relayedRouteHandler({ ...options, unknownModel });
+  for (const route of relayedRoutes) app.post(`/v1/${route}`, (c) => handleRelayed(c, route));
 
   return app;
 }
