@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigurationError, createLogger, stopOnSignals } from '@klody/service';
+import {
+  ConfigurationError,
+  createLogger,
+  reportCommandFailure,
+  stopOnSignals,
+  UsageError,
+  usageError,
+} from '@klody/service';
 import { type LibraryBrainConfig, readConfig } from '../config/config.js';
 import { apiErrorFrom } from '../http/api-error-from.js';
 import { startServer } from '../http/start-server.js';
@@ -51,21 +58,6 @@ export type CliCommand =
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
-}
-
-/** Bad usage or configuration: exit 2 with a one-line message (CONTRACTS.md). */
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-  constructor(
-    readonly code: 'invalid_usage' | 'invalid_configuration',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function usageError(message: string): never {
-  throw new UsageError('invalid_usage', message);
 }
 
 function citationLines(answer: Answer): string {
@@ -289,25 +281,23 @@ async function serveForever(
 }
 
 /**
- * A failed command: the one-line message on stderr and, with `--json`, exactly one JSON line on
- * stdout, `{ "error": { "code", "message" } }` (CONTRACTS.md). Exit 2 for bad usage, configuration
- * or input, 1 for a failure while the command ran.
+ * A failed command, reported by the kit (CONTRACTS.md): the one-line message on stderr and, with
+ * `--json`, exactly one JSON line on stdout. Library Brain's own API errors (and the gateway's, as its
+ * client sees them) keep their codes: exit 2 for a 4xx other than an abort, 1 otherwise.
  */
 function reportFailure(command: CliCommand, error: unknown, gatewayURL: string | null): number {
-  let code: string;
-  let exitCode: number;
-  if (error instanceof UsageError) {
-    code = error.code;
-    exitCode = 2;
-  } else {
-    const known = apiErrorFrom(error, { gatewayURL });
-    code = known?.code ?? 'internal_error';
-    exitCode = known && known.status >= 400 && known.status < 500 && known.code !== 'aborted' ? 2 : 1;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  if (command.command !== 'serve' && command.json) printJson({ error: { code, message } });
-  process.stderr.write(`library-brain: ${message}\n`);
-  return exitCode;
+  return reportCommandFailure({
+    service: 'library-brain',
+    error,
+    json: command.command !== 'serve' && command.json,
+    classify(failure) {
+      if (UsageError.isInstance(failure) || ConfigurationError.isInstance(failure)) return null;
+      const known = apiErrorFrom(failure, { gatewayURL });
+      if (!known) return null;
+      const input = known.status >= 400 && known.status < 500 && known.code !== 'aborted';
+      return { code: known.code, exitCode: input ? 2 : 1 };
+    },
+  });
 }
 
 /** Runs one CLI command and exits with its code. */
@@ -316,10 +306,7 @@ export async function runCli(command: CliCommand): Promise<void> {
   try {
     config = readConfig();
   } catch (error) {
-    const usage = ConfigurationError.isInstance(error)
-      ? new UsageError('invalid_configuration', `invalid configuration: ${error.message}`)
-      : error;
-    process.exitCode = reportFailure(command, usage, null);
+    process.exitCode = reportFailure(command, error, null);
     return;
   }
   try {
