@@ -106,6 +106,7 @@ export function createLibraryAnswerer({ config, connection, retriever, database 
         embedder: connection.usable('embeddings') ? connection.embedder() : null,
         isMultilingual,
         signal: options.signal,
+        ...(options.filter?.sourceIds ? { sourceIds: options.filter.sourceIds } : {}),
       });
       // A chat model that failed to translate is not asked to answer as well (the question would wait
       // on it twice): the failure is reported, and it is asked again after the retry interval.

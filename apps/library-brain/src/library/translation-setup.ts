@@ -25,12 +25,23 @@ const languageNames: Record<Language, Record<Language, string>> = {
 };
 
 /** The languages the library's books were detected in at ingestion. */
-export function libraryLanguages(database: MemoryDatabase): Set<Language> {
-  const rows = database
-    .getConnection()
-    .prepare('SELECT DISTINCT language FROM memory_sources WHERE language IS NOT NULL')
-    .pluck()
-    .all() as string[];
+export function libraryLanguages(database: MemoryDatabase, sourceIds?: readonly number[]): Set<Language> {
+  const connection = database.getConnection();
+  // Limited to some books (a filter): only their languages count, so a question limited to English
+  // books is not told that "some of the books are in French".
+  const rows = (
+    sourceIds
+      ? connection
+          .prepare(
+            'SELECT DISTINCT language FROM memory_sources WHERE language IS NOT NULL AND id IN (SELECT value FROM json_each(?))',
+          )
+          .pluck()
+          .all(JSON.stringify(sourceIds))
+      : connection
+          .prepare('SELECT DISTINCT language FROM memory_sources WHERE language IS NOT NULL')
+          .pluck()
+          .all()
+  ) as string[];
   return new Set(rows.filter((language): language is Language => language === 'en' || language === 'fr'));
 }
 
@@ -79,9 +90,11 @@ export async function planCrossLingual(input: {
   embedder: Embedder | null;
   isMultilingual: (embedder: Embedder) => Promise<boolean>;
   signal?: AbortSignal;
+  /** The books the question is limited to (a filter); all books when absent. */
+  sourceIds?: readonly number[];
 }): Promise<CrossLingualPlan> {
   const questionLanguage = detectLanguage(input.question);
-  const languages = libraryLanguages(input.database);
+  const languages = libraryLanguages(input.database, input.sourceIds);
   const otherLanguage =
     questionLanguage === null
       ? null

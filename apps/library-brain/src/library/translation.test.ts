@@ -190,6 +190,18 @@ describeRequiring(
       expect(english.answer).toContain('in French');
     });
 
+    it('adds no note about books in the other language when a filter leaves only books in the question’s language', async () => {
+      const question = 'Who is the pessimistic scholar travelling with the pilots of the submarine?';
+      const limited = await library.ask(question, { filter: { language: 'en' } });
+      expect(limited.refused).toBe(true);
+      expect(limited.answer).not.toContain('in French');
+      expect(limited.answer).not.toContain('klody-models');
+      // Limited to the French book, the note is still right.
+      const french = await library.ask(question, { filter: { books: ['Candide'] } });
+      expect(french.refused).toBe(true);
+      expect(french.answer).toContain('in French');
+    });
+
     it('answers a question in the books’ language as before, without a note', async () => {
       const answer = await library.ask('Qui enseignait la métaphysico-théologo-cosmolonigologie ?');
       expect(answer).toMatchObject({ refused: false, language: 'fr', translatedQuestion: null });
