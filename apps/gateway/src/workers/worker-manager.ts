@@ -10,13 +10,7 @@ import type { WorkerStatus } from '@klody/gateway-client/schemas';
 import { startTimeLimit } from '@klody/service';
 import { Mutex } from '../concurrency/index.js';
 import { GatewayError } from '../errors/index.js';
-import {
-  isRemote,
-  type ManagedWorkerConfig,
-  type Registry,
-  type VariantConfig,
-  type WorkerConfig,
-} from '../registry/index.js';
+import { isRemote, type ManagedWorkerConfig, type Registry, type WorkerConfig } from '../registry/index.js';
 import { SchedulerLedger, SingleFlight } from '../scheduler/index.js';
 import { bytesToGib, type MemoryProbe } from '../system-memory/index.js';
 import { ChangeNotifier } from './change-notifier.js';
@@ -124,7 +118,7 @@ export class WorkerManager {
   }
 
   /** An alias's worker and, when the alias is a variant's, that variant; null when unknown. */
-  resolveModel(alias: string): { worker: string; variant: VariantConfig | null } | null {
+  resolveModel(alias: string): { worker: string; variant: ReturnType<WorkerTable['variant']> } | null {
     const worker = this.table.resolve(alias);
     return worker === null ? null : { worker, variant: this.table.variant(alias) };
   }
