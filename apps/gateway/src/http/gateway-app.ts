@@ -58,6 +58,9 @@ export const relayedRoutes = [
   'rerank',
   'audio/speech',
   'audio/transcriptions',
+  // Anthropic's Messages API (Claude Code) and OpenAI's Responses API (Codex), relayed as bytes too.
+  'messages',
+  'responses',
 ] as const;
 
 /** Our own answers are checked against the shared schemas too: a drift fails loudly in tests. */
@@ -133,7 +136,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
 
   app.get('/v1/models', (c) => {
     const data = manager.workerConfigs().flatMap((worker) =>
-      [worker.name, ...worker.aliases].map((id) => ({
+      [worker.name, ...worker.aliases, ...worker.variants.map((variant) => variant.alias)].map((id) => ({
         id,
         object: 'model',
         created: 0,

@@ -35,6 +35,8 @@ const hopByHop = new Set([
   'host',
   'content-length',
   'authorization',
+  // Anthropic clients (Claude Code) send their key here: the client's credentials never go upstream.
+  'x-api-key',
   'origin',
   'cookie',
 ]);

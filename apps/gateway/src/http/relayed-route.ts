@@ -12,6 +12,7 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { writeJsonError } from './json-error.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import { readRelayedRequest } from './relayed-request.js';
+import { upstreamCredentials } from './upstream-credentials.js';
 
 type Env = { Bindings: HttpBindings } & ServiceEnv;
 
@@ -34,11 +35,14 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       limitBytes: route === 'audio/transcriptions' ? options.audioBodyLimitBytes : options.bodyLimitBytes,
       knownAliases: () => manager.aliases(),
     });
-    const name = manager.resolve(request.model);
-    if (!name) throw options.unknownModel(request.model);
+    const resolved = manager.resolveModel(request.model);
+    if (!resolved) throw options.unknownModel(request.model);
+    const { worker: name, variant } = resolved;
     const config = manager.workerConfigs().find((worker) => worker.name === name);
     const body =
-      request.kind === 'json' ? rewriteRequest(route, request.json, request.raw, config) : request.raw;
+      request.kind === 'json'
+        ? rewriteRequest(route, request.json, request.raw, config, variant)
+        : request.raw;
 
     // A client that leaves while waiting for a load or a slot gives its place up.
     const controller = new AbortController();
@@ -46,6 +50,7 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
     outgoing.once('close', onEarlyClose);
     let lease: Lease;
     try {
+      // SCHEDULER (issue 16): pass `priority: variant?.priority` here once acquire() takes it.
       lease = await manager.acquire(name, { signal: controller.signal });
     } catch (error) {
       outgoing.off('close', onEarlyClose);
@@ -74,7 +79,10 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       baseUrl: lease.url,
       method: 'POST',
       path: `/v1/${route}`,
-      headers: forwardHeaders(incoming.headers, lease.workerKey),
+      headers: {
+        ...forwardHeaders(incoming.headers, lease.workerKey),
+        ...upstreamCredentials(route, config),
+      },
       body,
       incoming,
       outgoing,

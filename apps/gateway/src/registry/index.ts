@@ -16,3 +16,9 @@ export {
   type WorkerConfig,
   workerConfigSchema,
 } from './registry-schema.js';
+export {
+  type RequestFields,
+  requestFieldsSchema,
+  type VariantConfig,
+  variantSchema,
+} from './request-parameters-schema.js';

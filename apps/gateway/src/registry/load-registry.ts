@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
+import { expandEnvironment } from './environment-expansion.js';
 import {
   type InstalledModels,
   installedModelsFolder,
@@ -59,14 +60,18 @@ function substituteInstalled(
   if (worker.embedded) worker.embedded.model = substitute(worker.embedded.model, 'embedded.model');
 }
 
-/** Validates a parsed registry; paths in it resolve against `directory`. Errors name the bad field's path. */
+/**
+ * Validates a parsed registry; paths in it resolve against `directory`, `${env.NAME}` against
+ * `environment`. Errors name the bad field's path.
+ */
 export function parseRegistry(
   value: unknown,
   directory: string,
   source = 'registry',
   environment: NodeJS.ProcessEnv = process.env,
 ): LoadedRegistry {
-  const result = registrySchema.safeParse(value);
+  // `${env.NAME}` first, so that the expanded values are validated like written ones.
+  const result = registrySchema.safeParse(expandEnvironment(value, environment, source));
   if (!result.success) {
     throw new GatewayError('invalid_config', `${source}: ${describeIssues(result.error.issues)}`);
   }

@@ -2,6 +2,7 @@
 // Times are seconds, memory GiB (CONTRACTS.md).
 import { workerKindSchema } from '@klody/gateway-client/schemas';
 import { z } from 'zod';
+import { requestFieldsSchema, requestParameterFields, variantSchema } from './request-parameters-schema.js';
 
 const name = z
   .string()
@@ -10,15 +11,8 @@ const seconds = z.number().finite().positive();
 const gib = z.number().finite().nonnegative();
 const port = z.number().int().min(1).max(65_535);
 
-/** Request fields injected when a request does not set them (e.g. `stop` for a model whose EOS is wrong). */
-export const requestDefaultsSchema = z
-  .object({
-    stop: z.array(z.string()).optional(),
-    temperature: z.number().finite().min(0).max(2).optional(),
-    max_tokens: z.number().int().positive().optional(),
-    top_p: z.number().finite().min(0).max(1).optional(),
-  })
-  .strict();
+/** Request fields injected when a request does not set them; any JSON value (request-parameters-schema.ts). */
+export const requestDefaultsSchema = requestFieldsSchema;
 
 /** The embedded node-llama-cpp worker: the gateway builds its command line. */
 export const embeddedSchema = z
@@ -55,7 +49,10 @@ const commonWorker = {
   /** Parallel requests the worker serves; more wait in the queue. */
   slots: z.number().int().positive().max(1024).default(1),
   queue: queueSchema.default({ max: 64, timeoutSeconds: 60 }),
-  defaults: requestDefaultsSchema.default({}),
+  /** `set`, `strip` and `defaults`: request fields forced, removed, or added where the client set none. */
+  ...requestParameterFields,
+  /** More aliases of this same process, each with its own parameters (request-parameters-schema.ts). */
+  variants: z.array(variantSchema).default([]),
   /** Time to answer headers for a relayed request (a long generation may stream for longer). */
   requestTimeoutSeconds: seconds.default(600),
 };
@@ -97,6 +94,11 @@ export const remoteWorkerSchema = z
     ...commonWorker,
     /** An OpenAI-compatible server the gateway routes to but never starts or stops. */
     url: z.url({ protocol: /^https?$/ }),
+    /** Sent upstream as `Authorization: Bearer` (and `x-api-key` on /v1/messages); write `${env.NAME}`. */
+    upstreamApiKey: z
+      .string()
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it goes into a header)')
+      .optional(),
     healthPath: z.string().startsWith('/').nullable().default(null),
   })
   .strict();
@@ -148,13 +150,18 @@ export const registrySchema = z
         });
       }
       names.set(worker.name, index);
-      for (const [aliasIndex, alias] of [worker.name, ...worker.aliases].entries()) {
+      const variantAliases = worker.variants.map((variant) => variant.alias);
+      for (const [aliasIndex, alias] of [worker.name, ...worker.aliases, ...variantAliases].entries()) {
         const owner = aliases.get(alias);
-        if (owner !== undefined && owner !== worker.name) {
+        const isVariant = aliasIndex > worker.aliases.length;
+        // A worker may repeat its own name among its aliases, but a variant's alias is its own route.
+        if (owner !== undefined && (owner !== worker.name || isVariant)) {
           context.addIssue({
             code: 'custom',
             message: `alias "${alias}" is already used by worker "${owner}"`,
-            path: ['workers', index, 'aliases', Math.max(0, aliasIndex - 1)],
+            path: isVariant
+              ? ['workers', index, 'variants', aliasIndex - worker.aliases.length - 1, 'alias']
+              : ['workers', index, 'aliases', Math.max(0, aliasIndex - 1)],
           });
         }
         aliases.set(alias, worker.name);

@@ -51,7 +51,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const environment = options.environment ?? process.env;
   const variables = readGatewayEnvironment(environment);
   const logger = options.logger ?? createJsonLogger(variables.KLODY_LOG_LEVEL);
-  let loaded: LoadedRegistry = loadRegistry(options.config);
+  let loaded: LoadedRegistry = loadRegistry(options.config, environment);
   const server = loaded.registry.server;
   const host = options.host ?? server.host;
   const port = options.port ?? variables.KLODY_GATEWAY_PORT ?? server.port;
@@ -138,7 +138,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     adopted,
     reload() {
       try {
-        const next = loadRegistry(options.config);
+        const next = loadRegistry(options.config, environment);
         manager.reload(next.registry, next.directory);
         loaded = next;
         return { ok: true, message: `reloaded ${next.registry.workers.length} workers` };

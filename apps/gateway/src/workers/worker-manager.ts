@@ -117,6 +117,12 @@ export class WorkerManager {
     return this.table.resolve(alias);
   }
 
+  /** An alias's worker and, when the alias is a variant's, that variant; null when unknown. */
+  resolveModel(alias: string): { worker: string; variant: ReturnType<WorkerTable['variant']> } | null {
+    const worker = this.table.resolve(alias);
+    return worker === null ? null : { worker, variant: this.table.variant(alias) };
+  }
+
   aliases(): string[] {
     return this.table.aliases();
   }

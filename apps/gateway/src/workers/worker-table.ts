@@ -5,7 +5,7 @@
 import type { WorkerState } from '@klody/gateway-client/schemas';
 import { Semaphore } from '../concurrency/index.js';
 import { GatewayError } from '../errors/index.js';
-import { isRemote, type Registry, type WorkerConfig } from '../registry/index.js';
+import { isRemote, type Registry, type VariantConfig, type WorkerConfig } from '../registry/index.js';
 
 export interface WorkerEntry {
   /**
@@ -101,6 +101,7 @@ export class WorkerTable {
   private readonly listed = new Map<string, WorkerEntry>();
   private readonly retiredEntries = new Set<WorkerEntry>();
   private readonly aliasMap = new Map<string, string>();
+  private readonly variantMap = new Map<string, VariantConfig>();
   private retirements = 0;
   private current: Registry;
   configDirectory: string;
@@ -126,6 +127,7 @@ export class WorkerTable {
   apply(registry: Registry, configDirectory: string): void {
     this.configDirectory = configDirectory;
     this.aliasMap.clear();
+    this.variantMap.clear();
     const names = new Set(registry.workers.map((worker) => worker.name));
     for (const [name, entry] of this.listed) if (!names.has(name)) this.retire(entry);
     for (const config of registry.workers) {
@@ -142,6 +144,10 @@ export class WorkerTable {
         this.listed.set(config.name, newEntry(config));
       }
       for (const alias of [config.name, ...config.aliases]) this.aliasMap.set(alias, config.name);
+      for (const variant of config.variants) {
+        this.aliasMap.set(variant.alias, config.name);
+        this.variantMap.set(variant.alias, variant);
+      }
     }
     this.current = registry;
   }
@@ -155,6 +161,11 @@ export class WorkerTable {
   /** The worker name an alias (or a worker name) routes to; null when unknown. */
   resolve(alias: string): string | null {
     return this.aliasMap.get(alias) ?? null;
+  }
+
+  /** The variant an alias names (its parameters, its priority); null for a worker's plain alias. */
+  variant(alias: string): VariantConfig | null {
+    return this.variantMap.get(alias) ?? null;
   }
 
   aliases(): string[] {
