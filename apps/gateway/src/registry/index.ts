@@ -16,3 +16,4 @@ export {
   type WorkerConfig,
   workerConfigSchema,
 } from './registry-schema.js';
+export { type SchedulerSettings, schedulerSchema, workerPrioritySchema } from './scheduler-schema.js';

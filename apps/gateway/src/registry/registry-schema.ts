@@ -2,6 +2,7 @@
 // Times are seconds, memory GiB (CONTRACTS.md).
 import { workerKindSchema } from '@klody/gateway-client/schemas';
 import { z } from 'zod';
+import { schedulerSchema, workerPrioritySchema } from './scheduler-schema.js';
 
 const name = z
   .string()
@@ -58,6 +59,8 @@ const commonWorker = {
   defaults: requestDefaultsSchema.default({}),
   /** Time to answer headers for a relayed request (a long generation may stream for longer). */
   requestTimeoutSeconds: seconds.default(600),
+  /** Swap-aware scheduling: the higher first among models waiting within the bound (scheduler-schema.ts). */
+  priority: workerPrioritySchema,
 };
 
 export const managedWorkerSchema = z
@@ -127,6 +130,8 @@ export const registrySchema = z
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
     /** How often worker memory is measured. */
     measureIntervalSeconds: seconds.default(5),
+    /** How requests for different models share the budget (scheduler-schema.ts). */
+    scheduler: schedulerSchema,
     /**
      * The folder `pnpm klody-models install` filled (its manifest.json), relative to the registry file;
      * `{installed:<model>}` and `{installed:<model>:<program>}` resolve from it. KLODY_MODELS_DIR wins.
