@@ -22,3 +22,4 @@ export {
   type VariantConfig,
   variantSchema,
 } from './request-parameters-schema.js';
+export { type SchedulerSettings, schedulerSchema, workerPrioritySchema } from './scheduler-schema.js';

@@ -3,6 +3,7 @@
 import { workerKindSchema } from '@klody/gateway-client/schemas';
 import { z } from 'zod';
 import { requestFieldsSchema, requestParameterFields, variantSchema } from './request-parameters-schema.js';
+import { schedulerSchema, workerPrioritySchema } from './scheduler-schema.js';
 
 const name = z
   .string()
@@ -55,6 +56,8 @@ const commonWorker = {
   variants: z.array(variantSchema).default([]),
   /** Time to answer headers for a relayed request (a long generation may stream for longer). */
   requestTimeoutSeconds: seconds.default(600),
+  /** Swap-aware scheduling: the higher first among models waiting within the bound (scheduler-schema.ts). */
+  priority: workerPrioritySchema,
 };
 
 export const managedWorkerSchema = z
@@ -129,6 +132,8 @@ export const registrySchema = z
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
     /** How often worker memory is measured. */
     measureIntervalSeconds: seconds.default(5),
+    /** How requests for different models share the budget (scheduler-schema.ts). */
+    scheduler: schedulerSchema,
     /**
      * The folder `pnpm klody-models install` filled (its manifest.json), relative to the registry file;
      * `{installed:<model>}` and `{installed:<model>:<program>}` resolve from it. KLODY_MODELS_DIR wins.

@@ -1,4 +1,13 @@
 export {
+  decideAdmission,
+  type PolicyDecision,
+  type PolicyInput,
+  type PolicySettings,
+  type PolicyWorker,
+  type SchedulingPolicy,
+  type WaitingRequest,
+} from './batch-policy.js';
+export {
   type CannotFitReason,
   type EvictionNeed,
   type EvictionPlan,

@@ -7,8 +7,17 @@ export class ChangeNotifier {
 
   constructor(private readonly now: () => number) {}
 
+  private readonly listeners = new Set<() => void>();
+
   notify(): void {
     for (const waiter of [...this.waiters]) waiter();
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Calls `listener` at every change until the returned function is called. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Resolves true at the next change, false at the deadline or when the signal aborts. */

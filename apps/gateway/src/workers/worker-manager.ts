@@ -17,6 +17,7 @@ import { ChangeNotifier } from './change-notifier.js';
 import type { LogFiles } from './log-files.js';
 import type { PidRecords } from './pid-records.js';
 import type { ProcessRuntime } from './process-runtime.js';
+import { RequestScheduler } from './request-scheduler.js';
 import { plannedGb, schedulerView, usedGb } from './scheduling-view.js';
 import { type Logger, WorkerLifecycle } from './worker-lifecycle.js';
 import { type EnsureResult, type SwapTimings, WorkerLoads } from './worker-load.js';
@@ -59,6 +60,7 @@ export class WorkerManager {
   private readonly lifecycle: WorkerLifecycle;
   private readonly loader: WorkerLoads;
   private readonly monitor: WorkerMonitor;
+  private readonly requests: RequestScheduler;
   private readonly now: () => number;
 
   constructor(private readonly options: WorkerManagerOptions) {
@@ -92,6 +94,7 @@ export class WorkerManager {
       isAlive: (pid) => runtime.isAlive(pid),
     });
     this.monitor = new WorkerMonitor({ table, lifecycle, runtime, logs, logger, now });
+    this.requests = new RequestScheduler({ table, ledger: this.ledger, notifier, now });
   }
 
   /** The last loads' timings, newest last (at most 50). */
@@ -190,21 +193,31 @@ export class WorkerManager {
 
   // ----- acquire / release -----
 
-  /** Ensures the worker and takes one of its slots (waiting in its bounded queue). */
-  async acquire(name: string, options: { signal?: AbortSignal } = {}): Promise<Lease> {
+  /**
+   * Ensures the worker and takes one of its slots (waiting in its bounded queue). `priority` (the
+   * worker's by default) orders the models waiting for their turn (swap-aware scheduling).
+   */
+  async acquire(name: string, options: { signal?: AbortSignal; priority?: number } = {}): Promise<Lease> {
     const entry = this.table.entry(name);
     const config = entry.config;
-    // Everything waiting counts: for a slot, and for the model to load (a burst during a load is
-    // bounded too).
-    if (entry.queued >= config.queue.max) {
-      throw new GatewayError('queue_full', `worker "${name}" has ${entry.queued} requests waiting`, {
+    // Everything waiting counts: for its turn, for a slot, and for the model to load (a burst during
+    // a load is bounded too).
+    const waiting = entry.queued + this.requests.waitingFor(entry);
+    if (waiting >= config.queue.max) {
+      throw new GatewayError('queue_full', `worker "${name}" has ${waiting} requests waiting`, {
         retryAfterSeconds: Math.max(1, Math.ceil(config.queue.timeoutSeconds / 4)),
       });
     }
-    entry.queued++;
+    // Its turn among requests for other models (request-scheduler.ts); once let through, it counts
+    // in entry.queued, which the finally below gives back.
+    const admission = await this.requests.admit(entry, options);
     let releaseSlot: (() => void) | null = null;
     try {
-      await this.ensure(name, options);
+      try {
+        await this.ensure(name, { signal: options.signal, deadline: admission.deadline });
+      } finally {
+        admission.leave();
+      }
       try {
         if (entry.slots.free > 0 && entry.slots.waiting === 0) {
           // The common case, kept cheap: a free slot needs no timer and no combined signal.
