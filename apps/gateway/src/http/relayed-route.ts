@@ -50,8 +50,11 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
     outgoing.once('close', onEarlyClose);
     let lease: Lease;
     try {
-      // SCHEDULER (issue 16): pass `priority: variant?.priority` here once acquire() takes it.
-      lease = await manager.acquire(name, { signal: controller.signal });
+      // A variant's priority orders it among models waiting for a swap; else the worker's applies.
+      lease = await manager.acquire(name, {
+        signal: controller.signal,
+        ...(variant?.priority !== undefined ? { priority: variant.priority } : {}),
+      });
     } catch (error) {
       outgoing.off('close', onEarlyClose);
       if (controller.signal.aborted) {
