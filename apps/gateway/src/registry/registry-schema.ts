@@ -58,6 +58,11 @@ const commonWorker = {
   defaults: requestDefaultsSchema.default({}),
   /** Time to answer headers for a relayed request (a long generation may stream for longer). */
   requestTimeoutSeconds: seconds.default(600),
+  /**
+   * The model's context length in tokens, as /v1/models reports it; without it, what the worker says
+   * once ready (an embedded worker's is its `contextSize`).
+   */
+  contextLength: z.number().int().positive().optional(),
 };
 
 export const managedWorkerSchema = z
