@@ -13,7 +13,7 @@ const loadingComment = /^: klody loading (\S+) \(([^,]+), (\d+\.\d) s waited\)$/
 
 describe('load progress', () => {
   const gateway = useQuietGateway(async () => {
-    const ports = (await freePorts(6)) as [number, number, number, number, number, number];
+    const ports = (await freePorts(7)) as [number, number, number, number, number, number, number];
     // Slower to listen than the 2 s between comments, so that the wait has more than one.
     const slow = ['--start-delay-ms', '3000'];
     return {
@@ -26,6 +26,8 @@ describe('load progress', () => {
         { ...testWorker('broken', ports[3]), args: ['-e', 'process.exit(3)'] },
         testWorker('erring', ports[4], { extraArgs: ['--start-delay-ms', '500'] }),
         testWorker('leaving', ports[5], { extraArgs: slow }),
+        // Larger than the whole budget: refused without waiting.
+        testWorker('huge', ports[6], { estimatedGb: 8 }),
       ],
     };
   });
@@ -168,6 +170,17 @@ describe('load progress', () => {
       })}`,
     ]);
   }, 60_000);
+
+  it('keeps the HTTP status of a refusal that comes without waiting', async () => {
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, {
+      model: 'huge',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await response.json()).error.code).toBe('insufficient_memory');
+  });
 
   it('lets a client leave during the load: the wait ends and the model still loads', async () => {
     const response = await postJson(`${gateway.url}/v1/chat/completions`, {

@@ -50,16 +50,22 @@ export class LoadWait {
   private readonly started = performance.now();
   private readonly waitsForLoad: boolean;
   private timer: NodeJS.Timeout | null = null;
+  private beginning: NodeJS.Immediate | null = null;
   private stopped = false;
   private waitedSeconds = 0;
-  /** True once the client has this response's headers: what follows must be SSE. */
-  readonly progress: boolean;
+  private began = false;
 
   constructor(private readonly options: LoadWaitOptions) {
     const state = options.state();
     this.waitsForLoad = state !== null && needsLoad(state);
-    this.progress = this.waitsForLoad && options.streamed;
-    if (this.progress) this.begin();
+    // Not at once: a refusal that comes without waiting (queue_full, insufficient_memory) settles the
+    // acquire within this turn of the event loop, and keeps its HTTP status.
+    if (this.waitsForLoad && options.streamed) this.beginning = setImmediate(() => this.begin());
+  }
+
+  /** True once the client has this response's headers: what follows must be SSE. */
+  get progress(): boolean {
+    return this.began;
   }
 
   /** The gateway's own headers on the worker's answer (without progress; with it, they went out already). */
@@ -99,12 +105,17 @@ export class LoadWait {
     if (this.stopped) return;
     this.stopped = true;
     this.waitedSeconds = (performance.now() - this.started) / 1000;
+    if (this.beginning !== null) clearImmediate(this.beginning);
     if (this.timer !== null) clearInterval(this.timer);
+    this.beginning = null;
     this.timer = null;
   }
 
   private begin(): void {
+    this.beginning = null;
     const { outgoing } = this.options;
+    if (outgoing.destroyed || outgoing.headersSent) return;
+    this.began = true;
     outgoing.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
