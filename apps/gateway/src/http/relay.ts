@@ -66,7 +66,7 @@ function responseHeaders(rawHeaders: readonly string[], own: Record<string, stri
   const out: string[] = [];
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const name = rawHeaders[index] as string;
-    if (responseHopByHop.has(name.toLowerCase()) || name.toLowerCase() in own) continue;
+    if (responseHopByHop.has(name.toLowerCase()) || Object.hasOwn(own, name.toLowerCase())) continue;
     out.push(name, rawHeaders[index + 1] as string);
   }
   for (const [name, value] of Object.entries(own)) out.push(name, value);
