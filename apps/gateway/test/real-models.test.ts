@@ -91,6 +91,16 @@ describeRequiring(
       }
     }, 120_000);
 
+    it('lists Gemma as ready with the context size it runs with', async () => {
+      const ensured = await postJson(`${gateway.url}/admin/ensure`, { model: 'brain' });
+      expect(ensured.status).toBe(200);
+      const rows = (await (await fetch(`${gateway.url}/v1/models`)).json()).data as Array<
+        Record<string, unknown>
+      >;
+      for (const id of ['gemma', 'brain'])
+        expect(rows.find((row) => row.id === id)).toMatchObject({ state: 'ready', context_length: 2048 });
+    }, 120_000);
+
     it('multilingual-e5-small embeds French and English through the gateway, relevant passage closest', async () => {
       const embed = async (input: string[], inputType: 'query' | 'passage') => {
         const response = await postJson(`${gateway.url}/v1/embeddings`, {

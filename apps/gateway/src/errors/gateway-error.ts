@@ -18,6 +18,7 @@ export type GatewayErrorCode =
   | 'worker_start_failed'
   | 'worker_start_timeout'
   | 'worker_unreachable'
+  | 'worker_error'
   | 'worker_survived'
   | 'upstream_timeout'
   | 'unsafe_bind'
@@ -40,6 +41,7 @@ const statuses: Record<GatewayErrorCode, number> = {
   worker_start_failed: 502,
   worker_start_timeout: 504,
   worker_unreachable: 502,
+  worker_error: 502,
   worker_survived: 500,
   upstream_timeout: 504,
   unsafe_bind: 400,

@@ -24,9 +24,9 @@ import {
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
-import { isRemote } from '../registry/index.js';
 import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import { modelList } from './model-list.js';
 import { readBody } from './read-body.js';
 import { relayedRouteHandler } from './relayed-route.js';
 
@@ -134,20 +134,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
-  app.get('/v1/models', (c) => {
-    const data = manager.workerConfigs().flatMap((worker) =>
-      [worker.name, ...worker.aliases, ...worker.variants.map((variant) => variant.alias)].map((id) => ({
-        id,
-        object: 'model',
-        created: 0,
-        owned_by: 'klody-gateway',
-        worker: worker.name,
-        kind: worker.kind,
-        remote: isRemote(worker),
-      })),
-    );
-    return c.json({ object: 'list', data });
-  });
+  app.get('/v1/models', (c) => c.json(modelList(manager)));
 
   app.get('/admin/status', async (c) => {
     const workers = manager.status();

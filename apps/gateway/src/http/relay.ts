@@ -15,6 +15,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GatewayError } from '../errors/index.js';
 import type { RequestOutcome } from './gateway-metrics.js';
+import { readWorkerErrorAnswer } from './load-progress.js';
 
 /** nginx's status for a request whose client closed the connection first. */
 export const clientClosedRequest = 499;
@@ -59,14 +60,18 @@ export function forwardHeaders(
 
 const responseHopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
-/** The worker's response headers as they came (raw pairs keep case and order), minus hop-by-hop ones. */
-function responseHeaders(rawHeaders: readonly string[]): string[] {
+/**
+ * The worker's response headers as they came (raw pairs keep case and order), minus hop-by-hop ones,
+ * then the gateway's own (which replace any the worker sent under the same names).
+ */
+function responseHeaders(rawHeaders: readonly string[], own: Record<string, string> = {}): string[] {
   const out: string[] = [];
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const name = rawHeaders[index] as string;
-    if (responseHopByHop.has(name.toLowerCase())) continue;
+    if (responseHopByHop.has(name.toLowerCase()) || Object.hasOwn(own, name.toLowerCase())) continue;
     out.push(name, rawHeaders[index + 1] as string);
   }
+  for (const [name, value] of Object.entries(own)) out.push(name, value);
   return out;
 }
 
@@ -86,6 +91,14 @@ export interface RelayOptions {
   /** Called when the worker could not be reached (the manager checks whether it crashed). */
   onUnreachable?(error: Error): void;
   writeError(error: GatewayError): void;
+  /** The gateway's own response headers (lower-case names), added to the worker's. */
+  ownHeaders?: Record<string, string>;
+  /**
+   * The client has this response's headers already (a load-progress stream, load-progress.ts): the
+   * worker's body follows without the worker's headers, and its error answers and an unreachable
+   * worker go to `writeError`, as no status can be sent any more.
+   */
+  headersSent?: boolean;
 }
 
 export function relay(options: RelayOptions): void {
@@ -134,10 +147,20 @@ export function relay(options: RelayOptions): void {
       response.destroy();
       return;
     }
-    options.outgoing.writeHead(status, responseHeaders(response.rawHeaders));
-    // A stream (no length announced: SSE, chunked) must show its headers at once; a sized body goes
-    // out with its headers in one write.
-    if (response.headers['content-length'] === undefined) options.outgoing.flushHeaders();
+    if (options.headersSent && status >= 400) {
+      void readWorkerErrorAnswer(response).then((error) => {
+        if (finished) return;
+        options.writeError(error);
+        finish('completed');
+      });
+      return;
+    }
+    if (!options.headersSent) {
+      options.outgoing.writeHead(status, responseHeaders(response.rawHeaders, options.ownHeaders));
+      // A stream (no length announced: SSE, chunked) must show its headers at once; a sized body goes
+      // out with its headers in one write.
+      if (response.headers['content-length'] === undefined) options.outgoing.flushHeaders();
+    }
     response.on('data', (chunk: Buffer) => {
       firstByteAt ??= performance.now();
       if (!options.outgoing.write(chunk)) {
@@ -195,7 +218,8 @@ export function relay(options: RelayOptions): void {
           );
       if (!GatewayError.isInstance(error)) options.onUnreachable?.(error);
       status = gatewayError.status;
-      if (!options.outgoing.headersSent && !options.outgoing.destroyed) options.writeError(gatewayError);
+      if ((options.headersSent || !options.outgoing.headersSent) && !options.outgoing.destroyed)
+        options.writeError(gatewayError);
       finish('upstream_error');
     });
     request.end(options.body ?? undefined);

@@ -10,6 +10,7 @@ import { rewriteRequest } from '../openai/request-rewrite.js';
 import type { Lease, Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { writeJsonError } from './json-error.js';
+import { isStreamed, LoadWait } from './load-progress.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import { readRelayedRequest } from './relayed-request.js';
 import { upstreamCredentials } from './upstream-credentials.js';
@@ -49,14 +50,25 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
     const onEarlyClose = () => controller.abort();
     outgoing.once('close', onEarlyClose);
     let lease: Lease;
+    let wait: LoadWait | undefined;
     try {
       // A variant's priority orders it among models waiting for a swap; else the worker's applies.
-      lease = await manager.acquire(name, {
+      const acquiring = manager.acquire(name, {
         signal: controller.signal,
         ...(variant?.priority !== undefined ? { priority: variant.priority } : {}),
       });
+      // After the call: a load it started shows as loading (load-progress.ts).
+      wait = new LoadWait({
+        outgoing,
+        model: request.model,
+        streamed: isStreamed(request),
+        state: () => manager.stateOf(name),
+      });
+      lease = await acquiring;
+      wait.acquired();
     } catch (error) {
       outgoing.off('close', onEarlyClose);
+      wait?.stop();
       if (controller.signal.aborted) {
         outgoing.destroy();
         metrics.observe(
@@ -70,6 +82,7 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       }
       const status = GatewayError.isInstance(error) ? error.status : 500;
       metrics.observe(name, status, 'rejected', (performance.now() - started) / 1000, null);
+      if (wait?.failed(error)) return RESPONSE_ALREADY_SENT;
       throw error;
     }
     outgoing.off('close', onEarlyClose);
@@ -104,7 +117,11 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
         logger?.warn('worker unreachable', { worker: name, error: error.message });
         void manager.tick();
       },
-      writeError: (error) => writeJsonError(outgoing, error),
+      writeError: (error) => {
+        if (!wait.failed(error)) writeJsonError(outgoing, error);
+      },
+      ownHeaders: wait.headers(),
+      headersSent: wait.progress,
     });
     return RESPONSE_ALREADY_SENT;
   };

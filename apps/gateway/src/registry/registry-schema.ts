@@ -58,6 +58,11 @@ const commonWorker = {
   requestTimeoutSeconds: seconds.default(600),
   /** Swap-aware scheduling: the higher first among models waiting within the bound (scheduler-schema.ts). */
   priority: workerPrioritySchema,
+  /**
+   * The model's context length in tokens, as /v1/models reports it; without it, what the worker says
+   * once ready (an embedded worker's is its `contextSize`).
+   */
+  contextLength: z.number().int().positive().optional(),
 };
 
 export const managedWorkerSchema = z

@@ -30,6 +30,8 @@ export interface WorkerLifecycleOptions {
   now: () => number;
   /** Wait after SIGKILL before declaring a survivor. */
   killWaitMs: number;
+  /** Called when a spawned or adopted worker has become ready (context-length.ts asks it then). */
+  onReady?: (entry: WorkerEntry) => void;
 }
 
 export class WorkerLifecycle {
@@ -113,6 +115,7 @@ export class WorkerLifecycle {
       entry.state = 'ready';
       entry.lastUsed ??= now();
       void this.measure(entry);
+      this.options.onReady?.(entry);
       return { spawnMs, healthyMs: Math.round((performance.now() - spawnStarted) * 10) / 10 };
     }
     // Too slow: stop it (it is ours) and say so.
@@ -281,6 +284,7 @@ export class WorkerLifecycle {
       entry.lastUsed = now();
       adopted.push(record.name);
       void this.measure(entry);
+      this.options.onReady?.(entry);
       logger.info('adopted worker', { worker: record.name, pid: record.pid });
     }
     return adopted;

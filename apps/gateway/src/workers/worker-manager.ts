@@ -6,7 +6,7 @@
 // periodic monitor (worker-monitor.ts) and the status report (worker-status.ts).
 // State changes that decide whether a worker may be used happen synchronously (before any await),
 // which in JavaScript is "under the lock": a worker being terminated is never `ready` again.
-import type { WorkerStatus } from '@klody/gateway-client/schemas';
+import type { WorkerState, WorkerStatus } from '@klody/gateway-client/schemas';
 import { startTimeLimit } from '@klody/service';
 import { Mutex } from '../concurrency/index.js';
 import { GatewayError } from '../errors/index.js';
@@ -14,6 +14,7 @@ import { isRemote, type ManagedWorkerConfig, type Registry, type WorkerConfig } 
 import { SchedulerLedger, SingleFlight } from '../scheduler/index.js';
 import { bytesToGib, type MemoryProbe } from '../system-memory/index.js';
 import { ChangeNotifier } from './change-notifier.js';
+import { ContextLengths } from './context-length.js';
 import type { LogFiles } from './log-files.js';
 import type { PidRecords } from './pid-records.js';
 import type { ProcessRuntime } from './process-runtime.js';
@@ -61,6 +62,7 @@ export class WorkerManager {
   private readonly loader: WorkerLoads;
   private readonly monitor: WorkerMonitor;
   private readonly requests: RequestScheduler;
+  private readonly contextLengths = new ContextLengths();
   private readonly now: () => number;
 
   constructor(private readonly options: WorkerManagerOptions) {
@@ -82,6 +84,7 @@ export class WorkerManager {
       notifier,
       now,
       killWaitMs,
+      onReady: (entry) => void this.contextLengths.learn(entry),
     });
     const lifecycle = this.lifecycle;
     this.loader = new WorkerLoads({
@@ -132,6 +135,17 @@ export class WorkerManager {
 
   workerConfigs(): WorkerConfig[] {
     return this.table.workerConfigs();
+  }
+
+  /** The worker's lifecycle state now; null when the registry lists no such worker. */
+  stateOf(name: string): WorkerState | null {
+    return this.table.listedEntry(name)?.state ?? null;
+  }
+
+  /** The worker's context length in tokens (the registry's, else what it reported); null when unknown. */
+  contextLength(name: string): number | null {
+    const entry = this.table.listedEntry(name);
+    return entry ? this.contextLengths.of(entry) : null;
   }
 
   // ----- ensure -----

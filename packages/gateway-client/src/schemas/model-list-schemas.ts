@@ -13,6 +13,10 @@ export const modelEntrySchema = z
     kind: z.string().optional(),
     /** Whether the worker is a remote URL the gateway routes to without managing it. */
     remote: z.boolean().optional(),
+    /** `stopped`, `loading`, `ready`, `failed` or `remote` (the Klody gateway only). */
+    state: z.string().optional(),
+    /** The model's context length in tokens; null while unknown (the Klody gateway only). */
+    context_length: z.number().nullable().optional(),
   })
   .loose();
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
