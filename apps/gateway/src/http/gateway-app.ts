@@ -25,6 +25,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
 import { isRemote } from '../registry/index.js';
+import { ReplicaRouter } from '../routing/index.js';
 import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { readBody } from './read-body.js';
@@ -97,6 +98,8 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     mapError: mapGatewayError,
   });
 
+  // Replicas and fallbacks: the routes' circuit breakers live here, beside the manager.
+  const router = new ReplicaRouter({ workers: manager });
   const unknownModel = (model: string) =>
     new GatewayError(
       'model_not_found',
@@ -122,7 +125,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
   app.get('/metrics', async (c) => {
     const summary = manager.summary();
     const text = metrics.render({
-      workers: manager.status(),
+      workers: router.withCircuits(manager.status()),
       budgetGb: summary.budgetGb,
       usedGb: summary.usedGb,
       availableGb: await manager.availableGb(),
@@ -143,11 +146,19 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
         remote: isRemote(worker),
       })),
     );
-    return c.json({ object: 'list', data });
+    // A route's alias too, with the workers and fallbacks behind it.
+    const routes = Object.entries(manager.routing().routes).map(([id, route]) => ({
+      id,
+      object: 'model',
+      created: 0,
+      owned_by: 'klody-gateway',
+      route: { workers: route.workers, fallbacks: route.fallbacks },
+    }));
+    return c.json({ object: 'list', data: [...data, ...routes] });
   });
 
   app.get('/admin/status', async (c) => {
-    const workers = manager.status();
+    const workers = router.withCircuits(manager.status());
     const summary = manager.summary();
     const body: StatusResponse = {
       status: workers.some((worker) => worker.state === 'failed' || worker.state === 'survivor')
@@ -193,7 +204,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     return answer(c, reserveResponseSchema, await manager.reserve(gb));
   });
 
-  const handleRelayed = relayedRouteHandler({ ...options, unknownModel });
+  const handleRelayed = relayedRouteHandler({ ...options, unknownModel, router });
   for (const route of relayedRoutes) app.post(`/v1/${route}`, (c) => handleRelayed(c, route));
 
   return app;

@@ -84,6 +84,12 @@ export interface RelayOptions {
   /** Called when the worker could not be reached (the manager checks whether it crashed). */
   onUnreachable?(error: Error): void;
   writeError(error: GatewayError): void;
+  /**
+   * When set, a failure before any byte reached the client (unreachable, no headers in time, or a
+   * 502/503 from the worker) is handed here instead of written, so the caller may try another worker
+   * (a route's replicas); `done` follows at once.
+   */
+  failedBeforeResponse?(error: GatewayError): void;
 }
 
 export function relay(options: RelayOptions): void {
@@ -130,6 +136,14 @@ export function relay(options: RelayOptions): void {
     clearTimeout(headersTimer);
     if (finished) {
       response.destroy();
+      return;
+    }
+    if (options.failedBeforeResponse && (status === 502 || status === 503)) {
+      response.resume();
+      options.failedBeforeResponse(
+        new GatewayError('worker_unreachable', `the worker at ${options.baseUrl} answered ${status}`),
+      );
+      finish('upstream_error');
       return;
     }
     options.outgoing.writeHead(status, responseHeaders(response.rawHeaders));
@@ -193,7 +207,10 @@ export function relay(options: RelayOptions): void {
           );
       if (!GatewayError.isInstance(error)) options.onUnreachable?.(error);
       status = gatewayError.status;
-      if (!options.outgoing.headersSent && !options.outgoing.destroyed) options.writeError(gatewayError);
+      if (!options.outgoing.headersSent && !options.outgoing.destroyed) {
+        if (options.failedBeforeResponse) options.failedBeforeResponse(gatewayError);
+        else options.writeError(gatewayError);
+      }
       finish('upstream_error');
     });
     request.end(options.body ?? undefined);

@@ -16,3 +16,12 @@ export {
   type WorkerConfig,
   workerConfigSchema,
 } from './registry-schema.js';
+export {
+  type CircuitBreakerConfig,
+  checkRoutes,
+  circuitBreakerSchema,
+  type RouteConfig,
+  type Routes,
+  routeSchema,
+  routesSchema,
+} from './routes-schema.js';

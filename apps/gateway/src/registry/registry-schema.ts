@@ -2,6 +2,7 @@
 // Times are seconds, memory GiB (CONTRACTS.md).
 import { workerKindSchema } from '@klody/gateway-client/schemas';
 import { z } from 'zod';
+import { checkRoutes, circuitBreakerSchema, routesSchema } from './routes-schema.js';
 
 const name = z
   .string()
@@ -133,9 +134,13 @@ export const registrySchema = z
      */
     modelsFolder: z.string().min(1).optional(),
     workers: z.array(workerConfigSchema).min(1),
+    /** Replicas and fallbacks: several workers behind one alias (routes-schema.ts). */
+    routes: routesSchema,
+    circuitBreaker: circuitBreakerSchema.default({ failureThreshold: 3, coolDownSeconds: 30 }),
   })
   .strict()
   .superRefine((registry, context) => {
+    checkRoutes(registry, context);
     const names = new Map<string, number>();
     const aliases = new Map<string, string>();
     const ports = new Map<number, string>();
