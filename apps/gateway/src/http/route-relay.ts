@@ -133,7 +133,9 @@ async function tryWorker(options: RouteRelayOptions, name: string, ticket: Circu
         else if (outcome === 'client_aborted' && firstByteAt === null) breaker.abandoned(ticket);
         else breaker.succeeded(ticket);
         resolve(
-          failure === null || outgoing.destroyed ? { over: true } : { over: false, why: failure.message },
+          failure === null || outgoing.destroyed
+            ? { over: true }
+            : { over: false, why: `${failure.code}: ${failure.message}` },
         );
       },
       onUnreachable: (error) => {

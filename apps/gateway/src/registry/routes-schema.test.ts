@@ -33,7 +33,11 @@ describe('routes in the registry', () => {
       '/tmp',
     );
     expect(registry.routes.chat).toEqual({ workers: ['a', 'b'], fallbacks: ['small'] });
-    expect(registry.routes.small).toEqual({ workers: ['c'], fallbacks: [], circuitBreaker: { coolDownSeconds: 5 } });
+    expect(registry.routes.small).toEqual({
+      workers: ['c'],
+      fallbacks: [],
+      circuitBreaker: { coolDownSeconds: 5 },
+    });
     expect(registry.circuitBreaker).toEqual({ failureThreshold: 3, coolDownSeconds: 30 });
   });
 
@@ -41,68 +45,69 @@ describe('routes in the registry', () => {
     expect(parseRegistry({ budgetGb: 4, workers }, '/tmp').registry.routes).toEqual({});
   });
 
-  const refusals: Array<{ what: string; routes: unknown; extra?: Record<string, unknown>; message: string }> = [
-    {
-      what: 'a route named like a worker',
-      routes: { b: { workers: ['a'] } },
-      message: 'routes.b: route "b" is already a name or alias of worker "b"',
-    },
-    {
-      what: 'a route named like a worker alias',
-      routes: { 'a-alias': { workers: ['b'] } },
-      message: 'routes.a-alias: route "a-alias" is already a name or alias of worker "a"',
-    },
-    {
-      what: 'an unknown worker',
-      routes: { chat: { workers: ['a', 'nope'] } },
-      message: 'routes.chat.workers.1: unknown worker "nope"',
-    },
-    {
-      what: 'an alias where a worker name belongs',
-      routes: { chat: { workers: ['a-alias'] } },
-      message: `routes.chat.workers.0: "a-alias" is an alias; list the worker's name "a"`,
-    },
-    {
-      what: 'a worker listed twice',
-      routes: { chat: { workers: ['a', 'b', 'a'] } },
-      message: 'routes.chat.workers.2: worker "a" is listed twice',
-    },
-    {
-      what: 'an unknown fallback',
-      routes: { chat: { workers: ['a'], fallbacks: ['b', 'ghost'] } },
-      message: 'routes.chat.fallbacks.1: unknown alias "ghost"',
-    },
-    {
-      what: 'a route falling back to itself',
-      routes: { chat: { workers: ['a'], fallbacks: ['chat'] } },
-      message: 'routes.chat.fallbacks.0: route "chat" cannot fall back to itself',
-    },
-    {
-      what: 'a cycle of fallbacks',
-      routes: {
-        one: { workers: ['a'], fallbacks: ['two'] },
-        two: { workers: ['b'], fallbacks: ['a-alias', 'three'] },
-        three: { workers: ['c'], fallbacks: ['one'] },
+  const refusals: Array<{ what: string; routes: unknown; extra?: Record<string, unknown>; message: string }> =
+    [
+      {
+        what: 'a route named like a worker',
+        routes: { b: { workers: ['a'] } },
+        message: 'routes.b: route "b" is already a name or alias of worker "b"',
       },
-      message: 'routes.three.fallbacks.0: fallback cycle: one → two → three → one',
-    },
-    {
-      what: 'a route without workers',
-      routes: { chat: { workers: [] } },
-      message: 'routes.chat.workers',
-    },
-    {
-      what: 'an unknown field of a route',
-      routes: { chat: { workers: ['a'], weights: [1] } },
-      message: 'routes.chat',
-    },
-    {
-      what: 'a zero failure threshold',
-      routes: { chat: { workers: ['a'] } },
-      extra: { circuitBreaker: { failureThreshold: 0 } },
-      message: 'circuitBreaker.failureThreshold',
-    },
-  ];
+      {
+        what: 'a route named like a worker alias',
+        routes: { 'a-alias': { workers: ['b'] } },
+        message: 'routes.a-alias: route "a-alias" is already a name or alias of worker "a"',
+      },
+      {
+        what: 'an unknown worker',
+        routes: { chat: { workers: ['a', 'nope'] } },
+        message: 'routes.chat.workers.1: unknown worker "nope"',
+      },
+      {
+        what: 'an alias where a worker name belongs',
+        routes: { chat: { workers: ['a-alias'] } },
+        message: `routes.chat.workers.0: "a-alias" is an alias; list the worker's name "a"`,
+      },
+      {
+        what: 'a worker listed twice',
+        routes: { chat: { workers: ['a', 'b', 'a'] } },
+        message: 'routes.chat.workers.2: worker "a" is listed twice',
+      },
+      {
+        what: 'an unknown fallback',
+        routes: { chat: { workers: ['a'], fallbacks: ['b', 'ghost'] } },
+        message: 'routes.chat.fallbacks.1: unknown alias "ghost"',
+      },
+      {
+        what: 'a route falling back to itself',
+        routes: { chat: { workers: ['a'], fallbacks: ['chat'] } },
+        message: 'routes.chat.fallbacks.0: route "chat" cannot fall back to itself',
+      },
+      {
+        what: 'a cycle of fallbacks',
+        routes: {
+          one: { workers: ['a'], fallbacks: ['two'] },
+          two: { workers: ['b'], fallbacks: ['a-alias', 'three'] },
+          three: { workers: ['c'], fallbacks: ['one'] },
+        },
+        message: 'routes.three.fallbacks.0: fallback cycle: one → two → three → one',
+      },
+      {
+        what: 'a route without workers',
+        routes: { chat: { workers: [] } },
+        message: 'routes.chat.workers',
+      },
+      {
+        what: 'an unknown field of a route',
+        routes: { chat: { workers: ['a'], weights: [1] } },
+        message: 'routes.chat',
+      },
+      {
+        what: 'a zero failure threshold',
+        routes: { chat: { workers: ['a'] } },
+        extra: { circuitBreaker: { failureThreshold: 0 } },
+        message: 'circuitBreaker.failureThreshold',
+      },
+    ];
   for (const { what, routes, extra, message } of refusals) {
     it(`refuses ${what}, naming the place`, () => {
       expect(problem(routes, extra)).toContain(message);

@@ -34,12 +34,38 @@ describe('chooseReplica', () => {
       expected: 'b',
     },
     {
-      what: 'a ready worker comes before an idle one that needs a load',
+      what: 'a ready worker with a free slot comes before an idle one that needs a load',
       rows: [
         ['stopped', false, 0, 0, 4, true],
-        ['busy', true, 7, 5, 4, true],
+        ['busy', true, 3, 0, 4, true],
       ],
       expected: 'busy',
+    },
+    {
+      what: 'once every ready worker is full, an idle one that needs a load adds capacity',
+      rows: [
+        ['stopped', false, 0, 0, 4, true],
+        ['full', true, 4, 0, 4, true],
+        ['fuller', true, 4, 2, 4, true],
+      ],
+      expected: 'stopped',
+    },
+    {
+      what: 'a loading worker whose queue is longer than the ready ones waits its turn',
+      rows: [
+        ['loading', false, 0, 6, 4, true],
+        ['full', true, 4, 1, 4, true],
+      ],
+      expected: 'full',
+    },
+    {
+      what: 'among full workers equally busy, a ready one wins the tie',
+      rows: [
+        ['loading', false, 0, 4, 4, true],
+        ['full', true, 4, 0, 4, true],
+      ],
+      turn: 1,
+      expected: 'full',
     },
     {
       what: 'one that needs a load is chosen when no ready one may be tried',

@@ -28,17 +28,23 @@ export function busyness(replica: ReplicaView): number {
 }
 
 /**
- * The least busy worker among those whose circuit allows a request, ready ones before ones that need
- * a load; null when none may be tried. Ties go round: `turn` (a counter the caller bumps per request)
- * picks among equally busy workers, so that a light load spreads too instead of always landing on the
- * first one listed.
+ * The least busy worker among those whose circuit allows a request; null when none may be tried.
+ * Ready ones come first while one of them has a free slot: loading another replica costs memory and
+ * seconds, worth it only once the ready ones are full (then the load adds capacity for what follows).
+ * Among the others, a ready one still wins a tie. Ties go round: `turn` (a counter the caller bumps
+ * per request) picks among equally busy workers, so that a light load spreads too instead of always
+ * landing on the first one listed.
  */
 export function chooseReplica(replicas: readonly ReplicaView[], turn: number): ReplicaView | null {
-  const open = replicas.filter((replica) => replica.circuitAllows);
-  if (open.length === 0) return null;
-  const pool = open.some((replica) => replica.ready) ? open.filter((replica) => replica.ready) : open;
+  const allowed = replicas.filter((replica) => replica.circuitAllows);
+  const roomy = allowed.filter((replica) => replica.ready && busyness(replica) < 1);
+  const pool = roomy.length > 0 ? roomy : allowed;
+  if (pool.length === 0) return null;
   const least = Math.min(...pool.map(busyness));
-  const ties = pool.filter((replica) => busyness(replica) === least);
+  const leastBusy = pool.filter((replica) => busyness(replica) === least);
+  const ties = leastBusy.some((replica) => replica.ready)
+    ? leastBusy.filter((replica) => replica.ready)
+    : leastBusy;
   return ties[Math.abs(turn) % ties.length] ?? null;
 }
 
