@@ -5,6 +5,7 @@
 // and in /metrics. A route whose workers are all down or refuse is served by its fallback; with no
 // fallback the client gets a JSON 503 naming what was tried.
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { WorkerStatus } from '@klody/gateway-client/schemas';
 import { freePorts } from '@klody/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/index.js';
@@ -46,14 +47,21 @@ async function killRemote(name: string): Promise<void> {
   await exited;
 }
 
-async function status(): Promise<Array<Record<string, any>>> {
+async function status(): Promise<WorkerStatus[]> {
   return (await (await fetch(`${gateway.url}/admin/status`)).json()).workers;
 }
 
-async function workerStatus(name: string): Promise<Record<string, any>> {
+async function workerStatus(name: string): Promise<WorkerStatus> {
   const worker = (await status()).find((row) => row.name === name);
   if (!worker) throw new Error(`no status for ${name}`);
   return worker;
+}
+
+/** A routed worker's circuit, as /admin/status shows it. */
+async function circuitOf(name: string): Promise<NonNullable<WorkerStatus['circuit']>> {
+  const circuit = (await workerStatus(name)).circuit;
+  if (!circuit) throw new Error(`${name} shows no circuit`);
+  return circuit;
 }
 
 async function circuitMetric(worker: string): Promise<string | null> {
@@ -159,13 +167,13 @@ describe('a route of replicas under load', () => {
         'every replica to serve',
       );
       const spread = { ...load.served };
-      expect((await workerStatus('remote-a')).circuit).toMatchObject({ state: 'closed', opens: 0 });
+      expect(await circuitOf('remote-a')).toMatchObject({ state: 'closed', opens: 0 });
       expect(await circuitMetric('remote-a')).toBe('0');
 
       // 2. A remote replica dies: its circuit opens after its consecutive failures.
       await killRemote('remote-a');
       await waitFor(
-        async () => (await workerStatus('remote-a')).circuit?.opens >= 1,
+        async () => (await circuitOf('remote-a')).opens >= 1,
         30_000,
         "remote-a's circuit to open",
       );
@@ -174,6 +182,7 @@ describe('a route of replicas under load', () => {
       // 3. The managed replica dies too: the gateway sees its exit, and starts it again on use (remote-b
       // is full), while remote-b carries the load.
       const managed = await workerStatus('managed-c');
+      if (managed.pid === null) throw new Error('managed-c has no process');
       process.kill(managed.pid, 'SIGKILL');
       const servedByB = load.served['remote-b'] ?? 0;
       const servedByC = load.served['managed-c'] ?? 0;
@@ -187,7 +196,7 @@ describe('a route of replicas under load', () => {
       );
       const aWhileDown = load.served['remote-a'] ?? 0;
       // While down, remote-a's circuit is not closed: open, or half-open between failed trials.
-      expect((await workerStatus('remote-a')).circuit.state).not.toBe('closed');
+      expect((await circuitOf('remote-a')).state).not.toBe('closed');
       expect(await circuitMetric('remote-a')).toBe('1');
 
       // 4. remote-a comes back: a half-open trial succeeds and closes its circuit; it serves again.
@@ -205,7 +214,7 @@ describe('a route of replicas under load', () => {
       expect(await circuitMetric('remote-a')).toBe('0');
       await load.stop();
 
-      const circuit = (await workerStatus('remote-a')).circuit;
+      const circuit = await circuitOf('remote-a');
       console.log(
         `replicas: ${load.total} requests, ${load.failures.length} failed; served before the kills ${JSON.stringify(spread)}, ` +
           `in all ${JSON.stringify(load.served)}; ${load.total - afterFirstKill} after the first kill; remote-a's circuit opened ${circuit.opens} times`,
@@ -229,8 +238,8 @@ describe('fallbacks and the end of the line', () => {
     const body = await response.json();
     expect(body.worker).toBe('spare');
     // Both of the route's own workers were tried and counted against their circuits.
-    expect((await workerStatus('gone')).circuit.failures).toBeGreaterThanOrEqual(1);
-    expect((await workerStatus('refuser')).circuit.failures).toBeGreaterThanOrEqual(1);
+    expect((await circuitOf('gone')).failures).toBeGreaterThanOrEqual(1);
+    expect((await circuitOf('refuser')).failures).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it('answers a JSON 503 naming the route and what was tried when no worker and no fallback is left', async () => {
