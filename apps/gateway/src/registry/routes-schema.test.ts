@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/index.js';
-import { parseRegistry } from './load-registry.js';
+import { loadRegistry, parseRegistry } from './load-registry.js';
 
 const workers = [
   { name: 'a', aliases: ['a-alias'], url: 'http://127.0.0.1:9001' },
@@ -129,5 +130,16 @@ describe('routes in the registry', () => {
       '/tmp',
     );
     expect(Object.keys(registry.routes)).toEqual(['top', 'left', 'right', 'bottom']);
+  });
+});
+
+describe('the shipped replicas example', () => {
+  it('is a valid registry with a route over a fleet and a local fallback', () => {
+    const { registry } = loadRegistry(join(import.meta.dirname, '..', '..', 'examples', 'replicas.yaml'));
+    expect(registry.routes.brain).toEqual({
+      workers: ['gpu-box-1', 'gpu-box-2', 'vllm-box'],
+      fallbacks: ['brain-small'],
+      circuitBreaker: { coolDownSeconds: 10 },
+    });
   });
 });
