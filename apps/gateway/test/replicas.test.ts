@@ -229,6 +229,20 @@ describe('a route of replicas under load', () => {
 });
 
 describe('fallbacks and the end of the line', () => {
+  it("streams a route's answer chunk by chunk, as for any alias", async () => {
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, {
+      model: 'chat',
+      stream: true,
+      chunks: 3,
+      messages: [{ role: 'user', content: 'stream please' }],
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    expect(text.match(/^data: \{/gm)?.length).toBe(3);
+    expect(text).toContain('data: [DONE]');
+  });
+
   it('serves from the fallback alias when every worker of the route is down or refuses', async () => {
     const response = await postJson(`${gateway.url}/v1/chat/completions`, {
       model: 'guarded',
