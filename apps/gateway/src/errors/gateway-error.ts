@@ -22,7 +22,8 @@ export type GatewayErrorCode =
   | 'worker_survived'
   | 'upstream_timeout'
   | 'unsafe_bind'
-  | 'shutting_down';
+  | 'shutting_down'
+  | 'no_healthy_worker';
 
 const statuses: Record<GatewayErrorCode, number> = {
   invalid_request: 400,
@@ -46,6 +47,7 @@ const statuses: Record<GatewayErrorCode, number> = {
   upstream_timeout: 504,
   unsafe_bind: 400,
   shutting_down: 503,
+  no_healthy_worker: 503,
 };
 
 export interface GatewayErrorOptions {

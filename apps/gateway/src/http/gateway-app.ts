@@ -24,6 +24,7 @@ import {
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/index.js';
+import { ReplicaRouter } from '../routing/index.js';
 import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { modelList } from './model-list.js';
@@ -100,6 +101,8 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     mapError: mapGatewayError,
   });
 
+  // Replicas and fallbacks: the routes' circuit breakers live here, beside the manager.
+  const router = new ReplicaRouter({ workers: manager });
   const unknownModel = (model: string) =>
     new GatewayError(
       'model_not_found',
@@ -125,7 +128,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
   app.get('/metrics', async (c) => {
     const summary = manager.summary();
     const text = metrics.render({
-      workers: manager.status(),
+      workers: router.withCircuits(manager.status()),
       budgetGb: summary.budgetGb,
       usedGb: summary.usedGb,
       availableGb: await manager.availableGb(),
@@ -137,7 +140,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
   app.get('/v1/models', (c) => c.json(modelList(manager)));
 
   app.get('/admin/status', async (c) => {
-    const workers = manager.status();
+    const workers = router.withCircuits(manager.status());
     const summary = manager.summary();
     const body: StatusResponse = {
       status: workers.some((worker) => worker.state === 'failed' || worker.state === 'survivor')
@@ -183,7 +186,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     return answer(c, reserveResponseSchema, await manager.reserve(gb));
   });
 
-  const handleRelayed = relayedRouteHandler({ ...options, unknownModel });
+  const handleRelayed = relayedRouteHandler({ ...options, unknownModel, router });
   for (const route of relayedRoutes) app.post(`/v1/${route}`, (c) => handleRelayed(c, route));
 
   return app;

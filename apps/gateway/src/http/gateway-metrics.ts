@@ -169,6 +169,15 @@ export class GatewayMetrics {
       'counter',
       input.workers.map((worker) => [{ worker: worker.name }, input.evictions[worker.name] ?? 0]),
     );
+    gauge(
+      'klody_gateway_circuit_open',
+      'Whether the circuit breaker of a worker behind a route sets it aside (1: open or half-open).',
+      'gauge',
+      input.workers.flatMap(
+        (worker): Array<[Record<string, string>, number]> =>
+          worker.circuit ? [[{ worker: worker.name }, worker.circuit.state === 'closed' ? 0 : 1]] : [],
+      ),
+    );
     gauge('klody_gateway_budget_bytes', 'The memory budget of the workers.', 'gauge', [
       [{}, Math.round(input.budgetGb * GIB)],
     ]);

@@ -20,7 +20,21 @@ export interface ModelRow {
   context_length: number | null;
 }
 
-export function modelList(manager: WorkerManager): { object: 'list'; data: ModelRow[] } {
+/** A route's alias (replicas and fallbacks): the workers behind it instead of one worker. */
+export interface RouteRow {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+  route: { workers: string[]; fallbacks: string[] };
+  /** The best of its workers' states: ready when one is. */
+  state: ModelState;
+  context_length: number | null;
+}
+
+const stateRank: Record<ModelState, number> = { ready: 0, remote: 1, loading: 2, stopped: 3, failed: 4 };
+
+export function modelList(manager: WorkerManager): { object: 'list'; data: Array<ModelRow | RouteRow> } {
   // Listed workers' status rows carry their names as keys (retired ones carry another key).
   const states = new Map(manager.status().map((row) => [row.name, row]));
   const data = manager.workerConfigs().flatMap((worker) => {
@@ -41,5 +55,19 @@ export function modelList(manager: WorkerManager): { object: 'list'; data: Model
       }),
     );
   });
-  return { object: 'list', data };
+  const byWorker = new Map(data.map((row) => [row.worker, row]));
+  const routes = Object.entries(manager.routing().routes).map(([id, route]): RouteRow => {
+    const rows = route.workers.flatMap((worker) => byWorker.get(worker) ?? []);
+    const best = rows.toSorted((a, b) => stateRank[a.state] - stateRank[b.state])[0];
+    return {
+      id,
+      object: 'model',
+      created: 0,
+      owned_by: 'klody-gateway',
+      route: { workers: route.workers, fallbacks: route.fallbacks },
+      state: best?.state ?? 'stopped',
+      context_length: rows.find((row) => row.context_length !== null)?.context_length ?? null,
+    };
+  });
+  return { object: 'list', data: [...data, ...routes] };
 }

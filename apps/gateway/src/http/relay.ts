@@ -99,6 +99,12 @@ export interface RelayOptions {
    * worker go to `writeError`, as no status can be sent any more.
    */
   headersSent?: boolean;
+  /**
+   * When set, a failure before any byte reached the client (unreachable, no headers in time, or a
+   * 502/503 from the worker) is handed here instead of written, so the caller may try another worker
+   * (a route's replicas); `done` follows at once.
+   */
+  failedBeforeResponse?(error: GatewayError): void;
 }
 
 export function relay(options: RelayOptions): void {
@@ -145,6 +151,14 @@ export function relay(options: RelayOptions): void {
     clearTimeout(headersTimer);
     if (finished) {
       response.destroy();
+      return;
+    }
+    if (options.failedBeforeResponse && !options.headersSent && (status === 502 || status === 503)) {
+      response.resume();
+      options.failedBeforeResponse(
+        new GatewayError('worker_unreachable', `the worker at ${options.baseUrl} answered ${status}`),
+      );
+      finish('upstream_error');
       return;
     }
     if (options.headersSent && status >= 400) {
@@ -218,8 +232,10 @@ export function relay(options: RelayOptions): void {
           );
       if (!GatewayError.isInstance(error)) options.onUnreachable?.(error);
       status = gatewayError.status;
-      if ((options.headersSent || !options.outgoing.headersSent) && !options.outgoing.destroyed)
-        options.writeError(gatewayError);
+      if ((options.headersSent || !options.outgoing.headersSent) && !options.outgoing.destroyed) {
+        if (options.failedBeforeResponse && !options.headersSent) options.failedBeforeResponse(gatewayError);
+        else options.writeError(gatewayError);
+      }
       finish('upstream_error');
     });
     request.end(options.body ?? undefined);

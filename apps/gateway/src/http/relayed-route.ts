@@ -7,12 +7,14 @@ import type { ServiceEnv } from '@klody/service';
 import type { Context } from 'hono';
 import { GatewayError } from '../errors/index.js';
 import { rewriteRequest } from '../openai/request-rewrite.js';
+import type { ReplicaRouter } from '../routing/index.js';
 import type { Lease, Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { writeJsonError } from './json-error.js';
 import { isStreamed, LoadWait } from './load-progress.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import { readRelayedRequest } from './relayed-request.js';
+import { relayOverRoute } from './route-relay.js';
 import { upstreamCredentials } from './upstream-credentials.js';
 
 type Env = { Bindings: HttpBindings } & ServiceEnv;
@@ -24,6 +26,8 @@ export interface RelayedRouteOptions {
   bodyLimitBytes: number;
   audioBodyLimitBytes: number;
   unknownModel(model: string): GatewayError;
+  /** Routes: replicas and fallbacks behind one alias (src/routing); none without it. */
+  router?: ReplicaRouter | undefined;
 }
 
 export function relayedRouteHandler(options: RelayedRouteOptions) {
@@ -36,6 +40,13 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       limitBytes: route === 'audio/transcriptions' ? options.audioBodyLimitBytes : options.bodyLimitBytes,
       knownAliases: () => manager.aliases(),
     });
+    // A route's alias: its workers are tried in turn, then its fallbacks (route-relay.ts).
+    const router = options.router;
+    const groups = router?.groups(request.model);
+    if (router && groups) {
+      await relayOverRoute({ ...options, router, route, request, groups, incoming, outgoing, started });
+      return RESPONSE_ALREADY_SENT;
+    }
     const resolved = manager.resolveModel(request.model);
     if (!resolved) throw options.unknownModel(request.model);
     const { worker: name, variant } = resolved;

@@ -22,4 +22,13 @@ export {
   type VariantConfig,
   variantSchema,
 } from './request-parameters-schema.js';
+export {
+  type CircuitBreakerConfig,
+  checkRoutes,
+  circuitBreakerSchema,
+  type RouteConfig,
+  type Routes,
+  routeSchema,
+  routesSchema,
+} from './routes-schema.js';
 export { type SchedulerSettings, schedulerSchema, workerPrioritySchema } from './scheduler-schema.js';

@@ -3,6 +3,7 @@
 import { workerKindSchema } from '@klody/gateway-client/schemas';
 import { z } from 'zod';
 import { requestFieldsSchema, requestParameterFields, variantSchema } from './request-parameters-schema.js';
+import { checkRoutes, circuitBreakerSchema, routesSchema } from './routes-schema.js';
 import { schedulerSchema, workerPrioritySchema } from './scheduler-schema.js';
 
 const name = z
@@ -145,9 +146,13 @@ export const registrySchema = z
      */
     modelsFolder: z.string().min(1).optional(),
     workers: z.array(workerConfigSchema).min(1),
+    /** Replicas and fallbacks: several workers behind one alias (routes-schema.ts). */
+    routes: routesSchema,
+    circuitBreaker: circuitBreakerSchema.default({ failureThreshold: 3, coolDownSeconds: 30 }),
   })
   .strict()
   .superRefine((registry, context) => {
+    checkRoutes(registry, context);
     const names = new Map<string, number>();
     const aliases = new Map<string, string>();
     const ports = new Map<number, string>();

@@ -148,6 +148,11 @@ export class WorkerManager {
     return entry ? this.contextLengths.of(entry) : null;
   }
 
+  /** The registry's routes (replicas and fallbacks) and circuit breaker defaults, as last loaded. */
+  routing(): Pick<Registry, 'routes' | 'circuitBreaker'> {
+    return this.table.registry;
+  }
+
   // ----- ensure -----
 
   /** Makes the worker resident. Waiting for room counts toward the worker's start timeout. */

@@ -54,6 +54,19 @@ export const workerStatusSchema = z.object({
   /** How many times the gateway started this worker. */
   starts: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
+  /**
+   * The circuit breaker of a worker a route may try (absent for the others, and from gateways older
+   * than this field): `open` sets the worker aside until `retryAt` (Unix seconds), `half-open` lets one
+   * trial request through, whose success closes it. `failures` counts consecutive ones while closed.
+   */
+  circuit: z
+    .object({
+      state: z.enum(['closed', 'open', 'half-open']),
+      failures: z.number().int().nonnegative(),
+      opens: z.number().int().nonnegative(),
+      retryAt: finite().nullable(),
+    })
+    .optional(),
 });
 export type WorkerStatus = z.infer<typeof workerStatusSchema>;
 
