@@ -1,21 +1,18 @@
-// One relayed /v1 request, step by step: read and check it, route its model to a worker, rewrite its
-// parameters, take a slot of the worker (waiting for a load or a queue), relay the worker's answer as
-// it comes, and count it. Each step lives in its own file; this one only orders them.
+// One relayed /v1 request, step by step: read and check it, then route its model — to the one worker
+// of an alias (worker-attempt.ts: rewrite its parameters, take a slot, relay the answer, count it), or
+// over a route's replicas and fallbacks (route-relay.ts: the same, tried in turn). Each step lives in
+// its own file; this one only orders them.
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { ServiceEnv } from '@klody/service';
 import type { Context } from 'hono';
-import { GatewayError } from '../errors/index.js';
-import { rewriteRequest } from '../openai/request-rewrite.js';
+import type { GatewayError } from '../errors/index.js';
 import type { ReplicaRouter } from '../routing/index.js';
-import type { Lease, Logger, WorkerManager } from '../workers/index.js';
+import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
-import { writeJsonError } from './json-error.js';
-import { isStreamed, LoadWait } from './load-progress.js';
-import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import { readRelayedRequest } from './relayed-request.js';
 import { relayOverRoute } from './route-relay.js';
-import { upstreamCredentials } from './upstream-credentials.js';
+import { attemptWorker } from './worker-attempt.js';
 
 type Env = { Bindings: HttpBindings } & ServiceEnv;
 
@@ -31,7 +28,7 @@ export interface RelayedRouteOptions {
 }
 
 export function relayedRouteHandler(options: RelayedRouteOptions) {
-  const { manager, metrics, logger } = options;
+  const { manager } = options;
   return async (c: Context<Env>, route: string) => {
     const started = performance.now();
     const { incoming, outgoing } = c.env;
@@ -49,91 +46,19 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
     }
     const resolved = manager.resolveModel(request.model);
     if (!resolved) throw options.unknownModel(request.model);
-    const { worker: name, variant } = resolved;
-    const config = manager.workerConfigs().find((worker) => worker.name === name);
-    const body =
-      request.kind === 'json'
-        ? rewriteRequest(route, request.json, request.raw, config, variant)
-        : request.raw;
-
-    // A client that leaves while waiting for a load or a slot gives its place up.
-    const controller = new AbortController();
-    const onEarlyClose = () => controller.abort();
-    outgoing.once('close', onEarlyClose);
-    let lease: Lease;
-    let wait: LoadWait | undefined;
-    try {
-      // A variant's priority orders it among models waiting for a swap; else the worker's applies.
-      const acquiring = manager.acquire(name, {
-        signal: controller.signal,
-        ...(variant?.priority !== undefined ? { priority: variant.priority } : {}),
-      });
-      // After the call: a load it started shows as loading (load-progress.ts).
-      wait = new LoadWait({
-        outgoing,
-        model: request.model,
-        streamed: isStreamed(request),
-        state: () => manager.stateOf(name),
-      });
-      lease = await acquiring;
-      wait.acquired();
-    } catch (error) {
-      outgoing.off('close', onEarlyClose);
-      wait?.stop();
-      if (controller.signal.aborted) {
-        outgoing.destroy();
-        metrics.observe(
-          name,
-          clientClosedRequest,
-          'client_aborted',
-          (performance.now() - started) / 1000,
-          null,
-        );
-        return RESPONSE_ALREADY_SENT;
-      }
-      const status = GatewayError.isInstance(error) ? error.status : 500;
-      metrics.observe(name, status, 'rejected', (performance.now() - started) / 1000, null);
-      if (wait?.failed(error)) return RESPONSE_ALREADY_SENT;
-      throw error;
-    }
-    outgoing.off('close', onEarlyClose);
-    if (controller.signal.aborted || outgoing.destroyed) {
-      lease.release();
-      outgoing.destroy();
-      return RESPONSE_ALREADY_SENT;
-    }
-    relay({
-      baseUrl: lease.url,
-      method: 'POST',
-      path: `/v1/${route}`,
-      headers: {
-        ...forwardHeaders(incoming.headers, lease.workerKey),
-        ...upstreamCredentials(route, config),
-      },
-      body,
+    const attempt = await attemptWorker({
+      ...options,
+      route,
+      request,
+      worker: resolved.worker,
+      variant: resolved.variant,
       incoming,
       outgoing,
-      headersTimeoutMs: (config?.requestTimeoutSeconds ?? 600) * 1000,
-      done(outcome, status, firstByteAt) {
-        lease.release();
-        metrics.observe(
-          name,
-          status,
-          outcome,
-          (performance.now() - started) / 1000,
-          firstByteAt === null ? null : (firstByteAt - started) / 1000,
-        );
-      },
-      onUnreachable: (error) => {
-        logger?.warn('worker unreachable', { worker: name, error: error.message });
-        void manager.tick();
-      },
-      writeError: (error) => {
-        if (!wait.failed(error)) writeJsonError(outgoing, error);
-      },
-      ownHeaders: wait.headers(),
-      headersSent: wait.progress,
+      started,
     });
+    // Refused before the relay (a full queue, no memory, a failed load): the kit's error handler
+    // answers with its status.
+    if (!attempt.over) throw attempt.error;
     return RESPONSE_ALREADY_SENT;
   };
 }
