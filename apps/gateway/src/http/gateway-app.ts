@@ -1,8 +1,10 @@
 // The gateway's HTTP boundary (Hono on Node): OpenAI-compatible /v1 routes relayed raw to the worker
-// that serves the requested alias (relayed-route.ts), the admin API, /health and /metrics.
+// that serves the requested alias (relayed-route.ts), the admin API, /health, /metrics and the status
+// page (status-page.ts).
 
 import type { HttpBindings } from '@hono/node-server';
 import {
+  activityResponseSchema,
   type EnsureResponse,
   ensureResponseSchema,
   type HealthResponse,
@@ -29,6 +31,9 @@ import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { readBody } from './read-body.js';
 import { relayedRouteHandler } from './relayed-route.js';
+import { RequestActivity } from './request-activity.js';
+import { addStatusPage } from './status-page.js';
+import { TokenMetrics } from './token-metrics.js';
 
 export interface GatewayAppOptions {
   manager: WorkerManager;
@@ -96,6 +101,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     protectedPaths: ['/v1/*', '/admin/*', '/metrics'],
     mapError: mapGatewayError,
   });
+  // The last requests (status page, /admin/activity) and the tokens workers report (/metrics).
+  const activity = new RequestActivity();
+  const tokens = new TokenMetrics();
 
   const unknownModel = (model: string) =>
     new GatewayError(
@@ -128,7 +136,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
       availableGb: await manager.availableGb(),
       evictions: summary.evictions,
     });
-    return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    return c.text(`${text}${tokens.render()}\n`, 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    });
   });
 
   app.get('/v1/models', (c) => {
@@ -160,6 +170,8 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     };
     return answer(c, statusResponseSchema, body);
   });
+
+  app.get('/admin/activity', (c) => answer(c, activityResponseSchema, { requests: activity.list() }));
 
   app.post('/admin/ensure', async (c) => {
     const { model } = parseWith(modelRequestSchema, await readAdminJson(c, options.bodyLimitBytes));
@@ -193,8 +205,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     return answer(c, reserveResponseSchema, await manager.reserve(gb));
   });
 
-  const handleRelayed = relayedRouteHandler({ ...options, unknownModel });
+  const handleRelayed = relayedRouteHandler({ ...options, unknownModel, records: { activity, tokens } });
   for (const route of relayedRoutes) app.post(`/v1/${route}`, (c) => handleRelayed(c, route));
+  addStatusPage(app);
 
   return app;
 }

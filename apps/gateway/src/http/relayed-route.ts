@@ -12,6 +12,7 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { writeJsonError } from './json-error.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import { readRelayedRequest } from './relayed-request.js';
+import { RequestRecord, type RequestRecordSinks } from './request-record.js';
 
 type Env = { Bindings: HttpBindings } & ServiceEnv;
 
@@ -22,6 +23,8 @@ export interface RelayedRouteOptions {
   bodyLimitBytes: number;
   audioBodyLimitBytes: number;
   unknownModel(model: string): GatewayError;
+  /** Where each request's row, log line and tokens go (request-record.ts). */
+  records: Omit<RequestRecordSinks, 'metrics' | 'logger'>;
 }
 
 export function relayedRouteHandler(options: RelayedRouteOptions) {
@@ -39,6 +42,10 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
     const config = manager.workerConfigs().find((worker) => worker.name === name);
     const body =
       request.kind === 'json' ? rewriteRequest(route, request.json, request.raw, config) : request.raw;
+    const record = new RequestRecord(
+      { ...options.records, metrics, logger },
+      { requestId: c.get('requestId'), model: request.model, worker: name, route, started },
+    );
 
     // A client that leaves while waiting for a load or a slot gives its place up.
     const controller = new AbortController();
@@ -51,22 +58,18 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       outgoing.off('close', onEarlyClose);
       if (controller.signal.aborted) {
         outgoing.destroy();
-        metrics.observe(
-          name,
-          clientClosedRequest,
-          'client_aborted',
-          (performance.now() - started) / 1000,
-          null,
-        );
+        record.finish('client_aborted', clientClosedRequest, null);
         return RESPONSE_ALREADY_SENT;
       }
       const status = GatewayError.isInstance(error) ? error.status : 500;
-      metrics.observe(name, status, 'rejected', (performance.now() - started) / 1000, null);
+      record.finish('rejected', status, null);
       throw error;
     }
     outgoing.off('close', onEarlyClose);
+    record.slotHeld();
     if (controller.signal.aborted || outgoing.destroyed) {
       lease.release();
+      record.finish('client_aborted', clientClosedRequest, null);
       outgoing.destroy();
       return RESPONSE_ALREADY_SENT;
     }
@@ -81,14 +84,9 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       headersTimeoutMs: (config?.requestTimeoutSeconds ?? 600) * 1000,
       done(outcome, status, firstByteAt) {
         lease.release();
-        metrics.observe(
-          name,
-          status,
-          outcome,
-          (performance.now() - started) / 1000,
-          firstByteAt === null ? null : (firstByteAt - started) / 1000,
-        );
+        record.finish(outcome, status, firstByteAt);
       },
+      onChunk: (chunk) => record.usage.push(chunk),
       onUnreachable: (error) => {
         logger?.warn('worker unreachable', { worker: name, error: error.message });
         void manager.tick();
