@@ -1,6 +1,7 @@
 // The activity view with real worker processes: one "relayed request" log line per request (its
 // timings and the tokens the worker reported, nothing of the prompt or answer), the token counters in
 // /metrics, and the last requests at /admin/activity.
+import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { activityResponseSchema } from '@klody/gateway-client/schemas';
 import { freePorts } from '@klody/test-helpers';
@@ -207,3 +208,42 @@ describe('GET /admin/activity', () => {
     expect(Math.abs(at - Date.now())).toBeLessThan(60_000);
   });
 });
+
+describe('the status page', () => {
+  it('is served at / to loopback with a strict Content Security Policy, its module and style too', async () => {
+    const page = await fetch(`${gateway.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="/status-page.js">');
+    expect(html).not.toMatch(/https?:\/\//);
+    const script = await fetch(`${gateway.url}/status-page.js`);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain("getJson('/admin/activity')");
+    expect((await fetch(`${gateway.url}/status-page.css`)).headers.get('content-type')).toContain('text/css');
+  });
+
+  it('refuses a foreign Host or Origin on / with 403, like every route', async () => {
+    const host = await rawGet('/', { host: 'evil.example' });
+    expect([host.status, JSON.parse(host.body).error.code]).toEqual([403, 'forbidden_host']);
+    const origin = await rawGet('/', { origin: 'https://evil.example' });
+    expect([origin.status, JSON.parse(origin.body).error.code]).toEqual([403, 'forbidden_origin']);
+  });
+});
+
+/** A GET whose Host header fetch() would not let us set. */
+function rawGet(path: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpRequest(`${gateway.url}${path}`, { headers }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}

@@ -46,21 +46,30 @@ function renderOverall(status) {
 
 /** The budget as a bar, one segment per worker holding memory (measured when known, else estimated). */
 function renderMemory(status) {
-  const bar = $('memory-bar');
   const segments = [];
+  const legend = [];
   for (const worker of status.workers) {
     if (!holdingStates.has(worker.state)) continue;
     const gb = worker.measuredGb ?? worker.estimatedGb;
-    const segment = element('span');
+    const colour = `colour-${segments.length % 4}`;
+    const label = `${worker.name} ${gib(gb)}${worker.measuredGb === null ? ' (estimated)' : ''}`;
+    const segment = element('span', null, colour);
     segment.dataset.worker = worker.name;
-    segment.title = `${worker.name}: ${gib(gb)}${worker.measuredGb === null ? ' (estimated)' : ''}`;
+    segment.title = label;
     // CSSOM, not a style attribute: the page's Content Security Policy allows no inline style.
     segment.style.width = `${Math.min(100, (gb / Math.max(status.budgetGb, 1e-9)) * 100)}%`;
     if (status.usedGb > status.budgetGb) segment.classList.add('over');
     segments.push(segment);
+    const item = element('li');
+    item.append(element('span', null, `swatch ${colour}`), label);
+    legend.push(item);
   }
-  bar.replaceChildren(...segments);
-  bar.setAttribute('aria-label', `memory: ${gib(status.usedGb)} used of a ${gib(status.budgetGb)} budget`);
+  $('memory-bar').replaceChildren(...segments);
+  $('memory-bar').setAttribute(
+    'aria-label',
+    `memory: ${gib(status.usedGb)} used of a ${gib(status.budgetGb)} budget`,
+  );
+  $('memory-legend').replaceChildren(...legend);
   const available =
     status.availableGb === null ? '' : ` · ${gib(status.availableGb)} available on the machine`;
   $('memory-text').textContent =

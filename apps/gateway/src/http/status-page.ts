@@ -20,6 +20,7 @@ const files = [
   { path: '/', name: 'index.html', type: 'text/html; charset=utf-8' },
   { path: '/status-page.js', name: 'status-page.js', type: 'text/javascript; charset=utf-8' },
   { path: '/status-page.css', name: 'status-page.css', type: 'text/css; charset=utf-8' },
+  { path: '/favicon.svg', name: 'favicon.svg', type: 'image/svg+xml' },
 ] as const;
 
 export function addStatusPage<AppEnv extends Env>(app: Hono<AppEnv>): void {
