@@ -1,7 +1,8 @@
 // The tokens of one relayed answer, read from the bytes the relay passes on, never from a second pass
 // over the response: the relay feeds each chunk to `push` as it goes to the client, and the observer
 // keeps a bounded amount of it. A JSON answer is kept whole only while it is small (a chat answer is a
-// few KiB; a large embeddings batch is not worth scanning); a stream (SSE) keeps its first few KiB and
+// few KiB; a large embeddings batch is not worth scanning, and each request in flight may hold this
+// much); a stream (SSE) keeps its first few KiB and
 // its last ones, where OpenAI-style workers put `usage` (the final chunk), Anthropic-style ones the
 // input tokens (`message_start`) and the output tokens (`message_delta`), and llama-server its
 // `timings`. Memory stays bounded whatever the answer's size.
@@ -26,7 +27,7 @@ export interface UsageObserverLimits {
 }
 
 export const defaultUsageObserverLimits: UsageObserverLimits = {
-  maxJsonBytes: 1024 * 1024,
+  maxJsonBytes: 256 * 1024,
   streamHeadBytes: 8 * 1024,
   streamTailBytes: 32 * 1024,
 };
