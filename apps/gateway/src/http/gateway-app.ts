@@ -1,8 +1,10 @@
 // The gateway's HTTP boundary (Hono on Node): OpenAI-compatible /v1 routes relayed raw to the worker
-// that serves the requested alias (relayed-route.ts), the admin API, /health and /metrics.
+// that serves the requested alias (relayed-route.ts), the admin API, /health, /metrics and the status
+// page (status-page.ts).
 
 import type { HttpBindings } from '@hono/node-server';
 import {
+  activityResponseSchema,
   type EnsureResponse,
   ensureResponseSchema,
   type HealthResponse,
@@ -30,6 +32,9 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { modelList } from './model-list.js';
 import { readBody } from './read-body.js';
 import { relayedRouteHandler } from './relayed-route.js';
+import { RequestActivity } from './request-activity.js';
+import { addStatusPage } from './status-page.js';
+import { TokenMetrics } from './token-metrics.js';
 
 export interface GatewayAppOptions {
   manager: WorkerManager;
@@ -100,6 +105,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     protectedPaths: ['/v1/*', '/admin/*', '/metrics'],
     mapError: mapGatewayError,
   });
+  // The last requests (status page, /admin/activity) and the tokens workers report (/metrics).
+  const activity = new RequestActivity();
+  const tokens = new TokenMetrics();
 
   // Replicas and fallbacks: the routes' circuit breakers live here, beside the manager.
   const router = new ReplicaRouter({ workers: manager });
@@ -134,7 +142,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
       availableGb: await manager.availableGb(),
       evictions: summary.evictions,
     });
-    return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    return c.text(`${text}${tokens.render()}\n`, 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    });
   });
 
   app.get('/v1/models', (c) => c.json(modelList(manager)));
@@ -153,6 +163,8 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     };
     return answer(c, statusResponseSchema, body);
   });
+
+  app.get('/admin/activity', (c) => answer(c, activityResponseSchema, { requests: activity.list() }));
 
   app.post('/admin/ensure', async (c) => {
     const { model } = parseWith(modelRequestSchema, await readAdminJson(c, options.bodyLimitBytes));
@@ -186,8 +198,14 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
     return answer(c, reserveResponseSchema, await manager.reserve(gb));
   });
 
-  const handleRelayed = relayedRouteHandler({ ...options, unknownModel, router });
+  const handleRelayed = relayedRouteHandler({
+    ...options,
+    unknownModel,
+    router,
+    records: { activity, tokens },
+  });
   for (const route of relayedRoutes) app.post(`/v1/${route}`, (c) => handleRelayed(c, route));
+  addStatusPage(app);
 
   return app;
 }

@@ -16,7 +16,7 @@ function labels(values: Record<string, string>): string {
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 
-class Histogram {
+export class Histogram {
   private readonly series = new Map<
     string,
     { labels: Record<string, string>; counts: number[]; sum: number; count: number }

@@ -88,6 +88,8 @@ export interface RelayOptions {
   headersTimeoutMs: number;
   /** Called exactly once when the exchange is over, however it ended. */
   done(outcome: RequestOutcome, status: number, firstByteAt: number | null): void;
+  /** Sees each chunk of the worker's answer as it goes to the client (token accounting); must not keep it. */
+  onChunk?(chunk: Buffer): void;
   /** Called when the worker could not be reached (the manager checks whether it crashed). */
   onUnreachable?(error: Error): void;
   writeError(error: GatewayError): void;
@@ -177,6 +179,7 @@ export function relay(options: RelayOptions): void {
     }
     response.on('data', (chunk: Buffer) => {
       firstByteAt ??= performance.now();
+      options.onChunk?.(chunk);
       if (!options.outgoing.write(chunk)) {
         response.pause();
         options.outgoing.once('drain', () => response.resume());

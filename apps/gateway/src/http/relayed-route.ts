@@ -11,6 +11,7 @@ import type { ReplicaRouter } from '../routing/index.js';
 import type { Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { readRelayedRequest } from './relayed-request.js';
+import type { RequestRecordSinks } from './request-record.js';
 import { relayOverRoute } from './route-relay.js';
 import { attemptWorker } from './worker-attempt.js';
 
@@ -25,12 +26,15 @@ export interface RelayedRouteOptions {
   unknownModel(model: string): GatewayError;
   /** Routes: replicas and fallbacks behind one alias (src/routing); none without it. */
   router?: ReplicaRouter | undefined;
+  /** Where each request's row, log line and tokens go (request-record.ts). */
+  records: Omit<RequestRecordSinks, 'metrics' | 'logger'>;
 }
 
 export function relayedRouteHandler(options: RelayedRouteOptions) {
   const { manager } = options;
   return async (c: Context<Env>, route: string) => {
     const started = performance.now();
+    const requestId = c.get('requestId');
     const { incoming, outgoing } = c.env;
     const request = await readRelayedRequest(incoming, {
       contentType: c.req.header('content-type') ?? '',
@@ -41,7 +45,17 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
     const router = options.router;
     const groups = router?.groups(request.model);
     if (router && groups) {
-      await relayOverRoute({ ...options, router, route, request, groups, incoming, outgoing, started });
+      await relayOverRoute({
+        ...options,
+        router,
+        route,
+        request,
+        requestId,
+        groups,
+        incoming,
+        outgoing,
+        started,
+      });
       return RESPONSE_ALREADY_SENT;
     }
     const resolved = manager.resolveModel(request.model);
@@ -52,6 +66,7 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       request,
       worker: resolved.worker,
       variant: resolved.variant,
+      requestId,
       incoming,
       outgoing,
       started,

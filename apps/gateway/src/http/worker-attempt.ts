@@ -14,6 +14,7 @@ import { writeJsonError } from './json-error.js';
 import { isStreamed, LoadWait } from './load-progress.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import type { RelayedRequest } from './relayed-request.js';
+import { RequestRecord, type RequestRecordSinks } from './request-record.js';
 import { upstreamCredentials } from './upstream-credentials.js';
 
 export interface WorkerAttemptOptions {
@@ -29,6 +30,10 @@ export interface WorkerAttemptOptions {
   outgoing: ServerResponse;
   /** When the request reached the gateway (performance.now()). */
   started: number;
+  /** The request's id (the kit's), for its log line and activity row. */
+  requestId: string;
+  /** Where the try's row, log line, metrics and tokens go (request-record.ts). */
+  records: Omit<RequestRecordSinks, 'metrics' | 'logger'>;
   /**
    * A route's try: its worker's circuit is told how it went, and a failure before any byte reached
    * the client is returned (not written) so that another worker may be tried. Without it (an alias of
@@ -46,7 +51,10 @@ const brokenCodes = new Set(['worker_start_failed', 'worker_start_timeout', 'wor
 
 export async function attemptWorker(options: WorkerAttemptOptions): Promise<WorkerAttempt> {
   const { manager, metrics, request, incoming, outgoing, started, worker: name, circuit } = options;
-  const seconds = () => (performance.now() - started) / 1000;
+  const record = new RequestRecord(
+    { ...options.records, metrics, logger: options.logger },
+    { requestId: options.requestId, model: request.model, worker: name, route: options.route, started },
+  );
   const config = manager.workerConfigs().find((worker) => worker.name === name);
   // Each try rewrites its own copy: one worker's parameters must not reach the next.
   const body =
@@ -81,10 +89,10 @@ export async function attemptWorker(options: WorkerAttemptOptions): Promise<Work
     if (controller.signal.aborted) {
       if (circuit) circuit.breaker.abandoned(circuit.ticket);
       outgoing.destroy();
-      metrics.observe(name, clientClosedRequest, 'client_aborted', seconds(), null);
+      record.finish('client_aborted', clientClosedRequest, null);
       return { over: true };
     }
-    metrics.observe(name, GatewayError.isInstance(error) ? error.status : 500, 'rejected', seconds(), null);
+    record.finish('rejected', GatewayError.isInstance(error) ? error.status : 500, null);
     if (wait?.failed(error)) return { over: true };
     // Alone, an unexpected error goes on as it is (the kit's handler answers 500 internal_error).
     if (!circuit && !GatewayError.isInstance(error)) throw error;
@@ -98,8 +106,10 @@ export async function attemptWorker(options: WorkerAttemptOptions): Promise<Work
     return { over: false, error: gatewayError };
   }
   outgoing.off('close', onEarlyClose);
+  record.slotHeld();
   if (controller.signal.aborted || outgoing.destroyed) {
     lease.release();
+    record.finish('client_aborted', clientClosedRequest, null);
     if (circuit) circuit.breaker.abandoned(circuit.ticket);
     outgoing.destroy();
     return { over: true };
@@ -121,13 +131,7 @@ export async function attemptWorker(options: WorkerAttemptOptions): Promise<Work
       headersTimeoutMs: (config?.requestTimeoutSeconds ?? 600) * 1000,
       done(outcome, status, firstByteAt) {
         lease.release();
-        metrics.observe(
-          name,
-          status,
-          outcome,
-          seconds(),
-          firstByteAt === null ? null : (firstByteAt - started) / 1000,
-        );
+        record.finish(outcome, status, firstByteAt);
         if (circuit) {
           // A stream the worker broke, or a 5xx it answered, counts against it; a client that left
           // before the answer says nothing about the worker.
@@ -139,6 +143,7 @@ export async function attemptWorker(options: WorkerAttemptOptions): Promise<Work
         }
         resolve(failure === null || outgoing.destroyed ? { over: true } : { over: false, error: failure });
       },
+      onChunk: (chunk) => record.usage.push(chunk),
       onUnreachable: (error) => {
         options.logger?.warn('worker unreachable', { worker: name, error: error.message });
         void manager.tick();

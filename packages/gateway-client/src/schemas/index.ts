@@ -1,4 +1,12 @@
 export {
+  type ActivityResponse,
+  type ActivityRow,
+  activityResponseSchema,
+  activityRowSchema,
+  type RequestOutcome,
+  requestOutcomeSchema,
+} from './activity-schemas.js';
+export {
   type EnsureResponse,
   type ErrorBody,
   ensureResponseSchema,
