@@ -19,6 +19,7 @@ export type GatewayErrorCode =
   | 'worker_start_timeout'
   | 'worker_unreachable'
   | 'worker_survived'
+  | 'worker_hung'
   | 'upstream_timeout'
   | 'unsafe_bind'
   | 'shutting_down';
@@ -41,6 +42,7 @@ const statuses: Record<GatewayErrorCode, number> = {
   worker_start_timeout: 504,
   worker_unreachable: 502,
   worker_survived: 500,
+  worker_hung: 504,
   upstream_timeout: 504,
   unsafe_bind: 400,
   shutting_down: 503,

@@ -79,6 +79,7 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       incoming,
       outgoing,
       headersTimeoutMs: (config?.requestTimeoutSeconds ?? 600) * 1000,
+      signal: lease.signal,
       done(outcome, status, firstByteAt) {
         lease.release();
         metrics.observe(

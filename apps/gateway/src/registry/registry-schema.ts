@@ -2,6 +2,7 @@
 // Times are seconds, memory GiB (CONTRACTS.md).
 import { workerKindSchema } from '@klody/gateway-client/schemas';
 import { z } from 'zod';
+import { healthCheckField, preloadFields } from './health-check-schema.js';
 
 const name = z
   .string()
@@ -58,6 +59,7 @@ const commonWorker = {
   defaults: requestDefaultsSchema.default({}),
   /** Time to answer headers for a relayed request (a long generation may stream for longer). */
   requestTimeoutSeconds: seconds.default(600),
+  ...healthCheckField,
 };
 
 export const managedWorkerSchema = z
@@ -80,6 +82,7 @@ export const managedWorkerSchema = z
     pinned: z.boolean().default(false),
     /** Stop the worker after this much idle time; none by default. */
     idleTtlSeconds: seconds.nullable().default(null),
+    ...preloadFields,
   })
   .strict()
   .superRefine((worker, context) => {
