@@ -100,15 +100,22 @@ describe('live health probes', () => {
 
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toContain('klody_gateway_worker_hangs_total{worker="sticky"} 1');
-    expect(metrics).toMatch(/klody_gateway_requests_total\{worker="sticky",status="504",outcome="upstream_error"\} 1/);
+    expect(metrics).toMatch(
+      /klody_gateway_requests_total\{worker="sticky",status="504",outcome="upstream_error"\} 1/,
+    );
     const logged = lines.find((line) => String(line.message).startsWith('worker hung'));
     expect(logged).toMatchObject({ worker: 'sticky', pid: hungPid, failures: 2 });
-    expect(logged?.level).toBeGreaterThanOrEqual(40);
+    expect(['warn', 'error']).toContain(logged?.level);
   }, 120_000);
 
   it('ends a stream under way when its worker hangs: the client sees the stream end early', async () => {
     const { gateway } = await gatewayWithProbedWorker();
-    const response = await ask(gateway, { stream: true, chunks: 100_000, interval_ms: 20, hang_after_ms: 300 });
+    const response = await ask(gateway, {
+      stream: true,
+      chunks: 100_000,
+      interval_ms: 20,
+      hang_after_ms: 300,
+    });
     expect(response.status).toBe(200);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();

@@ -97,7 +97,10 @@ export class HealthProbes {
     const config = entry.config as ManagedWorkerConfig;
     const started = now();
     const usedBefore = entry.lastUsed;
-    const healthy = await runtime.probeHealth(`${urlOf(config)}${config.healthPath}`, check.timeoutSeconds * 1000);
+    const healthy = await runtime.probeHealth(
+      `${urlOf(config)}${config.healthPath}`,
+      check.timeoutSeconds * 1000,
+    );
     // The answer is about a process that may have been replaced or stopped meanwhile.
     if (state.generation !== entry.generation || entry.state !== 'ready' || entry.pid === null) return;
     // A request that ended meanwhile proves the worker answers: a slow probe of a busy worker is no failure.
@@ -143,7 +146,11 @@ export class HealthProbes {
     try {
       await termination;
     } catch (error) {
-      logger.error('a hung worker could not be stopped', { worker: entry.key, pid, error: (error as Error).message });
+      logger.error('a hung worker could not be stopped', {
+        worker: entry.key,
+        pid,
+        error: (error as Error).message,
+      });
       return;
     }
     // Stopped by the gateway, yet not a clean stop: the status says so until the next load.

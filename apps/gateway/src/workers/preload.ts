@@ -58,7 +58,8 @@ export class Preloader {
   /** A worker just went down (a hang): loaded again at once when it is preloaded or kept loaded. */
   restart(entry: WorkerEntry): void {
     const config = entry.config;
-    if (isRemote(config) || this.options.table.isRetired(entry) || !(config.preload || config.keepLoaded)) return;
+    if (isRemote(config) || this.options.table.isRetired(entry) || !(config.preload || config.keepLoaded))
+      return;
     if (!this.isDown(entry) || this.loading.has(config.name)) return;
     if (!this.options.fitsWithoutEviction(config.name)) return; // the next monitor pass tries again
     void this.load(entry, 'restart after a hang');
@@ -66,7 +67,9 @@ export class Preloader {
 
   private isKeptLoaded(entry: WorkerEntry): boolean {
     const config = entry.config;
-    return !isRemote(config) && (config as ManagedWorkerConfig).keepLoaded && !this.options.table.isRetired(entry);
+    return (
+      !isRemote(config) && (config as ManagedWorkerConfig).keepLoaded && !this.options.table.isRetired(entry)
+    );
   }
 
   private isDown(entry: WorkerEntry): boolean {
@@ -83,14 +86,24 @@ export class Preloader {
       // A fresh load counts as a use: an idle TTL counts from here, not from the last request of the
       // previous process (which would unload it again at once).
       if (result.started) entry.lastUsed = now();
-      logger.info('worker preloaded', { worker: name, reason, started: result.started, evicted: result.evicted });
+      logger.info('worker preloaded', {
+        worker: name,
+        reason,
+        started: result.started,
+        evicted: result.evicted,
+      });
     } catch (error) {
       const message = (error as Error).message;
       entry.lastError = `${reason} failed: ${message}`;
       const previous = this.retries.get(name)?.delayMs;
       const delayMs = previous === undefined ? firstRetryMs : Math.min(maximumRetryMs, previous * 2);
       this.retries.set(name, { at: now() + delayMs, delayMs });
-      logger.error('preloading a worker failed', { worker: name, reason, error: message, retryInMs: delayMs });
+      logger.error('preloading a worker failed', {
+        worker: name,
+        reason,
+        error: message,
+        retryInMs: delayMs,
+      });
     } finally {
       this.loading.delete(name);
     }
