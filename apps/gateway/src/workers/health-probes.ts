@@ -153,9 +153,12 @@ export class HealthProbes {
       });
       return;
     }
-    // Stopped by the gateway, yet not a clean stop: the status says so until the next load.
-    entry.state = 'failed';
-    entry.lastError = why;
+    // Stopped by the gateway, yet not a clean stop: the status says so until the next load (unless a
+    // request started that load already, as soon as the process was gone).
+    if (entry.state === 'stopped' && entry.pid === null) {
+      entry.state = 'failed';
+      entry.lastError = why;
+    }
     this.options.afterHang?.(entry);
   }
 }
