@@ -36,6 +36,8 @@ const schedulerTickMs = 100;
 
 export class HealthProbes {
   private timer: NodeJS.Timeout | null = null;
+  /** Set by stop(): a probe still in flight then decides nothing (the gateway is shutting down). */
+  private stopped = false;
   private readonly states = new WeakMap<WorkerEntry, ProbeState>();
   private readonly probes = new Set<Promise<void>>();
 
@@ -43,6 +45,7 @@ export class HealthProbes {
 
   start(): void {
     this.stop();
+    this.stopped = false;
     this.timer = setInterval(() => this.schedule(), schedulerTickMs);
     this.timer.unref();
   }
@@ -50,6 +53,7 @@ export class HealthProbes {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopped = true;
   }
 
   /** Resolves once the probes in flight (and the hangs they declared) are settled. */
@@ -102,6 +106,7 @@ export class HealthProbes {
       check.timeoutSeconds * 1000,
     );
     // The answer is about a process that may have been replaced or stopped meanwhile.
+    if (this.stopped) return;
     if (state.generation !== entry.generation || entry.state !== 'ready' || entry.pid === null) return;
     // A request that ended meanwhile proves the worker answers: a slow probe of a busy worker is no failure.
     if (healthy || entry.lastUsed !== usedBefore) {
