@@ -103,6 +103,23 @@ describe('keepLoaded', () => {
     expect((await worker(gateway, 'kept')).requests).toBe(0);
   }, 60_000);
 
+  it('loads the worker again after it crashed', async () => {
+    const [a] = (await freePorts(1)) as [number];
+    const gateway = await gatewayWith([testWorker('kept', a, { keepLoaded: true })], 1);
+    await waitFor(async () => (await worker(gateway, 'kept')).state === 'ready', 30_000, 'the first load');
+    const first = (await worker(gateway, 'kept')).pid as number;
+    process.kill(first, 'SIGKILL');
+    await waitFor(
+      async () => {
+        const row = await worker(gateway, 'kept');
+        return row.state === 'ready' && row.pid !== null && row.pid !== first;
+      },
+      30_000,
+      'the reload after the crash',
+    );
+    expect((await worker(gateway, 'kept')).starts).toBe(2);
+  }, 60_000);
+
   it('is not reloaded while that would evict the worker that evicted it; it is once there is room', async () => {
     const [a, b] = (await freePorts(2)) as [number, number];
     // The budget holds one of the two (each measures ≈0.24 GiB).

@@ -161,6 +161,9 @@ export class HealthProbes {
     // Stopped by the gateway, yet not a clean stop: the status says so until the next load (unless a
     // request started that load already, as soon as the process was gone).
     if (entry.state === 'stopped' && entry.pid === null) {
+      // The killed process's exit event may come later: a new generation makes it a no-op, so that it
+      // does not overwrite why the worker failed (markExited only touches its own generation).
+      entry.generation++;
       entry.state = 'failed';
       entry.lastError = why;
     }
