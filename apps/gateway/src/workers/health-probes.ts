@@ -116,7 +116,7 @@ export class HealthProbes {
     }
     state.failures++;
     state.failingSince ??= started;
-    state.lastProblem = `no healthy answer from ${config.healthPath} within ${check.timeoutSeconds} s`;
+    state.lastProblem = `no 2xx answer from ${config.healthPath} within ${check.timeoutSeconds} s`;
     if (state.failures < check.failures) return;
     // Alive, yet silent: hung. (A dead process is the exit handler's and the monitor's business.)
     if (!runtime.isAlive(entry.pid)) return;
