@@ -24,6 +24,8 @@ const maximumRetryMs = 300_000;
 
 export class Preloader {
   private readonly loading = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
   private readonly retries = new Map<string, { at: number; delayMs: number }>();
 
   constructor(private readonly options: PreloaderOptions) {}
@@ -55,6 +57,16 @@ export class Preloader {
     }
   }
 
+  /** No load starts from here on (the gateway is stopping). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Resolves once the loads started here have ended (so that a shutdown can stop what they started). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
   /** A worker just went down (a hang): loaded again at once when it is preloaded or kept loaded. */
   restart(entry: WorkerEntry): void {
     const config = entry.config;
@@ -76,7 +88,14 @@ export class Preloader {
     return entry.pid === null && (entry.state === 'stopped' || entry.state === 'failed');
   }
 
-  private async load(entry: WorkerEntry, reason: string): Promise<void> {
+  private load(entry: WorkerEntry, reason: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const load = this.runLoad(entry, reason).finally(() => this.inFlight.delete(load));
+    this.inFlight.add(load);
+    return load;
+  }
+
+  private async runLoad(entry: WorkerEntry, reason: string): Promise<void> {
     const { logger, now } = this.options;
     const name = entry.config.name;
     this.loading.add(name);

@@ -402,6 +402,9 @@ export class WorkerManager {
   async shutdown(options: { workers: boolean }): Promise<{ stopped: string[]; failed: string[] }> {
     this.monitor.stop();
     this.probes.stop();
+    this.preloader.stop();
+    // A preload in flight would start a process after the loop below: it ends first.
+    if (options.workers) await this.preloader.settled();
     const stopped: string[] = [];
     const failed: string[] = [];
     if (options.workers) {
