@@ -20,6 +20,7 @@ export type GatewayErrorCode =
   | 'worker_unreachable'
   | 'worker_error'
   | 'worker_survived'
+  | 'worker_hung'
   | 'upstream_timeout'
   | 'unsafe_bind'
   | 'shutting_down'
@@ -44,6 +45,7 @@ const statuses: Record<GatewayErrorCode, number> = {
   worker_unreachable: 502,
   worker_error: 502,
   worker_survived: 500,
+  worker_hung: 504,
   upstream_timeout: 504,
   unsafe_bind: 400,
   shutting_down: 503,

@@ -178,6 +178,12 @@ export class GatewayMetrics {
           worker.circuit ? [[{ worker: worker.name }, worker.circuit.state === 'closed' ? 0 : 1]] : [],
       ),
     );
+    gauge(
+      'klody_gateway_worker_hangs_total',
+      'Times the worker was found hung (alive, its health check silent) and restarted.',
+      'counter',
+      input.workers.map((worker) => [{ worker: worker.name }, worker.hangs]),
+    );
     gauge('klody_gateway_budget_bytes', 'The memory budget of the workers.', 'gauge', [
       [{}, Math.round(input.budgetGb * GIB)],
     ]);

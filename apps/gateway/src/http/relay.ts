@@ -107,6 +107,11 @@ export interface RelayOptions {
    * (a route's replicas); `done` follows at once.
    */
   failedBeforeResponse?(error: GatewayError): void;
+  /**
+   * Aborted when the worker is declared hung (its reason a GatewayError): before the worker's headers
+   * the client gets that error, after them its response ends early.
+   */
+  signal?: AbortSignal;
 }
 
 export function relay(options: RelayOptions): void {
@@ -122,8 +127,10 @@ export function relay(options: RelayOptions): void {
     // request") keeps the metrics' status label meaningful instead of "0".
     if (outcome === 'client_aborted' && status === 0) status = clientClosedRequest;
     clearTimeout(headersTimer);
+    options.signal?.removeEventListener('abort', onAbort);
     options.done(outcome, status, firstByteAt);
   };
+  const onAbort = () => abandon(options.signal?.reason);
 
   const headers = { ...options.headers };
   if (options.body) headers['content-length'] = options.body.length;
@@ -244,4 +251,20 @@ export function relay(options: RelayOptions): void {
     request.end(options.body ?? undefined);
   };
   send(true);
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  /** The worker is given up on (hung): the client gets the error, or the end of its stream, now. */
+  function abandon(reason: unknown): void {
+    if (finished) return;
+    const error = GatewayError.isInstance(reason)
+      ? reason
+      : new GatewayError('worker_hung', 'the worker stopped answering');
+    const answered = status !== 0;
+    if (!answered) status = error.status;
+    finish('upstream_error');
+    upstream.destroy();
+    if (!answered && !options.outgoing.headersSent && !options.outgoing.destroyed) options.writeError(error);
+    else options.outgoing.destroy();
+  }
 }

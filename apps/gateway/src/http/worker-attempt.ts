@@ -129,6 +129,8 @@ export async function attemptWorker(options: WorkerAttemptOptions): Promise<Work
       incoming,
       outgoing,
       headersTimeoutMs: (config?.requestTimeoutSeconds ?? 600) * 1000,
+      // Aborted when the worker is declared hung (health-probes.ts).
+      signal: lease.signal,
       done(outcome, status, firstByteAt) {
         lease.release();
         record.finish(outcome, status, firstByteAt);

@@ -1,3 +1,4 @@
+export { type HealthCheckConfig, healthCheckSchema } from './health-check-schema.js';
 export { type LoadedRegistry, loadRegistry, parseRegistry } from './load-registry.js';
 export {
   type EmbeddedConfig,

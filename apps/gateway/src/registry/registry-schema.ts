@@ -2,6 +2,7 @@
 // Times are seconds, memory GiB (CONTRACTS.md).
 import { workerKindSchema } from '@klody/gateway-client/schemas';
 import { z } from 'zod';
+import { healthCheckField, preloadFields } from './health-check-schema.js';
 import { requestFieldsSchema, requestParameterFields, variantSchema } from './request-parameters-schema.js';
 import { checkRoutes, circuitBreakerSchema, routesSchema } from './routes-schema.js';
 import { schedulerSchema, workerPrioritySchema } from './scheduler-schema.js';
@@ -64,6 +65,7 @@ const commonWorker = {
    * once ready (an embedded worker's is its `contextSize`).
    */
   contextLength: z.number().int().positive().optional(),
+  ...healthCheckField,
 };
 
 export const managedWorkerSchema = z
@@ -86,6 +88,7 @@ export const managedWorkerSchema = z
     pinned: z.boolean().default(false),
     /** Stop the worker after this much idle time; none by default. */
     idleTtlSeconds: seconds.nullable().default(null),
+    ...preloadFields,
   })
   .strict()
   .superRefine((worker, context) => {

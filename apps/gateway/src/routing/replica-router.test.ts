@@ -30,6 +30,7 @@ function fakeWorkers(
         url: `http://127.0.0.1/${name}`,
         requests: 0,
         starts: 0,
+        hangs: 0,
         lastError: null,
       },
     ]),

@@ -92,6 +92,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const adopted = await manager.adopt();
   manager.startMonitor(options.monitorIntervalMs);
+  // In the background: the gateway answers (status, health) while its preloaded workers load.
+  void manager.preload();
 
   const allowedHosts = [...server.allowedHosts];
   if (!isLoopbackAddress(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host);

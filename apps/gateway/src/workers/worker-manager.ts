@@ -11,12 +11,14 @@ import { startTimeLimit } from '@klody/service';
 import { Mutex } from '../concurrency/index.js';
 import { GatewayError } from '../errors/index.js';
 import { isRemote, type ManagedWorkerConfig, type Registry, type WorkerConfig } from '../registry/index.js';
-import { SchedulerLedger, SingleFlight } from '../scheduler/index.js';
+import { planEviction, SchedulerLedger, SingleFlight } from '../scheduler/index.js';
 import { bytesToGib, type MemoryProbe } from '../system-memory/index.js';
 import { ChangeNotifier } from './change-notifier.js';
 import { ContextLengths } from './context-length.js';
+import { HealthProbes } from './health-probes.js';
 import type { LogFiles } from './log-files.js';
 import type { PidRecords } from './pid-records.js';
+import { Preloader } from './preload.js';
 import type { ProcessRuntime } from './process-runtime.js';
 import { RequestScheduler } from './request-scheduler.js';
 import { plannedGb, schedulerView, usedGb } from './scheduling-view.js';
@@ -24,7 +26,7 @@ import { type Logger, WorkerLifecycle } from './worker-lifecycle.js';
 import { type EnsureResult, type SwapTimings, WorkerLoads } from './worker-load.js';
 import { WorkerMonitor } from './worker-monitor.js';
 import { workerStatus, workerSummary } from './worker-status.js';
-import { urlOf, WorkerTable } from './worker-table.js';
+import { urlOf, type WorkerEntry, WorkerTable } from './worker-table.js';
 
 export interface WorkerManagerOptions {
   registry: Registry;
@@ -46,6 +48,8 @@ export interface Lease {
   upstreamModel: string | null;
   /** The bearer key the worker expects from the gateway; null when it has none. */
   workerKey: string | null;
+  /** Aborted (reason: a GatewayError worker_hung) when the worker is declared hung: fail the request at once. */
+  signal: AbortSignal;
   /** Releases the slot; idempotent, so every path of a request may call it. */
   release(): void;
 }
@@ -63,6 +67,8 @@ export class WorkerManager {
   private readonly monitor: WorkerMonitor;
   private readonly requests: RequestScheduler;
   private readonly contextLengths = new ContextLengths();
+  private readonly probes: HealthProbes;
+  private readonly preloader: Preloader;
   private readonly now: () => number;
 
   constructor(private readonly options: WorkerManagerOptions) {
@@ -98,6 +104,17 @@ export class WorkerManager {
     });
     this.monitor = new WorkerMonitor({ table, lifecycle, runtime, logs, logger, now });
     this.requests = new RequestScheduler({ table, ledger: this.ledger, notifier, now });
+    this.preloader = new Preloader({
+      table,
+      logger,
+      now,
+      ensure: (name) => this.ensure(name),
+      fitsWithoutEviction: (name) => this.fitsWithoutEviction(name),
+    });
+    const afterPass = () => this.preloader.keepLoaded();
+    this.monitor = new WorkerMonitor({ table, lifecycle, runtime, logs, logger, now, afterPass });
+    const afterHang = (entry: WorkerEntry) => this.preloader.restart(entry);
+    this.probes = new HealthProbes({ table, lifecycle, runtime, logger, now, afterHang });
   }
 
   /** The last loads' timings, newest last (at most 50). */
@@ -272,6 +289,7 @@ export class WorkerManager {
       url: urlOf(config),
       upstreamModel: config.upstreamModel ?? null,
       workerKey: entry.workerKey,
+      signal: entry.inflightAbort.signal,
       release: () => {
         if (released) return;
         released = true;
@@ -390,6 +408,26 @@ export class WorkerManager {
   /** Periodic work: measure memory, notice dead adopted workers, stop idle ones past their TTL, rotate logs. */
   startMonitor(intervalMs = this.table.registry.measureIntervalSeconds * 1000): void {
     this.monitor.start(intervalMs);
+    this.probes.start();
+  }
+
+  /** Loads the workers marked `preload` or `keepLoaded` (start-up, after adoption); never rejects. */
+  preload(): Promise<void> {
+    return this.preloader.preloadAll();
+  }
+
+  /** Whether the worker could load now without evicting another worker (nor waiting for room). */
+  private fitsWithoutEviction(name: string): boolean {
+    const entry = this.table.entry(name);
+    if (this.loads.join(name) || this.lifecycle.terminating(entry)) return false;
+    const plan = planEviction({
+      workers: schedulerView(this.table.all()),
+      budgetGb: this.table.budgetGb,
+      need: { worker: name, gb: plannedGb(entry, this.table.budgetGb) },
+      claimed: this.ledger.claimed,
+      reservedGb: this.ledger.reservedGb,
+    });
+    return plan.fits && plan.evict.length === 0;
   }
 
   tick(): Promise<void> {
@@ -402,6 +440,10 @@ export class WorkerManager {
    */
   async shutdown(options: { workers: boolean }): Promise<{ stopped: string[]; failed: string[] }> {
     this.monitor.stop();
+    this.probes.stop();
+    this.preloader.stop();
+    // A preload in flight would start a process after the loop below: it ends first.
+    if (options.workers) await this.preloader.settled();
     const stopped: string[] = [];
     const failed: string[] = [];
     if (options.workers) {

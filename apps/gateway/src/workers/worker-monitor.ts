@@ -14,6 +14,8 @@ export interface WorkerMonitorOptions {
   logs: LogFiles;
   logger: Logger;
   now: () => number;
+  /** Called after each pass (kept-loaded workers are reloaded there, see preload.ts). */
+  afterPass?: () => void;
 }
 
 export class WorkerMonitor {
@@ -54,6 +56,7 @@ export class WorkerMonitor {
         });
       }
     }
+    this.options.afterPass?.();
   }
 
   private async tickWorker(entry: WorkerEntry): Promise<void> {
@@ -61,8 +64,9 @@ export class WorkerMonitor {
     if (isRemote(entry.config)) {
       // A remote server is never managed, only watched: its failure shows in status and /health.
       const health = entry.config.healthPath;
-      if (health) {
-        const ok = await runtime.probeHealth(`${urlOf(entry.config)}${health}`, 2_000);
+      const check = entry.config.healthCheck;
+      if (health && check !== null) {
+        const ok = await runtime.probeHealth(`${urlOf(entry.config)}${health}`, check.timeoutSeconds * 1000);
         entry.lastError = ok ? null : `remote health check ${urlOf(entry.config)}${health} failed`;
       }
       return;

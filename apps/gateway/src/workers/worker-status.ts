@@ -30,6 +30,7 @@ export function workerStatus(table: WorkerTable): WorkerStatus[] {
       url: urlOf(config),
       requests: entry.requests,
       starts: entry.starts,
+      hangs: entry.hangs,
       lastError: entry.lastError,
     });
   }

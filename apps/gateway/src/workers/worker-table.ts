@@ -42,6 +42,10 @@ export interface WorkerEntry {
   checkedAt: number;
   /** The running process's key (sent as its bearer); null for remote workers and keyless old records. */
   workerKey: string | null;
+  /** Times the worker was declared hung (alive, its health endpoint silent) and killed. */
+  hangs: number;
+  /** Aborted when the worker is declared hung: the requests holding its slots fail at once. */
+  inflightAbort: AbortController;
 }
 
 export function urlOf(config: WorkerConfig): string {
@@ -81,6 +85,8 @@ function newEntry(config: WorkerConfig): WorkerEntry {
     generation: 0,
     checkedAt: 0,
     workerKey: null,
+    hangs: 0,
+    inflightAbort: new AbortController(),
   };
 }
 

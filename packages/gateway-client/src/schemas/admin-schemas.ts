@@ -53,6 +53,8 @@ export const workerStatusSchema = z.object({
   requests: z.number().int().nonnegative(),
   /** How many times the gateway started this worker. */
   starts: z.number().int().nonnegative(),
+  /** Times the gateway found this worker hung (alive, its health check silent) and restarted it. 0 from older gateways. */
+  hangs: z.number().int().nonnegative().default(0),
   lastError: z.string().nullable(),
   /**
    * The circuit breaker of a worker a route may try (absent for the others, and from gateways older
