@@ -34,7 +34,13 @@ async function gatewayWith(
     await gateway.close({ workers: true }).catch(() => undefined);
     killRecordedWorkers(home);
   });
-  return gateway;
+  return Object.assign(gateway, {
+    /** Rewrites the registry and reloads it (SIGHUP's path): same processes, new settings. */
+    rewrite: (next: Array<Record<string, unknown>>) => {
+      writeRegistry(home, { budgetGb, workers: next } as never);
+      expect(gateway.reload().ok).toBe(true);
+    },
+  });
 }
 
 async function status(gateway: RunningGateway) {
@@ -104,7 +110,9 @@ describe('eviction', () => {
     const text = await stream.text();
     expect(text).toContain('busy:39');
     expect(isProcessAlive(busyPid)).toBe(true);
-    // Once the stream is over, the other model loads by evicting the idle one.
+    // Once the stream is over, the other model loads by evicting the idle one. Its 1 s start time
+    // made the refusal quick; a real start on a loaded machine may take longer, so it gets 30 s now.
+    gateway.rewrite([holding('busy', a), holding('other', b, { startTimeoutSeconds: 30 })]);
     const served = await ask(gateway, 'other', 'now');
     expect((await served.json()).choices[0].message.content).toBe('other heard: now');
     await waitFor(() => !isProcessAlive(busyPid), 5_000, 'the evicted worker to be gone');

@@ -65,8 +65,20 @@ async function ask(gateway: RunningGateway, model: string): Promise<Outcome> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model, stream: true, ...answer, messages: [{ role: 'user', content: model }] }),
   });
-  const waitSeconds = (performance.now() - sent) / 1000;
-  return { model, status: response.status, waitSeconds, text: await response.text() };
+  // The wait ends with the worker's first event: a streamed request waiting for a load gets its
+  // headers at once, with progress comments (load-progress.ts), so the headers say nothing of it.
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let firstEventAt: number | null = null;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    if (firstEventAt === null && /^data:/m.test(text)) firstEventAt = performance.now();
+  }
+  const waitSeconds = ((firstEventAt ?? performance.now()) - sent) / 1000;
+  return { model, status: response.status, waitSeconds, text };
 }
 
 async function starts(gateway: RunningGateway): Promise<Record<string, number>> {
