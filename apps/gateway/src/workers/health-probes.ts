@@ -8,7 +8,7 @@ import { GatewayError } from '../errors/index.js';
 import { type HealthCheckConfig, isRemote, type ManagedWorkerConfig } from '../registry/index.js';
 import type { ProcessRuntime } from './process-runtime.js';
 import type { Logger, WorkerLifecycle } from './worker-lifecycle.js';
-import { urlOf, type WorkerEntry, type WorkerTable } from './worker-table.js';
+import { inflightAbortController, urlOf, type WorkerEntry, type WorkerTable } from './worker-table.js';
 
 export interface HealthProbesOptions {
   table: WorkerTable;
@@ -141,7 +141,7 @@ export class HealthProbes {
     // once), then those holding its slots fail at once.
     const termination = lifecycle.terminate(entry, 'hung', true);
     const controller = entry.inflightAbort;
-    entry.inflightAbort = new AbortController();
+    entry.inflightAbort = inflightAbortController();
     controller.abort(
       new GatewayError(
         'worker_hung',

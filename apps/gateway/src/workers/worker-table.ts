@@ -2,6 +2,7 @@
 // it; and, apart from them, the retired workers: those a reload (SIGHUP) removed, or replaced by a
 // different process under the same name. A retired worker finishes the requests it has, then stops
 // (WorkerLifecycle.stopIdleRetired); it is never handed out again.
+import { setMaxListeners } from 'node:events';
 import type { WorkerState } from '@klody/gateway-client/schemas';
 import { Semaphore } from '../concurrency/index.js';
 import { GatewayError } from '../errors/index.js';
@@ -64,6 +65,17 @@ export function isRunning(entry: WorkerEntry): boolean {
   );
 }
 
+/**
+ * The controller whose signal every request relayed to one worker listens to (aborted when the worker
+ * is declared hung). A worker serves up to `slots` (1,024) requests at once: more than Node's default
+ * of 10 listeners is expected, not a leak (each relay removes its listener when it ends).
+ */
+export function inflightAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 function newEntry(config: WorkerConfig): WorkerEntry {
   return {
     key: config.name,
@@ -86,7 +98,7 @@ function newEntry(config: WorkerConfig): WorkerEntry {
     checkedAt: 0,
     workerKey: null,
     hangs: 0,
-    inflightAbort: new AbortController(),
+    inflightAbort: inflightAbortController(),
   };
 }
 
