@@ -7,15 +7,7 @@ import { freePorts, isProcessAlive } from '@klody/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/index.js';
 import { createJsonLogger } from '../src/server/index.js';
-import {
-  killRecordedWorkers,
-  postJson,
-  startQuietGateway,
-  temporaryHome,
-  testWorker,
-  waitFor,
-  writeRegistry,
-} from './helpers.js';
+import { postJson, startTestGateway, testWorker, waitFor } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -25,25 +17,23 @@ afterEach(async () => {
 /** A gateway on one fixture worker probed every 0.5 s, hung after 2 failed probes; its log lines kept. */
 async function gatewayWithProbedWorker(options: Record<string, unknown> = {}) {
   const [port] = (await freePorts(1)) as [number];
-  const home = temporaryHome();
   const lines: Array<Record<string, unknown>> = [];
   const logger = createJsonLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
-  const config = writeRegistry(home, {
-    budgetGb: 1,
-    workers: [
-      testWorker('sticky', port, {
-        healthCheck: { intervalSeconds: 0.5, timeoutSeconds: 0.5, failures: 2 },
-        requestTimeoutSeconds: 120,
-        stopTimeoutSeconds: 1,
-        ...options,
-      }),
-    ],
-  });
-  const gateway = await startQuietGateway(home, config, { logger });
-  cleanups.push(async () => {
-    await gateway.close({ workers: true }).catch(() => undefined);
-    killRecordedWorkers(home);
-  });
+  const gateway = await startTestGateway(
+    cleanups,
+    {
+      budgetGb: 1,
+      workers: [
+        testWorker('sticky', port, {
+          healthCheck: { intervalSeconds: 0.5, timeoutSeconds: 0.5, failures: 2 },
+          requestTimeoutSeconds: 120,
+          stopTimeoutSeconds: 1,
+          ...options,
+        }),
+      ],
+    },
+    { logger },
+  );
   return { gateway, lines };
 }
 

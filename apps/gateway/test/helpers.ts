@@ -36,6 +36,26 @@ export function startQuietGateway(
 }
 
 /**
+ * A quiet gateway on `registry`, written to a new KLODY_HOME; `cleanups` (the test file's, run after
+ * each test) gets its close, with its workers, and the kill of any worker left behind. It carries its
+ * home and registry path, for tests that rewrite the registry.
+ */
+export async function startTestGateway(
+  cleanups: Array<() => Promise<void> | void>,
+  registry: RegistryInput | Record<string, unknown>,
+  extra: Partial<Parameters<typeof startGateway>[0]> = {},
+): Promise<RunningGateway & { home: string; config: string }> {
+  const home = temporaryHome();
+  const config = writeRegistry(home, registry as RegistryInput);
+  const gateway = await startQuietGateway(home, config, extra);
+  cleanups.push(async () => {
+    await gateway.close({ workers: true }).catch(() => undefined);
+    killRecordedWorkers(home);
+  });
+  return Object.assign(gateway, { home, config });
+}
+
+/**
  * For the suite it is called in: before its tests, a quiet gateway on the registry `registry()` gives,
  * written to a new KLODY_HOME; after them, the gateway closed with its workers and any worker left
  * behind killed. `hookTimeout` is the start's (vitest's default when not given).

@@ -7,15 +7,7 @@ import { freePorts, isProcessAlive } from '@klody/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningGateway, startGateway } from '../src/server/index.js';
 import { createProcessRuntime, type LogFiles } from '../src/workers/index.js';
-import {
-  killRecordedWorkers,
-  postJson,
-  startQuietGateway,
-  temporaryHome,
-  testWorker,
-  waitFor,
-  writeRegistry,
-} from './helpers.js';
+import { postJson, startTestGateway, testWorker, waitFor, writeRegistry } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -27,17 +19,11 @@ async function gatewayWith(
   budgetGb: number,
   extra: Partial<Parameters<typeof startGateway>[0]> = {},
 ) {
-  const home = temporaryHome();
-  const config = writeRegistry(home, { budgetGb, workers } as never);
-  const gateway = await startQuietGateway(home, config, extra);
-  cleanups.push(async () => {
-    await gateway.close({ workers: true }).catch(() => undefined);
-    killRecordedWorkers(home);
-  });
+  const gateway = await startTestGateway(cleanups, { budgetGb, workers }, extra);
   return Object.assign(gateway, {
     /** Rewrites the registry and reloads it (SIGHUP's path): same processes, new settings. */
     rewrite: (next: Array<Record<string, unknown>>) => {
-      writeRegistry(home, { budgetGb, workers: next } as never);
+      writeRegistry(gateway.home, { budgetGb, workers: next } as never);
       expect(gateway.reload().ok).toBe(true);
     },
   });

@@ -5,15 +5,7 @@
 import { freePorts, isProcessAlive } from '@klody/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/index.js';
-import {
-  killRecordedWorkers,
-  postJson,
-  startQuietGateway,
-  temporaryHome,
-  testWorker,
-  waitFor,
-  writeRegistry,
-} from './helpers.js';
+import { postJson, startTestGateway, testWorker, waitFor } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -25,14 +17,7 @@ async function gatewayWith(
   budgetGb: number,
   monitorIntervalMs = 200,
 ) {
-  const home = temporaryHome();
-  const config = writeRegistry(home, { budgetGb, workers } as never);
-  const gateway = await startQuietGateway(home, config, { monitorIntervalMs });
-  cleanups.push(async () => {
-    await gateway.close({ workers: true }).catch(() => undefined);
-    killRecordedWorkers(home);
-  });
-  return gateway;
+  return startTestGateway(cleanups, { budgetGb, workers }, { monitorIntervalMs });
 }
 
 interface Row {

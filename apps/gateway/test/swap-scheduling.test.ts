@@ -6,13 +6,7 @@
 import { freePorts } from '@klody/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/index.js';
-import {
-  killRecordedWorkers,
-  startQuietGateway,
-  temporaryHome,
-  testWorker,
-  writeRegistry,
-} from './helpers.js';
+import { startTestGateway, testWorker } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -36,24 +30,13 @@ async function gatewayWith(scheduler: Record<string, unknown>): Promise<RunningG
       queue: { max: 64, timeoutSeconds: 120 },
     }),
   );
-  const home = temporaryHome();
-  const config = writeRegistry(home, {
-    budgetGb: 0.2,
-    scheduler,
-    workers,
-  } as never);
-  const gateway = await startQuietGateway(home, config);
-  cleanups.push(async () => {
-    await gateway.close({ workers: true }).catch(() => undefined);
-    killRecordedWorkers(home);
-  });
-  return gateway;
+  return startTestGateway(cleanups, { budgetGb: 0.2, scheduler, workers });
 }
 
 interface Outcome {
   model: string;
   status: number;
-  /** Seconds from sending the request to its answer's headers (its turn, the load, a slot). */
+  /** Seconds from sending the request to the worker's first event (its turn, the load, a slot). */
   waitSeconds: number;
   text: string;
 }
