@@ -10,6 +10,7 @@ import { rewriteRequest } from '../openai/request-rewrite.js';
 import type { Lease, Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { writeJsonError } from './json-error.js';
+import { LazyAbortController } from './lazy-abort-controller.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import { readRelayedRequest } from './relayed-request.js';
 
@@ -41,15 +42,16 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       request.kind === 'json' ? rewriteRequest(route, request.json, request.raw, config) : request.raw;
 
     // A client that leaves while waiting for a load or a slot gives its place up.
-    const controller = new AbortController();
+    const controller = new LazyAbortController();
     const onEarlyClose = () => controller.abort();
     outgoing.once('close', onEarlyClose);
     let lease: Lease;
     try {
-      lease = await manager.acquire(name, { signal: controller.signal });
+      // The controller serves as the options: its signal is made only if acquire has to wait.
+      lease = await manager.acquire(name, controller);
     } catch (error) {
       outgoing.off('close', onEarlyClose);
-      if (controller.signal.aborted) {
+      if (controller.aborted) {
         outgoing.destroy();
         metrics.observe(
           name,
@@ -65,7 +67,7 @@ export function relayedRouteHandler(options: RelayedRouteOptions) {
       throw error;
     }
     outgoing.off('close', onEarlyClose);
-    if (controller.signal.aborted || outgoing.destroyed) {
+    if (controller.aborted || outgoing.destroyed) {
       lease.release();
       outgoing.destroy();
       return RESPONSE_ALREADY_SENT;
