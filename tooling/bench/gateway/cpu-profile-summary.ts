@@ -3,6 +3,9 @@
 // functions with the most self time, and the inclusive time of the functions that take the most,
 // each as a share of the busy (non-idle) time. Run from the repository root:
 //   pnpm exec tsx tooling/bench/gateway/cpu-profile-summary.ts PROFILE.cpuprofile [--top 30]
+//     [--requests N] [--focus REGEX]…
+// --requests adds each figure per request (µs), for a profile of N requests; each --focus adds a row:
+// the time of the samples with a function matching REGEX (on `name file:line`) anywhere in their stack.
 import { readFileSync } from 'node:fs';
 
 interface CallFrame {
@@ -30,6 +33,14 @@ if (!file) {
 }
 const topIndex = process.argv.indexOf('--top');
 const top = topIndex === -1 ? 30 : Number(process.argv[topIndex + 1]);
+function option(name: string): string | null {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? null : (process.argv[index + 1] ?? null);
+}
+const requests = Number(option('--requests') ?? 0);
+const focusSources = process.argv.filter((_, index) => process.argv[index - 1] === '--focus');
+const focus = focusSources.map((source) => new RegExp(source));
+const focusUs = focus.map(() => 0);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -80,37 +91,58 @@ for (let index = 0; index < profile.samples.length; index++) {
   areas.set(area, (areas.get(area) ?? 0) + delta);
   // Inclusive: each function once per sample, however deep it recurses.
   const seen = new Set<string>();
+  const matched = focus.map(() => false);
   for (let id: number | undefined = node.id; id !== undefined; id = parentOf.get(id)) {
     const frame = (byId.get(id) as ProfileNode).callFrame;
     if (frame.functionName === '(root)') break;
     const frameKey = keyOf(frame);
     if (seen.has(frameKey)) continue;
     seen.add(frameKey);
+    focus.forEach((pattern, focusIndex) => {
+      if (pattern.test(frameKey)) matched[focusIndex] = true;
+    });
     inclusive.set(frameKey, (inclusive.get(frameKey) ?? 0) + delta);
   }
+  matched.forEach((hit, focusIndex) => {
+    if (hit) focusUs[focusIndex] = (focusUs[focusIndex] ?? 0) + delta;
+  });
 }
 const busyUs = totalUs - idleUs;
-const share = (us: number) => `${((us / busyUs) * 100).toFixed(1)} %`;
+const share = (us: number) =>
+  `${((us / busyUs) * 100).toFixed(1)} %${requests > 0 ? ` | ${(us / requests).toFixed(1)}` : ''}`;
+const perRequestHeader = requests > 0 ? ' µs per request |' : '';
+const perRequestRule = requests > 0 ? ' ---: |' : '';
 const ms = (us: number) => (us / 1000).toFixed(0);
 const sorted = (map: Map<string, number>) => [...map.entries()].sort((a, b) => b[1] - a[1]);
 
 const lines = [
   `Profile ${file}: ${ms(totalUs)} ms sampled, ${ms(busyUs)} ms busy (${ms(idleUs)} ms idle).`,
   '',
-  '| area (self time) | ms | share of busy |',
-  '| --- | ---: | ---: |',
+  `| area (self time) | ms | share of busy |${perRequestHeader}`,
+  `| --- | ---: | ---: |${perRequestRule}`,
   ...sorted(areas).map(([area, us]) => `| ${area} | ${ms(us)} | ${share(us)} |`),
   '',
-  `| function (self time, top ${top}) | ms | share of busy |`,
-  '| --- | ---: | ---: |',
+  `| function (self time, top ${top}) | ms | share of busy |${perRequestHeader}`,
+  `| --- | ---: | ---: |${perRequestRule}`,
   ...sorted(self)
     .slice(0, top)
     .map(([key, us]) => `| \`${key}\` | ${ms(us)} | ${share(us)} |`),
   '',
-  `| function (inclusive time, top ${top}) | ms | share of busy |`,
-  '| --- | ---: | ---: |',
+  `| function (inclusive time, top ${top}) | ms | share of busy |${perRequestHeader}`,
+  `| --- | ---: | ---: |${perRequestRule}`,
   ...sorted(inclusive)
     .slice(0, top)
     .map(([key, us]) => `| \`${key}\` | ${ms(us)} | ${share(us)} |`),
 ];
+if (focus.length > 0) {
+  lines.push(
+    '',
+    `| stack holds (inclusive time) | ms | share of busy |${perRequestHeader}`,
+    `| --- | ---: | ---: |${perRequestRule}`,
+    ...focus.map((_, index) => {
+      const us = focusUs[index] ?? 0;
+      return `| \`${focusSources[index]}\` | ${ms(us)} | ${share(us)} |`;
+    }),
+  );
+}
 process.stdout.write(`${lines.join('\n')}\n`);
