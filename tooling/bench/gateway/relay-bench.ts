@@ -1,5 +1,11 @@
 // Gateway benchmark (not part of CI). Run from the repository root:
-//   pnpm exec tsx --conditions=@klody/source tooling/bench/gateway/relay-bench.ts [--quick]
+//   pnpm exec tsx --conditions=@klody/source tooling/bench/gateway/relay-bench.ts [--quick] [--built]
+//     [--relay-only] [--rounds N] [--cpu-prof DIR] [--out FILE] [--baseline-gateway DIR/cli.js]
+// --relay-only measures the relay overhead only (no abort storm, no swap) and writes its JSON to a
+// temporary file unless --out names one; --cpu-prof DIR runs the gateway under `node --cpu-prof` and
+// leaves its profile in DIR when it stops (summarise it with cpu-profile-summary.ts);
+// --baseline-gateway runs another build of the gateway (a bundle of the code before a change, say)
+// as one more target of the same rounds, on its own fast upstream.
 // 1. Relay overhead: the same fast upstream called directly, through the gateway, through nginx
 //    (Debian's package, the reference proxy) and through a bare Node.js proxy (the floor of any Node
 //    proxy), interleaved in rounds in the same run; p50/p99 of the full answer (non-streaming) and of
@@ -30,7 +36,14 @@ const quick = process.argv.includes('--quick');
 // --built runs the gateway from apps/gateway/dist (`pnpm --filter @klody/gateway build` first), the way
 // a production start does; by default it runs on sources through tsx, like `pnpm klody-gateway`.
 const built = process.argv.includes('--built');
-const rounds = quick ? 4 : 20;
+const relayOnly = process.argv.includes('--relay-only');
+function option(name: string): string | null {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? null : (process.argv[index + 1] ?? null);
+}
+const cpuProfileDirectory = option('--cpu-prof');
+const baselineGateway = option('--baseline-gateway');
+const rounds = Number(option('--rounds') ?? (quick ? 4 : 20));
 const perRound = quick ? 100 : 250;
 const stormTotal = quick ? 2_000 : 10_000;
 const children: ChildProcess[] = [];
@@ -58,14 +71,26 @@ function startGateway(
   config: string,
   port: number,
   home: string,
+  cli: string | null = null,
 ): { process: ChildProcess; stderr: () => string } {
   let stderr = '';
-  const entry = built
-    ? [join(gatewayDirectory, 'dist', 'cli.js')]
-    : ['--import', tsxLoader, '--conditions=@klody/source', join(gatewayDirectory, 'src', 'cli.ts')];
+  const entry = cli
+    ? [cli]
+    : built
+      ? [join(gatewayDirectory, 'dist', 'cli.js')]
+      : ['--import', tsxLoader, '--conditions=@klody/source', join(gatewayDirectory, 'src', 'cli.ts')];
   const child = spawn(
     process.execPath,
-    [...entry, 'start', '--config', config, '--port', String(port), '--stop-workers-on-exit'],
+    [
+      ...(cpuProfileDirectory && !cli ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDirectory] : []),
+      ...entry,
+      'start',
+      '--config',
+      config,
+      '--port',
+      String(port),
+      '--stop-workers-on-exit',
+    ],
     {
       env: { ...process.env, KLODY_HOME: home, KLODY_LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -128,14 +153,13 @@ function percentile(values: number[], fraction: number): number {
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
-async function relayOverhead(upstreamPort: number, gatewayPort: number, nginxPort: number, barePort: number) {
-  const targets = {
-    direct: upstreamPort,
-    gateway: gatewayPort,
-    nginx: nginxPort,
-    'bare-node-proxy': barePort,
-  } as const;
-  type Target = keyof typeof targets;
+/** Each target's port: `direct` (the upstream itself), `nginx`, and the proxies compared with nginx. */
+async function relayOverhead(targets: Record<string, number>) {
+  type Target = string;
+  const names = Object.keys(targets);
+  // The proxies whose added p50 is compared with nginx's.
+  const compared = names.filter((name) => name !== 'direct' && name !== 'nginx');
+  const port = (name: Target) => targets[name] as number;
   const plain = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'hi' }] });
   const streamed = JSON.stringify({
     model: 'bench',
@@ -143,48 +167,76 @@ async function relayOverhead(upstreamPort: number, gatewayPort: number, nginxPor
     messages: [{ role: 'user', content: 'hi' }],
   });
   const agents = Object.fromEntries(
-    Object.keys(targets).map((name) => [name, new Agent({ keepAlive: true, maxSockets: 1 })]),
+    names.map((name) => [name, new Agent({ keepAlive: true, maxSockets: 1 })]),
   ) as Record<Target, Agent>;
-  const samples: Record<string, Record<Target, number[]>> = {
-    plain: { direct: [], gateway: [], nginx: [], 'bare-node-proxy': [] },
-    ttfb: { direct: [], gateway: [], nginx: [], 'bare-node-proxy': [] },
-  };
-  for (const name of Object.keys(targets) as Target[]) {
+  const byTarget = () => Object.fromEntries(names.map((name) => [name, [] as number[]]));
+  const samples: Record<'plain' | 'ttfb', Record<Target, number[]>> = { plain: byTarget(), ttfb: byTarget() };
+  for (const name of names) {
     for (let index = 0; index < 300; index++) {
-      await timedRequest(agents[name], targets[name], plain);
-      await timedRequest(agents[name], targets[name], streamed);
+      await timedRequest(agents[name] as Agent, port(name), plain);
+      await timedRequest(agents[name] as Agent, port(name), streamed);
     }
   }
+  // Each proxy's added p50 over nginx's, round by round: how much the ratio moves with this
+  // machine's noise.
+  const roundRatios: Record<'plain' | 'ttfb', Record<Target, number[]>> = {
+    plain: byTarget(),
+    ttfb: byTarget(),
+  };
   for (let round = 0; round < rounds; round++) {
     // Interleaved, in a different order each round, so drift and noise from the other users of this
     // machine spread over every target alike.
-    const names = Object.keys(targets) as Target[];
     const order = names.map((_, index) => names[(index + round) % names.length] as Target);
     for (const name of order) {
+      const agent = agents[name] as Agent;
       for (let index = 0; index < perRound; index++) {
-        samples.plain?.[name].push((await timedRequest(agents[name], targets[name], plain)).totalMs);
-        samples.ttfb?.[name].push((await timedRequest(agents[name], targets[name], streamed)).firstByteMs);
+        samples.plain[name]?.push((await timedRequest(agent, port(name), plain)).totalMs);
+        samples.ttfb[name]?.push((await timedRequest(agent, port(name), streamed)).firstByteMs);
+      }
+    }
+    for (const kind of ['plain', 'ttfb'] as const) {
+      const roundP50 = (name: Target) => percentile((samples[kind][name] as number[]).slice(-perRound), 0.5);
+      const nginxAdded = roundP50('nginx') - roundP50('direct');
+      for (const name of compared) {
+        if (nginxAdded > 0) roundRatios[kind][name]?.push((roundP50(name) - roundP50('direct')) / nginxAdded);
       }
     }
   }
   const rows = [];
+  const perRoundRatios = [];
   for (const kind of ['plain', 'ttfb'] as const) {
-    const direct = samples[kind]?.direct as number[];
-    for (const name of ['direct', 'gateway', 'nginx', 'bare-node-proxy'] as Target[]) {
-      const values = samples[kind]?.[name] as number[];
+    const direct = samples[kind].direct as number[];
+    const nginxAdded = percentile(samples[kind].nginx as number[], 0.5) - percentile(direct, 0.5);
+    const label = kind === 'plain' ? 'non-streaming, full answer' : 'streaming, first byte';
+    for (const name of names) {
+      const values = samples[kind][name] as number[];
+      const added = percentile(values, 0.5) - percentile(direct, 0.5);
       rows.push({
-        kind: kind === 'plain' ? 'non-streaming, full answer' : 'streaming, first byte',
+        kind: label,
         target: name,
         requests: values.length,
         p50Ms: round3(percentile(values, 0.5)),
         p99Ms: round3(percentile(values, 0.99)),
-        addedP50Ms: round3(percentile(values, 0.5) - percentile(direct, 0.5)),
+        addedP50Ms: round3(added),
         addedP99Ms: round3(percentile(values, 0.99) - percentile(direct, 0.99)),
+        // The figure the gateway is judged by: its added p50 over nginx's, in the same run.
+        addedP50OverNginx: name === 'direct' || nginxAdded <= 0 ? null : round3(added / nginxAdded),
+      });
+    }
+    for (const name of compared) {
+      const ratios = roundRatios[kind][name] as number[];
+      perRoundRatios.push({
+        kind: label,
+        target: name,
+        rounds: ratios.length,
+        median: ratios.length === 0 ? null : round3(percentile(ratios, 0.5)),
+        min: ratios.length === 0 ? null : round3(Math.min(...ratios)),
+        max: ratios.length === 0 ? null : round3(Math.max(...ratios)),
       });
     }
   }
   for (const agent of Object.values(agents)) agent.destroy();
-  return rows;
+  return { rows, perRoundRatios };
 }
 
 async function abortStorm(gatewayPort: number, upstreamPort: number) {
@@ -301,6 +353,45 @@ async function swapSplit() {
   };
 }
 
+/** The registry of the relay measurements: one fast upstream, started by the gateway on `port`. */
+function fastUpstreamRegistry(port: number) {
+  return {
+    budgetGb: 4,
+    workers: [
+      {
+        name: 'bench',
+        command: process.execPath,
+        args: [join(here, 'fast-upstream.mjs'), '--port', '{port}'],
+        port,
+        estimatedGb: 0.1,
+        slots: 256,
+        queue: { max: 20_000, timeoutSeconds: 120 },
+      },
+    ],
+  };
+}
+
+/**
+ * Another build of the gateway (`--baseline-gateway DIR/cli.js`), on its own home and its own fast
+ * upstream, measured in the same rounds: before and after a change, on the same noise.
+ */
+async function startBaselineGateway(cli: string) {
+  const home = mkdtempSync(join(tmpdir(), 'klody-bench-baseline-'));
+  const [port, upstreamPort] = [await freePort(), await freePort()];
+  const config = join(home, 'bench.json');
+  writeFileSync(config, JSON.stringify(fastUpstreamRegistry(upstreamPort)));
+  log(`starting the baseline gateway ${cli}`);
+  const gateway = startGateway(config, port, home, cli);
+  await waitHealthy(`http://127.0.0.1:${port}/health`);
+  await fetch(`http://127.0.0.1:${port}/admin/ensure`, {
+    method: 'POST',
+    body: JSON.stringify({ model: 'bench' }),
+    headers: { 'content-type': 'application/json' },
+  });
+  await waitHealthy(`http://127.0.0.1:${upstreamPort}/health`);
+  return { gateway, port };
+}
+
 async function main(): Promise<void> {
   const nginx = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
   if (nginx.error) throw new Error('nginx is needed: apt-get install -y nginx');
@@ -313,23 +404,7 @@ async function main(): Promise<void> {
     await freePort(),
   ];
   const config = join(home, 'bench.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      budgetGb: 4,
-      workers: [
-        {
-          name: 'bench',
-          command: process.execPath,
-          args: [join(here, 'fast-upstream.mjs'), '--port', '{port}'],
-          port: upstreamPort,
-          estimatedGb: 0.1,
-          slots: 256,
-          queue: { max: 20_000, timeoutSeconds: 120 },
-        },
-      ],
-    }),
-  );
+  writeFileSync(config, JSON.stringify(fastUpstreamRegistry(upstreamPort)));
   log('starting the gateway and its fast upstream');
   const gateway = startGateway(config, gatewayPort, home);
   await waitHealthy(`http://127.0.0.1:${gatewayPort}/health`);
@@ -339,6 +414,7 @@ async function main(): Promise<void> {
     headers: { 'content-type': 'application/json' },
   });
   await waitHealthy(`http://127.0.0.1:${upstreamPort}/health`);
+  const baseline = baselineGateway ? await startBaselineGateway(baselineGateway) : null;
 
   log('starting nginx as the reference proxy');
   const nginxPrefix = join(home, 'nginx');
@@ -386,22 +462,31 @@ http {
   await new Promise((wait) => setTimeout(wait, 300));
 
   log(`relay overhead: ${rounds} rounds × ${perRound} requests per target and kind`);
-  const relay = await relayOverhead(upstreamPort, gatewayPort, nginxPort, barePort);
+  const { rows: relay, perRoundRatios } = await relayOverhead({
+    direct: upstreamPort,
+    gateway: gatewayPort,
+    ...(baseline ? { 'gateway-baseline': baseline.port } : {}),
+    nginx: nginxPort,
+    'bare-node-proxy': barePort,
+  });
   await stop(bare);
-  log(`abort storm: ${stormTotal} streamed requests, 30 % aborted mid-stream`);
-  const storm = await abortStorm(gatewayPort, upstreamPort);
+  if (baseline) await stop(baseline.gateway.process);
+  let storm: Awaited<ReturnType<typeof abortStorm>> | null = null;
+  if (!relayOnly) {
+    log(`abort storm: ${stormTotal} streamed requests, 30 % aborted mid-stream`);
+    storm = await abortStorm(gatewayPort, upstreamPort);
+  }
   await stop(nginxProcess);
   await stop(gateway.process);
-  log('swap split with the two embedded workers of examples/tiny.yaml');
-  const swap = await swapSplit();
+  let swap: Awaited<ReturnType<typeof swapSplit>> | null = null;
+  if (!relayOnly) {
+    log('swap split with the two embedded workers of examples/tiny.yaml');
+    swap = await swapSplit();
+  }
 
   const find = (kind: string, target: string) =>
     relay.find((row) => row.kind.startsWith(kind) && row.target === target);
-  const ratio = (kind: string) => {
-    const ours = find(kind, 'gateway')?.addedP50Ms ?? 0;
-    const theirs = find(kind, 'nginx')?.addedP50Ms ?? 0;
-    return theirs > 0 ? round3(ours / theirs) : null;
-  };
+  const ratio = (kind: string, target = 'gateway') => find(kind, target)?.addedP50OverNginx ?? null;
   const result = {
     date: new Date().toISOString(),
     machine: {
@@ -411,39 +496,65 @@ http {
       nginx: nginxVersion,
     },
     quick,
+    relayOnly,
+    rounds,
+    perRound,
     gatewayRunsOn: built ? 'dist (built)' : 'sources (tsx)',
+    baselineGateway,
     relay,
     gatewayAddedOverNginxAddedP50: {
       nonStreaming: ratio('non-streaming'),
       streamingFirstByte: ratio('streaming'),
     },
+    bareNodeProxyAddedOverNginxAddedP50: {
+      nonStreaming: ratio('non-streaming', 'bare-node-proxy'),
+      streamingFirstByte: ratio('streaming', 'bare-node-proxy'),
+    },
+    addedP50OverNginxPerRound: perRoundRatios,
     abortStorm: storm,
     swap,
   };
-  writeFileSync(
-    join(here, built ? 'last-run-built.json' : 'last-run.json'),
-    `${JSON.stringify(result, null, 2)}\n`,
-  );
+  const out =
+    option('--out') ??
+    (relayOnly
+      ? join(tmpdir(), `relay-bench-relay-only${built ? '-built' : ''}.json`)
+      : join(here, built ? 'last-run-built.json' : 'last-run.json'));
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  log(`figures written to ${out}`);
 
   const lines = [
     `## Gateway relay overhead (${result.machine.cpus} cores, ${result.machine.node}, ${nginxVersion}, gateway on ${result.gatewayRunsOn})`,
     '',
-    '| measure | target | requests | p50 ms | p99 ms | added p50 ms | added p99 ms |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| measure | target | requests | p50 ms | p99 ms | added p50 ms | added p99 ms | added p50 / nginx added p50 |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...relay.map(
       (row) =>
-        `| ${row.kind} | ${row.target} | ${row.requests} | ${row.p50Ms} | ${row.p99Ms} | ${row.addedP50Ms} | ${row.addedP99Ms} |`,
+        `| ${row.kind} | ${row.target} | ${row.requests} | ${row.p50Ms} | ${row.p99Ms} | ${row.addedP50Ms} | ${row.addedP99Ms} | ${row.addedP50OverNginx === null ? '' : `×${row.addedP50OverNginx}`} |`,
     ),
     '',
-    `Gateway's added p50 over nginx's added p50: non-streaming ×${result.gatewayAddedOverNginxAddedP50.nonStreaming}, streaming first byte ×${result.gatewayAddedOverNginxAddedP50.streamingFirstByte}.`,
+    `Gateway's added p50 over nginx's added p50: non-streaming ×${result.gatewayAddedOverNginxAddedP50.nonStreaming}, streaming first byte ×${result.gatewayAddedOverNginxAddedP50.streamingFirstByte} (the bare Node proxy: ×${result.bareNodeProxyAddedOverNginxAddedP50.nonStreaming}, ×${result.bareNodeProxyAddedOverNginxAddedP50.streamingFirstByte}).`,
     '',
-    '| abort storm | value |',
-    '| --- | ---: |',
-    ...Object.entries(storm).map(([key, value]) => `| ${key} | ${value} |`),
-    '',
-    '| swap phase (median) | ms |',
-    '| --- | ---: |',
-    ...Object.entries(swap).map(([key, value]) => `| ${key} | ${value} |`),
+    '| added p50 / nginx added p50, round by round | target | rounds | median | min | max |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...perRoundRatios.map(
+      (row) => `| ${row.kind} | ${row.target} | ${row.rounds} | ×${row.median} | ×${row.min} | ×${row.max} |`,
+    ),
+    ...(storm
+      ? [
+          '',
+          '| abort storm | value |',
+          '| --- | ---: |',
+          ...Object.entries(storm).map(([key, value]) => `| ${key} | ${value} |`),
+        ]
+      : []),
+    ...(swap
+      ? [
+          '',
+          '| swap phase (median) | ms |',
+          '| --- | ---: |',
+          ...Object.entries(swap).map(([key, value]) => `| ${key} | ${value} |`),
+        ]
+      : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -16,6 +16,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GatewayError } from '../errors/index.js';
 import type { RequestOutcome } from './gateway-metrics.js';
 import { readWorkerErrorAnswer } from './load-progress.js';
+import { hasRawHeader } from './raw-headers.js';
+import { relayTarget } from './relay-target.js';
 
 /** nginx's status for a request whose client closed the connection first. */
 export const clientClosedRequest = 499;
@@ -115,7 +117,7 @@ export interface RelayOptions {
 }
 
 export function relay(options: RelayOptions): void {
-  const target = new URL(options.path, options.baseUrl);
+  const target = relayTarget(options.baseUrl, options.path);
   const secure = target.protocol === 'https:';
   let finished = false;
   let firstByteAt: number | null = null;
@@ -155,6 +157,12 @@ export function relay(options: RelayOptions): void {
     }
   });
 
+  // (`headersSent` is true as soon as they are set: no body byte written yet is what tells.)
+  const flushHeadersIfUnsent = () => {
+    const { outgoing } = options;
+    if (firstByteAt === null && !outgoing.writableEnded && !outgoing.destroyed) outgoing.flushHeaders();
+  };
+
   const onResponse = (response: IncomingMessage) => {
     status = response.statusCode ?? 502;
     clearTimeout(headersTimer);
@@ -181,8 +189,10 @@ export function relay(options: RelayOptions): void {
     if (!options.headersSent) {
       options.outgoing.writeHead(status, responseHeaders(response.rawHeaders, options.ownHeaders));
       // A stream (no length announced: SSE, chunked) must show its headers at once; a sized body goes
-      // out with its headers in one write.
-      if (response.headers['content-length'] === undefined) options.outgoing.flushHeaders();
+      // out with its headers in one write. "At once" is this turn of the event loop: a first chunk that
+      // came in the same read as the headers (the usual case) flows out in the next-tick queue, which
+      // Node drains before microtasks, and takes them along in one write instead of two.
+      if (!hasRawHeader(response.rawHeaders, 'content-length')) queueMicrotask(flushHeadersIfUnsent);
     }
     response.on('data', (chunk: Buffer) => {
       firstByteAt ??= performance.now();
@@ -212,7 +222,7 @@ export function relay(options: RelayOptions): void {
       protocol: target.protocol,
       hostname: target.hostname,
       port: target.port,
-      path: `${target.pathname}${target.search}`,
+      path: target.path,
       method: options.method,
       headers,
       agent: secure ? httpsAgent : httpAgent,

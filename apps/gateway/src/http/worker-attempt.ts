@@ -11,6 +11,7 @@ import type { CircuitBreaker, CircuitTicket } from '../routing/index.js';
 import type { Lease, Logger, WorkerManager } from '../workers/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { writeJsonError } from './json-error.js';
+import { LazyAbortController } from './lazy-abort-controller.js';
 import { isStreamed, LoadWait } from './load-progress.js';
 import { clientClosedRequest, forwardHeaders, relay } from './relay.js';
 import type { RelayedRequest } from './relayed-request.js';
@@ -62,17 +63,21 @@ export async function attemptWorker(options: WorkerAttemptOptions): Promise<Work
       ? rewriteRequest(options.route, { ...request.json }, request.raw, config, options.variant)
       : request.raw;
 
-  // A client that leaves while waiting for a load or a slot gives its place up.
-  const controller = new AbortController();
+  // A client that leaves while waiting for a load or a slot gives its place up. Its signal is made
+  // only if acquire has to wait (lazy-abort-controller.ts).
+  const controller = new LazyAbortController();
   const onEarlyClose = () => controller.abort();
   outgoing.once('close', onEarlyClose);
   let lease: Lease;
   let wait: LoadWait | undefined;
   try {
-    // A variant's priority orders it among models waiting for a swap; else the worker's applies.
+    const priority = options.variant?.priority;
     const acquiring = manager.acquire(name, {
-      signal: controller.signal,
-      ...(options.variant?.priority !== undefined ? { priority: options.variant.priority } : {}),
+      get signal() {
+        return controller.signal;
+      },
+      // A variant's priority orders it among models waiting for a swap; else the worker's applies.
+      ...(priority !== undefined ? { priority } : {}),
     });
     // After the call: a load it started shows as loading (load-progress.ts).
     wait = new LoadWait({
@@ -86,7 +91,7 @@ export async function attemptWorker(options: WorkerAttemptOptions): Promise<Work
   } catch (error) {
     outgoing.off('close', onEarlyClose);
     wait?.stop();
-    if (controller.signal.aborted) {
+    if (controller.aborted) {
       if (circuit) circuit.breaker.abandoned(circuit.ticket);
       outgoing.destroy();
       record.finish('client_aborted', clientClosedRequest, null);
@@ -107,7 +112,7 @@ export async function attemptWorker(options: WorkerAttemptOptions): Promise<Work
   }
   outgoing.off('close', onEarlyClose);
   record.slotHeld();
-  if (controller.signal.aborted || outgoing.destroyed) {
+  if (controller.aborted || outgoing.destroyed) {
     lease.release();
     record.finish('client_aborted', clientClosedRequest, null);
     if (circuit) circuit.breaker.abandoned(circuit.ticket);

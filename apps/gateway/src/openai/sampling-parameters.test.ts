@@ -27,6 +27,22 @@ describe('checkRequestNumbers', () => {
     expect(checkRequestNumbers(body)).toBe('a[1] must be a finite number');
   });
 
+  it('finds a bad number among strings and objects, and names its path', () => {
+    const inArray = JSON.parse('{"a":["x",true,null,{"s":"y"},1e999]}') as Record<string, unknown>;
+    expect(checkRequestNumbers(inArray)).toBe('a[4] must be a finite number');
+    const inObject = JSON.parse('{"a":{"s":"x","b":false,"n":-1e999}}') as Record<string, unknown>;
+    expect(checkRequestNumbers(inObject)).toBe('a.n must be a finite number');
+  });
+
+  it('draws the depth limit at the same level, whether or not anything is wrong below it', () => {
+    const nested = (levels: number) =>
+      JSON.parse(`{"messages":${'['.repeat(levels)}${']'.repeat(levels)}}`) as Record<string, unknown>;
+    expect(checkRequestNumbers(nested(maxJsonDepth - 1))).toBeNull();
+    expect(checkRequestNumbers(nested(maxJsonDepth))).toBe(
+      `the JSON body nests deeper than ${maxJsonDepth} levels`,
+    );
+  });
+
   it('refuses JSON nested thousands of levels deep without overflowing the stack', () => {
     const deep = JSON.parse(`{"messages":${'['.repeat(5_000)}1${']'.repeat(5_000)}}`) as Record<
       string,

@@ -182,7 +182,6 @@ export class WorkerManager {
     const config = entry.config as ManagedWorkerConfig;
     const deadline = options.deadline ?? this.now() + config.startTimeoutSeconds * 1000;
     for (;;) {
-      if (options.signal?.aborted) throw new GatewayError('invalid_request', 'the request was cancelled');
       if ((entry.state === 'ready' || entry.state === 'survivor') && entry.pid !== null) {
         // A process we spawned reports its exit at once (markExited); an adopted one has no exit
         // event, so it is checked here, at most every 250 ms to keep the hot path free of syscalls.
@@ -191,6 +190,9 @@ export class WorkerManager {
         if (this.options.runtime.isAlive(entry.pid)) return { started: false, evicted: [] };
         this.lifecycle.markExited(entry, entry.generation, 'the process is gone');
       }
+      // Checked once there is something to wait for: a resident worker returns without reading the
+      // signal, which a caller may make only when read (Node 20 makes an AbortSignal in ~9 µs).
+      if (options.signal?.aborted) throw new GatewayError('invalid_request', 'the request was cancelled');
       const load = this.loads.join(name);
       if (load) {
         await load;
@@ -250,7 +252,13 @@ export class WorkerManager {
     let releaseSlot: (() => void) | null = null;
     try {
       try {
-        await this.ensure(name, { signal: options.signal, deadline: admission.deadline });
+        // The signal is read only when there is something to wait for: a caller may make it lazily.
+        await this.ensure(name, {
+          get signal() {
+            return options.signal;
+          },
+          deadline: admission.deadline,
+        });
       } finally {
         admission.leave();
       }

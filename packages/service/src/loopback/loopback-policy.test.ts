@@ -1,6 +1,8 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { ServiceError } from '../errors/service-error.js';
 import { hostNameOf, isLoopbackAddress, isLoopbackName } from './loopback-names.js';
-import { checkHost, checkOrigin } from './loopback-policy.js';
+import { checkHost, checkOrigin, loopbackPolicy } from './loopback-policy.js';
 
 describe('host names', () => {
   it('reads a Host header with or without a port, and refuses malformed ones', () => {
@@ -83,5 +85,42 @@ describe('the loopback policy', () => {
     expect(verdict).toMatchObject({ ok: false, code: 'forbidden_host' });
     expect(verdict.ok ? '' : verdict.message.length).toBeLessThan(300);
     expect(checkOrigin('https://evil.example')).toMatchObject({ ok: false, code: 'forbidden_origin' });
+  });
+});
+
+describe('the loopback policy as middleware', () => {
+  // It remembers the last Host and Origin that passed, to skip checking them again: a foreign value
+  // sent after an accepted one must still be refused, every time, and an accepted one still pass.
+  const allowedHosts = ['klody.lan'];
+  const app = new Hono();
+  app.use('*', loopbackPolicy({ allowedHosts, allowedOrigins: ['https://klody.lan'] }));
+  app.get('/', (context) => context.text('ok'));
+  app.onError(
+    (error) => new Response(ServiceError.isInstance(error) ? error.code : 'other', { status: 403 }),
+  );
+  const verdict = async (headers: Record<string, string>) => {
+    const response = await app.request('/', { headers });
+    return `${response.status} ${await response.text()}`;
+  };
+
+  it('refuses a foreign Host or Origin right after an accepted one, and still accepts that one', async () => {
+    for (let round = 0; round < 2; round++) {
+      expect(await verdict({ host: '127.0.0.1:8090' })).toBe('200 ok');
+      expect(await verdict({ host: 'evil.example' })).toBe('403 forbidden_host');
+      expect(await verdict({ host: '127.0.0.1:8090' })).toBe('200 ok');
+      expect(await verdict({ host: 'klody.lan' })).toBe('200 ok');
+      expect(await verdict({ host: 'localhost', origin: 'http://localhost:5173' })).toBe('200 ok');
+      expect(await verdict({ host: 'localhost', origin: 'https://evil.example' })).toBe(
+        '403 forbidden_origin',
+      );
+      expect(await verdict({ host: 'localhost', origin: 'http://localhost:5173' })).toBe('200 ok');
+      expect(await verdict({ host: 'localhost', origin: 'https://klody.lan' })).toBe('200 ok');
+    }
+  });
+
+  it('reads the allowed hosts once: changing the array afterwards changes nothing', async () => {
+    allowedHosts.push('late.lan');
+    expect(await verdict({ host: 'late.lan' })).toBe('403 forbidden_host');
+    allowedHosts.pop();
   });
 });
