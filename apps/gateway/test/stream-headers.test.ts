@@ -4,7 +4,7 @@
 // them back.
 import { request } from 'node:http';
 import { freePorts } from '@klody/test-helpers';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testWorker, useQuietGateway } from './helpers.js';
 
 const gateway = useQuietGateway(async () => {
@@ -54,6 +54,17 @@ function timedStream(url: string, body: unknown): Promise<TimedStream> {
 }
 
 describe('stream headers', () => {
+  // Loaded first: a stream that finds its model cold gets the gateway's own headers at once, with
+  // loading comments (load-progress.ts), and these tests are about the worker's headers.
+  beforeAll(async () => {
+    const response = await fetch(`${gateway.url}/admin/ensure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'streamer' }),
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('relays headers a worker sent long before its first chunk at once, not with that chunk', async () => {
     // The worker sends its headers, then its first chunk 1.5 s later.
     const stream = await timedStream(`${gateway.url}/v1/chat/completions`, {
