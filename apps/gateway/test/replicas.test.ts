@@ -284,4 +284,16 @@ describe('fallbacks and the end of the line', () => {
       route: { workers: ['gone', 'refuser'], fallbacks: ['spare-alias'] },
     });
   });
+
+  it('names the routes among the known models when a model is unknown', async () => {
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, {
+      model: 'nobody',
+      messages: [{ role: 'user', content: 'hello?' }],
+    });
+    expect(response.status).toBe(404);
+    const { error } = await response.json();
+    expect(error.code).toBe('model_not_found');
+    expect(error.message).toContain('guarded');
+    expect(error.message).toContain('spare-alias');
+  });
 });

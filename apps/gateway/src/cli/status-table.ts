@@ -25,6 +25,8 @@ export function renderStatusTable(status: StatusResponse, now = Date.now() / 100
     'ESTIMATED',
     'MEASURED',
     'SCHEDULED',
+    'HANGS',
+    'CIRCUIT',
     'ALIASES',
   ];
   const rows = status.workers.map((worker) => [
@@ -38,6 +40,9 @@ export function renderStatusTable(status: StatusResponse, now = Date.now() / 100
     worker.state === 'remote' ? '-' : gb(worker.estimatedGb),
     gb(worker.measuredGb),
     worker.state === 'remote' ? '-' : gb(worker.scheduledGb),
+    String(worker.hangs),
+    // Only workers a route may try have a circuit breaker.
+    worker.circuit ? worker.circuit.state : '-',
     worker.aliases.join(', ') || '-',
   ]);
   const problems = status.workers

@@ -114,7 +114,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<Env> {
   const unknownModel = (model: string) =>
     new GatewayError(
       'model_not_found',
-      `unknown model ${quoteForMessage(model)}; known aliases: ${manager.aliases().join(', ') || '(none)'}`,
+      `unknown model ${quoteForMessage(model)}; known aliases: ${[...manager.aliases(), ...Object.keys(manager.routing().routes)].sort().join(', ') || '(none)'}`,
     );
 
   app.get('/health', (c) => {
