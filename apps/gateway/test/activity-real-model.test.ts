@@ -1,14 +1,14 @@
 // The activity view with a real model: Gemma 3 270M on the embedded worker streams its answer, and the
 // tokens the gateway logs, counts and lists are the ones the worker reported in its final usage chunk.
-import { Writable } from 'node:stream';
 import { activityResponseSchema } from '@klody/gateway-client/schemas';
 import { freePorts, gemmaEmbeddedWorkerEntry } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createJsonLogger, type RunningGateway } from '../src/server/index.js';
+import type { RunningGateway } from '../src/server/index.js';
 import {
   killRecordedWorkers,
   postJson,
+  recordingLogger,
   startQuietGateway,
   temporaryHome,
   waitFor,
@@ -17,7 +17,7 @@ import {
 
 describeRequiring({ models: ['gemma-3-270m'] }, 'the activity of a real model (Gemma 3 270M)', () => {
   const home = temporaryHome();
-  const logged: Array<Record<string, unknown>> = [];
+  const { logger, lines: logged } = recordingLogger();
   let gateway: RunningGateway;
 
   beforeAll(async () => {
@@ -26,13 +26,7 @@ describeRequiring({ models: ['gemma-3-270m'] }, 'the activity of a real model (G
       budgetGb: 4,
       workers: [gemmaEmbeddedWorkerEntry(port, { contextSize: 512 })],
     });
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) logged.push(JSON.parse(line));
-        done();
-      },
-    });
-    gateway = await startQuietGateway(home, config, { logger: createJsonLogger('info', destination) });
+    gateway = await startQuietGateway(home, config, { logger });
   });
 
   afterAll(async () => {

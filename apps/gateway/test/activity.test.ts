@@ -2,14 +2,14 @@
 // timings and the tokens the worker reported, nothing of the prompt or answer), the token counters in
 // /metrics, and the last requests at /admin/activity.
 import { request as httpRequest } from 'node:http';
-import { Writable } from 'node:stream';
 import { activityResponseSchema } from '@klody/gateway-client/schemas';
 import { freePorts } from '@klody/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJsonLogger, type RunningGateway } from '../src/server/index.js';
+import type { RunningGateway } from '../src/server/index.js';
 import {
   killRecordedWorkers,
   postJson,
+  recordingLogger,
   startQuietGateway,
   temporaryHome,
   testWorker,
@@ -18,7 +18,8 @@ import {
 } from './helpers.js';
 
 const home = temporaryHome();
-const logged: Array<Record<string, unknown>> = [];
+// The gateway's own log lines, kept in memory.
+const { logger, lines: logged } = recordingLogger();
 let gateway: RunningGateway;
 /** How long the slow worker waits before it listens: its first request waits at least that long. */
 const startDelayMs = 400;
@@ -32,14 +33,7 @@ beforeAll(async () => {
       testWorker('slow', slowPort as number, { extraArgs: ['--start-delay-ms', String(startDelayMs)] }),
     ],
   });
-  // The gateway's own JSON logger at info, writing into memory: the lines a person would read.
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logged.push(JSON.parse(line));
-      done();
-    },
-  });
-  gateway = await startQuietGateway(home, config, { logger: createJsonLogger('info', destination) });
+  gateway = await startQuietGateway(home, config, { logger });
 });
 
 afterAll(async () => {

@@ -6,8 +6,7 @@
 import { freePorts, isProcessAlive } from '@klody/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/index.js';
-import { createJsonLogger } from '../src/server/index.js';
-import { postJson, startTestGateway, testWorker, waitFor } from './helpers.js';
+import { postJson, recordingLogger, startTestGateway, testWorker, waitFor } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -17,8 +16,7 @@ afterEach(async () => {
 /** A gateway on one fixture worker probed every 0.5 s, hung after 2 failed probes; its log lines kept. */
 async function gatewayWithProbedWorker(options: Record<string, unknown> = {}) {
   const [port] = (await freePorts(1)) as [number];
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = createJsonLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const { logger, lines } = recordingLogger();
   const gateway = await startTestGateway(
     cleanups,
     {

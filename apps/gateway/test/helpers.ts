@@ -9,7 +9,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { stringify } from 'yaml';
 import type { z } from 'zod';
 import type { managedWorkerSchema, RegistryInput } from '../src/registry/index.js';
-import { createJsonLogger, type RunningGateway, startGateway } from '../src/server/index.js';
+import {
+  createJsonLogger,
+  type GatewayLogger,
+  type RunningGateway,
+  startGateway,
+} from '../src/server/index.js';
 import { PidRecords } from '../src/workers/index.js';
 
 export const gatewayRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,6 +23,20 @@ export const cliScript = join(gatewayRoot, 'src', 'cli.ts');
 
 export function temporaryHome(): string {
   return mkdtempSync(join(tmpdir(), 'klody-gateway-test-'));
+}
+
+/**
+ * The gateway's own JSON logger at info, writing into memory: the lines a person would read, parsed,
+ * in `lines` (tests that check what the gateway logs).
+ */
+export function recordingLogger(): { logger: GatewayLogger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createJsonLogger('info', {
+    write: (text: string) => {
+      for (const line of text.split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    },
+  });
+  return { logger, lines };
 }
 
 /** A gateway on a free port, its KLODY_HOME in `home`, logging nothing: what most process tests need. */
