@@ -9,6 +9,7 @@ import { findBinaryContent } from '../loaders/binary-content.js';
 import type { DocumentLoader } from '../loaders/document-loader.js';
 import { createDefaultLoaders, findLoader, loadDocumentFile } from '../loaders/load-document.js';
 import { metadataForStoredText } from '../loaders/page-starts.js';
+import type { SourceMetadata } from '../metadata/metadata-value.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
 import {
   type AnalysedChunk,
@@ -33,7 +34,7 @@ export interface SourceDocument {
   text: string;
   title?: string | null;
   format?: string;
-  metadata?: Record<string, string | number | boolean | null>;
+  metadata?: SourceMetadata;
   /** Skip normalization's Gutenberg stripping (default: strip). */
   stripGutenberg?: boolean;
 }

@@ -1,3 +1,5 @@
+import type { SourceMetadata } from '../metadata/metadata-value.js';
+
 export type DocumentFormat = 'txt' | 'md' | 'html' | 'pdf' | 'docx' | 'epub';
 
 export interface LoadedDocument {
@@ -5,7 +7,7 @@ export interface LoadedDocument {
   /** Raw text as extracted (before normalization). */
   text: string;
   title: string | null;
-  metadata: Record<string, string | number | boolean | null>;
+  metadata: SourceMetadata;
 }
 
 export interface LoaderInput {

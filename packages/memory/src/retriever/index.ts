@@ -1,3 +1,4 @@
+export { foldCase } from './fold-case.js';
 export {
   defaultFusionWeights,
   type FusionWeights,

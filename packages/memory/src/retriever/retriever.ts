@@ -1,8 +1,15 @@
+import type { ScalarMetadataValue } from '../metadata/metadata-value.js';
+
 /** Narrows a search to some sources: by id, by uri, or by equality on the source's metadata fields. */
 export interface RetrievalFilter {
   sourceIds?: readonly number[];
   sourceUris?: readonly string[];
-  metadata?: Readonly<Record<string, string | number | boolean | null>>;
+  metadata?: Readonly<Record<string, ScalarMetadataValue>>;
+  /**
+   * Every pair must hold: the source's field is a list that holds the value (a note's `tags`,
+   * `links`), or a scalar equal to it; strings compare ignoring case.
+   */
+  metadataIncludes?: Readonly<Record<string, string>>;
 }
 
 export interface RetrievalQuery {

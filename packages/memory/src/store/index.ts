@@ -22,6 +22,7 @@ export {
 export { readSourceSlice, type SourceSlice } from './read-source-slice.js';
 export { latestSchemaVersion } from './schema.js';
 export { getSourceByUri, getSourceText, listSources, type SourceRecord } from './sources.js';
+export { updateSourceMetadata } from './update-source-metadata.js';
 export {
   countVectors,
   getActiveVectorIndex,

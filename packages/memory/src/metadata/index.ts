@@ -1,0 +1,1 @@
+export type { MetadataValue, ScalarMetadataValue, SourceMetadata } from './metadata-value.js';
