@@ -22,6 +22,7 @@ const heavy = {
   mammoth: '/node_modules/mammoth/',
   jszip: '/node_modules/jszip/',
   commander: '/node_modules/commander/',
+  yaml: '/node_modules/yaml/',
   'the klody-eval command': '/packages/memory/src/eval/cli.ts',
 };
 

@@ -1,5 +1,5 @@
-import { parseDocument } from 'yaml';
 import { MemoryError } from '../errors/index.js';
+import { loadYaml } from './load-yaml.js';
 
 export interface FrontMatter {
   /** The YAML mapping; empty when the note has no front matter. */
@@ -11,18 +11,19 @@ export interface FrontMatter {
 // A front matter opens with `---` on the note's first line and closes with `---` (or YAML's `...`)
 // on a line of its own. Without a closing line it is no front matter, as in Obsidian: the note
 // merely starts with a horizontal rule.
-const frontMatterPattern = /^---[ \t]*\n([\s\S]*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|$)/;
+const frontMatterPattern = /^---[ \t]*\n(?:([\s\S]*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)/;
 
 /**
  * Splits a note (LF line ends, no BOM) into its YAML front matter and its body. Front matter that
  * is not valid YAML, or not a mapping, is a `load_failed` error naming the file, line and column.
  */
-export function splitFrontMatter(text: string, file: string): FrontMatter {
+export async function splitFrontMatter(text: string, file: string): Promise<FrontMatter> {
   const match = frontMatterPattern.exec(text);
   if (!match) return { data: {}, body: text };
   const yaml = match[1] ?? '';
   const body = text.slice(match[0].length);
   if (yaml.trim().length === 0) return { data: {}, body };
+  const { parseDocument } = await loadYaml();
   const document = parseDocument(yaml, { prettyErrors: true });
   const error = document.errors[0];
   if (error) {

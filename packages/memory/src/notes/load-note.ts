@@ -11,7 +11,7 @@ import { parseNote } from './note-parser.js';
  */
 export async function loadNote(vault: string, file: string): Promise<SourceDocument> {
   const text = decodeText({ bytes: await readFile(file), name: file });
-  const note = parseNote({ text, file });
+  const note = await parseNote({ text, file });
   return {
     uri: file,
     text: note.text,

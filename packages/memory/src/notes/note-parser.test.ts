@@ -11,12 +11,12 @@ const vault = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/n
 
 async function parseFixture(path: string) {
   const file = join(vault, path);
-  return parseNote({ text: await readFile(file, 'utf8'), file });
+  return await parseNote({ text: await readFile(file, 'utf8'), file });
 }
 
-function caught(run: () => unknown): MemoryError {
+async function caught(run: () => Promise<unknown>): Promise<MemoryError> {
   try {
-    run();
+    await run();
   } catch (error) {
     if (MemoryError.isInstance(error)) return error;
     throw error;
@@ -82,37 +82,37 @@ describe('parseNote on the fixture vault', () => {
 describe('parseNote on single cases', () => {
   const parse = (text: string, file = '/vault/Note name.md') => parseNote({ text, file });
 
-  it('falls back to the file name for the title, and ignores a heading inside code', () => {
-    expect(parse('```sh\n# not a title\n```\n\nText.').title).toBe('Note name');
-    expect(parse('## Second level only').title).toBe('Note name');
-    expect(parse('---\ntitle: "  "\n---\n# Heading title').title).toBe('Heading title');
+  it('falls back to the file name for the title, and ignores a heading inside code', async () => {
+    expect((await parse('```sh\n# not a title\n```\n\nText.')).title).toBe('Note name');
+    expect((await parse('## Second level only')).title).toBe('Note name');
+    expect((await parse('---\ntitle: "  "\n---\n# Heading title')).title).toBe('Heading title');
   });
 
-  it('keeps each tag once, ignoring case, as first written; `#` in front matter tags is dropped', () => {
-    const note = parse('---\ntags: ["#Project", idea]\n---\nText #project #IDEA #new-thing/sub #x/ ');
+  it('keeps each tag once, ignoring case, as first written; `#` in front matter tags is dropped', async () => {
+    const note = await parse('---\ntags: ["#Project", idea]\n---\nText #project #IDEA #new-thing/sub #x/ ');
     expect(note.tags).toEqual(['Project', 'idea', 'new-thing/sub', 'x']);
   });
 
-  it('finds no tag in a heading, a URL anchor, a wiki link heading or an inline code span', () => {
-    const note = parse('# Title\n## Part\nSee http://a.org/#top, [[Note#Heading]], `#code` and a#b.');
+  it('finds no tag in a heading, a URL anchor, a wiki link heading or an inline code span', async () => {
+    const note = await parse('# Title\n## Part\nSee http://a.org/#top, [[Note#Heading]], `#code` and a#b.');
     expect(note.tags).toEqual([]);
   });
 
-  it('finds no tag or link inside a fenced block, even a long fence with a shorter one inside', () => {
+  it('finds no tag or link inside a fenced block, even a long fence with a shorter one inside', async () => {
     const text = '````md\n```\n#inside [[Hidden]]\n```\n````\nAfter #outside [[Shown]]';
-    const note = parse(text);
+    const note = await parse(text);
     expect(note.tags).toEqual(['outside']);
     expect(note.links).toEqual(['Shown']);
     expect(note.text).toContain('#inside [[Hidden]]');
   });
 
-  it('treats an unclosed fence as code to the end of the note', () => {
+  it('treats an unclosed fence as code to the end of the note', async () => {
     expect(findCodeRanges('a\n```\n#x\n')).toEqual([[2, 9]]);
-    expect(parse('a\n```\n#x [[Y]]\n').tags).toEqual([]);
+    expect((await parse('a\n```\n#x [[Y]]\n')).tags).toEqual([]);
   });
 
-  it('reads a link inside a table with an escaped bar, a heading-only link, a .md link', () => {
-    const note = parse(
+  it('reads a link inside a table with an escaped bar, a heading-only link, a .md link', async () => {
+    const note = await parse(
       '| a | [[Plans\\|the plans]] |\n\nSee [[#Local part]] and [the CV](Career/My%20CV.md).',
     );
     expect(note.links).toEqual(['Plans', 'Career/My CV']);
@@ -120,39 +120,44 @@ describe('parseNote on single cases', () => {
     expect(note.text).toContain('See Local part and [the CV](Career/My%20CV.md).');
   });
 
-  it('keeps an embedded note as a link, and removes an embedded PDF', () => {
-    const note = parse('Before ![[Other note]] and ![[report.pdf#page=3]] after.');
+  it('keeps an embedded note as a link, and removes an embedded PDF', async () => {
+    const note = await parse('Before ![[Other note]] and ![[report.pdf#page=3]] after.');
     expect(note.links).toEqual(['Other note']);
     expect(note.text).toBe('Before Other note and  after.');
   });
 
-  it('takes a note that starts with a rule but has no closing `---` as having no front matter', () => {
-    const note = parse('---\nJust a rule above, #tag here');
+  it('takes a note that starts with a rule but has no closing `---` as having no front matter', async () => {
+    const note = await parse('---\nJust a rule above, #tag here');
     expect(note.text).toBe('---\nJust a rule above, #tag here');
     expect(note.tags).toEqual(['tag']);
   });
 
-  it('reads CRLF line ends and a byte order mark', () => {
-    const note = parse('\uFEFF---\r\ntags: [a]\r\n---\r\n# T\r\nBody #b\r\n');
+  it('closes the front matter only at a line of its own, and reads an empty one', async () => {
+    expect((await parse('---\ntitle: A---\n---\nBody')).title).toBe('A---');
+    expect((await parse('---\n---\nBody #b')).text).toBe('Body #b');
+  });
+
+  it('reads CRLF line ends and a byte order mark', async () => {
+    const note = await parse('\uFEFF---\r\ntags: [a]\r\n---\r\n# T\r\nBody #b\r\n');
     expect(note.tags).toEqual(['a', 'b']);
     expect(note.text).toBe('# T\nBody #b');
   });
 
-  it('refuses invalid front matter with the file, line and column', () => {
-    const error = caught(() =>
+  it('refuses invalid front matter with the file, line and column', async () => {
+    const error = await caught(() =>
       parse('---\ntitle: Plans\ntags: [a, b\nstatus: draft\n---\nBody', '/v/Plans.md'),
     );
     expect(error.code).toBe('load_failed');
     expect(error.message).toMatch(/^\/v\/Plans\.md:4:1: the front matter is not valid YAML: /);
   });
 
-  it('refuses a duplicated property, naming its line', () => {
-    const error = caught(() => parse('---\ntags: a\ntags: b\n---\n', '/v/Twice.md'));
+  it('refuses a duplicated property, naming its line', async () => {
+    const error = await caught(() => parse('---\ntags: a\ntags: b\n---\n', '/v/Twice.md'));
     expect(error.message).toMatch(/^\/v\/Twice\.md:3:1: .*unique/);
   });
 
-  it('refuses front matter that is a list rather than properties', () => {
-    const error = caught(() => parse('---\n- a\n- b\n---\nBody', '/v/List.md'));
+  it('refuses front matter that is a list rather than properties', async () => {
+    const error = await caught(() => parse('---\n- a\n- b\n---\nBody', '/v/List.md'));
     expect(error.message).toBe(
       '/v/List.md:2: the front matter is not a list of properties (key: value), but a list',
     );
@@ -160,7 +165,7 @@ describe('parseNote on single cases', () => {
 });
 
 describe('wiki links', () => {
-  it('parses target, heading, alias and attachment', () => {
+  it('parses target, heading, alias and attachment', async () => {
     expect(parseWikiLink('folder/Note.md#Part#Sub|Shown', false)).toEqual({
       target: 'folder/Note',
       heading: 'Part > Sub',
@@ -171,7 +176,7 @@ describe('wiki links', () => {
     expect(parseWikiLink('image.png|300', true)).toMatchObject({ target: 'image.png', attachment: true });
   });
 
-  it('renders as Obsidian shows them', () => {
+  it('renders as Obsidian shows them', async () => {
     expect(renderWikiLink(parseWikiLink('folder/Note', false))).toBe('Note');
     expect(renderWikiLink(parseWikiLink('Note#^block-id', false))).toBe('Note > ^block-id');
     expect(renderWikiLink(parseWikiLink('image.png', true))).toBe('');

@@ -92,9 +92,9 @@ function firstHeading(text: string): string | undefined {
  * Reads an Obsidian-style note: front matter (YAML), tags, aliases and links, and the text to store.
  * Invalid front matter is a `load_failed` error naming the file, line and column.
  */
-export function parseNote({ text, file }: NoteInput): ParsedNote {
+export async function parseNote({ text, file }: NoteInput): Promise<ParsedNote> {
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const { data, body } = splitFrontMatter(source, file);
+  const { data, body } = await splitFrontMatter(source, file);
   const tags = [...frontMatterList(data.tags, /[,\s]+/), ...frontMatterList(data.tag, /[,\s]+/)].map((tag) =>
     tag.replace(/^#/, ''),
   );
