@@ -183,6 +183,17 @@ describe('syncNotesFolder', () => {
     );
   });
 
+  it('stops when aborted, having written nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      syncNotesFolder(ingester, vault, { database, signal: controller.signal }),
+    ).rejects.toMatchObject({
+      code: 'aborted',
+    });
+    expect(storedUris()).toEqual([]);
+  });
+
   it('refuses a path that is not a folder', async () => {
     await expect(
       syncNotesFolder(ingester, join(vault, 'Reading list.md'), { database }),

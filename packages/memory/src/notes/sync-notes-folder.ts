@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { MemoryError } from '../errors/index.js';
+import { MemoryError, throwIfAborted } from '../errors/index.js';
 import type { Ingester, IngestOptions, IngestReport, SourceDocument } from '../ingest/ingester.js';
 import { normalizeSource } from '../ingest/prepare-document.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
@@ -53,6 +53,7 @@ export async function syncNotesFolder(
   const failed: IngestReport['failed'] = [];
   const documents: SourceDocument[] = [];
   for (const file of files) {
+    throwIfAborted(signal);
     try {
       documents.push(await loadNote(vault, file));
     } catch (error) {
