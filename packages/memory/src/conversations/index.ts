@@ -1,0 +1,23 @@
+export { isChatGptConversation, readChatGptConversations } from './chatgpt-export.js';
+export { isClaudeConversation, readClaudeConversations } from './claude-export.js';
+export type {
+  Conversation,
+  ConversationExport,
+  ConversationMessage,
+  ConversationProvider,
+  ConversationSpeaker,
+} from './conversation.js';
+export { conversationToDocument, conversationUri, messageHeading } from './conversation-document.js';
+export { type ConversationIngestReport, ingestConversationExport } from './ingest-conversation-export.js';
+export { isLeChatConversation, leChatTitle, readLeChatConversation } from './lechat-export.js';
+export {
+  encodeMessageOffsets,
+  type MessageLocation,
+  messageAtOffset,
+  messageSpeakersKey,
+  messageStartsKey,
+  messageTimesKey,
+  readMessageOffsets,
+} from './message-offsets.js';
+export { findJsonSyntaxError, lineAndColumn, parseExportJson } from './parse-export-json.js';
+export { readConversationExport, readConversationsJson } from './read-conversation-export.js';
