@@ -66,7 +66,12 @@ function currentPath(mapping: JsonObject, conversation: JsonObject, place: Expor
     if (!isObject(node)) throw exportFieldError(place, `mapping.${id}`, 'an object', node);
     const parent = optionalString(node, 'parent', messagePlace(place, id));
     if (parent !== null && !isObject(mapping[parent]))
-      throw exportFieldError(messagePlace(place, id), 'parent', `the id of a node in mapping ("${parent}" is not)`, parent);
+      throw exportFieldError(
+        messagePlace(place, id),
+        'parent',
+        `the id of a node in mapping ("${parent}" is not)`,
+        parent,
+      );
     id = parent;
   }
   return path.reverse();
@@ -116,8 +121,10 @@ export function readChatGptConversations(value: unknown[], file: string): Conver
   return value.map((item, index) => {
     const place = conversationPlace(file, index, isObject(item) ? (item.conversation_id ?? item.id) : null);
     if (!isObject(item)) throw exportItemError(place, 'an object', item);
-    const conversationId = optionalString(item, 'conversation_id', place) ?? optionalString(item, 'id', place);
-    if (conversationId === null) throw exportFieldError(place, 'conversation_id', 'a string', item.conversation_id);
+    const conversationId =
+      optionalString(item, 'conversation_id', place) ?? optionalString(item, 'id', place);
+    if (conversationId === null)
+      throw exportFieldError(place, 'conversation_id', 'a string', item.conversation_id);
     const mapping = requireObject(item, 'mapping', place);
     const messages: ConversationMessage[] = [];
     for (const id of currentPath(mapping, item, place)) {

@@ -22,7 +22,12 @@ function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-export function exportFieldError(place: ExportPlace, field: string, expected: string, value: unknown): MemoryError {
+export function exportFieldError(
+  place: ExportPlace,
+  field: string,
+  expected: string,
+  value: unknown,
+): MemoryError {
   return new MemoryError(
     'load_failed',
     `${place.file}: ${place.where}: field "${field}" is ${describeValue(value)}, expected ${expected}`,
@@ -31,7 +36,10 @@ export function exportFieldError(place: ExportPlace, field: string, expected: st
 
 /** The value at a place is of the wrong kind altogether (a conversation that is not an object). */
 export function exportItemError(place: ExportPlace, expected: string, value: unknown): MemoryError {
-  return new MemoryError('load_failed', `${place.file}: ${place.where} is ${describeValue(value)}, expected ${expected}`);
+  return new MemoryError(
+    'load_failed',
+    `${place.file}: ${place.where} is ${describeValue(value)}, expected ${expected}`,
+  );
 }
 
 export function isObject(value: unknown): value is JsonObject {
@@ -89,5 +97,8 @@ export function conversationPlace(file: string, index: number, id: unknown): Exp
 }
 
 export function messagePlace(place: ExportPlace, message: string | number): ExportPlace {
-  return { file: place.file, where: `${place.where}, message ${typeof message === 'number' ? message : `"${message}"`}` };
+  return {
+    file: place.file,
+    where: `${place.where}, message ${typeof message === 'number' ? message : `"${message}"`}`,
+  };
 }

@@ -16,6 +16,7 @@ export {
   messageAtOffset,
   messageSpeakersKey,
   messageStartsKey,
+  messagesInRange,
   messageTimesKey,
   readMessageOffsets,
 } from './message-offsets.js';

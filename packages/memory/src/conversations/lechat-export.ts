@@ -40,7 +40,10 @@ const speakers: Record<string, ConversationSpeaker> = {
 
 /** Le Chat shows no title in the export: the first question, cut at a word near 80 characters. */
 export function leChatTitle(messages: readonly ConversationMessage[]): string {
-  const question = messages.find((message) => message.speaker === 'user')?.text.replace(/\s+/g, ' ').trim();
+  const question = messages
+    .find((message) => message.speaker === 'user')
+    ?.text.replace(/\s+/g, ' ')
+    .trim();
   if (!question) return 'Untitled';
   if (question.length <= 80) return question;
   const cut = question.slice(0, 80);
@@ -59,7 +62,10 @@ function messageText(message: JsonObject, place: ExportPlace): string {
   if (chunks === null || chunks === undefined) return '';
   if (!Array.isArray(chunks)) throw exportFieldError(place, 'contentChunks', 'an array or null', chunks);
   return chunks
-    .filter((chunk): chunk is JsonObject => isObject(chunk) && chunk.type === 'text' && typeof chunk.text === 'string')
+    .filter(
+      (chunk): chunk is JsonObject =>
+        isObject(chunk) && chunk.type === 'text' && typeof chunk.text === 'string',
+    )
     .map((chunk) => chunk.text as string)
     .join('');
 }

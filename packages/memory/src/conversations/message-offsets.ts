@@ -79,3 +79,25 @@ export function messageAtOffset(
   const message = messages[found] as { speaker: ConversationSpeaker; at: string | null };
   return { index: found, speaker: message.speaker, at: message.at };
 }
+
+/**
+ * Every message a passage `[start, end)` of the stored text overlaps, in order. The chunker joins
+ * short neighbouring messages (a question and its short answer) into one chunk, so a cited chunk
+ * may span several messages: a citation label can name them all ("messages 3–4"), or narrow the
+ * offsets to the quoted sentence first and name one with `messageAtOffset`.
+ */
+export function messagesInRange(
+  metadata: Readonly<Record<string, unknown>>,
+  start: number,
+  end: number,
+): MessageLocation[] {
+  const messages = readMessageOffsets(metadata);
+  if (!messages) return [];
+  const found: MessageLocation[] = [];
+  for (const [index, message] of messages.entries()) {
+    const messageEnd = messages[index + 1]?.start ?? Number.POSITIVE_INFINITY;
+    if (message.start < end && messageEnd > start)
+      found.push({ index, speaker: message.speaker, at: message.at });
+  }
+  return found;
+}

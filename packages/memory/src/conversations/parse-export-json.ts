@@ -4,7 +4,11 @@ import { MemoryError } from '../errors/index.js';
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+  for (
+    let index = text.indexOf('\n');
+    index !== -1 && index < offset;
+    index = text.indexOf('\n', index + 1)
+  ) {
     line++;
     lineStart = index + 1;
   }
@@ -74,10 +78,10 @@ export function findJsonSyntaxError(text: string): number {
       }
       for (;;) {
         skip();
-        if (text[position] !== '"') fail(position >= text.length ? text.length : position);
+        if (text[position] !== '"') fail(Math.min(position, text.length));
         string();
         skip();
-        if (text[position] !== ':') fail(position >= text.length ? text.length : position);
+        if (text[position] !== ':') fail(Math.min(position, text.length));
         position++;
         value();
         skip();
@@ -85,7 +89,7 @@ export function findJsonSyntaxError(text: string): number {
         else if (text[position] === '}') {
           position++;
           return;
-        } else fail(position >= text.length ? text.length : position);
+        } else fail(Math.min(position, text.length));
       }
     } else if (character === '[') {
       position++;
@@ -101,7 +105,7 @@ export function findJsonSyntaxError(text: string): number {
         else if (text[position] === ']') {
           position++;
           return;
-        } else fail(position >= text.length ? text.length : position);
+        } else fail(Math.min(position, text.length));
       }
     } else if (character === '"') string();
     else if (character === 't') literal('true');

@@ -38,7 +38,9 @@ export function readConversationsJson(
     if (value.every(isLeChatConversation))
       return {
         provider: 'lechat',
-        conversations: value.map((item, index) => readLeChatConversation(item as unknown[], `${file} [${index}]`)),
+        conversations: value.map((item, index) =>
+          readLeChatConversation(item as unknown[], `${file} [${index}]`),
+        ),
       };
   }
   throw new MemoryError(
@@ -53,9 +55,13 @@ async function readZip(path: string): Promise<ExportFile[]> {
   try {
     zip = await Zip.loadAsync(await readFile(path));
   } catch (error) {
-    throw new MemoryError('load_failed', `${path}: cannot read the export: not a zip archive, or a truncated one`, {
-      cause: error,
-    });
+    throw new MemoryError(
+      'load_failed',
+      `${path}: cannot read the export: not a zip archive, or a truncated one`,
+      {
+        cause: error,
+      },
+    );
   }
   const entries = Object.values(zip.files).filter((entry) => !entry.dir);
   // ChatGPT and Claude: one conversations.json (the shallowest, should a copy sit deeper).
@@ -129,7 +135,10 @@ export async function readConversationExport(path: string): Promise<Conversation
   for (const file of files) {
     const read = readConversationsJson(parseExportJson(file.text, file.name), file.name);
     if (read.provider && provider && read.provider !== provider)
-      throw new MemoryError('unsupported_format', `${file.name}: a ${read.provider} file in a ${provider} export`);
+      throw new MemoryError(
+        'unsupported_format',
+        `${file.name}: a ${read.provider} file in a ${provider} export`,
+      );
     provider ??= read.provider;
     conversations.push(...read.conversations);
   }
