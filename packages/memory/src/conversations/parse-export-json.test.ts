@@ -3,7 +3,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MemoryError } from '../errors/index.js';
-import { findJsonSyntaxError, lineAndColumn, parseExportJson } from './parse-export-json.js';
+import {
+  findJsonSyntaxError,
+  lineAndColumn,
+  parseExportJson,
+  topLevelElementAt,
+} from './parse-export-json.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/conversations');
 
@@ -52,17 +57,35 @@ describe('parseExportJson', () => {
     expect(MemoryError.isInstance(error)).toBe(true);
     expect((error as MemoryError).code).toBe('load_failed');
     expect((error as MemoryError).message).toContain(
-      '/tmp/export/conversations.json: invalid JSON at line 3, column 16',
+      '/tmp/export/conversations.json: invalid JSON at line 3, column 16, in conversation 0',
     );
   });
 
   it('says when the file ends too early', () => {
     expect(() => parseExportJson('[{"title": "a"', 'conversations.json')).toThrow(
-      /conversations\.json: invalid JSON at line 1, column 15 \(the file ends too early: truncated\?\)/,
+      /conversations\.json: invalid JSON at line 1, column 15, in conversation 0 \(the file ends too early: truncated\?\)/,
     );
   });
 
   it('reads a file that starts with a byte-order mark', () => {
     expect(parseExportJson('\uFEFF[1]', 'x.json')).toEqual([1]);
+  });
+});
+
+describe('topLevelElementAt', () => {
+  it('names the element of a one-line array that holds an offset', () => {
+    const text = '[{"id": "a", "t": "x,y"}, {"id": "b", "parts": ["[,]"]}, {"id": "c\\"", "n": [1, 2]}]';
+    expect(topLevelElementAt(text, text.indexOf('"a"'))).toBe(0);
+    expect(topLevelElementAt(text, text.indexOf('"parts"'))).toBe(1);
+    expect(topLevelElementAt(text, text.indexOf('"n"'))).toBe(2);
+    expect(topLevelElementAt(text, text.length)).toBeNull();
+    expect(topLevelElementAt('{"a": 1}', 3)).toBeNull();
+  });
+
+  it('points a truncated one-line export at the conversation it stopped in', () => {
+    const text = JSON.stringify([{ title: 'one' }, { title: 'two' }, { title: 'three', mapping: {} }]);
+    expect(() => parseExportJson(text.slice(0, -8), 'conversations.json')).toThrow(
+      /line 1, column \d+, in conversation 2 \(the file ends too early/,
+    );
   });
 });

@@ -124,8 +124,35 @@ export function findJsonSyntaxError(text: string): number {
 }
 
 /**
+ * The index of the top-level array element that holds `offset` (the conversation, in an export), or
+ * null when the text is not an array or the offset lies outside its elements. ChatGPT writes its
+ * whole export on ONE line, where "column 13822863" alone helps nobody.
+ */
+export function topLevelElementAt(text: string, offset: number): number | null {
+  let position = 0;
+  while (position < text.length && whitespace.has(text[position] as string)) position++;
+  if (text[position] !== '[' || offset <= position) return null;
+  let depth = 0;
+  let element = 0;
+  let inString = false;
+  for (; position < offset && position < text.length; position++) {
+    const character = text[position];
+    if (inString) {
+      if (character === '\\') position++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === '[' || character === '{') depth++;
+    else if (character === ']' || character === '}') depth--;
+    else if (character === ',' && depth === 1) element++;
+    if (depth === 0) return null;
+  }
+  return element;
+}
+
+/**
  * Parses an export's JSON, or throws `load_failed` naming the file, the line and the column where
- * the text stops being JSON (a truncated download ends at its last line).
+ * the text stops being JSON (a truncated download ends at its last line) and, for an array, the
+ * index of the element (the conversation) it stopped in.
  */
 export function parseExportJson(text: string, file: string): unknown {
   const body = text.replace(/^\uFEFF/, '');
@@ -135,9 +162,11 @@ export function parseExportJson(text: string, file: string): unknown {
     const offset = findJsonSyntaxError(body);
     const { line, column } = lineAndColumn(body, offset < 0 ? body.length : offset);
     const truncated = offset >= body.length ? ' (the file ends too early: truncated?)' : '';
+    const element = topLevelElementAt(body, offset < 0 ? body.length : offset);
+    const inside = element === null ? '' : `, in conversation ${element}`;
     throw new MemoryError(
       'load_failed',
-      `${file}: invalid JSON at line ${line}, column ${column}${truncated}: ${(error as Error).message}`,
+      `${file}: invalid JSON at line ${line}, column ${column}${inside}${truncated}: ${(error as Error).message}`,
       { cause: error },
     );
   }

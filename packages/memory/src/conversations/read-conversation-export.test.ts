@@ -196,7 +196,7 @@ describe('errors', () => {
     expect(error.code).toBe('load_failed');
     expect(error.message).toMatch(
       new RegExp(
-        `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(conversations\\.json\\): invalid JSON at line ${lines.length}, column \\d+ \\(the file ends too early`,
+        `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(conversations\\.json\\): invalid JSON at line ${lines.length}, column \\d+, in conversation [01] \\(the file ends too early`,
       ),
     );
   });
