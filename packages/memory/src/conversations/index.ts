@@ -20,5 +20,10 @@ export {
   messageTimesKey,
   readMessageOffsets,
 } from './message-offsets.js';
-export { findJsonSyntaxError, lineAndColumn, parseExportJson, topLevelElementAt } from './parse-export-json.js';
+export {
+  findJsonSyntaxError,
+  lineAndColumn,
+  parseExportJson,
+  topLevelElementAt,
+} from './parse-export-json.js';
 export { readConversationExport, readConversationsJson } from './read-conversation-export.js';
