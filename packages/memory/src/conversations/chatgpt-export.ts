@@ -55,7 +55,7 @@ function currentPath(mapping: JsonObject, conversation: JsonObject, place: Expor
     }
   }
   if (!isObject(mapping[leaf]))
-    throw exportFieldError(place, 'current_node', `the id of a node in mapping ("${leaf}" is not)`, leaf);
+    throw exportFieldError(place, 'current_node', 'the id of a node in mapping', leaf);
   const path: string[] = [];
   const seen = new Set<string>();
   for (let id: string | null = leaf; id !== null; ) {
@@ -66,12 +66,7 @@ function currentPath(mapping: JsonObject, conversation: JsonObject, place: Expor
     if (!isObject(node)) throw exportFieldError(place, `mapping.${id}`, 'an object', node);
     const parent = optionalString(node, 'parent', messagePlace(place, id));
     if (parent !== null && !isObject(mapping[parent]))
-      throw exportFieldError(
-        messagePlace(place, id),
-        'parent',
-        `the id of a node in mapping ("${parent}" is not)`,
-        parent,
-      );
+      throw exportFieldError(messagePlace(place, id), 'parent', 'the id of a node in mapping', parent);
     id = parent;
   }
   return path.reverse();

@@ -77,14 +77,14 @@ export function readLeChatConversation(value: unknown[], file: string): Conversa
   const dated: { message: ConversationMessage; time: number; order: number }[] = [];
   let conversationId: string | null = null;
   value.forEach((item, index) => {
-    const at = messagePlace(place, index);
+    const itemPlace = messagePlace(place, index);
     if (!isObject(item)) throw exportItemError(at, 'an object', item);
-    conversationId ??= optionalString(item, 'chatId', at);
+    conversationId ??= optionalString(item, 'chatId', itemPlace);
     const role = item.role;
     if (typeof role !== 'string') throw exportFieldError(at, 'role', 'a string', role);
     const speaker = speakers[role];
-    const text = messageText(item, at);
-    const createdAt = optionalIsoDate(item, 'createdAt', at);
+    const text = messageText(item, itemPlace);
+    const createdAt = optionalIsoDate(item, 'createdAt', itemPlace);
     if (!speaker || text.trim().length === 0) return;
     dated.push({
       message: { speaker, at: createdAt, text },

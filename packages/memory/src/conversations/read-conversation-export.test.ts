@@ -105,6 +105,26 @@ describe('ChatGPT export', () => {
       'conversation 0 (id "6602a1c8-1d2e-4f3a-9b7c-2f0e8d1a4b01"): field "current_node"',
     );
   });
+  it('without current_node, follows the newest child from the root', async () => {
+    const conversations = JSON.parse(await fixture('chatgpt/conversations.json'));
+    delete conversations[0].current_node;
+    const path = join(folder, 'no-current-node.json');
+    await writeFile(path, JSON.stringify(conversations));
+    const [photos] = (await readConversationExport(path)).conversations;
+    expect(photos?.messages).toHaveLength(4);
+    expect(photos?.messages[1]?.text).toContain('clap crate');
+  });
+
+  it('names the node of a cycle in the message tree', async () => {
+    const conversations = JSON.parse(await fixture('chatgpt/conversations.json'));
+    conversations[1].mapping['root-b'].parent = 'a2-b';
+    const path = join(folder, 'cycle.json');
+    await writeFile(path, JSON.stringify(conversations));
+    const error = await rejection(readConversationExport(path));
+    expect(error.message).toContain(
+      'conversation 1 (id "66321f00-7a3b-4c2d-8e9f-0a1b2c3d4e5f"), message "a2-b": field "parent"',
+    );
+  });
 });
 
 describe('Claude export', () => {
