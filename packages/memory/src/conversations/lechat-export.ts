@@ -78,10 +78,10 @@ export function readLeChatConversation(value: unknown[], file: string): Conversa
   let conversationId: string | null = null;
   value.forEach((item, index) => {
     const itemPlace = messagePlace(place, index);
-    if (!isObject(item)) throw exportItemError(at, 'an object', item);
+    if (!isObject(item)) throw exportItemError(itemPlace, 'an object', item);
     conversationId ??= optionalString(item, 'chatId', itemPlace);
     const role = item.role;
-    if (typeof role !== 'string') throw exportFieldError(at, 'role', 'a string', role);
+    if (typeof role !== 'string') throw exportFieldError(itemPlace, 'role', 'a string', role);
     const speaker = speakers[role];
     const text = messageText(item, itemPlace);
     const createdAt = optionalIsoDate(item, 'createdAt', itemPlace);
