@@ -73,7 +73,7 @@ function messageText(message: JsonObject, place: ExportPlace): string {
 /** The conversation of one parsed Le Chat file (`chat-<uuid>.json`); `file` names it in errors. */
 export function readLeChatConversation(value: unknown[], file: string): Conversation {
   const fallbackId = /^chat-(.+)\.json$/i.exec(basename(file))?.[1] ?? basename(file);
-  const place: ExportPlace = { file, where: 'conversation' };
+  const place: ExportPlace = { file, where: `conversation (id "${fallbackId}")` };
   const dated: { message: ConversationMessage; time: number; order: number }[] = [];
   let conversationId: string | null = null;
   value.forEach((item, index) => {

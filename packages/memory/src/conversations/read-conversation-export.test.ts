@@ -204,6 +204,21 @@ describe('Le Chat export', () => {
     );
     expect(single.conversations).toHaveLength(1);
   });
+  it('names the file, the message and the field of a malformed Le Chat message', async () => {
+    const messages = JSON.parse(await fixture('lechat/chat-c4a2f3e5-6b7c-4d8e-9f01-23456789abcd.json'));
+    messages[1].role = 2;
+    const path = join(folder, 'chat-c4a2f3e5-6b7c-4d8e-9f01-23456789abcd.json');
+    await writeFile(path, JSON.stringify(messages));
+    const error = await rejection(readConversationExport(path));
+    expect(error.message).toBe(
+      `${path}: conversation (id "c4a2f3e5-6b7c-4d8e-9f01-23456789abcd"), message 1: field "role" is a number, expected a string`,
+    );
+    messages[1] = 'assistant';
+    await writeFile(path, JSON.stringify(messages));
+    expect((await rejection(readConversationExport(path))).message).toBe(
+      `${path}: conversation (id "c4a2f3e5-6b7c-4d8e-9f01-23456789abcd"), message 1 is the string "assistant", expected an object`,
+    );
+  });
 });
 
 describe('errors', () => {
