@@ -9,6 +9,7 @@ export type {
 } from './conversation.js';
 export { conversationToDocument, conversationUri, messageHeading } from './conversation-document.js';
 export { type ConversationIngestReport, ingestConversationExport } from './ingest-conversation-export.js';
+export { isConversationExport } from './is-conversation-export.js';
 export { isLeChatConversation, leChatTitle, readLeChatConversation } from './lechat-export.js';
 export {
   encodeMessageOffsets,
