@@ -105,6 +105,28 @@ describe('ChatGPT export', () => {
       'conversation 0 (id "6602a1c8-1d2e-4f3a-9b7c-2f0e8d1a4b01"): field "current_node"',
     );
   });
+  it('keeps the words of a voice message and leaves its audio out', async () => {
+    const conversations = JSON.parse(await fixture('chatgpt/conversations.json'));
+    conversations[1].mapping['u2-b'].message.content = {
+      content_type: 'multimodal_text',
+      parts: [
+        { content_type: 'audio_transcription', text: 'Et pour le salaire, je dis quoi ?', direction: 'in' },
+        {
+          content_type: 'audio_asset_pointer',
+          asset_pointer: 'sediment://file_00000000',
+          size_bytes: 48_000,
+        },
+      ],
+    };
+    const path = join(folder, 'voice.json');
+    await writeFile(path, JSON.stringify(conversations));
+    const [, interview] = (await readConversationExport(path)).conversations;
+    expect(interview?.messages[2]).toMatchObject({
+      speaker: 'user',
+      text: 'Et pour le salaire, je dis quoi ?',
+    });
+  });
+
   it('without current_node, follows the newest child from the root', async () => {
     const conversations = JSON.parse(await fixture('chatgpt/conversations.json'));
     delete conversations[0].current_node;
