@@ -1,6 +1,7 @@
 export * from './analysis/index.js';
 export * from './answer/index.js';
 export * from './chunker/index.js';
+export * from './conversations/index.js';
 export * from './embedder/index.js';
 export * from './errors/index.js';
 export * from './generator/index.js';
