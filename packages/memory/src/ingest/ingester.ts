@@ -36,6 +36,12 @@ export interface SourceDocument {
   metadata?: Record<string, string | number | boolean | null>;
   /** Skip normalization's Gutenberg stripping (default: strip). */
   stripGutenberg?: boolean;
+  /**
+   * Chunks this document instead of the ingester's chunker (code by functions and classes). Such a
+   * document is prepared in the calling thread even when preparation threads run: a chunker holds
+   * state (a parser) that cannot cross threads.
+   */
+  chunker?: Chunker;
 }
 
 export interface IngestProgress {
@@ -364,7 +370,8 @@ export function createIngester(options: IngesterOptions): Ingester {
       const title = document.title ?? null;
       // A known source is hashed here, so an unchanged one is skipped before any preparation; a new
       // one is normalized and hashed in a preparation thread when there is one.
-      const normalized = existing || !pool ? normalizeSource(document) : null;
+      const threaded = pool !== null && !document.chunker;
+      const normalized = existing || !threaded ? normalizeSource(document) : null;
       const queued = (entry: { document: SourceDocument }) => entry.document.uri === document.uri;
       const unchanged = existing !== null && existing.contentHash === normalized?.hash;
       if (unchanged && !group.some(queued) && !queue.some(queued)) {
@@ -374,15 +381,16 @@ export function createIngester(options: IngesterOptions): Ingester {
         continue;
       }
       // Chunking and analysis happen here, outside the write lock: the transaction only writes.
-      const preparation = pool
-        ? pool.prepare(
-            { text: document.text, title, stripGutenberg: document.stripGutenberg ?? true },
-            normalized,
-          )
-        : Promise.resolve(normalized as NormalizedSource).then((source) => ({
-            ...source,
-            prepared: prepareDocument(source.text, title, chunker),
-          }));
+      const preparation =
+        pool && threaded
+          ? pool.prepare(
+              { text: document.text, title, stripGutenberg: document.stripGutenberg ?? true },
+              normalized,
+            )
+          : Promise.resolve(normalized as NormalizedSource).then((source) => ({
+              ...source,
+              prepared: prepareDocument(source.text, title, document.chunker ?? chunker),
+            }));
       // Rejections surface when the entry is consumed; until then they are not "unhandled".
       preparation.catch(() => undefined);
       queue.push({ document, replaces: existing?.id ?? null, preparation });
