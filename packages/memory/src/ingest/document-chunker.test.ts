@@ -74,7 +74,7 @@ describe("a document's own chunker", () => {
     const database = createInMemoryDatabase();
     await migrate(database);
     const text =
-      'export function greet(name: string): string {\n  const message = `Bonjour ${name}, comment vas-tu ? Très bien, merci.`;\n  return message.trim();\n}\n';
+      'export function greet(name: string): string {\n  const message = "Bonjour " + name + ", comment vas-tu ? Très bien, merci.";\n  return message.trim();\n}\n';
     const report = await createIngester({ database }).ingest([
       {
         uri: 'code:greet',
