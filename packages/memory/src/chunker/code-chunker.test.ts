@@ -165,6 +165,17 @@ describe('createCodeChunker', () => {
     expect(chunks.map((chunk) => chunk.heading)).toContain('Usage');
   });
 
+  it('keeps a comment at the end of a line with the code on that line', async () => {
+    const text = 'const limit = 10; // the budget, in pages\nfunction read(): number {\n  return limit;\n}\n';
+    const chunker = await createCodeChunker({ language: 'typescript', groupBelowTokens: 1 });
+    const chunks = chunker.chunk(text);
+    expectExactAndCovering(text, chunks);
+    expect(chunks.map((chunk) => chunk.text)).toEqual([
+      'const limit = 10; // the budget, in pages',
+      'function read(): number {\n  return limit;\n}',
+    ]);
+  });
+
   it('keeps working on code that does not parse', async () => {
     const text = 'export function broken( {\n  return ;;; }}}\n\nfunction fine(): number {\n  return 1;\n}\n';
     const chunker = await createCodeChunker({ language: 'typescript', groupBelowTokens: 1 });

@@ -188,6 +188,12 @@ export async function createCodeChunker(options: CodeChunkerOptions): Promise<Ch
     for (const child of container.namedChildren) {
       if (!child || child.endIndex <= start || child.startIndex >= end) continue;
       if (child.type === 'comment' || child.type === 'line_comment' || child.type === 'block_comment') {
+        // A comment at the end of a line belongs to the code on that line.
+        const previous = own.at(-1);
+        if (commentStart < 0 && previous && !text.slice(previous.end, child.startIndex).includes('\n')) {
+          previous.end = child.endIndex;
+          continue;
+        }
         if (commentStart >= 0 && !adjacent(text, commentEnd, child.startIndex)) {
           own.push({
             start: lineStart(text, commentStart),

@@ -21,7 +21,7 @@ export async function runGit(cwd: string, args: readonly string[]): Promise<stri
 }
 
 /** The top folder of the git work tree holding `folder`, or null outside git (or without git). */
-export async function gitTopLevel(folder: string): Promise<string | null> {
+export async function findGitRepository(folder: string): Promise<string | null> {
   try {
     const top = (await runGit(folder, ['rev-parse', '--show-toplevel'])).trim();
     return top.length > 0 ? top : null;

@@ -1,4 +1,5 @@
 export { languageForPath } from './code-language.js';
+export { findGitRepository } from './git.js';
 export { codeCitation, type LineRange, lineRange } from './line-range.js';
 export {
   type IgnoredFile,

@@ -3,7 +3,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { MemoryError } from '../errors/index.js';
-import { gitTopLevel, headCommit, runGit, splitRecords } from './git.js';
+import { findGitRepository, headCommit, runGit, splitRecords } from './git.js';
 
 /** A file of a repository that is worth reading. */
 export interface RepositoryFile {
@@ -221,7 +221,7 @@ export async function listRepositoryFiles(
   if (!root || !(await stat(root)).isDirectory()) {
     throw new MemoryError('invalid_argument', `not a folder: ${folder}`);
   }
-  const top = await gitTopLevel(root);
+  const top = await findGitRepository(root);
   const repository = top ? await realpath(top) : root;
   const commit = top ? await headCommit(repository) : null;
   const ignored: IgnoredFile[] = [];
