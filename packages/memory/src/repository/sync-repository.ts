@@ -106,82 +106,76 @@ export async function syncRepository(
   }
 
   const failed: IngestReport['failed'] = [];
-  const kept = new Set<string>();
-  const documents: SourceDocument[] = [];
-  for (const file of toRead) {
-    throwIfAborted(signal);
-    const uri = uriOf(repository, file.path);
-    let text: string;
-    try {
-      text = decodeText({ bytes: await readFile(file.absolute), name: file.absolute });
-    } catch (error) {
-      if (MemoryError.isInstance(error) && error.code === 'binary_content') {
-        ignored.push({ path: file.path, reason: 'binary' });
+  const read: string[] = [];
+  // Files are read one at a time as the ingester asks for them: a first sync of a large repository
+  // never holds all its texts in memory at once.
+  async function* documents(): AsyncGenerator<SourceDocument> {
+    for (const file of toRead) {
+      throwIfAborted(signal);
+      const uri = uriOf(repository, file.path);
+      let text: string;
+      try {
+        text = decodeText({ bytes: await readFile(file.absolute), name: file.absolute });
+      } catch (error) {
+        if (MemoryError.isInstance(error) && error.code === 'binary_content') {
+          ignored.push({ path: file.path, reason: 'binary' });
+          present.delete(uri);
+          continue;
+        }
+        // Unreadable now (permissions, removed meanwhile): reported, and its stored version is kept.
+        failed.push({
+          uri,
+          code: MemoryError.isInstance(error) ? error.code : 'load_failed',
+          message: `${file.absolute}: ${(error as Error).message}`,
+        });
+        continue;
+      }
+      if (looksMinified(text)) {
+        ignored.push({ path: file.path, reason: 'minified' });
         present.delete(uri);
         continue;
       }
-      // Unreadable now (permissions, removed meanwhile): reported, and its stored version is kept.
-      failed.push({
+      read.push(file.path);
+      const language = languageForPath(file.path);
+      yield {
         uri,
-        code: MemoryError.isInstance(error) ? error.code : 'load_failed',
-        message: `${file.absolute}: ${(error as Error).message}`,
-      });
-      continue;
+        text,
+        title: file.path,
+        format: 'code',
+        // Code is no Gutenberg book: a licence header must never be cut from its text.
+        stripGutenberg: false,
+        metadata: { kind: 'code', repository, path: file.path, language, commit, blob: file.blob },
+        chunker: await chunkerFor(language),
+      };
     }
-    if (looksMinified(text)) {
-      ignored.push({ path: file.path, reason: 'minified' });
-      present.delete(uri);
-      continue;
-    }
-    kept.add(uri);
-    const language = languageForPath(file.path);
-    documents.push({
-      uri,
-      text,
-      title: file.path,
-      format: 'code',
-      // Code is no Gutenberg book: a licence header must never be cut from its text.
-      stripGutenberg: false,
-      metadata: { kind: 'code', repository, path: file.path, language, commit, blob: file.blob },
-      chunker: await chunkerFor(language),
-    });
   }
-  const gone = [...stored.keys()].filter((uri) => !present.has(uri));
-  const relative = (uri: string) => uri.slice(repository.length + 1);
-  const files = present.size;
 
   let report: IngestReport;
   if (dryRun) {
-    report = {
-      added: 0,
-      updated: 0,
-      unchanged: 0,
-      removed: gone.length,
-      failed,
-      skipped: [],
-      chunks: 0,
-      seconds: 0,
-    };
-    for (const document of documents) {
+    report = { added: 0, updated: 0, unchanged: 0, removed: 0, failed, skipped: [], chunks: 0, seconds: 0 };
+    for await (const document of documents()) {
       const known = stored.get(document.uri);
       if (!known) report.added++;
       else if (normalizeSource(document).hash === known.contentHash) report.unchanged++;
       else report.updated++;
     }
   } else {
-    report = await ingester.ingest(documents, { signal, onProgress });
+    report = await ingester.ingest(documents(), { signal, onProgress, total: toRead.length });
     report.failed.push(...failed);
-    report.removed = await ingester.remove(gone);
   }
+  // Known only once every file was read: a file found binary or minified is gone as well.
+  const gone = [...stored.keys()].filter((uri) => !present.has(uri));
+  const relative = (uri: string) => uri.slice(repository.length + 1);
+  report.removed = dryRun ? gone.length : await ingester.remove(gone);
   report.unchanged += unchangedByBlob;
   return {
     ...report,
     repository,
     folder: listing.folder,
     commit,
-    files,
+    files: present.size,
     ignored,
-    read: documents.map((document) => relative(document.uri)),
+    read,
     gone: gone.map(relative),
     dryRun,
   };
