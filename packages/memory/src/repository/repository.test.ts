@@ -273,6 +273,28 @@ describe('repositories', () => {
     expect(getSourceByUri(database.getConnection(), `${root}/src/nested/keep.ts`)?.metadata.blob).toBeNull();
   });
 
+  it('reads a file stored while edited once after it is committed, then no more', async () => {
+    await git(root, 'init', '-q');
+    await commitAll('first');
+    const ingester = createIngester({ database });
+    await syncRepository(ingester, root, { database });
+    await writeFile(
+      join(root, 'src/nested/keep.ts'),
+      'export function kept(): string {\n  return "edited";\n}\n',
+    );
+    await syncRepository(ingester, root, { database });
+    const commit = await commitAll('commit the edit');
+    const afterCommit = await syncRepository(ingester, root, { database });
+    expect(afterCommit.read).toEqual(['src/nested/keep.ts']);
+    expect({ updated: afterCommit.updated, unchanged: afterCommit.unchanged }).toEqual({
+      updated: 0,
+      unchanged: 6,
+    });
+    const keep = getSourceByUri(database.getConnection(), `${root}/src/nested/keep.ts`);
+    expect(keep?.metadata).toMatchObject({ commit, blob: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect((await syncRepository(ingester, root, { database })).read).toEqual([]);
+  });
+
   it('syncs a folder inside a repository with paths from the repository root, touching only that folder', async () => {
     await git(root, 'init', '-q');
     await commitAll('first');

@@ -7,6 +7,7 @@ import { normalizeSource } from '../ingest/prepare-document.js';
 import { decodeText } from '../loaders/decode-text.js';
 import type { MemoryDatabase } from '../store/memory-database.js';
 import { listSources, type SourceRecord } from '../store/sources.js';
+import { updateSourceMetadata } from '../store/update-source-metadata.js';
 import { languageForPath } from './code-language.js';
 import {
   type IgnoredFile,
@@ -60,7 +61,8 @@ function uriOf(repository: string, path: string): string {
  * unchanged without being read, so a sync after a commit reads only what the commit (and the working
  * tree) changed, whatever happened in between (several commits, a rebase, a branch switch) — unlike a
  * `git diff <last synced commit>`, this needs no commit that may have been garbage-collected since.
- * Untracked and modified files are read and skipped by content hash when equal.
+ * Untracked and modified files are read and skipped by content hash when equal; a file stored while
+ * edited and committed since is read once more, found equal, and given its blob id.
  */
 export async function syncRepository(
   ingester: Ingester,
@@ -107,6 +109,8 @@ export async function syncRepository(
 
   const failed: IngestReport['failed'] = [];
   const read: string[] = [];
+  let unchangedByContent = 0;
+  const refreshed: { id: number; blob: string | null }[] = [];
   // Files are read one at a time as the ingester asks for them: a first sync of a large repository
   // never holds all its texts in memory at once.
   async function* documents(): AsyncGenerator<SourceDocument> {
@@ -137,7 +141,7 @@ export async function syncRepository(
       }
       read.push(file.path);
       const language = languageForPath(file.path);
-      yield {
+      const document: SourceDocument = {
         uri,
         text,
         title: file.path,
@@ -145,8 +149,16 @@ export async function syncRepository(
         // Code is no Gutenberg book: a licence header must never be cut from its text.
         stripGutenberg: false,
         metadata: { kind: 'code', repository, path: file.path, language, commit, blob: file.blob },
-        chunker: await chunkerFor(language),
       };
+      const known = stored.get(uri);
+      if (known && normalizeSource(document).hash === known.contentHash) {
+        // Same content: an edit since committed, or an untracked file. Its blob id is recorded, so
+        // that the next sync knows it unchanged without reading it.
+        unchangedByContent++;
+        if (known.metadata.blob !== file.blob) refreshed.push({ id: known.id, blob: file.blob });
+        continue;
+      }
+      yield { ...document, chunker: await chunkerFor(language) };
     }
   }
 
@@ -154,20 +166,28 @@ export async function syncRepository(
   if (dryRun) {
     report = { added: 0, updated: 0, unchanged: 0, removed: 0, failed, skipped: [], chunks: 0, seconds: 0 };
     for await (const document of documents()) {
-      const known = stored.get(document.uri);
-      if (!known) report.added++;
-      else if (normalizeSource(document).hash === known.contentHash) report.unchanged++;
-      else report.updated++;
+      if (stored.has(document.uri)) report.updated++;
+      else report.added++;
     }
   } else {
     report = await ingester.ingest(documents(), { signal, onProgress, total: toRead.length });
     report.failed.push(...failed);
+    if (refreshed.length > 0) {
+      await database.writeLock.runExclusive(() => {
+        const connection = database.getConnection();
+        connection
+          .transaction(() => {
+            for (const { id, blob } of refreshed) updateSourceMetadata(connection, id, { blob, commit });
+          })
+          .immediate();
+      });
+    }
   }
   // Known only once every file was read: a file found binary or minified is gone as well.
   const gone = [...stored.keys()].filter((uri) => !present.has(uri));
   const relative = (uri: string) => uri.slice(repository.length + 1);
   report.removed = dryRun ? gone.length : await ingester.remove(gone);
-  report.unchanged += unchangedByBlob;
+  report.unchanged += unchangedByBlob + unchangedByContent;
   return {
     ...report,
     repository,
