@@ -209,8 +209,7 @@ async function walkFolder(folder: string, ignored: IgnoredFile[]): Promise<strin
  * untracked files, minus what any .gitignore, .git/info/exclude or the global excludes file ignores)
  * and the blob ids tell unchanged files; outside git, a walk follows the .gitignore files itself.
  * Vendored and build folders, lock files, minified files, known binary extensions, links and files over
- * the size limit are left out and reported in `ignored` (a vendored folder outside git once, not each
- * of its files).
+ * the size limit are left out and reported in `ignored` (a vendored folder once, not each of its files).
  */
 export async function listRepositoryFiles(
   folder: string,
@@ -233,8 +232,17 @@ export async function listRepositoryFiles(
         link: false,
       }));
   const files: RepositoryFile[] = [];
+  const vendored = new Set<string>();
   for (const candidate of candidates) {
     const reason = candidate.link ? 'not_a_file' : ignoredByName(candidate.path);
+    if (reason === 'vendored') {
+      // An untracked node_modules lists thousands of files: the folder is reported once.
+      const segments = candidate.path.split('/');
+      const folderPath = `${segments.slice(0, segments.findIndex((segment) => vendoredFolders.has(segment)) + 1).join('/')}/`;
+      if (!vendored.has(folderPath)) ignored.push({ path: folderPath, reason });
+      vendored.add(folderPath);
+      continue;
+    }
     if (reason) {
       ignored.push({ path: candidate.path, reason });
       continue;

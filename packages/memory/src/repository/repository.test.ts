@@ -95,6 +95,7 @@ async function buildRepository(root: string): Promise<void> {
   await write(root, 'ignored.log', 'a log line that git ignores\n');
   await write(root, 'secret/token.ts', 'export const token = "never indexed";\n');
   await write(root, 'node_modules/left-pad/index.js', 'module.exports = function leftPad() {};\n');
+  await write(root, 'node_modules/left-pad/package.json', '{"name": "left-pad"}\n');
   await write(root, 'web/app.min.js', 'var a=1;');
   await write(root, 'dist/bundle.js', 'var built = 1;\n');
   await write(root, 'src/bundle.js', `var x=${'1+'.repeat(3_000)}1;\n`);
@@ -145,9 +146,9 @@ describe('repositories', () => {
     expect(listing.files.every((file) => /^[0-9a-f]{40}$/.test(file.blob ?? ''))).toBe(true);
     expect(Object.fromEntries(listing.ignored.map((file) => [file.path, file.reason]))).toEqual({
       'assets/logo.png': 'binary',
-      'dist/bundle.js': 'vendored',
+      'dist/': 'vendored',
       'web/app.min.js': 'minified',
-      'node_modules/left-pad/index.js': 'vendored',
+      'node_modules/': 'vendored',
       'package-lock.json': 'lock_file',
     });
   });
