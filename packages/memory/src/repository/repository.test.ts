@@ -10,6 +10,7 @@ import { migrate } from '../store/migrate.js';
 import { openDatabaseFile } from '../store/open-database-file.js';
 import { getSourceByUri, getSourceText, listSources } from '../store/sources.js';
 import { codeCitation, lineRange } from './line-range.js';
+import { readCodeCitation } from './read-code-citation.js';
 import { listRepositoryFiles } from './repository-files.js';
 import { syncRepository } from './sync-repository.js';
 
@@ -193,6 +194,11 @@ describe('repositories', () => {
     expect(text.slice(hit?.start, hit?.end)).toBe(hit?.text);
     const citation = codeCitation(source?.metadata ?? {}, text, hit?.start ?? 0, hit?.end ?? 0);
     expect(citation).toBe('src/math.ts:11-16');
+    expect(hit && readCodeCitation(database.getConnection(), hit)).toBe('src/math.ts:11-16');
+    await ingester.ingest([{ uri: 'note:plain', text: 'Not code at all.' }]);
+    expect(
+      readCodeCitation(database.getConnection(), { sourceUri: 'note:plain', start: 0, end: 3 }),
+    ).toBeNull();
     // The cited lines of the file on disk are the doc comment and the whole function.
     const lines = (await readFile(join(root, 'src/math.ts'), 'utf8')).split('\n');
     expect(lines.slice(10, 16).join('\n')).toBe(hit?.text);
