@@ -370,8 +370,9 @@ export function createIngester(options: IngesterOptions): Ingester {
       const title = document.title ?? null;
       // A known source is hashed here, so an unchanged one is skipped before any preparation; a new
       // one is normalized and hashed in a preparation thread when there is one.
-      const threaded = pool !== null && !document.chunker;
-      const normalized = existing || !threaded ? normalizeSource(document) : null;
+      // A document with its own chunker is prepared here: a chunker (a parser) cannot cross threads.
+      const threads = document.chunker ? null : pool;
+      const normalized = existing || !threads ? normalizeSource(document) : null;
       const queued = (entry: { document: SourceDocument }) => entry.document.uri === document.uri;
       const unchanged = existing !== null && existing.contentHash === normalized?.hash;
       if (unchanged && !group.some(queued) && !queue.some(queued)) {
@@ -381,16 +382,15 @@ export function createIngester(options: IngesterOptions): Ingester {
         continue;
       }
       // Chunking and analysis happen here, outside the write lock: the transaction only writes.
-      const preparation =
-        pool && threaded
-          ? pool.prepare(
-              { text: document.text, title, stripGutenberg: document.stripGutenberg ?? true },
-              normalized,
-            )
-          : Promise.resolve(normalized as NormalizedSource).then((source) => ({
-              ...source,
-              prepared: prepareDocument(source.text, title, document.chunker ?? chunker),
-            }));
+      const preparation = threads
+        ? threads.prepare(
+            { text: document.text, title, stripGutenberg: document.stripGutenberg ?? true },
+            normalized,
+          )
+        : Promise.resolve(normalized as NormalizedSource).then((source) => ({
+            ...source,
+            prepared: prepareDocument(source.text, title, document.chunker ?? chunker),
+          }));
       // Rejections surface when the entry is consumed; until then they are not "unhandled".
       preparation.catch(() => undefined);
       queue.push({ document, replaces: existing?.id ?? null, preparation });
