@@ -12,6 +12,7 @@ export * from './migration/index.js';
 export * from './notes/index.js';
 export * from './openai/index.js';
 export * from './prompt/index.js';
+export * from './repository/index.js';
 export * from './reranker/index.js';
 export * from './retriever/index.js';
 export * from './scorer/index.js';

@@ -23,6 +23,8 @@ const heavy = {
   jszip: '/node_modules/jszip/',
   commander: '/node_modules/commander/',
   yaml: '/node_modules/yaml/',
+
+  'tree-sitter': '/node_modules/@vscode/tree-sitter-wasm/',
   'the klody-eval command': '/packages/memory/src/eval/cli.ts',
 };
 
@@ -60,7 +62,7 @@ describe('the root import in a fresh process', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('loads none of transformers.js, ONNX Runtime, unpdf, pdf.js, mammoth, JSZip, commander or the CLI', () => {
+  it('loads none of transformers.js, ONNX Runtime, unpdf, pdf.js, mammoth, JSZip, commander, tree-sitter or the CLI', () => {
     // The package itself did load (the check would pass vacuously on an empty list).
     expect(report.atRootImport.some((url) => url.endsWith('/packages/memory/src/index.ts'))).toBe(true);
     expect(loadedHeavy(report.atRootImport)).toEqual([]);

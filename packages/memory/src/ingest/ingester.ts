@@ -37,6 +37,12 @@ export interface SourceDocument {
   metadata?: SourceMetadata;
   /** Skip normalization's Gutenberg stripping (default: strip). */
   stripGutenberg?: boolean;
+  /**
+   * Chunks this document instead of the ingester's chunker (code by functions and classes). Such a
+   * document is prepared in the calling thread even when preparation threads run: a chunker holds
+   * state (a parser) that cannot cross threads.
+   */
+  chunker?: Chunker;
 }
 
 export interface IngestProgress {
@@ -365,7 +371,9 @@ export function createIngester(options: IngesterOptions): Ingester {
       const title = document.title ?? null;
       // A known source is hashed here, so an unchanged one is skipped before any preparation; a new
       // one is normalized and hashed in a preparation thread when there is one.
-      const normalized = existing || !pool ? normalizeSource(document) : null;
+      // A document with its own chunker is prepared here: a chunker (a parser) cannot cross threads.
+      const threads = document.chunker ? null : pool;
+      const normalized = existing || !threads ? normalizeSource(document) : null;
       const queued = (entry: { document: SourceDocument }) => entry.document.uri === document.uri;
       const unchanged = existing !== null && existing.contentHash === normalized?.hash;
       if (unchanged && !group.some(queued) && !queue.some(queued)) {
@@ -375,14 +383,14 @@ export function createIngester(options: IngesterOptions): Ingester {
         continue;
       }
       // Chunking and analysis happen here, outside the write lock: the transaction only writes.
-      const preparation = pool
-        ? pool.prepare(
+      const preparation = threads
+        ? threads.prepare(
             { text: document.text, title, stripGutenberg: document.stripGutenberg ?? true },
             normalized,
           )
         : Promise.resolve(normalized as NormalizedSource).then((source) => ({
             ...source,
-            prepared: prepareDocument(source.text, title, chunker),
+            prepared: prepareDocument(source.text, title, document.chunker ?? chunker),
           }));
       // Rejections surface when the entry is consumed; until then they are not "unhandled".
       preparation.catch(() => undefined);
