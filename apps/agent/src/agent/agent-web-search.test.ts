@@ -70,7 +70,7 @@ describe('web_search in the loop', () => {
     // Stored as the answer: a reload of the session shows it.
     expect(agent.store.sessionDetail(end.sessionId)?.messages.at(-1)).toMatchObject({
       role: 'assistant',
-      text: end.answer,
+      content: end.answer,
     });
   });
 
