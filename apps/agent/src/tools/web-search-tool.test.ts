@@ -59,6 +59,14 @@ describe('web_search', () => {
       server.pages.plain,
       server.pages.huge,
     ]);
+    expect(output.data).toMatchObject({
+      query: 'klody',
+      pages: [
+        { url: server.pages.small, title: 'Klody, a local agent', truncated: false },
+        { url: server.pages.plain, truncated: false },
+        { url: server.pages.huge, title: 'Huge', truncated: true },
+      ],
+    });
   });
 
   it('reads no page unless asked, and says which page could not be read', async () => {

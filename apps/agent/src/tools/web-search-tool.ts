@@ -107,7 +107,16 @@ export function createWebSearchTool(dependencies: WebSearchToolDependencies) {
       }
       return {
         text: formatWebResults(query, results, read, pageCharacters),
-        data: { query, results, pages: [...read.values()].filter((page) => typeof page !== 'string') },
+        // Pages by address, without their text (the model read it above): what the page and --json show.
+        data: {
+          query,
+          results,
+          pages: [...read.entries()].map(([url, page]) =>
+            typeof page === 'string'
+              ? { url, error: page }
+              : { url: page.url, title: page.title, truncated: page.truncated },
+          ),
+        },
       };
     },
   });
