@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeSearxngServer, startFakeSearxngServer } from '@klody/memory/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentEvent } from '../src/agent/agent-events.js';
+import { readConfig } from '../src/config/config.js';
+import { startServer } from '../src/http/start-server.js';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from './fake-openai-server.js';
 import { onlyJsonLine, runAgentCli } from './run-agent-cli.js';
+import { parseServerSentEvents } from './server-sent-events.js';
 
 let gateway: FakeOpenAIServer;
 let searxng: FakeSearxngServer;
@@ -114,5 +118,53 @@ describe('pnpm agent with KLODY_SEARXNG_URL', () => {
     const run = await agent('ask', 'Bonjour', '--json');
     expect(run.code).toBe(2);
     expect(run.stdout + run.stderr).toContain('KLODY_SEARXNG_URL');
+  });
+});
+
+describe('the HTTP API with KLODY_SEARXNG_URL', () => {
+  it('streams turn-end with usedWeb, and the stored answer keeps its web sources line', async () => {
+    const server = await startServer(
+      readConfig({
+        KLODY_HOME: mkdtempSync(join(tmpdir(), 'klody-agent-web-http-')),
+        KLODY_GATEWAY_URL: gateway.url,
+        KLODY_LIBRARY_BRAIN_URL: 'none',
+        KLODY_VOCALBRAIN_URL: 'none',
+        KLODY_SEARXNG_URL: searxng.url,
+      }),
+      { port: 0 },
+    );
+    try {
+      gateway.replies.push(
+        { toolCalls: [{ name: 'web_search', arguments: { query: 'Klody', limit: 1 } }] },
+        { text: ['Klody runs on your own machine.'] },
+      );
+      const post = (path: string, body: unknown) =>
+        fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const { sessionId } = (await (await post('/api/sessions', {})).json()) as { sessionId: string };
+      const response = await post(`/api/sessions/${sessionId}/messages`, { message: 'What is Klody?' });
+      expect(response.status).toBe(200);
+      const streamed = parseServerSentEvents(await response.text()).map((event) => event.data as AgentEvent);
+      const end = streamed.at(-1);
+      const line = `Sources from the web (unverified): ${searxng.pages.small}`;
+      expect(end).toMatchObject({
+        type: 'turn-end',
+        answer: `Klody runs on your own machine.\n\n${line}`,
+        usedWeb: [searxng.pages.small],
+      });
+      // A reload of the page shows the stored answer, the line included.
+      const detail = (await (await fetch(`${server.url}/api/sessions/${sessionId}`)).json()) as {
+        messages: { role: string; text: string }[];
+      };
+      expect(detail.messages.at(-1)).toMatchObject({
+        role: 'assistant',
+        text: `Klody runs on your own machine.\n\n${line}`,
+      });
+    } finally {
+      await server.close({ graceMs: 100 });
+    }
   });
 });
