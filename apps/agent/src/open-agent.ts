@@ -157,6 +157,7 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       libraryBrainURL: config.libraryBrainURL,
       vocalBrainURL: config.vocalBrainURL,
       composeURL: config.composeURL,
+      searxngURL: config.searxngURL,
       memory: stores.memory.facts,
       model,
       audioFolder: join(config.home, 'audio'),

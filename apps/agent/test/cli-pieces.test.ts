@@ -103,6 +103,7 @@ describe('the turn result', () => {
       ],
       stop: { reason: 'approval_pending', question: 'remove_book needs your approval.' },
       errors: [],
+      usedWeb: [],
     });
 
     for (const event of [

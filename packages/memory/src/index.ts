@@ -19,3 +19,4 @@ export * from './scorer/index.js';
 export * from './semantic/index.js';
 export * from './store/index.js';
 export * from './text/index.js';
+export * from './web/index.js';

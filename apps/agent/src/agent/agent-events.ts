@@ -61,6 +61,8 @@ export type AgentEvent =
       answer: string;
       steps: StepRecord[];
       timing: TurnTiming;
+      /** The web addresses the turn's web_search calls gave (the answer then says so); empty when none. */
+      usedWeb?: string[];
     }
   | { type: 'error'; code: string; message: string };
 

@@ -19,6 +19,8 @@ export interface TurnResult {
   /** Why the turn last stopped to ask the user something, or null when it answered. */
   stop: { reason: StopReason; question: string } | null;
   errors: { code: string; message: string }[];
+  /** The web addresses the turn's answer drew on (web_search); empty when it did not use the web. */
+  usedWeb: string[];
 }
 
 export interface TurnCollector {
@@ -40,6 +42,7 @@ export function createTurnResult(): TurnCollector {
     pendingApprovals: [],
     stop: null,
     errors: [],
+    usedWeb: [],
   };
   const approvals: (PendingApproval & { toolCallId: string })[] = [];
   let text = '';
@@ -99,6 +102,7 @@ export function createTurnResult(): TurnCollector {
         result.answer = event.answer !== '' ? event.answer : result.stop ? '' : text;
         if (event.answer !== '') result.stop = null;
         for (const step of event.steps) upsert(step);
+        result.usedWeb = event.usedWeb ?? [];
         break;
       case 'error':
         result.errors.push({ code: event.code, message: event.message });
@@ -130,5 +134,6 @@ export function turnJson(result: TurnResult) {
     pendingApprovals: result.pendingApprovals,
     stop: result.stop,
     errors: result.errors,
+    usedWeb: result.usedWeb,
   };
 }

@@ -40,6 +40,8 @@ export interface AgentConfig {
   vocalBrainURL: string | null;
   /** The music daemon behind `compose` (`KLODY_AGENT_COMPOSE_URL`); null (off) unless set. */
   composeURL: string | null;
+  /** A self-hosted SearXNG behind `web_search` (`KLODY_SEARXNG_URL`); null (off, no web) unless set. */
+  searxngURL: string | null;
   /** Tool calls in one turn before the agent asks whether to go on (`KLODY_AGENT_MAX_STEPS`, 12). */
   maxSteps: number;
   /**
@@ -107,6 +109,7 @@ const environmentSchema = z.object({
   KLODY_VOCALBRAIN_PORT: port,
   KLODY_VOCALBRAIN_URL: optionalText,
   KLODY_AGENT_COMPOSE_URL: optionalText,
+  KLODY_SEARXNG_URL: optionalText,
   KLODY_AGENT_MAX_STEPS: optionalText.pipe(
     z.coerce
       .number<string>()
@@ -166,6 +169,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
       `http://127.0.0.1:${values.KLODY_VOCALBRAIN_PORT ?? 8600}`,
     ),
     composeURL: readServiceURL('KLODY_AGENT_COMPOSE_URL', values.KLODY_AGENT_COMPOSE_URL, null),
+    searxngURL: readServiceURL('KLODY_SEARXNG_URL', values.KLODY_SEARXNG_URL, null),
     maxSteps: values.KLODY_AGENT_MAX_STEPS ?? 12,
     toolChoice: values.KLODY_AGENT_TOOL_CHOICE ?? 'auto',
     tools: values.KLODY_AGENT_TOOLS ? values.KLODY_AGENT_TOOLS.split(',').map((name) => name.trim()) : null,

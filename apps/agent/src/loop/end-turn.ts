@@ -1,15 +1,18 @@
 import type { AgentEvent, StopReason } from '../agent/agent-events.js';
 import { type TurnEnd, type TurnRecord, toStepRecord } from '../store/agent-store.js';
+import { webSourcesLine, webSourcesOf } from '../tools/web-sources.js';
 import type { LoopContext } from './loop-context.js';
 
 /** The `turn-end` event of a turn as it is stored now. */
 export function turnEndEvent(context: LoopContext, turn: TurnRecord): AgentEvent {
+  const steps = context.store.toolCalls(turn.id).map(toStepRecord);
   return {
     type: 'turn-end',
     sessionId: turn.sessionId,
     turnId: turn.id,
     answer: turn.answer,
-    steps: context.store.toolCalls(turn.id).map(toStepRecord),
+    steps,
+    usedWeb: webSourcesOf(steps),
     timing: {
       modelMs: round(turn.modelMs),
       toolsMs: round(turn.toolsMs),
@@ -20,6 +23,16 @@ export function turnEndEvent(context: LoopContext, turn: TurnRecord): AgentEvent
 }
 
 const round = (milliseconds: number) => Math.round(milliseconds * 10) / 10;
+
+/**
+ * What the user is shown after the model's final answer: when the turn read the web, a last line
+ * naming the addresses, in the user's language — the agent says it used the web wherever the answer
+ * goes (terminal, page, `ask`, MCP), whatever the model wrote. '' when the turn did not.
+ */
+export function webSourcesSuffix(context: LoopContext, turn: TurnRecord): string {
+  const urls = webSourcesOf(context.store.toolCalls(turn.id).map(toStepRecord));
+  return urls.length > 0 ? `\n\n${webSourcesLine(turn.language, urls)}` : '';
+}
 
 /** A stop that asks the user something; the turn waits (for a decision or for `resume`). */
 export function stopTurn(

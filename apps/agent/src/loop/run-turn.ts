@@ -1,6 +1,6 @@
 import type { ModelMessage } from 'ai';
 import type { AgentEvent } from '../agent/agent-events.js';
-import { finishTurn, stopTurn, turnEndEvent } from './end-turn.js';
+import { finishTurn, stopTurn, turnEndEvent, webSourcesSuffix } from './end-turn.js';
 import type { LoopContext } from './loop-context.js';
 import { ModelCallError, type ModelStepResult, streamModelStep } from './model-step.js';
 import { ModelTimeoutError } from './model-time-limits.js';
@@ -130,13 +130,16 @@ export async function* runTurn(
         return yield* endEvents(stop.event);
       }
       if (result.toolCalls.length === 0) {
+        const webSources = webSourcesSuffix(context, turn);
+        if (webSources) yield { type: 'text-delta', text: webSources };
+        const answer = result.text + webSources;
         store.addMessage({
           sessionId: turn.sessionId,
           turnId,
           at: context.now(),
-          message: { role: 'assistant', content: result.text },
+          message: { role: 'assistant', content: answer },
         });
-        await finishTurn(context, turnId, 'answered', result.text);
+        await finishTurn(context, turnId, 'answered', answer);
         return yield* endEvents(null);
       }
       for (const event of recordStep(context, turn, step, result.text, result.toolCalls)) yield event;

@@ -1,4 +1,4 @@
-import type { SemanticMemory } from '@klody/memory';
+import { createSearxngSearch, fetchWebPage, type SemanticMemory } from '@klody/memory';
 import { createComposeClient } from '../organs/compose-client.js';
 import { createLibraryBrainClient } from '../organs/library-brain-client.js';
 import { createVocalBrainClient } from '../organs/vocalbrain-client.js';
@@ -9,6 +9,7 @@ import { createAskBooksTool, createRemoveBookTool, createSearchBooksTool } from 
 import { createForgetTool, createRecallTool, createRememberTool } from './memory-tools.js';
 import { createSummarizeTool, type ModelInstance } from './summarize-tool.js';
 import { createSpeakTool, createTranscribeTool } from './vocalbrain-tools.js';
+import { createWebSearchTool } from './web-search-tool.js';
 
 export interface DefaultToolsDependencies {
   /** Library Brain's URL, or null when disabled (KLODY_LIBRARY_BRAIN_URL=none): its tools then say so. */
@@ -22,6 +23,11 @@ export interface DefaultToolsDependencies {
   transcriptionModel?: string;
   /** The compose daemon's URL; compose is registered only when it is set. */
   composeURL: string | null;
+  /** A self-hosted SearXNG (KLODY_SEARXNG_URL); web_search is registered only when it is set. */
+  searxngURL?: string | null;
+  /** Page reads of web_search: most bytes and seconds per page (default 1 MiB, 10 s). */
+  webPageMaxBytes?: number;
+  webPageTimeoutMs?: number;
   /** The agent's facts (its semantic memory's `user` namespace). */
   memory: SemanticMemory;
   /** The chat model instance summarize calls (never a model-id string). */
@@ -86,6 +92,26 @@ export function createDefaultTools(dependencies: DefaultToolsDependencies): Agen
           ...shared,
         }),
       ),
+    );
+  }
+  if (dependencies.searxngURL) {
+    const fetcher = dependencies.fetch;
+    tools.push(
+      createWebSearchTool({
+        search: createSearxngSearch({
+          url: dependencies.searxngURL,
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...shared,
+        }),
+        // Page addresses come from strangers: hosts on loopback or the user's network are refused.
+        readPage: (url, { signal }) =>
+          fetchWebPage(url, {
+            timeoutMs: dependencies.webPageTimeoutMs ?? 10_000,
+            maxBytes: dependencies.webPageMaxBytes ?? 1024 * 1024,
+            signal,
+            ...(fetcher ? { fetch: fetcher } : {}),
+          }),
+      }),
     );
   }
   return tools;

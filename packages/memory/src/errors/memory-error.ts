@@ -15,7 +15,9 @@ export type MemoryErrorCode =
   | 'not_found'
   | 'aborted'
   | 'worker_failed'
-  | 'model_invalid';
+  | 'model_invalid'
+  | 'web_search_failed'
+  | 'web_fetch_failed';
 
 export class MemoryError extends Error {
   readonly code: MemoryErrorCode;
