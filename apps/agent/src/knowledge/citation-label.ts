@@ -93,12 +93,16 @@ function documentLabel(source: CitedSource, passage: CitedPassage): string {
   // A file name, not a full path: the label is read by the model and the user, and the path is in `data`.
   const name = source.uri.includes('/') ? basename(source.uri) : (text(source.title) ?? source.uri);
   const pages = readPageStarts(source.metadata);
-  return pages ? `${name}, page ${pageAtOffset(pages, passage.start)}` : name;
+  if (!pages) return name;
+  // A passage may run over a page break: both pages are named, so the user finds all of it.
+  const first = pageAtOffset(pages, passage.start);
+  const last = pageAtOffset(pages, Math.max(passage.start, passage.end - 1));
+  return first === last ? `${name}, page ${first}` : `${name}, pages ${first}-${last}`;
 }
 
 /**
  * The label a passage is cited with, e.g. `ChatGPT conversation "Trip to Lyon", user message of
- * 2024-03-01`, `note Projects/Klody.md`, `src/file.ts:40-62`, `cv.pdf, page 2`. A source without a
+ * 2024-03-01`, `note Projects/Klody.md`, `src/file.ts:40-62`, `cv.pdf, page 2` (or `pages 2-3`). A source without a
  * `kind` (stored before the contract) reads as a document.
  */
 export function citationLabel(
