@@ -40,7 +40,9 @@ function syncLines(result: KnowledgeSyncResult): string {
   const lines = [
     `${result.path} (${result.kind}): ${report.added} ${would}added, ${report.updated} ${would}updated, ` +
       `${report.unchanged} unchanged, ${report.removed} ${would}removed, ${report.failed.length} failed` +
-      (result.dryRun ? ' (dry run: nothing changed)' : `, ${report.chunks} passages written`),
+      (result.dryRun
+        ? ' (dry run: nothing changed)'
+        : `, ${report.chunks} passage${report.chunks === 1 ? '' : 's'} written`),
     ...report.failed.map((failure) => `  failed ${failure.uri}: ${failure.message}`),
     ...report.skipped.map((skip) => `  skipped ${skip.uri}: ${skip.message}`),
   ];
