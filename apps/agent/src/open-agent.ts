@@ -9,7 +9,7 @@ import type { AgentConfig } from './config/config.js';
 import type { AgentRecords } from './http/agent-records.js';
 import type { HealthReport } from './http/create-app.js';
 import { createStoreRecords } from './http/store-records.js';
-import { kindSyncs } from './knowledge/kind-syncs.js';
+import { kindSyncs, messageResolver } from './knowledge/kind-syncs.js';
 import { createKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { withKnowledgeContext } from './knowledge/knowledge-context.js';
 import { createKnowledgeKinds } from './knowledge/knowledge-kinds.js';
@@ -99,7 +99,11 @@ export async function openAgentStores(
       approvals,
       memory,
       knowledge,
-      knowledgeSearch: createKnowledgeSearch({ database: database.memoryDatabase, embedder }),
+      knowledgeSearch: createKnowledgeSearch({
+        database: database.memoryDatabase,
+        embedder,
+        messageAt: messageResolver,
+      }),
       records: createStoreRecords({ store, approvals, maxSteps: config.maxSteps, now }),
       backfill: () => memory.backfill(store.turnSummaries()),
       async close() {

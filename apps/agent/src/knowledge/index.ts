@@ -7,7 +7,7 @@ export {
   passageLines,
 } from './citation-label.js';
 export { createDocumentsKind, type DocumentsKindOptions, documentKind } from './documents-kind.js';
-export { kindSyncs } from './kind-syncs.js';
+export { kindSyncs, messageResolver } from './kind-syncs.js';
 export {
   createKnowledgeBase,
   type KnowledgeBase,
