@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listSources } from '@klody/memory';
+import { listSources, MemoryError } from '@klody/memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KnowledgeError } from './knowledge-error.js';
 import type { KnowledgeSync } from './knowledge-kind.js';
@@ -166,6 +166,8 @@ describe('the knowledge base: kinds', () => {
       expect(error.code).toBe('kind_unavailable');
       expect(error.message).toContain(kind);
     }
+    // Refused, so not added.
+    expect(bench.knowledge.list()).toEqual([]);
   });
 
   it('--kind documents overrides detection: a vault read as plain files', async () => {
@@ -204,5 +206,46 @@ describe('the knowledge base: kinds', () => {
     expect(bench.knowledge.list()[0]?.sources).toBe(2);
     expect((await bench.knowledge.remove(exported)).removedSources).toBe(2);
     expect(listSources(bench.database.connection)).toEqual([]);
+  });
+
+  it('a loader that gives up on a truncated export fails that path by name, and keeps what it wrote', async () => {
+    let truncated = false;
+    // A stand-in for a conversation loader: the first conversation, then (once the file is cut) an error.
+    const conversations: KnowledgeSync = async (ingester, path) => {
+      const report = await ingester.ingest([
+        {
+          uri: 'conversation:claude:first',
+          title: 'First',
+          text: 'USER: what is a scheduler?\n\nASSISTANT: it decides which worker runs.',
+          metadata: { kind: 'conversation', provider: 'claude', conversationId: 'first', createdAt: null },
+        },
+      ]);
+      if (truncated)
+        throw new MemoryError(
+          'load_failed',
+          `${path}: conversations.json is truncated at conversation 2 (byte 812)`,
+        );
+      return report;
+    };
+    bench = knowledgeBench({ conversations });
+    const exported = join(bench.files, 'claude-export.json');
+    writeFileSync(exported, '[]');
+    await bench.knowledge.add(exported);
+    truncated = true;
+    const [result] = await bench.knowledge.sync();
+    expect(result?.report.failed).toEqual([
+      {
+        uri: exported,
+        code: 'load_failed',
+        message: `${exported}: conversations.json is truncated at conversation 2 (byte 812)`,
+      },
+    ]);
+    expect(bench.knowledge.list()[0]).toMatchObject({
+      sources: 1,
+      lastReport: { failed: [expect.anything()] },
+    });
+    expect(listSources(bench.database.connection).map((source) => source.uri)).toEqual([
+      'conversation:claude:first',
+    ]);
   });
 });

@@ -12,6 +12,8 @@ import {
   type IngestReport,
   listSources,
   type MemoryDatabase,
+  MemoryError,
+  type MemoryErrorCode,
 } from '@klody/memory';
 import type Database from 'better-sqlite3';
 import { KnowledgeError } from './knowledge-error.js';
@@ -100,13 +102,13 @@ interface RootRow {
   last_report: string | null;
 }
 
-function failedReport(path: string, message: string): IngestReport {
+function failedReport(path: string, message: string, code: MemoryErrorCode = 'load_failed'): IngestReport {
   return {
     added: 0,
     updated: 0,
     unchanged: 0,
     removed: 0,
-    failed: [{ uri: path, code: 'load_failed', message }],
+    failed: [{ uri: path, code, message }],
     skipped: [],
     chunks: 0,
     seconds: 0,
@@ -192,11 +194,24 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
     const dryRun = commandOptions.dryRun ?? false;
     const before = dryRun ? new Map<string, number>() : sourceIds();
     const { onProgress, signal } = commandOptions;
-    const report = await kind.sync(ingester, path, {
-      dryRun,
-      ...(signal ? { signal } : {}),
-      ...(onProgress ? { onProgress: (progress) => onProgress({ ...progress, path }) } : {}),
-    });
+    let report: IngestReport;
+    try {
+      report = await kind.sync(ingester, path, {
+        dryRun,
+        ...(signal ? { signal } : {}),
+        ...(onProgress ? { onProgress: (progress) => onProgress({ ...progress, path }) } : {}),
+      });
+    } catch (error) {
+      if (KnowledgeError.isInstance(error) || signal?.aborted) throw error;
+      // A loader that gives up on a malformed or truncated file (its message names the file and the
+      // place) fails this path only: what it wrote before is kept and counted below, and the other
+      // paths of a `sync` go on.
+      report = failedReport(
+        path,
+        error instanceof Error ? error.message : String(error),
+        MemoryError.isInstance(error) ? error.code : 'load_failed',
+      );
+    }
     if (!dryRun) {
       recordOwnership(path, before);
       statements.synced.run(now(), JSON.stringify(report), path);
@@ -213,8 +228,17 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
       const path = resolve(given);
       const entry = await existing(path);
       const kind = commandOptions.kind ? kindNamed(commandOptions.kind) : await detect(path, entry);
-      if (!commandOptions.dryRun) statements.upsertRoot.run(path, kind.name, now());
-      return syncRoot(path, kind, commandOptions);
+      if (commandOptions.dryRun) return syncRoot(path, kind, commandOptions);
+      const previous = rootRow(path);
+      statements.upsertRoot.run(path, kind.name, now());
+      try {
+        return await syncRoot(path, kind, commandOptions);
+      } catch (error) {
+        // Refused (a kind not wired): the path is left as it was, not added.
+        if (previous) statements.upsertRoot.run(path, previous.kind, previous.added_at);
+        else statements.deleteRoot.run(path);
+        throw error;
+      }
     },
     async sync(given, commandOptions = {}) {
       const rows = given ? [rootRow(resolve(given))] : (statements.roots.all() as RootRow[]);
@@ -239,7 +263,14 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
           });
           continue;
         }
-        results.push(await syncRoot(row.path, kindNamed(row.kind), commandOptions));
+        try {
+          results.push(await syncRoot(row.path, kindNamed(row.kind), commandOptions));
+        } catch (error) {
+          if (!KnowledgeError.isInstance(error)) throw error;
+          // One path that cannot be synced (its kind is no longer wired) does not stop the others.
+          const report = failedReport(row.path, error.message);
+          results.push({ path: row.path, kind: row.kind, dryRun: commandOptions.dryRun ?? false, report });
+        }
       }
       return results;
     },
