@@ -5,6 +5,7 @@ import { parseCommandLine } from '@klody/service';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCli } from './cli/run-cli.js';
 import { yesOrNo } from './cli/yes-or-no.js';
+import type { KnowledgeKindName } from './knowledge/knowledge-kind.js';
 
 function port(value: string): number {
   const number = Number(value);
@@ -97,6 +98,63 @@ program
   .description('mirror stored turns into the agent’s semantic memory (a second run adds nothing)')
   .option('--json', 'print the counts as one JSON line')
   .action((options: { json?: boolean }) => runCli({ command: 'backfill', json: !!options.json }));
+
+const knowledge = program
+  .command('knowledge')
+  .description(
+    'what the agent knows of you: your documents, chat exports, notes and code, searched by search_my_knowledge',
+  );
+
+knowledge
+  .command('add')
+  .description(
+    'add a file or folder (the kind is detected: .zip/.json chat export, .obsidian vault, git repository, documents)',
+  )
+  .argument('<path>', 'a file or folder')
+  .addOption(
+    new Option('--kind <kind>', 'override detection').choices([
+      'documents',
+      'conversations',
+      'notes',
+      'repository',
+    ]),
+  )
+  .option('--dry-run', 'say what would be added, updated or removed, and change nothing')
+  .option('--json', 'print the result as one JSON line')
+  .action((path: string, options: { kind?: KnowledgeKindName; dryRun?: boolean; json?: boolean }) =>
+    runCli({
+      command: 'knowledge-add',
+      path,
+      kind: options.kind ?? null,
+      dryRun: !!options.dryRun,
+      json: !!options.json,
+    }),
+  );
+
+knowledge
+  .command('sync')
+  .description('sync every added path again (or one): changed files are replaced, removed ones deleted')
+  .argument('[path]', 'one added path')
+  .option('--dry-run', 'say what would change, and change nothing')
+  .option('--json', 'print the results as one JSON line')
+  .action((path: string | undefined, options: { dryRun?: boolean; json?: boolean }) =>
+    runCli({ command: 'knowledge-sync', path: path ?? null, dryRun: !!options.dryRun, json: !!options.json }),
+  );
+
+knowledge
+  .command('list')
+  .description('the added paths, with their kind, sources, passages and last sync')
+  .option('--json', 'print the list as one JSON line')
+  .action((options: { json?: boolean }) => runCli({ command: 'knowledge-list', json: !!options.json }));
+
+knowledge
+  .command('remove')
+  .description('forget an added path and delete its sources from the agent’s database (your files stay)')
+  .argument('<path>', 'an added path')
+  .option('--json', 'print the result as one JSON line')
+  .action((path: string, options: { json?: boolean }) =>
+    runCli({ command: 'knowledge-remove', path, json: !!options.json }),
+  );
 
 program
   .command('serve')

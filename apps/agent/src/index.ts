@@ -21,6 +21,24 @@ export type {
 } from './http/agent-records.js';
 export { type CreateAppOptions, createApp, type HealthReport } from './http/create-app.js';
 export { type RunningServer, type StartServerOptions, startServer } from './http/start-server.js';
+export {
+  citationLabel,
+  createKnowledgeBase,
+  createKnowledgeKinds,
+  createKnowledgeSearch,
+  createSearchMyKnowledgeTool,
+  type KnowledgeBase,
+  KnowledgeError,
+  type KnowledgeKind,
+  type KnowledgeKindName,
+  type KnowledgePassage,
+  type KnowledgeRoot,
+  type KnowledgeSearch,
+  type KnowledgeSync,
+  type KnowledgeSyncResult,
+  type MessageResolver,
+  withKnowledgeContext,
+} from './knowledge/index.js';
 export { createGatewayModel, type GatewayModelOptions } from './loop/gateway-model.js';
 export { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/index.js';
 export {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { modelListResponseSchema } from '@klody/gateway-client';
-import { createEmbedderFromId, type Embedder } from '@klody/memory';
+import { createEmbedderFromId, createIngester, type Embedder } from '@klody/memory';
 import { ConfigurationError } from '@klody/service';
 import type { Agent } from './agent/agent.js';
 import { createAgent } from './agent/create-agent.js';
@@ -9,6 +9,12 @@ import type { AgentConfig } from './config/config.js';
 import type { AgentRecords } from './http/agent-records.js';
 import type { HealthReport } from './http/create-app.js';
 import { createStoreRecords } from './http/store-records.js';
+import { kindSyncs, messageResolver } from './knowledge/kind-syncs.js';
+import { createKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-base.js';
+import { withKnowledgeContext } from './knowledge/knowledge-context.js';
+import { createKnowledgeKinds } from './knowledge/knowledge-kinds.js';
+import { createKnowledgeSearch, type KnowledgeSearch } from './knowledge/knowledge-search.js';
+import { createSearchMyKnowledgeTool } from './knowledge/search-my-knowledge-tool.js';
 import { createGatewayModel } from './loop/gateway-model.js';
 import { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/agent-memory.js';
 import { type AgentStore, createAgentStore } from './store/agent-store.js';
@@ -29,6 +35,9 @@ export interface AgentStores {
   store: AgentStore;
   approvals: ApprovalStore;
   memory: AgentMemory;
+  /** What the user added with `pnpm agent knowledge add` (documents, chat exports, notes, code). */
+  knowledge: KnowledgeBase;
+  knowledgeSearch: KnowledgeSearch;
   records: AgentRecords;
   /** Mirrors every stored turn that is not in semantic memory yet; a second run adds nothing. */
   backfill(): Promise<BackfillReport>;
@@ -74,14 +83,31 @@ export async function openAgentStores(
       writeLock: database.memoryDatabase.writeLock,
       now,
     });
+    // The user's knowledge is stored in @klody/memory's source tables of the same file, with the
+    // memory's embedder (when there is one) so that search is hybrid like recall.
+    const ingester = createIngester({ database: database.memoryDatabase, embedder });
+    const knowledge = createKnowledgeBase({
+      connection: database.connection,
+      memoryDatabase: database.memoryDatabase,
+      ingester,
+      kinds: createKnowledgeKinds({ database: database.memoryDatabase, syncs: kindSyncs }),
+      now,
+    });
     return {
       database,
       store,
       approvals,
       memory,
+      knowledge,
+      knowledgeSearch: createKnowledgeSearch({
+        database: database.memoryDatabase,
+        embedder,
+        messageAt: messageResolver,
+      }),
       records: createStoreRecords({ store, approvals, maxSteps: config.maxSteps, now }),
       backfill: () => memory.backfill(store.turnSummaries()),
       async close() {
+        await ingester.close();
         database.close();
       },
     };
@@ -165,12 +191,14 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       ...(options.now ? { now: () => new Date((options.now as () => number)()) } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+    const hasKnowledge = () => stores.knowledge.hasRoots();
+    tools.push(createSearchMyKnowledgeTool({ search: stores.knowledgeSearch, hasKnowledge }));
     const agent = createAgent({
       model,
       connection: stores.database.connection,
       tools: chosenTools(tools, config.tools),
       approvals: stores.approvals,
-      memory: stores.memory,
+      memory: withKnowledgeContext(stores.memory, stores.knowledgeSearch, { hasKnowledge }),
       maxSteps: config.maxSteps,
       toolChoice: config.toolChoice,
       modelTimeLimits: config.modelTimeLimits,

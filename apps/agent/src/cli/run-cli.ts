@@ -9,9 +9,11 @@ import {
 import type { AgentConfig } from '../config/config.js';
 import { readConfig } from '../config/config.js';
 import { startServer } from '../http/start-server.js';
+import { KnowledgeError } from '../knowledge/knowledge-error.js';
 import { type AgentStores, type OpenedAgent, openAgent, openAgentStores } from '../open-agent.js';
 import { type ApprovalMode, runAsk, runDecision, runResume } from './ask.js';
 import { runChat } from './chat.js';
+import { type KnowledgeCommand, runKnowledgeCommand } from './knowledge-command.js';
 import { argumentsLine, oneLine } from './step-line.js';
 import { type TurnResult, turnJson } from './turn-result.js';
 
@@ -28,7 +30,8 @@ export type CliCommand =
     }
   | { command: 'resume'; goOn: boolean; session: string; json: boolean }
   | { command: 'backfill'; json: boolean }
-  | { command: 'serve'; port: number | null };
+  | { command: 'serve'; port: number | null }
+  | KnowledgeCommand;
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -155,6 +158,11 @@ async function run(command: CliCommand, config: AgentConfig): Promise<number> {
       });
     case 'serve':
       return serveForever(config, command.port);
+    case 'knowledge-add':
+    case 'knowledge-sync':
+    case 'knowledge-list':
+    case 'knowledge-remove':
+      return withStores(config, ({ knowledge }) => runKnowledgeCommand(command, knowledge));
   }
 }
 
@@ -184,6 +192,8 @@ export async function runCli(command: CliCommand): Promise<void> {
       service: 'agent',
       error,
       json: 'json' in command && command.json,
+      // A missing path, an unknown kind or root: bad usage (exit 2), with the error's own code.
+      classify: (error) => (KnowledgeError.isInstance(error) ? { code: error.code, exitCode: 2 } : null),
     });
   }
 }
