@@ -90,7 +90,10 @@ export async function openAgentStores(
       connection: database.connection,
       memoryDatabase: database.memoryDatabase,
       ingester,
-      kinds: createKnowledgeKinds({ database: database.memoryDatabase, syncs: kindSyncs }),
+      kinds: createKnowledgeKinds({
+        database: database.memoryDatabase,
+        syncs: kindSyncs(database.memoryDatabase),
+      }),
       now,
     });
     return {

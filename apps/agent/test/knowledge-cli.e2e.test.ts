@@ -1,9 +1,9 @@
 // `pnpm agent knowledge …` and a conversation about "my" material, as a user runs them: real
 // processes, a real agent.db in a temporary KLODY_HOME, a real PDF and DOCX CV, and the scripted
 // OpenAI-compatible server in place of the gateway (the model's words are scripted, the rest is real).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCvDocx, buildCvPdf } from '../src/knowledge/testing/cv-fixtures.js';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from './fake-openai-server.js';
@@ -120,5 +120,81 @@ describe('pnpm agent knowledge', () => {
     const first = gateway.requests.at(-2)?.body;
     expect(first?.tools?.map((tool) => tool.function.name)).toContain('search_my_knowledge');
     expect(JSON.stringify(first?.messages[0])).toContain('cv.pdf, pages 1-2');
+  });
+
+  it('adds a ChatGPT export, an Obsidian vault and this repository, and cites a message, a note and lines', async () => {
+    const fixtures = resolve(import.meta.dirname, '../../../packages/memory/fixtures');
+    const vault = join(home, 'vault');
+    cpSync(join(fixtures, 'notes'), vault, { recursive: true });
+    const chunkerFolder = resolve(import.meta.dirname, '../../../packages/memory/src/chunker');
+    const exported = await agent(
+      'knowledge',
+      'add',
+      join(fixtures, 'conversations/chatgpt/conversations.json'),
+      '--json',
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(onlyJsonLine(exported.stdout)).toMatchObject({ kind: 'conversations', added: 2, failed: [] });
+    const notes = await agent('knowledge', 'add', vault, '--json');
+    expect(notes.code, notes.stderr).toBe(0);
+    expect(onlyJsonLine(notes.stdout)).toMatchObject({ kind: 'notes', failed: [] });
+    expect((onlyJsonLine(notes.stdout) as SyncJson).added).toBeGreaterThan(3);
+    const code = await agent('knowledge', 'add', chunkerFolder, '--kind', 'repository', '--json');
+    expect(code.code, code.stderr).toBe(0);
+    expect(onlyJsonLine(code.stdout)).toMatchObject({ kind: 'repository', failed: [] });
+    // A second sync of everything changes nothing.
+    const again = onlyJsonLine((await agent('knowledge', 'sync', '--json')).stdout) as { roots: SyncJson[] };
+    for (const root of again.roots)
+      expect(root, root.path).toMatchObject({ added: 0, updated: 0, removed: 0 });
+
+    gateway.replies.push(
+      {
+        toolCalls: [
+          {
+            name: 'search_my_knowledge',
+            arguments: { query: 'EXIF photo renamer Rust', kind: 'conversation' },
+          },
+        ],
+      },
+      { text: ['Rust with clap.'] },
+      {
+        toolCalls: [
+          { name: 'search_my_knowledge', arguments: { query: 'Klody local agent SQLite', tag: 'project' } },
+        ],
+      },
+      { text: ['A local agent.'] },
+      {
+        toolCalls: [
+          {
+            name: 'search_my_knowledge',
+            arguments: { query: 'createStructuralChunker', kind: 'code' },
+          },
+        ],
+      },
+      { text: ['In the chunker.'] },
+    );
+    const outputOf = async (question: string): Promise<string> => {
+      const asked = await agent('ask', question, '--json');
+      expect(asked.code, asked.stderr).toBe(0);
+      const step = (onlyJsonLine(asked.stdout) as { steps: { tool: string; output: string }[] }).steps[0];
+      expect(step?.tool).toBe('search_my_knowledge');
+      return step?.output ?? '';
+    };
+    // The passage is cited with the conversation and its message (the user's question or ChatGPT's answer).
+    expect(await outputOf('What did ChatGPT advise for my photo renamer?')).toMatch(
+      /^\[1\] \(ChatGPT conversation "Rust or Go for a command-line tool", (user|assistant) message of 20\d\d-\d\d-\d\d\)/m,
+    );
+    expect(await outputOf('What is my Klody project?')).toMatch(/^\[1\] \(note Projects\/Klody\.md\)/m);
+    // A code passage is cited as path:first-last, and those lines of the file hold the passage.
+    const output = await outputOf('Where is the structural chunker made?');
+    const cited = /^\[1\] \((packages\/memory\/src\/chunker\/[\w.-]+):(\d+)-(\d+)\) (.+)$/m.exec(output);
+    expect(cited, output).not.toBeNull();
+    const [, path, first, last, quoted] = cited as unknown as [string, string, string, string, string];
+    const lines = readFileSync(resolve(import.meta.dirname, '../../..', path), 'utf8')
+      .split('\n')
+      .slice(Number(first) - 1, Number(last))
+      .join(' ')
+      .replace(/\s+/g, ' ');
+    expect(lines).toContain(quoted.replace(/\s+/g, ' ').replace(/….*$/, '').trim().slice(0, 40));
   });
 });

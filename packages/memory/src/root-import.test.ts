@@ -23,7 +23,6 @@ const heavy = {
   jszip: '/node_modules/jszip/',
   commander: '/node_modules/commander/',
   yaml: '/node_modules/yaml/',
-
   'tree-sitter': '/node_modules/@vscode/tree-sitter-wasm/',
   'the klody-eval command': '/packages/memory/src/eval/cli.ts',
 };

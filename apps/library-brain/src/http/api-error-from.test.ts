@@ -20,6 +20,8 @@ const expected: Record<MemoryErrorCode, [code: string, status: number]> &
   embedder_failed: ['gateway_error', 502],
   reranker_failed: ['gateway_error', 502],
   generator_failed: ['gateway_error', 502],
+  web_search_failed: ['gateway_error', 502],
+  web_fetch_failed: ['gateway_error', 502],
   schema_too_new: ['schema_too_new', 503],
 };
 

@@ -27,6 +27,9 @@ const codeByMemoryCode: Record<MemoryErrorCode, ApiErrorCode> & Record<string, A
   embedder_failed: 'gateway_error',
   reranker_failed: 'gateway_error',
   generator_failed: 'gateway_error',
+  // Library Brain never searches the web; were it to, a failed outside service is a bad gateway too.
+  web_search_failed: 'gateway_error',
+  web_fetch_failed: 'gateway_error',
 };
 
 const upstreamCodes = new Set<MemoryErrorCode>(['embedder_failed', 'reranker_failed', 'generator_failed']);
