@@ -120,6 +120,9 @@ describe('pnpm agent', () => {
     ]);
     const table = await agent('approvals');
     expect(table.stdout).toContain(approvalId);
+    // A table of lines: the header, then one line per approval (it came out joined by commas).
+    expect(table.stdout.split('\n')[0]).toMatch(/^approval\s+session\s+tool\s+arguments\s+expires\s+reason$/);
+    expect(table.stdout.split('\n')[1]).toMatch(new RegExp(`^${approvalId}\\s`));
 
     gateway.replies.push({ text: ['Je n’ai rien supprimé.'] });
     const denied = await agent('deny', approvalId, '--session', result.sessionId, '--json');

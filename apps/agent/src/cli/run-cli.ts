@@ -115,7 +115,7 @@ async function run(command: CliCommand, config: AgentConfig): Promise<number> {
                 approval.expiresAt,
                 oneLine(approval.reason, 60),
               ]),
-            )}\n`,
+            ).join('\n')}\n`,
           );
         return 0;
       });
