@@ -1,0 +1,3 @@
+import { klodyProject } from '../../vitest.shared.js';
+
+export default klodyProject('mcp');
