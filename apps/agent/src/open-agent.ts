@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { modelListResponseSchema } from '@klody/gateway-client';
 import { createEmbedderFromId, createIngester, type Embedder } from '@klody/memory';
 import { ConfigurationError } from '@klody/service';
 import type { Agent } from './agent/agent.js';
@@ -17,6 +16,7 @@ import { createKnowledgeSearch, type KnowledgeSearch } from './knowledge/knowled
 import { createSearchMyKnowledgeTool } from './knowledge/search-my-knowledge-tool.js';
 import { createGatewayModel } from './loop/gateway-model.js';
 import { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/agent-memory.js';
+import { gatewayHealth } from './organs/gateway-health.js';
 import { type AgentStore, createAgentStore } from './store/agent-store.js';
 import { type AgentDatabase, openAgentDatabase } from './store/open-agent-database.js';
 import { chosenTools } from './tools/chosen-tools.js';
@@ -120,48 +120,6 @@ export async function openAgentStores(
   }
 }
 
-/** What /health says of the gateway: whether it answers, and whether it serves the chat model. */
-interface GatewayHealth {
-  gateway: 'ok' | 'unreachable' | 'model_missing';
-  /** Why it is not `ok`, in one sentence naming the gateway; null when it is. */
-  reason: string | null;
-}
-
-async function gatewayHealth(
-  gatewayURL: string,
-  chatModel: string,
-  fetcher: typeof fetch,
-): Promise<GatewayHealth> {
-  try {
-    const response = await fetcher(`${gatewayURL}/v1/models`, { signal: AbortSignal.timeout(1_000) });
-    if (!response.ok) {
-      await response.body?.cancel();
-      return {
-        gateway: 'unreachable',
-        reason: `the gateway at ${gatewayURL} answered ${response.status} to /v1/models`,
-      };
-    }
-    const parsed = modelListResponseSchema.safeParse(await response.json());
-    if (!parsed.success)
-      return {
-        gateway: 'unreachable',
-        reason: `the gateway at ${gatewayURL} sent a model list of the wrong shape`,
-      };
-    const served = parsed.data.data.map((model) => model.id);
-    if (served.includes(chatModel)) return { gateway: 'ok', reason: null };
-    // A gateway that answers but lacks the chat model: every turn would fail, so say it here.
-    return {
-      gateway: 'model_missing',
-      reason: `the gateway at ${gatewayURL} serves no model "${chatModel}" (KLODY_CHAT_MODEL); it serves: ${served.join(', ') || 'nothing'}`,
-    };
-  } catch (error) {
-    return {
-      gateway: 'unreachable',
-      reason: `the gateway at ${gatewayURL} does not answer (${error instanceof Error ? error.message : String(error)})`,
-    };
-  }
-}
-
 /**
  * Builds the agent from the configuration: the database, the gateway's chat model (a provider
  * instance), approvals, memory and the default tools. No network call happens here: an organ or a
@@ -212,7 +170,12 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       ...stores,
       agent,
       async health() {
-        const { gateway, reason } = await gatewayHealth(gatewayURL, config.chatModel, fetcher);
+        const { gateway, reason } = await gatewayHealth({
+          gatewayURL,
+          apiKey: config.gatewayAPIKey,
+          chatModel: config.chatModel,
+          fetch: fetcher,
+        });
         return {
           status: gateway === 'ok' ? 'ok' : 'degraded',
           gateway,

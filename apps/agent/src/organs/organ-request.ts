@@ -36,7 +36,7 @@ export function organBaseURL(url: string): string {
 }
 
 /** The system error code under a failed fetch (`ECONNREFUSED`, `ECONNRESET`, …), when there is one. */
-function networkCode(error: unknown): string | null {
+export function networkCode(error: unknown): string | null {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = (current as { code?: unknown }).code;

@@ -43,7 +43,8 @@ export class ToolError extends Error {
   constructor(
     message: string,
     readonly code = 'tool_failed',
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
