@@ -40,6 +40,14 @@ export {
   withKnowledgeContext,
 } from './knowledge/index.js';
 export { createGatewayModel, type GatewayModelOptions } from './loop/gateway-model.js';
+export {
+  createKlodyMcpServer,
+  type KlodyMcpDependencies,
+  klodyMcpServerVersion,
+  type McpDependenciesOptions,
+  type McpGateway,
+  mcpDependenciesFromConfig,
+} from './mcp-server/index.js';
 export { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/index.js';
 export {
   type AgentStores,

@@ -1,6 +1,7 @@
 // A scripted OpenAI-compatible chat server standing in for the gateway in the interfaces' end-to-end
 // tests: a real node:http server on loopback that answers /v1/chat/completions with the next scripted
 // reply, streamed as OpenAI's chunks (text pieces, tool calls), and records every request it got.
+// /v1/completions (raw text completion) answers from the same replies.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,12 +26,18 @@ export interface RecordedChatRequest {
   aborted: boolean;
 }
 
+/** A raw text completion request (`/v1/completions`), answered from the same scripted replies. */
+export interface RecordedCompletionRequest {
+  body: { model: string; prompt: string; stream?: boolean; max_tokens?: number; stop?: string[] };
+}
+
 export interface FakeOpenAIServer {
   /** `http://127.0.0.1:<port>`: what KLODY_GATEWAY_URL names (without /v1). */
   url: string;
   /** Replies still to be given, in order; tests push more as they go. */
   replies: ScriptedReply[];
   requests: RecordedChatRequest[];
+  completionRequests: RecordedCompletionRequest[];
   close(): Promise<void>;
 }
 
@@ -65,7 +72,48 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 export async function startFakeOpenAIServer(replies: ScriptedReply[] = []): Promise<FakeOpenAIServer> {
-  const state: FakeOpenAIServer = { url: '', replies, requests: [], close: async () => {} };
+  const state: FakeOpenAIServer = {
+    url: '',
+    replies,
+    requests: [],
+    completionRequests: [],
+    close: async () => {},
+  };
+
+  /** `/v1/completions`: the next reply's text as one completion, streamed in its pieces when asked. */
+  async function complete(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const recorded: RecordedCompletionRequest = { body: JSON.parse(await readBody(request)) };
+    state.completionRequests.push(recorded);
+    const reply = state.replies.shift();
+    if (!reply) {
+      response
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'fake-openai-server: no scripted reply left' } }));
+      return;
+    }
+    const completion = (text: string, finishReason: string | null) => ({
+      id: 'cmpl-fake',
+      object: 'text_completion',
+      created: 1_764_547_200,
+      model: 'brain',
+      choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason }],
+    });
+    if (!recorded.body.stream) {
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(completion((reply.text ?? []).join(''), 'stop')));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for (const piece of reply.text ?? []) {
+      if (response.destroyed) return;
+      response.write(`data: ${JSON.stringify(completion(piece, null))}\n\n`);
+      await new Promise((resolve) => setTimeout(resolve, reply.delayMs ?? 0));
+    }
+    if (reply.hang) return; // held open until the client leaves
+    response.write(`data: ${JSON.stringify(completion('', 'stop'))}\n\n`);
+    response.end('data: [DONE]\n\n');
+  }
 
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
@@ -77,6 +125,10 @@ export async function startFakeOpenAIServer(replies: ScriptedReply[] = []): Prom
       response
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ object: 'list', data: [{ id: 'brain', object: 'model', owned_by: 'fake' }] }));
+      return;
+    }
+    if (request.method === 'POST' && path === '/v1/completions') {
+      await complete(request, response);
       return;
     }
     if (request.method !== 'POST' || path !== '/v1/chat/completions') {

@@ -1,3 +1,4 @@
+import { mountMcpRoute } from '@klody/mcp';
 import {
   createServiceApp,
   type LoopbackPolicyOptions,
@@ -9,6 +10,7 @@ import {
   type ServiceLogger,
   webFiles,
 } from '@klody/service';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Agent } from '../agent/agent.js';
@@ -27,12 +29,20 @@ export interface CreateAppOptions {
   policy?: LoopbackPolicyOptions;
   /** What /health adds to `status` (the gateway, the organs); `status: 'ok'` alone without it. */
   health?: () => Promise<HealthReport>;
+  /**
+   * Klody's MCP server, served as stateless streamable HTTP under `/mcp` (a fresh server per request),
+   * behind the same key as /api/*; no `/mcp` route without it.
+   */
+  mcpServer?: () => McpServer;
 }
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
   [detail: string]: unknown;
 }
+
+/** Where the MCP server answers (stateless streamable HTTP; its bodies are limited to 8 MiB). */
+export const mcpPath = '/mcp';
 
 /** JSON bodies are small here (a message, a decision): 1 MiB is plenty. */
 export const jsonBodyLimitBytes = mebibyte;
@@ -74,12 +84,14 @@ export function createApp({
   apiKey = null,
   policy,
   health,
+  mcpServer,
 }: CreateAppOptions): Hono<ServiceEnv> {
   const app = createServiceApp({
     ...(logger ? { logger } : {}),
     ...(policy ? { policy } : {}),
     apiKey,
-    protectedPaths: ['/api/*'],
+    // /mcp drives the same model, books and memory as /api/*: the same key guards both.
+    protectedPaths: ['/api/*', mcpPath],
   });
   const limitJson = limitBody(jsonBodyLimitBytes);
   const busy = new Set<string>();
@@ -154,6 +166,8 @@ export function createApp({
     if (sessionId !== undefined) knownSession(sessionId);
     return context.json({ approvals: records.pendingApprovals(sessionId) });
   });
+
+  if (mcpServer) mountMcpRoute(app, mcpServer, { path: mcpPath });
 
   app.get('/', (context) => context.html(webFile('index.html')));
   app.get('/app.js', (context) =>

@@ -1,5 +1,7 @@
 import { isLoopbackAddress, type RunningService, type ServiceLogger, serve } from '@klody/service';
 import type { AgentConfig } from '../config/config.js';
+import { createKlodyMcpServer } from '../mcp-server/klody-mcp-server.js';
+import { mcpDependenciesFromConfig } from '../mcp-server/mcp-dependencies-from-config.js';
 import { type OpenedAgent, openAgent } from '../open-agent.js';
 import { createApp } from './create-app.js';
 
@@ -32,11 +34,17 @@ export async function startServer(
   const opened = await openAgent(config, options.fetch ? { fetch: options.fetch } : {});
   const port = options.port ?? config.port;
   const beyondLoopback = !isLoopbackAddress(config.host);
+  const mcpDependencies = mcpDependenciesFromConfig(config, opened.memory.facts, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    onUnexpected: (tool, error) =>
+      options.logger?.error({ err: error, tool }, `MCP tool ${tool} failed unexpectedly`),
+  });
   const app = createApp({
     agent: opened.agent,
     records: opened.records,
     apiKey: config.apiKey,
     health: opened.health,
+    mcpServer: () => createKlodyMcpServer(mcpDependencies),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(beyondLoopback
       ? {

@@ -26,14 +26,18 @@ const textCharacters = 12_000;
 
 /**
  * A language asked for by name or code ("French", "fr", "português"): letters, spaces and hyphens
- * only, since it goes into the system prompt.
+ * only, since it goes into the system prompt. A refinement, not `.regex`: the pattern would be
+ * published in the JSON Schema, and `\p{L}` does not compile in every client's regular expressions.
  */
 export const summaryLanguageSchema = z
   .string()
   .trim()
   .min(2)
   .max(40)
-  .regex(/^\p{L}[\p{L} -]*$/u, 'must be a language name or code, e.g. English or fr');
+  .refine(
+    (language) => /^\p{L}[\p{L} -]*$/u.test(language),
+    'must be a language name or code, e.g. English or fr',
+  );
 
 /** "fr" → "French"; a name, or a code we do not map, as given. */
 function languageName(language: string): string {
