@@ -71,6 +71,9 @@ export async function generateOverGateway(
         finishReason = choice?.finish_reason ?? finishReason;
       }
     }
+    // The OpenAI client ends an aborted stream quietly, as if the answer were complete: a time limit
+    // or a cancellation would pass for a short answer without this check.
+    if (watch.signal.aborted) throw watch.signal.reason;
   } catch (error) {
     throw gatewayFailure(gateway.url, watch.timeout() ?? error, options.signal?.aborted ?? false);
   } finally {
