@@ -3,10 +3,10 @@
 // process), and streamable HTTP under the agent's real server's `/mcp`. The gateway and Library Brain
 // are the agent tests' scripted HTTP servers (they speak the real protocols); memory is real SQLite in
 // a temporary KLODY_HOME; VocalBrain's URL is a port nobody listens on.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@klody/test-helpers';
+import { freePort, repositoryRoot } from '@klody/test-helpers';
 import { describeRequiring } from '@klody/test-helpers/vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -232,6 +232,23 @@ describeRequiring({ tools: ['pnpm'] }, 'Klody’s MCP server over stdio (the doc
   it('closes the database and exits when the client goes', async () => {
     await connection.client.close();
     await connection.waitForStderr('the client has gone: database closed');
+  });
+});
+
+describe('the README', () => {
+  it('documents the command these tests run, for Claude Desktop, Claude Code and VS Code', () => {
+    const readme = readFileSync(join(repositoryRoot(), 'apps/agent/README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## MCP server'), readme.indexOf('## Environment variables'));
+    const configs = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map(
+      (match) =>
+        JSON.parse(match[1] ?? '') as Record<string, Record<string, { command?: string; args?: string[] }>>,
+    );
+    const stdio = [configs[0]?.mcpServers?.klody, configs[1]?.servers?.klody];
+    const tested = documentedStdioCommand();
+    const asDocumented = tested.args.map((arg) => (arg === repositoryRoot() ? '/path/to/klody' : arg));
+    for (const entry of stdio) expect(entry).toMatchObject({ command: tested.command, args: asDocumented });
+    expect(section).toContain(`claude mcp add klody -- ${tested.command} ${asDocumented.join(' ')}\n`);
+    expect(section).toContain('claude mcp add --transport http klody http://127.0.0.1:8000/mcp\n');
   });
 });
 
