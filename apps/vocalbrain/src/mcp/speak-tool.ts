@@ -1,3 +1,5 @@
+import { ToolFailure } from '@klody/mcp';
+import { mebibyte } from '@klody/service';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { synthesizeSpeech } from '../speech/index.js';
@@ -5,11 +7,18 @@ import { guardVocalBrainTool } from './guard-vocalbrain-tool.js';
 import type { VocalBrainMcpServices } from './vocalbrain-mcp-services.js';
 
 /**
- * The longest text `speak` says in one call: about two minutes of speech, a WAV of some 5 MB that
- * travels back in base64 inside one JSON-RPC message. Longer texts are what VocalBrain's jobs are
- * for (they are split, resumed after a restart and normalised).
+ * The longest text `speak` says in one call: about a minute of speech at the normal rate, a WAV of
+ * some 3 MB. Longer texts are what VocalBrain's jobs are for (they are split, resumed after a
+ * restart and normalised).
  */
-export const maxSpeakTextLength = 2_000;
+export const maxSpeakTextLength = 1_000;
+
+/**
+ * The largest audio `speak` answers: it travels back in base64 inside one JSON-RPC message, and the
+ * SDK's stdio client refuses messages over 10 MB by default (6 MiB is 8 MiB of base64). A slow rate
+ * can stretch a long text past it: the answer then says to ask for mp3, a faster rate or less text.
+ */
+export const maxSpeakAudioBytes = 6 * mebibyte;
 
 /** pcm is left out: raw samples without a header, which no MCP client can play. */
 const speakFormats = ['wav', 'mp3', 'opus'] as const;
@@ -23,8 +32,8 @@ export function registerSpeakTool(server: McpServer, services: VocalBrainMcpServ
       description: [
         "Speaks a text aloud with VocalBrain's local engines (espeak-ng, Piper when installed) and",
         'answers the audio (WAV by default) with a line saying how long it lasts and which engine and',
-        `voice spoke. At most ${maxSpeakTextLength} characters per call; for longer texts use`,
-        "VocalBrain's jobs (POST /api/jobs). Without voice or model, VocalBrain's router picks the",
+        `voice spoke. At most ${maxSpeakTextLength} characters and ${maxSpeakAudioBytes / mebibyte} MiB of audio per`,
+        "call; for longer texts use VocalBrain's jobs (POST /api/jobs). Without voice or model, VocalBrain's router picks the",
         "engine and voice for the text's language.",
       ].join(' '),
       inputSchema: {
@@ -71,6 +80,11 @@ export function registerSpeakTool(server: McpServer, services: VocalBrainMcpServ
           { format: format ?? 'wav', signal: extra.signal },
         );
         const { speaker } = speech;
+        if (speech.audio.byteLength > maxSpeakAudioBytes)
+          throw new ToolFailure(
+            `speak failed: the ${speech.format} audio is ${(speech.audio.byteLength / mebibyte).toFixed(1)} MiB (${speech.duration.toFixed(0)} s), more than the ${maxSpeakAudioBytes / mebibyte} MiB one answer carries: ask for format mp3, a faster speed or a shorter text`,
+            'audio_too_large',
+          );
         const summary = {
           duration: speech.duration,
           engine: speaker.engine.id,
