@@ -152,5 +152,12 @@ program
   })
   .action((options: { port?: number }) => runCli({ command: 'serve', port: options.port ?? null }));
 
+program
+  .command('mcp')
+  .description(
+    'serve the MCP tools (speak, transcribe, find_track) over stdin/stdout, for Claude Desktop, Claude Code or VS Code',
+  )
+  .action(() => runCli({ command: 'mcp' }));
+
 const usageExit = await parseCommandLine(program);
 if (usageExit !== null) process.exit(usageExit);

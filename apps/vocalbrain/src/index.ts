@@ -3,7 +3,9 @@ export { openVocalBrainDatabase, type VocalBrainDatabase } from './database/open
 export * from './engines/index.js';
 export { createApp } from './http/create-app.js';
 export { type RunningServer, type StartServerOptions, startServer } from './http/start-server.js';
+export * from './mcp/index.js';
 export * from './profiles/index.js';
 export * from './router/index.js';
 export { type CreateServicesOptions, createServices, type Services } from './services.js';
+export * from './speech/index.js';
 export * from './voices/index.js';

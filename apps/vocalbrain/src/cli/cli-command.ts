@@ -25,4 +25,5 @@ export type CliCommand =
   | { command: 'library-find'; description: string; k: number; json: boolean }
   | { command: 'library-list'; json: boolean }
   | { command: 'library-remove'; id: number; json: boolean }
-  | { command: 'serve'; port: number | null };
+  | { command: 'serve'; port: number | null }
+  | { command: 'mcp' };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { keepStdoutForProtocol, serveOverStdio } from '@klody/mcp';
 import {
   ConfigurationError,
   createLogger,
@@ -9,14 +10,15 @@ import {
   stopOnSignals,
   usageError,
 } from '@klody/service';
-import { encodeWav, findExecutable, pcm16ToFloat, type SpeechChunk, VoiceError } from '@klody/voice';
+import { findExecutable, VoiceError } from '@klody/voice';
 import { readConfig, type VocalBrainConfig } from '../config/config.js';
 import { openVocalBrainDatabase } from '../database/open-database.js';
-import { speechPcm } from '../http/speech-audio.js';
+import { chooseTranscriptionEngine } from '../engines/choose-transcription-engine.js';
 import { startServer } from '../http/start-server.js';
 import { openTrackLibrary, readTrackAudio, type TrackLibrary } from '../library/index.js';
+import { createVocalBrainMcpServer } from '../mcp/index.js';
 import { createServices, type Services } from '../services.js';
-import { resolveSpeaker } from '../voices/resolve-speaker.js';
+import { synthesizeSpeech } from '../speech/index.js';
 import type { CliCommand } from './cli-command.js';
 import { formatTrack } from './format.js';
 
@@ -66,50 +68,33 @@ async function say(
 ): Promise<number> {
   if (command.profile && command.model) usageError('--profile and --model both name who speaks: give one');
   return withServices(config, async (services) => {
-    const speaker = await resolveSpeaker(services, {
-      input: command.text,
-      model: command.profile ?? command.model ?? undefined,
-      voice: command.voice ?? undefined,
-      speed: command.speed ?? undefined,
-    });
-    const chunks: SpeechChunk[] = [];
-    for await (const chunk of speaker.engine.textToSpeech.stream(command.text, {
-      voice: speaker.voice,
-      ...(speaker.language !== undefined ? { language: speaker.language } : {}),
-      ...(speaker.speed !== undefined ? { speed: speaker.speed } : {}),
-      ...(speaker.pitch !== undefined ? { pitch: speaker.pitch } : {}),
-    }))
-      chunks.push(chunk);
-    const sampleRate = chunks[0]?.sampleRate;
-    if (sampleRate === undefined)
-      throw new ServiceError('empty_text', 400, 'the text holds nothing speakable');
-    const parts: Uint8Array[] = [];
-    for await (const part of speechPcm(
-      (async function* () {
-        yield* chunks;
-      })(),
-      { sampleRate, loudnessLufs: speaker.loudnessLufs },
-    ))
-      parts.push(part);
-    const pcm = Buffer.concat(parts);
-    const wav = encodeWav({ channels: [pcm16ToFloat(pcm)], sampleRate });
-    const duration = pcm.byteLength / 2 / sampleRate;
+    const speech = await synthesizeSpeech(
+      services,
+      {
+        input: command.text,
+        model: command.profile ?? command.model ?? undefined,
+        voice: command.voice ?? undefined,
+        speed: command.speed ?? undefined,
+      },
+      { format: 'wav' },
+    );
+    const { speaker, duration } = speech;
     const summary = {
       engine: speaker.engine.id,
       voice: speaker.voice,
       profile: speaker.profile,
       route: speaker.route,
-      sampleRate,
+      sampleRate: speech.sampleRate,
       duration,
     };
     // Without --out: the WAV on stdout when it goes to a pipe (`… | aplay`), else a file here.
     if (!command.out && !command.json && !process.stdout.isTTY) {
-      process.stdout.write(wav);
+      process.stdout.write(speech.audio);
       note(`${speaker.route} · ${duration.toFixed(2)} s`);
       return 0;
     }
     const out = resolve(command.out ?? 'vocalbrain-say.wav');
-    await writeFile(out, wav);
+    await writeFile(out, speech.audio);
     if (command.json) printJson({ file: out, ...summary });
     else process.stdout.write(`${out} (${duration.toFixed(2)} s, ${speaker.route})\n`);
     return 0;
@@ -127,13 +112,7 @@ async function transcribe(
     findExecutable(config.ffmpegExecutable),
   );
   return withServices(config, async (services) => {
-    const [engine] = await services.engines.transcriptionEngines();
-    if (!engine)
-      throw new ServiceError(
-        'engine_unavailable',
-        503,
-        'no transcription engine here: pnpm klody-models install (faster-whisper and whisper-base)',
-      );
+    const engine = await chooseTranscriptionEngine(services.engines, undefined);
     const heard = await engine.speechToText.transcribe(audio.speech, {
       ...(command.language ? { language: command.language } : {}),
     });
@@ -271,7 +250,23 @@ async function run(command: CliCommand, config: VocalBrainConfig): Promise<numbe
       });
     case 'serve':
       return serveForever(config, command.port);
+    case 'mcp':
+      return serveMcp(config);
   }
+}
+
+/**
+ * The MCP tools over stdin and stdout, on the configuration `serve` reads (its database, engines and
+ * library), for a client that starts VocalBrain itself (Claude Desktop, Claude Code, VS Code). stdout
+ * carries protocol messages only: logs go to stderr, and console's stdout methods are sent there
+ * before anything else runs. Jobs are not started here: they run in the server's process.
+ */
+async function serveMcp(config: VocalBrainConfig): Promise<number> {
+  keepStdoutForProtocol();
+  const logger = createLogger({ service: 'vocalbrain', level: config.logLevel });
+  const services = await createServices(config, { logger });
+  await serveOverStdio(createVocalBrainMcpServer(services), { onClose: () => services.close() });
+  return 0;
 }
 
 async function serveForever(config: VocalBrainConfig, port: number | null): Promise<number> {
@@ -308,7 +303,8 @@ function reportFailure(command: CliCommand, error: unknown): number {
   return reportCommandFailure({
     service: 'vocalbrain',
     error,
-    json: command.command !== 'serve' && command.json,
+    // `serve` and `mcp` have no --json; `mcp`'s stdout belongs to the protocol.
+    json: 'json' in command && command.json,
     classify: classifyVoiceError,
   });
 }

@@ -1,4 +1,5 @@
 export { calibrateEngines, type TimedSynthesis, timeSynthesis } from './calibrate-engines.js';
+export { chooseTranscriptionEngine } from './choose-transcription-engine.js';
 export {
   createEngineMeasurements,
   type EngineFigures,

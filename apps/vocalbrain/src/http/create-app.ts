@@ -1,6 +1,8 @@
+import { mountMcpRoute } from '@klody/mcp';
 import { createServiceApp, type ServiceEnv, ServiceError } from '@klody/service';
 import { voiceErrorToServiceError } from '@klody/voice/worker';
 import type { Hono } from 'hono';
+import { createVocalBrainMcpServer, mcpLimits } from '../mcp/index.js';
 import type { Services } from '../services.js';
 import { jobRoutes } from './job-routes.js';
 import { libraryRoutes } from './library-routes.js';
@@ -17,14 +19,16 @@ function mapVoiceError(error: unknown): ServiceError | null {
 
 /**
  * VocalBrain's HTTP app on @klody/service's boundary: the loopback policy on every route (a web page
- * elsewhere cannot drive it), the bearer key on /v1/* and /api/* when KLODY_VOCALBRAIN_API_KEY is
- * set, one error handler (VoiceErrors get their status). Each area mounts its own routes.
+ * elsewhere cannot drive it), the bearer key on /v1/*, /api/* and /mcp when KLODY_VOCALBRAIN_API_KEY
+ * is set, one error handler (VoiceErrors get their status). Each area mounts its own routes; /mcp
+ * serves the MCP tools (stateless streamable HTTP, a fresh MCP server per request on the same
+ * services).
  */
 export function createApp(services: Services): Hono<ServiceEnv> {
   const app = createServiceApp({
     ...(services.logger ? { logger: services.logger } : {}),
     apiKey: services.config.apiKey,
-    protectedPaths: ['/v1/*', '/api/*'],
+    protectedPaths: ['/v1/*', '/api/*', '/mcp'],
     mapError: mapVoiceError,
   });
 
@@ -49,5 +53,8 @@ export function createApp(services: Services): Hono<ServiceEnv> {
   app.route('/', profileRoutes(services));
   app.route('/', libraryRoutes(services));
   app.route('/', jobRoutes(services));
+  mountMcpRoute(app, () => createVocalBrainMcpServer(services), {
+    maxBodyBytes: mcpLimits(services.config).bodyBytes,
+  });
   return app;
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { limitBody, mebibyte, parseRequest, type ServiceEnv, ServiceError } from '@klody/service';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { TrackLibrary } from '../library/index.js';
+import { maxFindDescriptionLength, maxFindLimit, type TrackLibrary } from '../library/index.js';
 
 /** Audio uploads may be large, up to CONTRACTS.md's ceiling for audio. */
 export const trackUploadLimitBytes = 64 * mebibyte;
@@ -15,8 +15,8 @@ export interface LibraryRouteServices {
 }
 
 const findQuery = z.object({
-  q: z.string().trim().min(1, 'q is empty: say what the track sounds like').max(4_000),
-  k: z.coerce.number().int().min(1).max(50).default(5),
+  q: z.string().trim().min(1, 'q is empty: say what the track sounds like').max(maxFindDescriptionLength),
+  k: z.coerce.number().int().min(1).max(maxFindLimit).default(5),
 });
 const trackId = z.coerce.number().int().min(1);
 

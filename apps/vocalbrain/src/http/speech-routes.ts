@@ -1,18 +1,16 @@
 import { limitBody, type ServiceEnv, ServiceError } from '@klody/service';
-import { decodeWav, downmixToMono, type MonoAudio, type SpeechChunk, wavHeader } from '@klody/voice';
+import { decodeWav, downmixToMono, type MonoAudio } from '@klody/voice';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { qualityClasses } from '../engines/speech-engine.js';
+import { chooseTranscriptionEngine } from '../engines/choose-transcription-engine.js';
+import { type QualityClass, qualityClasses } from '../engines/speech-engine.js';
 import type { Services } from '../services.js';
-import { resolveSpeaker, type Speaker } from '../voices/resolve-speaker.js';
+import { encodeSpeech, speechFormats, startSpeech, synthesizeSpeech } from '../speech/index.js';
+import type { Speaker } from '../voices/resolve-speaker.js';
 import { unknownNameError } from '../voices/unknown-name.js';
-import { compressedContentTypes, decodeWithFfmpeg, encodeWithFfmpeg, requireFfmpeg } from './ffmpeg.js';
-import { openAiPcmSampleRate, speechPcm } from './speech-audio.js';
+import { decodeWithFfmpeg, requireFfmpeg } from './ffmpeg.js';
 import { toSrt, toVtt } from './subtitles.js';
-
-const responseFormats = ['wav', 'pcm', 'mp3', 'opus'] as const;
-type ResponseFormat = (typeof responseFormats)[number];
 
 const speechRequestSchema = z.object({
   model: z.string().optional(),
@@ -20,7 +18,7 @@ const speechRequestSchema = z.object({
   voice: z.string().optional(),
   speed: z.number().finite().min(0.25).max(4).optional(),
   response_format: z
-    .enum(responseFormats, {
+    .enum(speechFormats, {
       error: 'response_format must be "wav", "pcm", "mp3" or "opus" (aac and flac are not served here)',
     })
     .default('wav'),
@@ -77,111 +75,51 @@ export function speechRoutes(services: Services): Hono<ServiceEnv> {
     const request = parsed.data;
     if (request.input.trim().length === 0)
       throw new ServiceError('empty_text', 400, 'input is empty: nothing to say');
-    const format: ResponseFormat = request.response_format;
-    // Checked before any synthesis: a missing encoder is said at once.
-    const ffmpeg =
-      format === 'mp3' || format === 'opus'
-        ? requireFfmpeg(config.ffmpegExecutable, `response_format "${format}"`)
-        : null;
-    const speaker: Speaker = await resolveSpeaker(services, {
+    const speakerRequest = {
       input: request.input,
       model: request.model,
       voice: request.voice,
       language: request.language,
       speed: request.speed,
-      quality: request.quality as Speaker['engine']['quality'] | undefined,
+      quality: request.quality as QualityClass | undefined,
       latencyBudgetMs: request.latency_ms,
-    });
-
-    const abort = new AbortController();
-    context.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true });
-    const started = performance.now();
-    const iterator = speaker.engine.textToSpeech
-      .stream(request.input, {
-        ...(speaker.voice !== undefined ? { voice: speaker.voice } : {}),
-        ...(speaker.language !== undefined ? { language: speaker.language } : {}),
-        ...(speaker.speed !== undefined ? { speed: speaker.speed } : {}),
-        ...(speaker.pitch !== undefined ? { pitch: speaker.pitch } : {}),
-        signal: abort.signal,
-        // While one sentence is sent, the next is synthesised.
-        prefetch: 1,
-      })
-      [Symbol.asyncIterator]();
-    // The first sentence is awaited before any header leaves, so a bad voice is still a JSON error.
-    const first = await iterator.next();
-    const firstAudioMs = performance.now() - started;
-    const firstChunk: SpeechChunk | null = first.done ? null : first.value;
-    if (!firstChunk) throw new ServiceError('empty_text', 400, 'input holds nothing speakable');
-    let audioSeconds = 0;
-    const record = (complete: boolean) => {
-      const elapsed = (performance.now() - started) / 1000;
-      services.measurements.record(speaker.engine.id, {
-        firstAudioMs,
-        // A streamed answer's pace is the client's too: only whole answers give a real-time factor.
-        realTimeFactor:
-          complete && request.stream_format === undefined && audioSeconds > 0 ? elapsed / audioSeconds : null,
-        source: 'request',
-      });
     };
-    async function* chunks(): AsyncGenerator<SpeechChunk> {
-      let completed = false;
-      try {
-        audioSeconds += (firstChunk as SpeechChunk).samples.length / (firstChunk as SpeechChunk).sampleRate;
-        yield firstChunk as SpeechChunk;
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done) break;
-          audioSeconds += next.value.samples.length / next.value.sampleRate;
-          yield next.value;
-        }
-        completed = true;
-      } finally {
-        if (!completed) {
-          abort.abort();
-          await iterator.return?.(undefined);
-        }
-        record(completed);
-      }
-    }
-
-    const sampleRate = format === 'wav' ? firstChunk.sampleRate : openAiPcmSampleRate;
-    const pcm = speechPcm(chunks(), { sampleRate, loudnessLufs: speaker.loudnessLufs });
-    const contentType =
-      format === 'wav' ? 'audio/wav' : format === 'pcm' ? 'audio/pcm' : compressedContentTypes[format];
-    const headers: Record<string, string> = {
+    const headersOf = (speaker: Speaker, sampleRate: number, contentType: string) => ({
       'content-type': contentType,
       'x-sample-rate': String(sampleRate),
       'x-klody-route': headerSafe(speaker.route),
       'cache-control': 'no-store',
-    };
-
-    async function* encoded(streamedWav: boolean): AsyncGenerator<Uint8Array> {
-      if (format === 'mp3' || format === 'opus') {
-        yield* encodeWithFfmpeg(ffmpeg as string, format, sampleRate, pcm);
-        return;
-      }
-      if (format === 'wav' && streamedWav) yield wavHeader(sampleRate, 1, 0xffffffff);
-      yield* pcm;
-    }
+    });
 
     if (request.stream_format === undefined) {
-      const parts: Uint8Array[] = [];
-      for await (const part of encoded(false)) parts.push(part);
-      let body = Buffer.concat(parts);
-      if (format === 'wav') body = Buffer.concat([wavHeader(sampleRate, 1, body.length), body]);
-      return new Response(new Uint8Array(body), { headers });
+      const speech = await synthesizeSpeech(services, speakerRequest, {
+        format: request.response_format,
+        formatField: 'response_format',
+        signal: context.req.raw.signal,
+      });
+      return new Response(speech.audio as Uint8Array<ArrayBuffer>, {
+        headers: headersOf(speech.speaker, speech.sampleRate, speech.contentType),
+      });
     }
+
+    const speech = await startSpeech(services, speakerRequest, {
+      format: request.response_format,
+      formatField: 'response_format',
+      signal: context.req.raw.signal,
+      streamed: true,
+    });
+    const headers = headersOf(speech.speaker, speech.sampleRate, speech.contentType);
 
     if (request.stream_format === 'sse') {
       for (const [name, value] of Object.entries(headers)) {
         if (name !== 'content-type') context.header(name, value);
       }
-      context.header('x-audio-format', format);
+      context.header('x-audio-format', speech.format);
       return streamSSE(
         context,
         async (sse) => {
-          sse.onAbort(() => abort.abort());
-          for await (const part of encoded(true)) {
+          sse.onAbort(() => speech.abort());
+          for await (const part of encodeSpeech(speech, { streamedWav: true })) {
             await sse.writeSSE({
               data: JSON.stringify({
                 type: 'speech.audio.delta',
@@ -210,7 +148,7 @@ export function speechRoutes(services: Services): Hono<ServiceEnv> {
       );
     }
 
-    const generator = encoded(true);
+    const generator = encodeSpeech(speech, { streamedWav: true });
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         try {
@@ -222,7 +160,7 @@ export function speechRoutes(services: Services): Hono<ServiceEnv> {
         }
       },
       async cancel() {
-        abort.abort();
+        speech.abort();
         await generator.return(undefined);
       },
     });
@@ -267,32 +205,9 @@ export function speechRoutes(services: Services): Hono<ServiceEnv> {
       throw invalid('timestamp_granularities[] needs response_format "verbose_json" (as in the OpenAI API)');
     }
 
-    const engines = await services.engines.transcriptionEngines();
-    const model = field('model');
-    const engine =
-      model === undefined || model.toLowerCase() === 'auto'
-        ? engines[0]
-        : engines.find(
-            (candidate) =>
-              candidate.id === model || candidate.names.includes(model) || candidate.id === `openai:${model}`,
-          );
-    if (!engine) {
-      if (model === undefined || model.toLowerCase() === 'auto') {
-        throw new ServiceError(
-          'engine_unavailable',
-          503,
-          `no transcription engine is available here: ${services.engines.notes.join('; ')}`,
-        );
-      }
-      throw unknownNameError(
-        'model',
-        model,
-        engines.flatMap((candidate) => [candidate.id, ...candidate.names]),
-        ' for transcription',
-      );
-    }
+    const engine = await chooseTranscriptionEngine(services.engines, field('model'));
     if (wantsWords && !engine.wordTimestamps) {
-      const aligning = engines
+      const aligning = (await services.engines.transcriptionEngines())
         .filter((candidate) => candidate.wordTimestamps && candidate.origin === 'local')
         .map((candidate) => candidate.id);
       throw new ServiceError(

@@ -54,7 +54,10 @@ export interface TrackLibraryOptions {
 export const maxDescriptionLength = 4_000;
 export const maxTags = 32;
 export const maxTagLength = 64;
-const maxLimit = 50;
+/** The most tracks one search answers. */
+export const maxFindLimit = 50;
+/** The longest search description: as long as a track's own description may be. */
+export const maxFindDescriptionLength = maxDescriptionLength;
 
 function invalid(message: string): ServiceError {
   return new ServiceError('invalid_request', 400, message);
@@ -238,7 +241,7 @@ export async function createTrackLibrary(options: TrackLibraryOptions): Promise<
       if (text.length === 0) throw invalid('the description to find is empty');
       if (text.length > maxDescriptionLength)
         throw invalid(`the description to find is longer than ${maxDescriptionLength} characters`);
-      const limit = Math.min(maxLimit, Math.max(1, Math.floor(findOptions.limit ?? 5)));
+      const limit = Math.min(maxFindLimit, Math.max(1, Math.floor(findOptions.limit ?? 5)));
       // Chunks, not tracks, come back: a track with long words has several, so ask for more.
       const query = { text, limit: limit * 4 + 8, signal: findOptions.signal };
       let embedder = await readyEmbedder();

@@ -1,4 +1,9 @@
-export { createTrackLibrary, type TrackLibraryOptions } from './create-track-library.js';
+export {
+  createTrackLibrary,
+  maxFindDescriptionLength,
+  maxFindLimit,
+  type TrackLibraryOptions,
+} from './create-track-library.js';
 export {
   type EmbedderSource,
   fixedEmbedderSource,
@@ -7,7 +12,13 @@ export {
   inProcessEmbedderSource,
 } from './library-embedder.js';
 export { libraryEmbedderSource, openTrackLibrary, type TrackLibraryConfig } from './open-track-library.js';
-export { contentTypeOf, ffmpegFormats, readTrackAudio, type TrackAudio } from './read-track-audio.js';
+export {
+  audioFormatOf,
+  contentTypeOf,
+  ffmpegFormats,
+  readTrackAudio,
+  type TrackAudio,
+} from './read-track-audio.js';
 export {
   measureRecall,
   type RecallFigures,

@@ -27,6 +27,31 @@ export interface TrackAudio {
   speech: MonoAudio;
 }
 
+/** MIME types that name a format by another type than the one `contentTypeOf` answers. */
+const otherTypes: Readonly<Record<string, string>> = {
+  'audio/x-wav': 'wav',
+  'audio/wave': 'wav',
+  'audio/vnd.wave': 'wav',
+  'audio/mp3': 'mp3',
+  'audio/opus': 'opus',
+  'audio/x-flac': 'flac',
+  'audio/x-m4a': 'm4a',
+};
+
+/**
+ * The format a caller names, as the extension `readTrackAudio` goes by: an extension (`mp3`, `.wav`)
+ * or a MIME type (`audio/mpeg`). An unknown type gives its subtype, which readTrackAudio then
+ * refuses with the list of formats it reads.
+ */
+export function audioFormatOf(name: string): string {
+  const lower = name.trim().toLowerCase().replace(/^\./, '');
+  const type = lower.split(';')[0]?.trim() ?? '';
+  if (!type.includes('/')) return type;
+  if (type === contentTypeOf('wav')) return 'wav';
+  const known = otherTypes[type] ?? Object.entries(ffmpegFormats).find(([, value]) => value === type)?.[0];
+  return known ?? type.slice(type.indexOf('/') + 1);
+}
+
 export function formatOfFileName(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot < 0 ? '' : fileName.slice(dot + 1).toLowerCase();
