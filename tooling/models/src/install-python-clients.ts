@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { ModelInstallError } from './model-install-error.js';
 import { parsePinnedRequirements, unsatisfiedRequirements } from './pinned-requirements.js';
 import {
-  pythonClientsPython,
   type PythonClientsManifest,
+  pythonClientsPython,
   writePythonClientsManifest,
 } from './python-clients-manifest.js';
 import { runCommand } from './run-command.js';
@@ -64,7 +64,9 @@ function inspect(python: string, names: readonly string[], folder: string): Insp
   return JSON.parse(output) as Inspection;
 }
 
-export async function installPythonClients(options: InstallPythonClientsOptions): Promise<PythonClientsInstall> {
+export async function installPythonClients(
+  options: InstallPythonClientsOptions,
+): Promise<PythonClientsInstall> {
   const { log } = options;
   const requirements = join(options.root, pythonClientsRequirements);
   let pins: ReturnType<typeof parsePinnedRequirements>;
@@ -93,9 +95,13 @@ export async function installPythonClients(options: InstallPythonClientsOptions)
     log(
       `installing the Python clients of ${requirements} (${unsatisfied.length} to install: ${shown.join(', ')}${unsatisfied.length > 3 ? ', …' : ''}; about 30 MB the first time)`,
     );
-    runCommand(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], {
-      show: true,
-    });
+    runCommand(
+      python,
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements],
+      {
+        show: true,
+      },
+    );
     outcome = 'installed';
     inspection = inspect(python, names, folder);
     unsatisfied = unsatisfiedRequirements(pins, inspection.installed);

@@ -10,7 +10,11 @@ export interface RunCommandOptions {
 }
 
 /** The program's stdout; a ModelInstallError with the tail of its output when it fails. */
-export function runCommand(command: string, args: readonly string[], options: RunCommandOptions = {}): string {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunCommandOptions = {},
+): string {
   const result = spawnSync(command, args, {
     encoding: 'utf8',
     env: options.env ?? process.env,
