@@ -6,7 +6,8 @@ Usage: mcp_drive.py [SPEC | -]   (SPEC is a JSON document; `-` or nothing reads 
       "stdio": {"command": "node", "args": ["server.js"], "env": {"KEY": "value"}, "cwd": "/repo"},
       "url": "http://127.0.0.1:8000/mcp", "headers": {"Authorization": "Bearer ..."},
       "calls": [{"name": "echo", "arguments": {"text": "hello"}}],
-      "timeoutSeconds": 60
+      "timeoutSeconds": 60,
+      "logLevel": "WARNING"
     }
 
 Exactly one of `stdio` and `url`. The script connects, initializes, lists the tools, makes each call in
@@ -19,7 +20,9 @@ order and prints ONE JSON document on stdout:
                 "error": {"type", "message"} | null}]}
 
 A call the server answers with a protocol error (an unknown tool) has `error` and a null `result`; a
-tool that fails has `result.isError` true. Exit codes: 0 connected (whatever the calls gave), 1 the
+tool that fails has `result.isError` true. `logLevel` (DEBUG, INFO, WARNING, ERROR) is where Python's
+logging starts writing to stderr: at INFO, httpx2 logs each HTTP request with its status, which the
+SDK otherwise reduces to "Server returned an error response". Exit codes: 0 connected (whatever the calls gave), 1 the
 connection or the handshake failed (`ok` false, `error` says why), 2 the spec is not valid.
 
 Only the SDK's public client API is used: `mcp.ClientSession`, `mcp.client.stdio.stdio_client` with
@@ -31,6 +34,7 @@ to this script's stderr.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from contextlib import AsyncExitStack
 from typing import Any
@@ -81,6 +85,8 @@ def read_spec(argv: list[str]) -> dict[str, Any]:
     timeout = spec.get("timeoutSeconds", 60)
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         raise SpecError('"timeoutSeconds" must be a positive number')
+    if spec.get("logLevel", "WARNING") not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SpecError('"logLevel" must be DEBUG, INFO, WARNING or ERROR')
     return spec
 
 
@@ -164,6 +170,7 @@ async def main() -> int:
         report["error"] = {"type": "usage", "message": str(error)}
         print(json.dumps(report))
         return 2
+    logging.basicConfig(level=spec.get("logLevel", "WARNING"), stream=sys.stderr)
     timeout = spec.get("timeoutSeconds", 60)
     try:
         with anyio.fail_after(timeout):

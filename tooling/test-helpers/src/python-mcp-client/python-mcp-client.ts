@@ -78,6 +78,11 @@ export interface RunPythonMcpClientOptions {
    * SDK's own wait for a stdio server to exit).
    */
   timeoutMs?: number;
+  /**
+   * Python's logging level on the client's stderr (default WARNING). At INFO each HTTP request is logged
+   * with its status, which the SDK's errors leave out ("Server returned an error response").
+   */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
   /** Where the client is looked for (`KLODY_PYTHON_CLIENTS_DIR`); default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -123,6 +128,7 @@ export async function runPythonMcpClient(
     ...server,
     calls: calls.map((call) => ({ name: call.name, arguments: call.arguments ?? {} })),
     timeoutSeconds: timeoutMs / 1000,
+    logLevel: options.logLevel ?? 'WARNING',
   };
   const reaper = createProcessReaper();
   const client = reaper.spawn(python, [pythonMcpDriverPath(), '-'], {
