@@ -52,6 +52,10 @@ class SpecError(Exception):
     """The spec is not what this script reads (exit 2)."""
 
 
+def is_string_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(item, str) for item in value.values())
+
+
 def read_spec(argv: list[str]) -> dict[str, Any]:
     if len(argv) > 2:
         raise SpecError(USAGE)
@@ -68,12 +72,16 @@ def read_spec(argv: list[str]) -> dict[str, Any]:
         stdio = spec["stdio"]
         if not isinstance(stdio, dict) or not isinstance(stdio.get("command"), str):
             raise SpecError('"stdio" needs a "command" string')
-        if not all(isinstance(arg, str) for arg in stdio.get("args", [])):
+        args = stdio.get("args", [])
+        if not isinstance(args, list) or not all(isinstance(arg, str) for arg in args):
             raise SpecError('"stdio.args" must be a list of strings')
-        if not all(isinstance(value, str) for value in (stdio.get("env") or {}).values()):
+        if not is_string_map(stdio.get("env") or {}):
             raise SpecError('"stdio.env" must map names to strings')
-    elif not isinstance(spec["url"], str):
-        raise SpecError('"url" must be a string')
+    else:
+        if not isinstance(spec["url"], str):
+            raise SpecError('"url" must be a string')
+        if not is_string_map(spec.get("headers") or {}):
+            raise SpecError('"headers" must map names to strings')
     calls = spec.get("calls", [])
     if not isinstance(calls, list) or not all(
         isinstance(call, dict)
