@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { renderTable } from '@klody/service';
-import { installModels, ModelInstallError } from './install-models.js';
+import { installModels } from './install-models.js';
+import { installPythonClients } from './install-python-clients.js';
 import { catalogue, findCatalogueModel } from './model-catalogue.js';
+import { ModelInstallError } from './model-install-error.js';
 import { modelsFolder, readManifest } from './model-manifest.js';
+import { pythonClientsFolder } from './python-clients-manifest.js';
 import { repositoryRoot } from './repository-root.js';
 
 const root = repositoryRoot;
@@ -37,14 +40,16 @@ async function main(): Promise<void> {
   switch (command) {
     case 'install': {
       if (rest.length > 0) fail(2, usage, json);
+      const log = (line: string) => process.stderr.write(`[klody-models] ${line}\n`);
       try {
-        const manifest = await installModels({
-          root,
-          folder,
-          log: (line) => process.stderr.write(`[klody-models] ${line}\n`),
-        });
-        if (json) process.stdout.write(`${JSON.stringify({ folder, ...manifest })}\n`);
-        else for (const model of manifest.models) process.stdout.write(`${model.name}  ${model.path}\n`);
+        // The stock Python clients first: a minute at most, and independent of the models' compile.
+        const pythonClients = await installPythonClients({ root, folder: pythonClientsFolder(root), log });
+        const manifest = await installModels({ root, folder, log });
+        if (json) process.stdout.write(`${JSON.stringify({ folder, ...manifest, pythonClients })}\n`);
+        else {
+          for (const model of manifest.models) process.stdout.write(`${model.name}  ${model.path}\n`);
+          process.stdout.write(`python-clients  ${pythonClients.executable}\n`);
+        }
       } catch (error) {
         if (error instanceof ModelInstallError) fail(1, error.message, json);
         throw error;

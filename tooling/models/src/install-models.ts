@@ -1,13 +1,14 @@
 // `pnpm klody-models install`: a virtual environment under .tools/models/ (created once, reused), the
 // pinned packages installed into it (pip skips what is already there, so a second run is quick), then
 // every catalogue model located, measured and hashed into the manifest.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLlamaCppPython, llamaCppPythonPackage, pinnedVersion } from './build-llama-cpp-python.js';
 import { catalogue } from './model-catalogue.js';
+import { ModelInstallError } from './model-install-error.js';
 import { type Manifest, type ManifestModel, writeManifest } from './model-manifest.js';
+import { runCommand as run } from './run-command.js';
 
 export interface InstallModelsOptions {
   /** The repository root (requirements.txt is read from tooling/models/). */
@@ -18,27 +19,6 @@ export interface InstallModelsOptions {
   python?: string;
   /** Progress lines, for people (stderr). */
   log: (line: string) => void;
-}
-
-/** A failed step: the message says which and what it printed. */
-export class ModelInstallError extends Error {}
-
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; show?: boolean } = {}) {
-  const result = spawnSync(command, args, {
-    encoding: 'utf8',
-    env: options.env ?? process.env,
-    // pip's own progress goes to our stderr; results we parse come back on stdout.
-    stdio: ['ignore', options.show ? 'inherit' : 'pipe', options.show ? 'inherit' : 'pipe'],
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (result.error) throw new ModelInstallError(`cannot run ${command}: ${result.error.message}`);
-  if (result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new ModelInstallError(
-      `${command} ${args.slice(0, 3).join(' ')} failed (exit ${result.status})\n${output}`,
-    );
-  }
-  return result.stdout ?? '';
 }
 
 async function sha256Of(path: string): Promise<string> {

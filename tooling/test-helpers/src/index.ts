@@ -25,6 +25,20 @@ export {
   type ProcessReaper,
   type ReapedProcess,
 } from './processes/index.js';
+export {
+  findPythonMcpClient,
+  missingPythonMcpClient,
+  type PythonMcpCall,
+  type PythonMcpCallReport,
+  type PythonMcpContent,
+  type PythonMcpError,
+  type PythonMcpReport,
+  type PythonMcpServer,
+  type PythonMcpTool,
+  pythonMcpDriverPath,
+  type RunPythonMcpClientOptions,
+  runPythonMcpClient,
+} from './python-mcp-client/index.js';
 export { countTests, formatSummaryLine, SummaryLineReporter, type TestCounts } from './reporter/index.js';
 export {
   decideRequirements,

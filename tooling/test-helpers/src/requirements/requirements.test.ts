@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFixture } from '../../fixtures/run-fixture.js';
+import { findPythonMcpClient } from '../python-mcp-client/index.js';
 import { findExecutable } from './find-executable.js';
 import { decideRequirements, findMissingRequirements, isContinuousIntegration } from './requirements.js';
 
@@ -122,5 +123,34 @@ describe('real models as requirements', () => {
         { env: { KLODY_MODELS_DIR: modelsDir } },
       ),
     ).toEqual(['model another is not installed (run: pnpm klody-models install)']);
+  });
+});
+
+describe('the Python MCP client as a requirement', () => {
+  const clientsDir = mkdtempSync(join(tmpdir(), 'klody-python-clients-'));
+
+  it('says where it is looked for and how to install it, and fails under CI', () => {
+    const env = { KLODY_PYTHON_CLIENTS_DIR: clientsDir, CI: 'true' };
+    expect(decideRequirements({ pythonMcpClient: true }, { env })).toEqual({
+      action: 'fail',
+      reason: `the Python MCP client (mcp from PyPI) is not installed in ${join(clientsDir, 'venv')} (run: pnpm klody-models install)`,
+    });
+    expect(
+      decideRequirements({ pythonMcpClient: true }, { env: { KLODY_PYTHON_CLIENTS_DIR: clientsDir } }).action,
+    ).toBe('skip');
+  });
+
+  it('runs once the venv has a python and the install recorded the SDK', () => {
+    const env = { KLODY_PYTHON_CLIENTS_DIR: clientsDir };
+    mkdirSync(join(clientsDir, 'venv', 'bin'), { recursive: true });
+    writeFileSync(join(clientsDir, 'venv', 'bin', 'python'), '');
+    // A python without the install's record (an install that stopped half-way) is not enough.
+    expect(decideRequirements({ pythonMcpClient: true }, { env }).action).toBe('skip');
+    writeFileSync(
+      join(clientsDir, 'installed.json'),
+      JSON.stringify({ checkedAt: new Date().toISOString(), python: '3.11.7', packages: { mcp: '2.3.0' } }),
+    );
+    expect(decideRequirements({ pythonMcpClient: true }, { env })).toEqual({ action: 'run' });
+    expect(findPythonMcpClient(env)).toBe(join(clientsDir, 'venv', 'bin', 'python'));
   });
 });

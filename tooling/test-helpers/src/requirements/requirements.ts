@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelsFolder, readManifest } from '@klody/models';
 import { repositoryRoot, testDataDir } from '../data/test-data.js';
+import { findPythonMcpClient, missingPythonMcpClient } from '../python-mcp-client/python-mcp-client.js';
 import { findExecutable } from './find-executable.js';
 
-/** What a test needs from the machine: files under the shared data folder and programs on PATH. */
+/** What a test needs from the machine: shared data files, programs on PATH, installed models and clients. */
 export interface Requirements {
   /** Paths relative to the shared test data folder, e.g. `models/stories260K.gguf`. */
   data?: readonly string[];
@@ -12,6 +13,11 @@ export interface Requirements {
   tools?: readonly string[];
   /** Real models installed by `pnpm klody-models install`, by name, e.g. `gemma-3-270m`. */
   models?: readonly string[];
+  /**
+   * The Python MCP SDK that `runPythonMcpClient` drives servers with (.tools/python-clients/venv, put
+   * there by `pnpm klody-models install`).
+   */
+  pythonMcpClient?: boolean;
 }
 
 export type RequirementDecision =
@@ -53,6 +59,7 @@ export function findMissingRequirements(
         missing.push(`model ${name} is not installed (run: pnpm klody-models install)`);
     }
   }
+  if (requirements.pythonMcpClient && !findPythonMcpClient(env)) missing.push(missingPythonMcpClient(env));
   for (const tool of requirements.tools ?? []) {
     if (!findExecutable(tool, env.PATH)) missing.push(`${tool} is not installed (not found on PATH)`);
   }

@@ -1,0 +1,2 @@
+/** A failed install step: the message says which and what it printed. */
+export class ModelInstallError extends Error {}
