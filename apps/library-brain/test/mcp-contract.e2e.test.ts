@@ -308,6 +308,8 @@ describeRequiring(
       // The SDK's transport waits 2 s for the process to exit before it sends SIGTERM.
       expect(performance.now() - started).toBeLessThan(2_000);
       await connection.waitForStderr('the client has gone: library closed');
+      // Nothing else reached stdout, up to the end.
+      expect(connection.errors).toEqual([]);
     });
   },
 );
