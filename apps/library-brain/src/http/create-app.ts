@@ -81,10 +81,10 @@ const page = webFiles([new URL('../../web/', import.meta.url), new URL('../web/'
 const webFile = page.read;
 
 /**
- * Library Brain's HTTP API and web page, on @klody/service's boundary: the loopback policy (its page
- * is same-origin, so it passes), body limits, and one error handler whose `mapError` is
- * `apiErrorFrom`. It only binds loopback (config.ts); KLODY_LIBRARY_BRAIN_API_KEY, when set, also keeps
- * other local users and programs out of /api/*.
+ * Library Brain's HTTP API, MCP endpoint and web page, on @klody/service's boundary: the loopback
+ * policy (its page is same-origin, so it passes), body limits, and one error handler whose `mapError`
+ * is `apiErrorFrom`. It only binds loopback (config.ts); KLODY_LIBRARY_BRAIN_API_KEY, when set, also
+ * keeps other local users and programs out of /api/*, /v1/* and /mcp.
  */
 export function createApp({
   library,
