@@ -220,5 +220,12 @@ program
     }),
   );
 
+program
+  .command('mcp')
+  .description(
+    'serve search_books, ask_books and list_books to an MCP client over stdio (run it as: pnpm --silent --dir <klody> library-brain mcp)',
+  )
+  .action(() => runCli({ command: 'mcp' }));
+
 const usageExit = await parseCommandLine(program);
 if (usageExit !== null) process.exit(usageExit);

@@ -19,3 +19,4 @@ export type {
   Passage,
   PassageContext,
 } from './library/library.js';
+export { createLibraryMcpServer, type LibraryMcpDependencies } from './mcp/index.js';

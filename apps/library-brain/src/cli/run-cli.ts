@@ -18,6 +18,7 @@ import { seedLibrary } from '../library/first-run.js';
 import type { Answer, BookFilter, Library } from '../library/library.js';
 import { watchFolder } from '../library/watch.js';
 import { progressLine } from '../library/whole-book.js';
+import { serveLibraryOverStdio } from '../mcp/serve-library-over-stdio.js';
 import { formatBooks, formatPassages } from './format.js';
 import { createIngestProgress } from './progress-bar.js';
 import { runShelf } from './run-shelf.js';
@@ -54,7 +55,8 @@ export type CliCommand =
       sample: number | null;
       json: boolean;
     }
-  | { command: 'serve'; port: number | null; seed: string | null; watch: string | null };
+  | { command: 'serve'; port: number | null; seed: string | null; watch: string | null }
+  | { command: 'mcp' };
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -234,6 +236,9 @@ async function run(command: CliCommand, config: LibraryBrainConfig): Promise<num
     }
     case 'serve':
       return serveForever(config, command.port, command.seed, command.watch ?? config.watchFolder);
+    case 'mcp':
+      await serveLibraryOverStdio(config);
+      return 0;
   }
 }
 
@@ -289,7 +294,7 @@ function reportFailure(command: CliCommand, error: unknown, gatewayURL: string |
   return reportCommandFailure({
     service: 'library-brain',
     error,
-    json: command.command !== 'serve' && command.json,
+    json: command.command !== 'serve' && command.command !== 'mcp' && command.json,
     classify(failure) {
       if (UsageError.isInstance(failure) || ConfigurationError.isInstance(failure)) return null;
       const known = apiErrorFrom(failure, { gatewayURL });

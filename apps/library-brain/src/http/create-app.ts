@@ -1,3 +1,4 @@
+import { mountMcpRoute } from '@klody/mcp';
 import {
   createServiceApp,
   limitBody,
@@ -13,12 +14,21 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { defaultBookPageSize, maximumBookPageSize } from '../library/book-list.js';
 import type { Library } from '../library/library.js';
+import { searchResult } from '../library/search-result.js';
+import { createLibraryMcpServer } from '../mcp/create-library-mcp-server.js';
 import { allowedPath } from './allowed-path.js';
 import { apiError } from './api-error.js';
 import { apiErrorFrom } from './api-error-from.js';
 import { bookFilterBody, bookFilterFromQuery, conversationIdField } from './book-filter-request.js';
 import { addConversationRoutes } from './conversation-routes.js';
 import { registerOpenAiRoutes } from './openai-routes.js';
+import {
+  bookQueryField,
+  defaultSearchCount,
+  maximumSearchCount,
+  questionField,
+  searchQueryField,
+} from './request-fields.js';
 import { addShelfRoutes } from './shelf-routes.js';
 import { registerUploadRoutes } from './upload-routes.js';
 
@@ -29,7 +39,7 @@ export interface CreateAppOptions {
   gatewayURL?: string | null;
   /** Request logs and unexpected errors; none without it. */
   logger?: ServiceLogger;
-  /** When set, /api/* asks for it as a bearer key; the page and /health stay open to loopback. */
+  /** When set, /api/* and /mcp ask for it as a bearer key; the page and /health stay open to loopback. */
   apiKey?: string | null;
   /** Books uploaded from the page: where they are kept and the largest one (upload-routes.ts); none without it. */
   uploads?: { folder: string; maxBytes: number };
@@ -38,12 +48,11 @@ export interface CreateAppOptions {
 /** JSON bodies are small here (a question, a list of paths): 1 MiB is plenty. */
 export const jsonBodyLimitBytes = mebibyte;
 
+/** Where MCP clients reach the tools over HTTP. */
+const mcpPath = '/mcp';
+
 const askBody = z.object({
-  question: z
-    .string()
-    .trim()
-    .min(1, 'question is empty')
-    .max(4_000, 'question is longer than 4,000 characters'),
+  question: questionField,
   stream: z.boolean().optional(),
   filter: bookFilterBody.optional(),
   conversationId: conversationIdField.optional(),
@@ -52,13 +61,13 @@ const ingestBody = z.object({
   paths: z.array(z.string().min(1)).min(1, 'paths is empty').max(10_000),
 });
 const searchQuery = z.object({
-  q: z.string().trim().min(1, 'q is empty').max(4_000),
-  k: z.coerce.number().int().min(1).max(100).default(10),
+  q: searchQueryField('q'),
+  k: z.coerce.number().int().min(1).max(maximumSearchCount).default(defaultSearchCount),
 });
 const bookListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(maximumBookPageSize).default(defaultBookPageSize),
-  q: z.string().trim().max(200, 'q is longer than 200 characters').default(''),
+  q: bookQueryField('q').default(''),
 });
 const passageQuery = z.object({
   book: z.coerce.number().int().min(1),
@@ -72,10 +81,10 @@ const page = webFiles([new URL('../../web/', import.meta.url), new URL('../web/'
 const webFile = page.read;
 
 /**
- * Library Brain's HTTP API and web page, on @klody/service's boundary: the loopback policy (its page
- * is same-origin, so it passes), body limits, and one error handler whose `mapError` is
- * `apiErrorFrom`. It only binds loopback (config.ts); KLODY_LIBRARY_BRAIN_API_KEY, when set, also keeps
- * other local users and programs out of /api/*.
+ * Library Brain's HTTP API, MCP endpoint and web page, on @klody/service's boundary: the loopback
+ * policy (its page is same-origin, so it passes), body limits, and one error handler whose `mapError`
+ * is `apiErrorFrom`. It only binds loopback (config.ts); KLODY_LIBRARY_BRAIN_API_KEY, when set, also
+ * keeps other local users and programs out of /api/*, /v1/* and /mcp.
  */
 export function createApp({
   library,
@@ -88,7 +97,7 @@ export function createApp({
   const app = createServiceApp({
     ...(logger ? { logger } : {}),
     apiKey,
-    protectedPaths: ['/api/*'],
+    protectedPaths: ['/api/*', mcpPath],
     mapError: (error) => apiErrorFrom(error, { gatewayURL }),
   });
   const limitJson = limitBody(jsonBodyLimitBytes);
@@ -130,18 +139,7 @@ export function createApp({
     const { q, k } = parseRequest(searchQuery, context.req.query());
     const filter = bookFilterFromQuery((key) => context.req.queries(key));
     const results = await library.search(q, { k, filter, signal: context.req.raw.signal });
-    return context.json({
-      results: results.map(({ book, chapter, start, end, score, text, bookId, page }) => ({
-        book,
-        bookId,
-        chapter,
-        start,
-        end,
-        score,
-        text,
-        page,
-      })),
-    });
+    return context.json({ results: results.map(searchResult) });
   });
 
   app.get('/api/passage', (context) => {
@@ -214,6 +212,11 @@ export function createApp({
     }
   });
 
+  // MCP clients (streamable HTTP, stateless): the same tools as `library-brain mcp` on stdio.
+  mountMcpRoute(app, () => createLibraryMcpServer({ library, gatewayURL, ...(logger ? { logger } : {}) }), {
+    path: mcpPath,
+    maxBodyBytes: jsonBodyLimitBytes,
+  });
   addConversationRoutes(app, library);
   registerOpenAiRoutes(app, { library, apiKey, gatewayURL, logger });
   addShelfRoutes(app, library);
