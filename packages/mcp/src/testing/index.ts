@@ -1,0 +1,7 @@
+export {
+  connectOverHttp,
+  connectOverStdio,
+  newClient,
+  type StdioConnection,
+  textOf,
+} from './mcp-connections.js';
