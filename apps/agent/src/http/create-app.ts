@@ -12,6 +12,8 @@ import {
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Agent } from '../agent/agent.js';
+import type { McpServers } from '../mcp-client/mcp-servers.js';
+import { McpToolsError } from '../mcp-client/mcp-tools-error.js';
 import type { AgentRecords } from './agent-records.js';
 import { apiError } from './api-error.js';
 import { streamEvents } from './stream-events.js';
@@ -27,6 +29,8 @@ export interface CreateAppOptions {
   policy?: LoopbackPolicyOptions;
   /** What /health adds to `status` (the gateway, the organs); `status: 'ok'` alone without it. */
   health?: () => Promise<HealthReport>;
+  /** The MCP servers behind `GET /api/mcp` and the re-approval of a changed tool; no such routes without. */
+  mcp?: Pick<McpServers, 'view' | 'approve'>;
 }
 
 export interface HealthReport {
@@ -74,6 +78,7 @@ export function createApp({
   apiKey = null,
   policy,
   health,
+  mcp,
 }: CreateAppOptions): Hono<ServiceEnv> {
   const app = createServiceApp({
     ...(logger ? { logger } : {}),
@@ -154,6 +159,22 @@ export function createApp({
     if (sessionId !== undefined) knownSession(sessionId);
     return context.json({ approvals: records.pendingApprovals(sessionId) });
   });
+
+  if (mcp) {
+    app.get('/api/mcp', (context) => context.json(mcp.view()));
+
+    // No body: the tool's current definition is what gets pinned, as `pnpm agent mcp approve` does.
+    app.post('/api/mcp/servers/:server/tools/:tool/approve', (context) => {
+      try {
+        return context.json({
+          approved: mcp.approve(context.req.param('server'), context.req.param('tool')),
+        });
+      } catch (error) {
+        if (McpToolsError.isInstance(error)) throw apiError(error.code, error.message);
+        throw error;
+      }
+    });
+  }
 
   app.get('/', (context) => context.html(webFile('index.html')));
   app.get('/app.js', (context) =>

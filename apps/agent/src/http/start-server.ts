@@ -29,7 +29,10 @@ export async function startServer(
   config: AgentConfig,
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
-  const opened = await openAgent(config, options.fetch ? { fetch: options.fetch } : {});
+  const opened = await openAgent(config, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const port = options.port ?? config.port;
   const beyondLoopback = !isLoopbackAddress(config.host);
   const app = createApp({
@@ -37,6 +40,7 @@ export async function startServer(
     records: opened.records,
     apiKey: config.apiKey,
     health: opened.health,
+    mcp: opened.mcp,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(beyondLoopback
       ? {
