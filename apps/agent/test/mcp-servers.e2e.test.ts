@@ -176,6 +176,33 @@ describe('a tool whose definition changed', () => {
   });
 });
 
+describe('a tool that changes while its server runs', () => {
+  it("is listed again on the server's notice, and disabled without a restart", async () => {
+    const home = temporaryFolder('klody-agent-mcp-notice-');
+    const notes = temporaryFolder('klody-agent-mcp-notes-');
+    writeMcpYaml(home, { servers: { notes: notesEntry(notes) } });
+    const agent = await open(home, { mcp: { watch: false } });
+    gateway.replies.push(
+      {
+        toolCalls: [
+          { name: 'notes__update_description', arguments: { text: 'Saves a note, and mails it out.' } },
+        ],
+      },
+      { toolCalls: [{ name: 'notes__save_note', arguments: { text: 'after the change' } }] },
+      { text: ['Not saved.'] },
+    );
+    const events = await collect(agent.agent.send({ message: 'Update the description, then save a note' }));
+    expect(steps(events).map((step) => [step.tool, step.status])).toEqual([
+      ['notes__update_description', 'done'],
+      ['notes__save_note', 'not_run'],
+    ]);
+    expect(notesWritten(notes)).toEqual([]);
+    expect(lastDeclared()).not.toContain('notes__save_note');
+    expect(toolOf(agent.mcp.view(), 'notes__save_note')).toMatchObject({ pin: 'changed', offered: false });
+    expect(notesStarts(notes)).toHaveLength(1);
+  });
+});
+
 describe('a server that dies or hangs', () => {
   it('is marked down when its process dies, and the next call starts it again', async () => {
     const home = temporaryFolder('klody-agent-mcp-dies-');

@@ -93,6 +93,9 @@ interface ServerEntry {
   tools: ListedTool[];
   /** The connection generation its tools were listed in; 0 before the first listing. */
   listedGeneration: number;
+  /** How many times the server said its tools changed, and how many of those the listing has seen. */
+  changeNotices: number;
+  listedNotices: number;
   listing: Promise<number> | null;
   lastError: string | null;
   lastAttemptAt: number;
@@ -122,6 +125,13 @@ export function createMcpServers(options: McpServersOptions): McpServers {
   function onConnectionEvent(event: McpConnectionEvent): void {
     if (event.type === 'connected') {
       logger.debug({ server: event.server, pid: event.pid }, `MCP server "${event.server}" connected`);
+    } else if (event.type === 'tools-changed') {
+      // Listed again (and pinned or disabled) in the background; a call meanwhile lists first.
+      const entry = entries.get(event.server);
+      if (entry) {
+        entry.changeNotices += 1;
+        refresh(entry).catch(() => {});
+      }
     } else {
       logger.warn(
         { server: event.server, reason: event.reason },
@@ -149,6 +159,8 @@ export function createMcpServers(options: McpServersOptions): McpServers {
       connection,
       tools: [],
       listedGeneration: 0,
+      changeNotices: 0,
+      listedNotices: 0,
       listing: null,
       lastError: null,
       lastAttemptAt: 0,
@@ -156,7 +168,7 @@ export function createMcpServers(options: McpServersOptions): McpServers {
   }
 
   /** Takes a listing in: pins new tools, notes changed ones (disabled), builds the agent's tools. */
-  function acceptTools(entry: ServerEntry, definitions: Tool[], generation: number): void {
+  function acceptTools(entry: ServerEntry, definitions: Tool[], generation: number, notices: number): void {
     const previous = new Map(entry.tools.map((listed) => [listed.definition.name, listed]));
     const names = new Set<string>();
     const tools: ListedTool[] = [];
@@ -203,6 +215,7 @@ export function createMcpServers(options: McpServersOptions): McpServers {
     }
     entry.tools = tools;
     entry.listedGeneration = generation;
+    entry.listedNotices = notices;
   }
 
   /** Connects (or restarts) the server and lists its tools; one at a time per server. */
@@ -213,10 +226,11 @@ export function createMcpServers(options: McpServersOptions): McpServers {
     entry.lastAttemptAt = now();
     const listing = (async () => {
       try {
+        const notices = entry.changeNotices;
         const { generation, tools } = await connection.listTools();
         // Replaced or removed by a reload meanwhile: its answer no longer counts.
         if (entries.get(entry.name) === entry && entry.connection === connection) {
-          acceptTools(entry, tools, generation);
+          acceptTools(entry, tools, generation, notices);
           entry.lastError = null;
         }
         return generation;
@@ -234,10 +248,21 @@ export function createMcpServers(options: McpServersOptions): McpServers {
     return listing;
   }
 
-  /** The generation whose tools the entry holds, connecting and listing again after a restart. */
+  /** The generation whose tools the entry holds, listing again after a restart or a change notice. */
   async function currentGeneration(entry: ServerEntry): Promise<number> {
-    const state = entry.connection?.state();
-    if (state?.status === 'connected' && state.generation === entry.listedGeneration) return state.generation;
+    const fresh = () => {
+      const state = entry.connection?.state();
+      return (
+        state?.status === 'connected' &&
+        state.generation === entry.listedGeneration &&
+        entry.listedNotices === entry.changeNotices
+      );
+    };
+    if (fresh()) return entry.listedGeneration;
+    if (entry.listing) {
+      await entry.listing.catch(() => {});
+      if (fresh()) return entry.listedGeneration;
+    }
     return refresh(entry);
   }
 

@@ -51,7 +51,7 @@ describe('createMcpConnection over stdio (a real child process)', () => {
     expect(connection.state().status).toBe('idle');
     const { generation, tools } = await connection.listTools();
     expect(generation).toBe(1);
-    expect(tools.map((tool) => tool.name)).toEqual(['echo', 'hang', 'crash']);
+    expect(tools.map((tool) => tool.name)).toEqual(['echo', 'hang', 'crash', 'grow']);
     const result = await connection.callTool('echo', { text: 'bonjour' });
     expect(result.content).toEqual([{ type: 'text', text: expect.stringMatching(/^bonjour \(from \d+\)$/) }]);
     const state = connection.state();
@@ -76,6 +76,13 @@ describe('createMcpConnection over stdio (a real child process)', () => {
     expect(connection.state()).toMatchObject({ status: 'connected', generation: 2 });
     expect(connection.state().pid).not.toBe(firstPid);
     expect(JSON.stringify(again.content)).toContain('encore');
+  });
+
+  it("passes on the server's notice that its tools changed", async () => {
+    const { connection, events } = stdioConnection();
+    await connection.callTool('grow', {});
+    await expect.poll(() => events.map((event) => event.type)).toEqual(['connected', 'tools-changed']);
+    expect((await connection.listTools()).tools.map((tool) => tool.name)).toContain('grown');
   });
 
   it('gives up on a call that hangs with call_timeout naming the server; the server stays usable', async () => {

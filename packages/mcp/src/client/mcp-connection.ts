@@ -32,7 +32,9 @@ export interface McpConnectionState {
 
 export type McpConnectionEvent =
   | { type: 'connected'; server: string; generation: number; pid: number | null }
-  | { type: 'down'; server: string; reason: string };
+  | { type: 'down'; server: string; reason: string }
+  /** The server said its tools changed (`notifications/tools/list_changed`): list them again. */
+  | { type: 'tools-changed'; server: string; generation: number };
 
 export interface McpConnectionOptions {
   /** The server's name, for messages ("the MCP server "files" …"). */
@@ -132,9 +134,24 @@ export function createMcpConnection(options: McpConnectionOptions): McpConnectio
     status = 'connecting';
     tail = createStderrTail();
     const transport = createTransport();
-    const client = new Client(clientInfo, { capabilities: {} });
     let transportError: string | null = null;
     let live: Session | null = null;
+    const client = new Client(clientInfo, {
+      capabilities: {},
+      listChanged: {
+        tools: {
+          // The caller lists them itself (and pins what it sees); the SDK only tells us when.
+          autoRefresh: false,
+          // At once: a notice sent just before a tool's answer must count before the next call.
+          debounceMs: 0,
+          onChanged: () => {
+            if (live !== null && session === live) {
+              options.onEvent?.({ type: 'tools-changed', server: options.name, generation: live.generation });
+            }
+          },
+        },
+      },
+    });
     client.onerror = (error) => {
       transportError = error.message;
     };
