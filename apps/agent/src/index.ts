@@ -40,6 +40,27 @@ export {
   withKnowledgeContext,
 } from './knowledge/index.js';
 export { createGatewayModel, type GatewayModelOptions } from './loop/gateway-model.js';
+export {
+  type CurrentTools,
+  createToolSource,
+  type DynamicTools,
+  type ToolSource,
+} from './loop/tool-source.js';
+export {
+  createMcpServers,
+  createMcpToolPins,
+  type McpConfigReading,
+  type McpLogger,
+  type McpServers,
+  type McpServersOptions,
+  type McpServersView,
+  type McpServerView,
+  McpToolsError,
+  type McpToolView,
+  mcpToolEffect,
+  mcpToolName,
+  readMcpConfig,
+} from './mcp-client/index.js';
 export { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/index.js';
 export {
   type AgentStores,
@@ -47,6 +68,7 @@ export {
   type OpenedAgent,
   openAgent,
   openAgentStores,
+  openMcpServers,
 } from './open-agent.js';
 export type { AgentTool, ToolContext, ToolEffect, ToolOutput } from './tools/agent-tool.js';
 export { ToolError } from './tools/agent-tool.js';
