@@ -43,15 +43,13 @@ describe('createMcpServers without running servers', () => {
     );
     await servers.settled();
     expect(
-      servers
-        .view()
-        .servers.map(({ name, state, reason, transport, tools }) => ({
-          name,
-          state,
-          reason,
-          transport,
-          tools,
-        })),
+      servers.view().servers.map(({ name, state, reason, transport, tools }) => ({
+        name,
+        state,
+        reason,
+        transport,
+        tools,
+      })),
     ).toEqual([
       {
         name: 'broken',
