@@ -156,6 +156,26 @@ knowledge
     runCli({ command: 'knowledge-remove', path, json: !!options.json }),
   );
 
+const mcp = program
+  .command('mcp')
+  .description('the MCP servers of $KLODY_HOME/agent/mcp.yaml whose tools the agent uses');
+
+mcp
+  .command('list')
+  .description('start the servers, then show their state and their tools with effect and pin')
+  .option('--json', 'print the list as one JSON line')
+  .action((options: { json?: boolean }) => runCli({ command: 'mcp-list', json: !!options.json }));
+
+mcp
+  .command('approve')
+  .description('trust again a tool whose definition changed (all changed tools of the server without <tool>)')
+  .argument('<server>', 'the server, as named in mcp.yaml')
+  .argument('[tool]', 'the tool, as the server names it (or <server>__<tool>)')
+  .option('--json', 'print the approved tools as one JSON line')
+  .action((server: string, tool: string | undefined, options: { json?: boolean }) =>
+    runCli({ command: 'mcp-approve', server, tool: tool ?? null, json: !!options.json }),
+  );
+
 program
   .command('serve')
   .description('start the HTTP API and web page on 127.0.0.1 (KLODY_AGENT_PORT, default 8000)')

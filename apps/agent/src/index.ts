@@ -41,6 +41,27 @@ export {
 } from './knowledge/index.js';
 export { createGatewayModel, type GatewayModelOptions } from './loop/gateway-model.js';
 export {
+  type CurrentTools,
+  createToolSource,
+  type DynamicTools,
+  type ToolSource,
+} from './loop/tool-source.js';
+export {
+  createMcpServers,
+  createMcpToolPins,
+  type McpConfigReading,
+  type McpLogger,
+  type McpServers,
+  type McpServersOptions,
+  type McpServersView,
+  type McpServerView,
+  McpToolsError,
+  type McpToolView,
+  mcpToolEffect,
+  mcpToolName,
+  readMcpConfig,
+} from './mcp-client/index.js';
+export {
   createKlodyMcpServer,
   type KlodyMcpDependencies,
   klodyMcpServerVersion,
@@ -55,6 +76,7 @@ export {
   type OpenedAgent,
   openAgent,
   openAgentStores,
+  openMcpServers,
 } from './open-agent.js';
 export type { AgentTool, ToolContext, ToolEffect, ToolOutput } from './tools/agent-tool.js';
 export { ToolError } from './tools/agent-tool.js';

@@ -15,6 +15,13 @@ import { createKnowledgeKinds } from './knowledge/knowledge-kinds.js';
 import { createKnowledgeSearch, type KnowledgeSearch } from './knowledge/knowledge-search.js';
 import { createSearchMyKnowledgeTool } from './knowledge/search-my-knowledge-tool.js';
 import { createGatewayModel } from './loop/gateway-model.js';
+import {
+  createMcpServers,
+  type McpLogger,
+  type McpServers,
+  type McpServersOptions,
+} from './mcp-client/mcp-servers.js';
+import { createMcpToolPins, type McpToolPins } from './mcp-client/mcp-tool-pins.js';
 import { type AgentMemory, type BackfillReport, createAgentMemory } from './memory/agent-memory.js';
 import { gatewayHealth } from './organs/gateway-health.js';
 import { type AgentStore, createAgentStore } from './store/agent-store.js';
@@ -27,6 +34,10 @@ export interface OpenAgentOptions {
   fetch?: typeof fetch;
   /** Milliseconds since the epoch (default Date.now). */
   now?: () => number;
+  /** MCP servers' starts, deaths and mcp.yaml errors; nothing is logged without it. */
+  logger?: McpLogger;
+  /** How the MCP servers are waited for and watched (tests shorten the waits). */
+  mcp?: Partial<Pick<McpServersOptions, 'connectTimeoutMs' | 'readyWaitMs' | 'reloadDebounceMs' | 'watch'>>;
 }
 
 /** The agent's stores without its model: enough to list approvals or backfill memory. */
@@ -35,6 +46,8 @@ export interface AgentStores {
   store: AgentStore;
   approvals: ApprovalStore;
   memory: AgentMemory;
+  /** MCP tools pinned by their definition's hash (`pnpm agent mcp approve` re-pins a changed one). */
+  mcpPins: McpToolPins;
   /** What the user added with `pnpm agent knowledge add` (documents, chat exports, notes, code). */
   knowledge: KnowledgeBase;
   knowledgeSearch: KnowledgeSearch;
@@ -47,6 +60,8 @@ export interface AgentStores {
 /** The whole agent, built from the configuration. */
 export interface OpenedAgent extends AgentStores {
   agent: Agent;
+  /** The servers of mcp.yaml, started in the background and reloaded when the file changes. */
+  mcp: McpServers;
   /** What `/health` says: the gateway's state as seen now (within a second). */
   health(): Promise<HealthReport>;
 }
@@ -101,6 +116,7 @@ export async function openAgentStores(
       store,
       approvals,
       memory,
+      mcpPins: createMcpToolPins(database.connection, { now }),
       knowledge,
       knowledgeSearch: createKnowledgeSearch({
         database: database.memoryDatabase,
@@ -121,9 +137,29 @@ export async function openAgentStores(
 }
 
 /**
+ * The MCP servers of `$KLODY_HOME/agent/mcp.yaml`, not started yet (`start()` does it, in the
+ * background); `watch` defaults to true.
+ */
+export function openMcpServers(
+  config: AgentConfig,
+  stores: AgentStores,
+  options: OpenAgentOptions = {},
+): McpServers {
+  return createMcpServers({
+    configPath: config.mcpConfigPath,
+    pins: stores.mcpPins,
+    callTimeoutMs: config.toolTimeoutMs,
+    ...options.mcp,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+/**
  * Builds the agent from the configuration: the database, the gateway's chat model (a provider
- * instance), approvals, memory and the default tools. No network call happens here: an organ or a
- * gateway that is not running shows in /health and as tool errors, never as a failed start.
+ * instance), approvals, memory, the default tools and the MCP servers' tools. No network call is
+ * awaited here: an organ or a gateway that is not running shows in /health and as tool errors, never
+ * as a failed start; MCP servers start in the background (a turn waits a few seconds at most for them).
  */
 export async function openAgent(config: AgentConfig, options: OpenAgentOptions = {}): Promise<OpenedAgent> {
   const gatewayURL = config.gatewayURL;
@@ -133,6 +169,7 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
     );
   }
   const stores = await openAgentStores(config, options);
+  let mcp: McpServers | null = null;
   try {
     const model = createGatewayModel({
       baseURL: gatewayURL,
@@ -154,10 +191,15 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
     });
     const hasKnowledge = () => stores.knowledge.hasRoots();
     tools.push(createSearchMyKnowledgeTool({ search: stores.knowledgeSearch, hasKnowledge }));
+    // KLODY_AGENT_TOOLS chooses among the built-in tools only; mcp.yaml says which servers run.
+    const builtIn = chosenTools(tools, config.tools);
+    mcp = openMcpServers(config, stores, options);
+    mcp.start();
     const agent = createAgent({
       model,
       connection: stores.database.connection,
-      tools: chosenTools(tools, config.tools),
+      tools: builtIn,
+      dynamicTools: mcp,
       approvals: stores.approvals,
       memory: withKnowledgeContext(stores.memory, stores.knowledgeSearch, { hasKnowledge }),
       maxSteps: config.maxSteps,
@@ -166,9 +208,11 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       ...(options.now ? { now: options.now } : {}),
     });
     const fetcher = options.fetch ?? fetch;
+    const servers = mcp;
     return {
       ...stores,
       agent,
+      mcp: servers,
       async health() {
         const { gateway, reason } = await gatewayHealth({
           gatewayURL,
@@ -190,10 +234,12 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       },
       async close() {
         await agent.close();
+        await servers.close();
         await stores.close();
       },
     };
   } catch (error) {
+    await mcp?.close();
     await stores.close();
     throw error;
   }

@@ -7,10 +7,10 @@ import { closeOpenTurn } from '../loop/close-open-turn.js';
 import { stopTurn, turnEndEvent } from '../loop/end-turn.js';
 import type { LoopContext, ToolChoicePolicy } from '../loop/loop-context.js';
 import { type ModelObject, requireModelObject } from '../loop/model-object.js';
-import { declareTools } from '../loop/model-step.js';
 import type { ModelTimeLimits } from '../loop/model-time-limits.js';
 import { runTurn } from '../loop/run-turn.js';
 import { stopQuestions, userLanguage } from '../loop/stop-questions.js';
+import { createToolSource, type DynamicTools } from '../loop/tool-source.js';
 import type { AgentMemory } from '../memory/agent-memory.js';
 import { type AgentStore, createAgentStore, toStepRecord } from '../store/agent-store.js';
 import type { AgentTool } from '../tools/agent-tool.js';
@@ -26,7 +26,13 @@ export interface CreateAgentOptions {
    * the caller's: `close()` stops new streams and leaves the connection open.
    */
   connection: Database.Database;
+  /** The built-in tools, fixed for the agent's life. */
   tools: readonly AgentTool[];
+  /**
+   * Tools that come and go while the agent runs (MCP servers): read at the start of every step, never
+   * shadowing a fixed tool of the same name.
+   */
+  dynamicTools?: DynamicTools;
   approvals: ApprovalStore;
   /** When given: turns are mirrored into it and a new session starts with facts recalled from it. */
   memory?: Pick<AgentMemory, 'mirrorTurn' | 'contextFor'>;
@@ -71,8 +77,7 @@ export function createAgent(options: CreateAgentOptions): CreatedAgent {
     model,
     store,
     approvals: options.approvals,
-    tools: new Map(options.tools.map((tool) => [tool.name, tool])),
-    declaredTools: declareTools(options.tools),
+    tools: createToolSource(options.tools, options.dynamicTools ?? null),
     systemPrompt: options.systemPrompt ?? defaultSystemPrompt,
     maxSteps,
     toolChoice: options.toolChoice ?? 'auto',

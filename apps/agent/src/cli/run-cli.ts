@@ -10,10 +10,18 @@ import type { AgentConfig } from '../config/config.js';
 import { readConfig } from '../config/config.js';
 import { startServer } from '../http/start-server.js';
 import { KnowledgeError } from '../knowledge/knowledge-error.js';
-import { type AgentStores, type OpenedAgent, openAgent, openAgentStores } from '../open-agent.js';
+import { McpToolsError } from '../mcp-client/mcp-tools-error.js';
+import {
+  type AgentStores,
+  type OpenedAgent,
+  openAgent,
+  openAgentStores,
+  openMcpServers,
+} from '../open-agent.js';
 import { type ApprovalMode, runAsk, runDecision, runResume } from './ask.js';
 import { runChat } from './chat.js';
 import { type KnowledgeCommand, runKnowledgeCommand } from './knowledge-command.js';
+import { type McpCommand, runMcpCommand } from './mcp-command.js';
 import { argumentsLine, oneLine } from './step-line.js';
 import { type TurnResult, turnJson } from './turn-result.js';
 
@@ -31,7 +39,8 @@ export type CliCommand =
   | { command: 'resume'; goOn: boolean; session: string; json: boolean }
   | { command: 'backfill'; json: boolean }
   | { command: 'serve'; port: number | null }
-  | KnowledgeCommand;
+  | KnowledgeCommand
+  | McpCommand;
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -46,8 +55,13 @@ async function withStores<T>(config: AgentConfig, job: (stores: AgentStores) => 
   }
 }
 
+/** MCP servers' deaths and mcp.yaml errors go to stderr as log lines, at KLODY_LOG_LEVEL. */
+function cliLogger(config: AgentConfig) {
+  return createLogger({ service: 'agent', level: config.logLevel });
+}
+
 async function withAgent<T>(config: AgentConfig, job: (opened: OpenedAgent) => Promise<T>): Promise<T> {
-  const opened = await openAgent(config);
+  const opened = await openAgent(config, { logger: cliLogger(config) });
   try {
     return await job(opened);
   } finally {
@@ -163,6 +177,16 @@ async function run(command: CliCommand, config: AgentConfig): Promise<number> {
     case 'knowledge-list':
     case 'knowledge-remove':
       return withStores(config, ({ knowledge }) => runKnowledgeCommand(command, knowledge));
+    case 'mcp-list':
+    case 'mcp-approve':
+      return withStores(config, async (stores) => {
+        const servers = openMcpServers(config, stores, { logger: cliLogger(config), mcp: { watch: false } });
+        try {
+          return await runMcpCommand(command, servers);
+        } finally {
+          await servers.close();
+        }
+      });
   }
 }
 
@@ -193,7 +217,10 @@ export async function runCli(command: CliCommand): Promise<void> {
       error,
       json: 'json' in command && command.json,
       // A missing path, an unknown kind or root: bad usage (exit 2), with the error's own code.
-      classify: (error) => (KnowledgeError.isInstance(error) ? { code: error.code, exitCode: 2 } : null),
+      classify: (error) =>
+        KnowledgeError.isInstance(error) || McpToolsError.isInstance(error)
+          ? { code: error.code, exitCode: 2 }
+          : null,
     });
   }
 }

@@ -19,6 +19,8 @@ export interface AgentConfig {
   home: string;
   /** `$KLODY_HOME/agent/agent.db`: sessions, messages, tool calls, approvals and the agent's memory. */
   databasePath: string;
+  /** `$KLODY_HOME/agent/mcp.yaml`: the MCP servers whose tools the agent uses (none when it is missing). */
+  mcpConfigPath: string;
   /** `KLODY_AGENT_HOST`: 127.0.0.1 unless set; any other address needs `KLODY_AGENT_API_KEY`. */
   host: string;
   /** `KLODY_AGENT_PORT` (8000). */
@@ -50,8 +52,9 @@ export interface AgentConfig {
    */
   toolChoice: 'auto' | 'required-first';
   /**
-   * `KLODY_AGENT_TOOLS`: the tools the agent may use, by name (comma-separated), or null for every
-   * default tool. Names are checked against the registry when the agent opens.
+   * `KLODY_AGENT_TOOLS`: the built-in tools the agent may use, by name (comma-separated), or null for
+   * every default tool. Names are checked against the registry when the agent opens. MCP servers' tools
+   * are not chosen here: mcp.yaml says which servers run (`enabled: false` keeps one off).
    */
   tools: string[] | null;
   /** How long an approval waits for a decision (`KLODY_AGENT_APPROVAL_TTL`, seconds; 600). */
@@ -150,6 +153,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
   return {
     home,
     databasePath: join(home, 'agent.db'),
+    mcpConfigPath: join(home, 'mcp.yaml'),
     host,
     port: values.KLODY_AGENT_PORT ?? 8000,
     apiKey,

@@ -11,6 +11,8 @@ const statusOfCode: Record<string, number> = {
   session_busy: 409,
   nothing_to_resume: 409,
   nothing_to_decide: 409,
+  mcp_server_not_found: 404,
+  mcp_tool_not_found: 404,
 };
 
 /** The HTTP status of a code the agent or its stores produce, or null for a code we do not know. */

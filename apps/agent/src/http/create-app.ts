@@ -14,6 +14,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Agent } from '../agent/agent.js';
+import type { McpServers } from '../mcp-client/mcp-servers.js';
+import { McpToolsError } from '../mcp-client/mcp-tools-error.js';
 import type { AgentRecords } from './agent-records.js';
 import { apiError } from './api-error.js';
 import { streamEvents } from './stream-events.js';
@@ -34,6 +36,8 @@ export interface CreateAppOptions {
    * behind the same key as /api/*; no `/mcp` route without it.
    */
   mcpServer?: () => McpServer;
+  /** The MCP servers behind `GET /api/mcp` and the re-approval of a changed tool; no such routes without. */
+  mcp?: Pick<McpServers, 'view' | 'approve'>;
 }
 
 export interface HealthReport {
@@ -85,6 +89,7 @@ export function createApp({
   policy,
   health,
   mcpServer,
+  mcp,
 }: CreateAppOptions): Hono<ServiceEnv> {
   const app = createServiceApp({
     ...(logger ? { logger } : {}),
@@ -168,6 +173,21 @@ export function createApp({
   });
 
   if (mcpServer) mountMcpRoute(app, mcpServer, { path: mcpPath });
+  if (mcp) {
+    app.get('/api/mcp', (context) => context.json(mcp.view()));
+
+    // No body: the tool's current definition is what gets pinned, as `pnpm agent mcp approve` does.
+    app.post('/api/mcp/servers/:server/tools/:tool/approve', (context) => {
+      try {
+        return context.json({
+          approved: mcp.approve(context.req.param('server'), context.req.param('tool')),
+        });
+      } catch (error) {
+        if (McpToolsError.isInstance(error)) throw apiError(error.code, error.message);
+        throw error;
+      }
+    });
+  }
 
   app.get('/', (context) => context.html(webFile('index.html')));
   app.get('/app.js', (context) =>

@@ -31,7 +31,10 @@ export async function startServer(
   config: AgentConfig,
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
-  const opened = await openAgent(config, options.fetch ? { fetch: options.fetch } : {});
+  const opened = await openAgent(config, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const port = options.port ?? config.port;
   const beyondLoopback = !isLoopbackAddress(config.host);
   const mcpDependencies = mcpDependenciesFromConfig(config, opened.memory.facts, {
@@ -45,6 +48,7 @@ export async function startServer(
     apiKey: config.apiKey,
     health: opened.health,
     mcpServer: () => createKlodyMcpServer(mcpDependencies),
+    mcp: opened.mcp,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(beyondLoopback
       ? {

@@ -1,10 +1,9 @@
-import type { ToolSet } from 'ai';
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AgentMemory } from '../memory/agent-memory.js';
 import type { AgentStore } from '../store/agent-store.js';
-import type { AgentTool } from '../tools/agent-tool.js';
 import type { ModelObject } from './model-object.js';
 import type { ModelTimeLimits } from './model-time-limits.js';
+import type { ToolSource } from './tool-source.js';
 
 /** Whether the model must call a tool: see LoopContext.toolChoice. */
 export type ToolChoicePolicy = 'auto' | 'required-first';
@@ -14,10 +13,11 @@ export interface LoopContext {
   model: ModelObject;
   store: AgentStore;
   approvals: ApprovalStore;
-  /** The registry: the only source of a tool's effect and of whether its output is untrusted. */
-  tools: ReadonlyMap<string, AgentTool>;
-  /** The same tools as the AI SDK is shown them (no execute). */
-  declaredTools: ToolSet;
+  /**
+   * The registry, read at the start of each step (MCP servers' tools come and go between steps): the
+   * only source of a tool's effect and of whether its output is untrusted.
+   */
+  tools: ToolSource;
   systemPrompt: string;
   maxSteps: number;
   /** How long a model call may stay silent before the turn stops with `model_timeout`. */

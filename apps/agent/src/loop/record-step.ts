@@ -26,7 +26,9 @@ export function recordStep(
 ): AgentEvent[] {
   const { store } = context;
   const events: AgentEvent[] = [];
-  const available = [...context.tools.keys()].join(', ');
+  // Read now, not when the model was called: a tool disabled meanwhile is refused.
+  const current = context.tools.current();
+  const available = [...current.byName.keys()].join(', ');
   return store.transaction(() => {
     const earlier = store.toolCalls(turn.id);
     const seen = new Set(
@@ -70,8 +72,14 @@ export function recordStep(
         finishedAt: null,
         durationMs: null,
       };
-      const tool = context.tools.get(call.toolName);
-      if (!tool) {
+      const tool = current.byName.get(call.toolName);
+      const unavailable = current.unavailable.get(call.toolName);
+      if (!tool && unavailable !== undefined) {
+        // Known but not offered (an MCP tool whose definition changed): never run, and said why.
+        const message = `${call.toolName} is not available: ${unavailable}`;
+        Object.assign(row, { status: 'not_run', note: 'tool_unavailable', output: message });
+        row.modelOutput = { type: 'error-text', value: message };
+      } else if (!tool) {
         const message = `unknown tool ${call.toolName}; available: ${available}`;
         Object.assign(row, { status: 'failed', note: 'unknown_tool', output: message });
         row.modelOutput = { type: 'error-text', value: message };

@@ -77,6 +77,8 @@ export async function* runTurn(
     let turn = store.getTurn(turnId);
     if (!turn) throw new Error(`no turn ${turnId}`);
     store.updateTurn(turnId, { state: 'running' });
+    // MCP servers still starting get a short, bounded wait, so that a first turn can see their tools.
+    await context.tools.ready();
     if (turn.stepsUsed > 0 && hasToolCalls(store.lastMessage(turn.sessionId))) {
       const stop = stopFor(yield* settleStep(context, turnId, turn.stepsUsed, signal));
       if (stop) return yield* endEvents(stop);
@@ -103,7 +105,7 @@ export async function* runTurn(
         model: context.model,
         system: systemFor(context, session?.systemContext ?? ''),
         messages: store.messages(turn.sessionId),
-        tools: context.declaredTools,
+        tools: context.tools.current().declared,
         toolChoice: forced ? 'required' : 'auto',
         limits: context.modelTimeLimits,
         ...(signal ? { signal } : {}),

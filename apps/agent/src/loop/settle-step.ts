@@ -1,4 +1,5 @@
 import type { AgentEvent } from '../agent/agent-events.js';
+import { ApprovalError } from '../approvals/approval-error.js';
 import { type ToolCallRecord, toStepRecord } from '../store/agent-store.js';
 import { approvalGate } from './approval-gate.js';
 import type { LoopContext } from './loop-context.js';
@@ -47,15 +48,11 @@ export async function* settleStep(
       continue;
     }
     if (call.status !== 'waiting') continue;
-    const tool = context.tools.get(call.tool);
+    // Read for each call: a tool can disappear or be disabled while its call waits for a decision.
+    const current = context.tools.current();
+    const tool = current.byName.get(call.tool);
     if (!tool) {
-      const message = `unknown tool ${call.tool}`;
-      yield settle(call, {
-        status: 'failed',
-        note: 'unknown_tool',
-        output: message,
-        modelOutput: { type: 'error-text', value: message },
-      });
+      yield settle(call, refuseMissingTool(context, call, current.unavailable.get(call.tool) ?? null));
       continue;
     }
 
@@ -120,5 +117,43 @@ export async function* settleStep(
     kind: 'settled',
     repeatedTool: calls.find((call) => call.note === 'repeated')?.tool ?? null,
     invalidTool: calls.find((call) => call.note === 'invalid')?.tool ?? null,
+  };
+}
+
+/**
+ * A waiting call whose tool is gone (its MCP server was removed from mcp.yaml) or disabled (its
+ * definition changed): it never runs, even when the user approved it for the tool as it was. A
+ * pending approval of it is denied in the store, so that it leaves the pending list and cannot be used.
+ */
+function refuseMissingTool(
+  context: LoopContext,
+  call: ToolCallRecord,
+  unavailable: string | null,
+): Partial<ToolCallRecord> {
+  if (call.approvalId === null) {
+    const message =
+      unavailable === null ? `unknown tool ${call.tool}` : `${call.tool} is not available: ${unavailable}`;
+    return {
+      status: unavailable === null ? 'failed' : 'not_run',
+      note: unavailable === null ? 'unknown_tool' : 'tool_unavailable',
+      output: message,
+      modelOutput: { type: 'error-text', value: message },
+    };
+  }
+  if (context.approvals.get(call.approvalId)?.state === 'pending') {
+    try {
+      context.approvals.decide({ sessionId: call.sessionId, approvalId: call.approvalId, decision: 'deny' });
+    } catch (error) {
+      // Decided or expired meanwhile: it cannot be used either way.
+      if (!ApprovalError.isInstance(error)) throw error;
+    }
+  }
+  const message = `${call.tool} ${unavailable === null ? 'is no longer available' : `is not available: ${unavailable}`}; not run`;
+  return {
+    approval: call.approval === 'approved' ? 'approved' : 'denied',
+    status: 'not_run',
+    note: 'tool_unavailable',
+    output: message,
+    modelOutput: { type: 'execution-denied', reason: message },
   };
 }

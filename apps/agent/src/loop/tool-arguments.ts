@@ -9,6 +9,10 @@ export type ParsedArguments =
 
 /** The JSON Schema a tool shows the model, and that the local repair reads to coerce scalars. */
 export function toolJsonSchema(tool: AgentTool): Record<string, unknown> {
+  if (tool.jsonSchema) {
+    const { $schema: _ignored, ...rest } = tool.jsonSchema;
+    return rest;
+  }
   const schema = z.toJSONSchema(tool.inputSchema, { io: 'input', unrepresentable: 'any' }) as Record<
     string,
     unknown

@@ -29,7 +29,15 @@ export interface AgentTool<Input = unknown> {
   name: string;
   description: string;
   inputSchema: z.ZodType<Input>;
-  effect: ToolEffect;
+  /**
+   * The JSON Schema the model is shown, when it is not derived from `inputSchema`: an MCP server's own
+   * schema, which it validates itself (`inputSchema` then only checks that the arguments are an object).
+   */
+  jsonSchema?: Record<string, unknown>;
+  /**
+   * `unknown` only for a tool we do not own whose verbs tell nothing (an MCP server's): it always asks.
+   */
+  effect: ToolEffect | 'unknown';
   untrustedOutput: boolean;
   execute(input: Input, context: ToolContext): Promise<ToolOutput>;
 }
