@@ -238,7 +238,10 @@ describeRequiring({ tools: ['pnpm'] }, 'Klody’s MCP server over stdio (the doc
 describe('the README', () => {
   it('documents the command these tests run, for Claude Desktop, Claude Code and VS Code', () => {
     const readme = readFileSync(join(repositoryRoot(), 'apps/agent/README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## MCP server'), readme.indexOf('## Environment variables'));
+    const section = readme.slice(
+      readme.indexOf('## MCP server\n'),
+      readme.indexOf('## Environment variables'),
+    );
     const configs = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map(
       (match) =>
         JSON.parse(match[1] ?? '') as Record<string, Record<string, { command?: string; args?: string[] }>>,
