@@ -90,3 +90,26 @@ export type VoiceServerMessage =
   | { type: 'interrupted'; played: string }
   | { type: 'turn-end'; turnId: string | null; transcript: string; answer: string; metrics: VoiceTurnMetrics }
   | { type: 'error'; code: string; message: string };
+
+/** The server's side of one `/voice` connection, as the voice session sees it (the socket is hidden). */
+export interface VoiceConnection {
+  send(message: VoiceServerMessage): void;
+  /** Klody's speech: mono s16le PCM at the rate of the last `audio-start`. */
+  sendAudio(pcm: Int16Array): void;
+  /** Bytes accepted by `sendAudio` that the socket has not yet written (for pacing). */
+  bufferedBytes(): number;
+  close(code?: number, reason?: string): void;
+}
+
+/** One voice session: what the socket hands it. */
+export interface VoiceSessionHandler {
+  /** A binary frame of microphone audio, 16 kHz mono s16le. */
+  audio(pcm: Int16Array): void;
+  /** A text frame, already validated against `voiceClientMessageSchema`. */
+  message(message: VoiceClientMessage): void;
+  /** The socket closed (the client left or the server stops): stop everything, keep what was played. */
+  close(): void;
+}
+
+/** Starts a voice session for a new connection. */
+export type OpenVoiceSession = (connection: VoiceConnection) => VoiceSessionHandler;
