@@ -22,7 +22,8 @@ export type FakeCall =
       decision: ApprovalDecision;
       signal: AbortSignal | undefined;
     }
-  | { method: 'resume'; sessionId: string; goOn: boolean; signal: AbortSignal | undefined };
+  | { method: 'resume'; sessionId: string; goOn: boolean; signal: AbortSignal | undefined }
+  | { method: 'interrupt'; sessionId: string; turnId: string; played: string };
 
 export interface FakeAgent {
   agent: Agent;
@@ -123,6 +124,9 @@ export function createFakeAgent(turns: FakeTurn[] = []): FakeAgent {
     resume({ sessionId, goOn, signal }) {
       fake.calls.push({ method: 'resume', sessionId, goOn, signal });
       return play(sessionId, signal);
+    },
+    async interrupt({ sessionId, turnId, played }) {
+      fake.calls.push({ method: 'interrupt', sessionId, turnId, played });
     },
     async close() {
       fake.closed = true;

@@ -255,7 +255,8 @@ describe('the agent HTTP API', () => {
     expect(busy.status).toBe(409);
     expect(((await busy.json()) as { error: { code: string } }).error.code).toBe('session_busy');
 
-    const signal = fake.calls[0]?.signal;
+    const first = fake.calls[0];
+    const signal = first && 'signal' in first ? first.signal : undefined;
     expect(signal?.aborted).toBe(false);
     client.abort();
     await expect.poll(() => signal?.aborted).toBe(true);

@@ -34,5 +34,11 @@ export interface Agent {
    * them. On a turn left `running` by a crash, `true` goes on (a call that was running is never rerun).
    */
   resume(input: { sessionId: string; goOn: boolean; signal?: AbortSignal }): AsyncIterable<AgentEvent>;
+  /**
+   * Ends a turn the user spoke over (its stream aborted first): `played` — what the user actually
+   * heard — becomes the answer kept in the history and in memory, not what the model wrote; calls that
+   * waited are not run. Refused (`session_busy`) while a stream of the session still runs.
+   */
+  interrupt(input: { sessionId: string; turnId: string; played: string }): Promise<void>;
   close(): Promise<void>;
 }

@@ -12,10 +12,11 @@ import { runTurn } from '../loop/run-turn.js';
 import { stopQuestions, userLanguage } from '../loop/stop-questions.js';
 import { createToolSource, type DynamicTools } from '../loop/tool-source.js';
 import type { AgentMemory } from '../memory/agent-memory.js';
-import { type AgentStore, createAgentStore, toStepRecord } from '../store/agent-store.js';
+import { type AgentStore, createAgentStore, type TurnRecord, toStepRecord } from '../store/agent-store.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import type { Agent } from './agent.js';
 import type { AgentEvent } from './agent-events.js';
+import { AgentRequestError } from './agent-request-error.js';
 import { defaultSystemPrompt, recalledFactsContext } from './default-system-prompt.js';
 
 export interface CreateAgentOptions {
@@ -35,7 +36,7 @@ export interface CreateAgentOptions {
   dynamicTools?: DynamicTools;
   approvals: ApprovalStore;
   /** When given: turns are mirrored into it and a new session starts with facts recalled from it. */
-  memory?: Pick<AgentMemory, 'mirrorTurn' | 'contextFor'>;
+  memory?: Pick<AgentMemory, 'mirrorTurn' | 'replaceTurn' | 'contextFor'>;
   /** Model steps per turn before it asks whether to go on (default 12). */
   maxSteps?: number;
   systemPrompt?: string;
@@ -320,11 +321,54 @@ export function createAgent(options: CreateAgentOptions): CreatedAgent {
     });
   }
 
+  // The model often finishes writing long before its speech ends: the turn is already done, with the
+  // whole answer stored and mirrored; only what was played stays.
+  async function replacePlayedAnswer(turn: TurnRecord, played: string): Promise<void> {
+    store.transaction(() => {
+      store.replaceAnswer(turn.id, played);
+      store.updateTurn(turn.id, { stopReason: 'interrupted', answer: played });
+    });
+    if (!context.memory) return;
+    try {
+      await context.memory.replaceTurn({
+        sessionId: turn.sessionId,
+        turnId: turn.id,
+        userMessage: turn.userMessage,
+        answer: played,
+        at: turn.endedAt ?? context.now(),
+      });
+    } catch {
+      // The history holds the played answer; backfill cannot fix memory here, but a lost summary is not lost data.
+    }
+  }
+
+  async function interrupt(input: { sessionId: string; turnId: string; played: string }): Promise<void> {
+    if (busy.has(input.sessionId)) {
+      throw new AgentRequestError('session_busy', `session ${input.sessionId} is still running a turn`);
+    }
+    const turn = store.getTurn(input.turnId);
+    if (!turn || turn.sessionId !== input.sessionId) {
+      throw new AgentRequestError('turn_not_found', `no turn ${input.turnId} in session ${input.sessionId}`);
+    }
+    const played = input.played.trim();
+    busy.add(input.sessionId);
+    try {
+      if (turn.state !== 'done') {
+        await closeOpenTurn(context, input.sessionId, { end: 'interrupted', answer: played });
+      } else if (turn.stopReason === 'answered') {
+        await replacePlayedAnswer(turn, played);
+      }
+    } finally {
+      busy.delete(input.sessionId);
+    }
+  }
+
   return {
     store,
     send,
     decide,
     resume,
+    interrupt,
     async close() {
       closed = true;
     },

@@ -3,12 +3,27 @@ import { finishTurn } from './end-turn.js';
 import type { LoopContext } from './loop-context.js';
 import { stepToolMessage } from './tool-message.js';
 
+/** How an unfinished turn ends: `ended` (the user went on) or `interrupted` (the user spoke over it). */
+export interface OpenTurnEnding {
+  end: 'ended' | 'interrupted';
+  /**
+   * The answer kept for an interruption: what the user actually heard, not what the model wrote. It
+   * becomes the assistant's message in the history and what semantic memory mirrors.
+   */
+  answer: string;
+}
+
 /**
  * Ends a session's unfinished turn when the user does something else (a new message, or `resume` with
- * "no"): its calls that were waiting are not run, their approvals are denied in the store so that they
- * can never be used later, and the step's tool message is written so the conversation stays well formed.
+ * "no", or speaking over the answer): its calls that were waiting are not run, their approvals are
+ * denied in the store so that they can never be used later, and the step's tool message is written so
+ * the conversation stays well formed.
  */
-export async function closeOpenTurn(context: LoopContext, sessionId: string): Promise<void> {
+export async function closeOpenTurn(
+  context: LoopContext,
+  sessionId: string,
+  ending: OpenTurnEnding = { end: 'ended', answer: '' },
+): Promise<void> {
   const { store, approvals } = context;
   const turn = store.latestTurn(sessionId);
   if (!turn || turn.state === 'done') return;
@@ -53,6 +68,14 @@ export async function closeOpenTurn(context: LoopContext, sessionId: string): Pr
         message: stepToolMessage(store.toolCalls(turn.id, turn.stepsUsed)),
       });
     }
+    if (ending.answer) {
+      store.addMessage({
+        sessionId,
+        turnId: turn.id,
+        at: context.now(),
+        message: { role: 'assistant', content: ending.answer },
+      });
+    }
   });
-  await finishTurn(context, turn.id, 'ended', '');
+  await finishTurn(context, turn.id, ending.end, ending.answer);
 }

@@ -28,7 +28,7 @@ export interface LoopContext {
    * small models that never call a tool on their own.
    */
   toolChoice: ToolChoicePolicy;
-  memory: Pick<AgentMemory, 'mirrorTurn' | 'contextFor'> | null;
+  memory: Pick<AgentMemory, 'mirrorTurn' | 'replaceTurn' | 'contextFor'> | null;
   /** Milliseconds since the epoch, for stored times. */
   now: () => number;
 }

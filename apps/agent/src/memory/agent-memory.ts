@@ -36,6 +36,11 @@ export interface AgentMemory {
    * Idempotent: a turn already mirrored adds nothing (`added: false`), even if its summary was forgotten since.
    */
   mirrorTurn(turn: TurnSummarySource): Promise<{ added: boolean }>;
+  /**
+   * Mirrors a turn again after its answer changed (the user spoke over it: only what was played is
+   * kept): the summary mirrored before is forgotten and replaced.
+   */
+  replaceTurn(turn: TurnSummarySource): Promise<void>;
   /** Mirrors every turn not mirrored yet (`pnpm agent backfill`); a second run adds nothing. */
   backfill(turns: Iterable<TurnSummarySource> | AsyncIterable<TurnSummarySource>): Promise<BackfillReport>;
   /**
@@ -98,6 +103,16 @@ export function createAgentMemory(options: AgentMemoryOptions): AgentMemory {
     'INSERT OR IGNORE INTO agent_memory_mirrored_turns (session_id, turn_id, fact_id, mirrored_at) VALUES (?, ?, ?, ?)',
   );
 
+  const mirroredFact = connection.prepare(
+    'SELECT fact_id AS factId FROM agent_memory_mirrored_turns WHERE session_id = ? AND turn_id = ?',
+  );
+  const factSharers = connection.prepare(
+    'SELECT COUNT(*) AS count FROM agent_memory_mirrored_turns WHERE fact_id = ?',
+  );
+  const unmarkMirrored = connection.prepare(
+    'DELETE FROM agent_memory_mirrored_turns WHERE session_id = ? AND turn_id = ?',
+  );
+
   // Mirroring one turn twice at the same moment (the loop and a backfill) must still add it once.
   const inFlight = new Map<string, Promise<{ added: boolean }>>();
 
@@ -121,9 +136,20 @@ export function createAgentMemory(options: AgentMemoryOptions): AgentMemory {
     return started;
   }
 
+  async function replaceTurn(turn: TurnSummarySource): Promise<void> {
+    await inFlight.get(JSON.stringify([turn.sessionId, turn.turnId]));
+    const row = mirroredFact.get(turn.sessionId, turn.turnId) as { factId: number | null } | undefined;
+    // @klody/memory merges near-duplicate texts: a summary another turn shares stays.
+    const sharers = row?.factId != null ? (factSharers.get(row.factId) as { count: number }).count : 0;
+    if (row?.factId != null && sharers === 1) await facts.forget(row.factId);
+    unmarkMirrored.run(turn.sessionId, turn.turnId);
+    await mirrorTurn(turn);
+  }
+
   return {
     facts,
     mirrorTurn,
+    replaceTurn,
     async backfill(turns) {
       const report: BackfillReport = { added: 0, skipped: 0 };
       for await (const turn of turns) {

@@ -7,7 +7,7 @@ import { createAgentSchema } from './agent-schema.js';
 export type TurnState = 'running' | 'waiting_approval' | 'waiting_continue' | 'done';
 
 /** A turn ends with a stop reason, `answered`, `ended` (the user said not to go on) or `error`. */
-export type TurnEnd = StopReason | 'answered' | 'ended' | 'error';
+export type TurnEnd = StopReason | 'answered' | 'ended' | 'interrupted' | 'error';
 
 /**
  * A stored tool call's progress. `waiting`: recorded, not settled yet (its approval is pending, or it
@@ -128,6 +128,11 @@ export interface AgentStore {
   addMessage(input: { sessionId: string; turnId: string; message: ModelMessage; at: number }): void;
   messages(sessionId: string): ModelMessage[];
   lastMessage(sessionId: string): ModelMessage | null;
+  /**
+   * Replaces the text of a turn's last assistant message (an answer the user spoke over keeps only
+   * what was played); false when the turn has none.
+   */
+  replaceAnswer(turnId: string, answer: string): boolean;
   addToolCall(call: ToolCallRecord): void;
   updateToolCall(
     key: { turnId: string; step: number; position: number },
@@ -345,6 +350,10 @@ export function createAgentStore(connection: Database.Database): AgentStore {
     lastMessage: connection.prepare(
       'SELECT content FROM agent_messages WHERE session_id = ? ORDER BY id DESC LIMIT 1',
     ),
+    replaceAnswer: connection.prepare(
+      `UPDATE agent_messages SET content = ? WHERE id = (
+         SELECT MAX(id) FROM agent_messages WHERE turn_id = ? AND role = 'assistant')`,
+    ),
     insertToolCall: connection.prepare(
       `INSERT INTO agent_tool_calls (session_id, turn_id, step, position, tool_call_id, tool, arguments,
          arguments_hash, effect, approval, approval_id, approval_reason, approval_expires_at, status, note,
@@ -443,6 +452,10 @@ export function createAgentStore(connection: Database.Database): AgentStore {
       return (statements.messages.all(sessionId) as Array<{ content: string }>).map(
         (row) => JSON.parse(row.content) as ModelMessage,
       );
+    },
+    replaceAnswer(turnId, answer) {
+      const message: ModelMessage = { role: 'assistant', content: answer };
+      return statements.replaceAnswer.run(JSON.stringify(message), turnId).changes > 0;
     },
     lastMessage(sessionId) {
       const row = statements.lastMessage.get(sessionId) as { content: string } | undefined;
