@@ -25,6 +25,7 @@ export {
   loopbackPolicy,
   type PolicyVerdict,
 } from './loopback/loopback-policy.js';
+export { escapeLabel, Histogram, prometheusLabels } from './metrics/prometheus.js';
 export { parseRequest, readJsonBody } from './requests/parse-request.js';
 export { type BindRuleOptions, checkBindRule } from './server/bind-rule.js';
 export {

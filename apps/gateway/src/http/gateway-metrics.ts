@@ -1,63 +1,12 @@
-// Prometheus text exposition (format 0.0.4), written by hand: a few counters and two histograms do
-// not need a metrics library, and the per-worker gauges are read from the manager when scraped.
+// The gateway's Prometheus metrics (the exposition is @klody/service's): request counters, latency
+// histograms, and per-worker gauges read from the manager when scraped.
 import type { WorkerStatus } from '@klody/gateway-client/schemas';
+import { Histogram, prometheusLabels as labels } from '@klody/service';
 
 const GIB = 1024 ** 3;
 const latencyBuckets = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
 ];
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
-function labels(values: Record<string, string>): string {
-  const parts = Object.entries(values).map(([key, value]) => `${key}="${escapeLabel(value)}"`);
-  return parts.length > 0 ? `{${parts.join(',')}}` : '';
-}
-
-export class Histogram {
-  private readonly series = new Map<
-    string,
-    { labels: Record<string, string>; counts: number[]; sum: number; count: number }
-  >();
-
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly buckets: readonly number[],
-  ) {}
-
-  observe(labelValues: Record<string, string>, value: number): void {
-    const key = Object.values(labelValues).join('\u0000');
-    let series = this.series.get(key);
-    if (!series) {
-      series = { labels: labelValues, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-      this.series.set(key, series);
-    }
-    for (let index = 0; index < this.buckets.length; index++) {
-      if (value <= (this.buckets[index] as number))
-        series.counts[index] = (series.counts[index] as number) + 1;
-    }
-    series.sum += value;
-    series.count++;
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const series of this.series.values()) {
-      this.buckets.forEach((bound, index) => {
-        lines.push(
-          `${this.name}_bucket${labels({ ...series.labels, le: String(bound) })} ${series.counts[index]}`,
-        );
-      });
-      lines.push(`${this.name}_bucket${labels({ ...series.labels, le: '+Inf' })} ${series.count}`);
-      lines.push(`${this.name}_sum${labels(series.labels)} ${series.sum}`);
-      lines.push(`${this.name}_count${labels(series.labels)} ${series.count}`);
-    }
-    return lines.join('\n');
-  }
-}
 
 export type RequestOutcome = 'completed' | 'client_aborted' | 'upstream_error' | 'rejected';
 

@@ -1,12 +1,8 @@
 // Token accounting for /metrics, from the usage workers report (usage-observer.ts): prompt and
 // generated tokens per worker, and the generation speed each answer reached.
-import { Histogram } from './gateway-metrics.js';
+import { escapeLabel, Histogram } from '@klody/service';
 
 const speedBuckets = [1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000, 2000];
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
 
 export class TokenMetrics {
   private readonly totals = new Map<string, { in: number; out: number }>();
