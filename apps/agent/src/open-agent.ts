@@ -28,6 +28,7 @@ import { type AgentStore, createAgentStore } from './store/agent-store.js';
 import { type AgentDatabase, openAgentDatabase } from './store/open-agent-database.js';
 import { chosenTools } from './tools/chosen-tools.js';
 import { createDefaultTools } from './tools/default-tools.js';
+import { createVoiceTurnStore, type VoiceTurnStore } from './voice/voice-turn-store.js';
 
 export interface OpenAgentOptions {
   /** For tests and the organ clients; the global fetch otherwise. */
@@ -52,6 +53,8 @@ export interface AgentStores {
   knowledge: KnowledgeBase;
   knowledgeSearch: KnowledgeSearch;
   records: AgentRecords;
+  /** The metrics of every spoken turn (`/voice`, `agent talk`), behind `/metrics`. */
+  voiceTurns: VoiceTurnStore;
   /** Mirrors every stored turn that is not in semantic memory yet; a second run adds nothing. */
   backfill(): Promise<BackfillReport>;
   close(): Promise<void>;
@@ -124,6 +127,7 @@ export async function openAgentStores(
         messageAt: messageResolver,
       }),
       records: createStoreRecords({ store, approvals, maxSteps: config.maxSteps, now }),
+      voiceTurns: createVoiceTurnStore(database.connection),
       backfill: () => memory.backfill(store.turnSummaries()),
       async close() {
         await ingester.close();

@@ -38,6 +38,8 @@ export interface CreateAppOptions {
   mcpServer?: () => McpServer;
   /** The MCP servers behind `GET /api/mcp` and the re-approval of a changed tool; no such routes without. */
   mcp?: Pick<McpServers, 'view' | 'approve'>;
+  /** `GET /metrics` (Prometheus text, behind the key): the spoken turns' stages; no route without it. */
+  metrics?: () => string;
 }
 
 export interface HealthReport {
@@ -90,13 +92,14 @@ export function createApp({
   health,
   mcpServer,
   mcp,
+  metrics,
 }: CreateAppOptions): Hono<ServiceEnv> {
   const app = createServiceApp({
     ...(logger ? { logger } : {}),
     ...(policy ? { policy } : {}),
     apiKey,
     // /mcp drives the same model, books and memory as /api/*: the same key guards both.
-    protectedPaths: ['/api/*', mcpPath],
+    protectedPaths: ['/api/*', mcpPath, '/metrics'],
   });
   const limitJson = limitBody(jsonBodyLimitBytes);
   const busy = new Set<string>();
@@ -116,6 +119,11 @@ export function createApp({
   const onFailure = (error: unknown) => logger?.error({ err: error }, 'a turn failed unexpectedly');
 
   app.get('/health', async (context) => context.json(health ? await health() : { status: 'ok' }));
+  if (metrics) {
+    app.get('/metrics', (context) =>
+      context.text(metrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    );
+  }
 
   app.post('/api/sessions', (context) => context.json({ sessionId: records.createSession() }, 201));
 

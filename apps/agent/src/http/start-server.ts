@@ -49,6 +49,7 @@ export async function startServer(
     health: opened.health,
     mcpServer: () => createKlodyMcpServer(mcpDependencies),
     mcp: opened.mcp,
+    metrics: () => opened.voiceTurns.renderMetrics(),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(beyondLoopback
       ? {
