@@ -12,6 +12,7 @@ import {
 } from '@klody/service';
 import { z } from 'zod';
 import type { ModelTimeLimits } from '../loop/model-time-limits.js';
+import { readVoiceConfig, type VoiceConfig } from './voice-config.js';
 
 /** The agent's configuration, read from the environment (CONTRACTS.md names the shared variables). */
 export interface AgentConfig {
@@ -57,6 +58,8 @@ export interface AgentConfig {
    * are not chosen here: mcp.yaml says which servers run (`enabled: false` keeps one off).
    */
   tools: string[] | null;
+  /** The voice loop (`/voice`, `agent talk`): VAD model, turn detection, duplex. */
+  voice: VoiceConfig;
   /** How long an approval waits for a decision (`KLODY_AGENT_APPROVAL_TTL`, seconds; 600). */
   approvalTtlMs: number;
   /**
@@ -177,6 +180,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     maxSteps: values.KLODY_AGENT_MAX_STEPS ?? 12,
     toolChoice: values.KLODY_AGENT_TOOL_CHOICE ?? 'auto',
     tools: values.KLODY_AGENT_TOOLS ? values.KLODY_AGENT_TOOLS.split(',').map((name) => name.trim()) : null,
+    voice: readVoiceConfig(env),
     approvalTtlMs: (values.KLODY_AGENT_APPROVAL_TTL ?? 600) * 1000,
     toolTimeoutMs: (values.KLODY_AGENT_TOOL_TIMEOUT ?? 30) * 1000,
     modelTimeLimits: {

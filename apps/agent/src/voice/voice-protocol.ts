@@ -88,6 +88,11 @@ export type VoiceServerMessage =
   | { type: 'ignored'; reason: 'speaking' | 'not_a_decision' | 'tool_running'; text?: string }
   /** Klody stopped speaking because the user did; `played` is what was actually heard and kept. */
   | { type: 'interrupted'; played: string }
+  /**
+   * Klody waits for the user: after a turn's last audio, or once an approval's question has been
+   * spoken (the next utterance answers it: `awaiting: 'approval'`).
+   */
+  | { type: 'listening'; awaiting: 'turn' | 'approval' }
   | { type: 'turn-end'; turnId: string | null; transcript: string; answer: string; metrics: VoiceTurnMetrics }
   | { type: 'error'; code: string; message: string };
 

@@ -240,7 +240,11 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
       return consume(turn, decision);
     }
     await turn.speech.finished();
-    if (turn.stopping || turn.approvalId !== null) return;
+    if (turn.stopping) return;
+    if (turn.approvalId !== null) {
+      send({ type: 'listening', awaiting: 'approval' });
+      return;
+    }
     endTurn(turn);
   }
 
@@ -263,6 +267,7 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
       metrics,
       at: Date.now(),
     });
+    send({ type: 'listening', awaiting: 'turn' });
   }
 
   function startTurn(transcript: string, moments: VoiceTurnMoments) {
@@ -343,12 +348,19 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     moments.transcriptAt = now();
     const text = transcript.text.trim();
     send({ type: 'transcript', text, final: true, language: transcript.language });
-    if (!text) return;
     const turn = current;
+    if (!text) {
+      // Noise the VAD took for speech: Klody keeps waiting for whatever it waited for.
+      if (!turn || turn.approvalId) send({ type: 'listening', awaiting: turn ? 'approval' : 'turn' });
+      return;
+    }
     if (turn?.approvalId) {
       const decision = parseSpokenDecision(text);
       if (decision) decide(turn, decision, text);
-      else send({ type: 'ignored', reason: 'not_a_decision', text });
+      else {
+        send({ type: 'ignored', reason: 'not_a_decision', text });
+        send({ type: 'listening', awaiting: 'approval' });
+      }
       return;
     }
     if (turn?.toolRunning && !turn.stopping) {
