@@ -13,6 +13,9 @@ import { createPocketsphinxSpeechToText } from '../engines/pocketsphinx/index.js
 import { createWhisperCppSpeechToText } from '../engines/whisper-cpp/index.js';
 import { VoiceError } from '../errors/index.js';
 import { installedPiperVoices, installedWhisperModel, modelsInstallHint } from '../models/index.js';
+
+export { vadModelPath } from '../models/index.js';
+
 import type { SpeechToText } from '../speech-to-text/speech-to-text.js';
 import type { TextToSpeech } from '../text-to-speech/text-to-speech.js';
 
@@ -117,33 +120,4 @@ export function transcriptionEngineFor(choice: EngineChoice): SpeechToText {
     'invalid_options',
     `unknown transcription engine "${name}" (use ${transcriptionEngines})`,
   );
-}
-
-/**
- * Where the Silero VAD model is: `--model`, else `KLODY_VAD_MODEL`, else
- * `$KLODY_HOME/voice/models/silero_vad.onnx`, else (in a Klody checkout) the shared test data copy.
- */
-export function vadModelPath(explicit: string | undefined, env: NodeJS.ProcessEnv, from: string): string {
-  if (explicit) return explicit;
-  if (env.KLODY_VAD_MODEL) return env.KLODY_VAD_MODEL;
-  const home = env.KLODY_HOME ?? join(homedir(), '.klody');
-  const candidates = [join(home, 'voice', 'models', 'silero_vad.onnx')];
-  let folder = resolve(from);
-  for (;;) {
-    if (existsSync(join(folder, 'pnpm-workspace.yaml'))) {
-      candidates.push(join(folder, '..', 'shared', 'data', 'models', 'silero-vad', 'silero_vad.onnx'));
-      break;
-    }
-    const parent = dirname(folder);
-    if (parent === folder) break;
-    folder = parent;
-  }
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) {
-    throw new VoiceError(
-      'engine_unavailable',
-      `no Silero VAD model found: pass --model silero_vad.onnx or set KLODY_VAD_MODEL (looked in ${candidates.join(', ')})`,
-    );
-  }
-  return found;
 }

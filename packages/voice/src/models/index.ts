@@ -10,3 +10,4 @@ export {
   manifestCandidates,
   modelsInstallHint,
 } from './installed-models.js';
+export { vadModelPath } from './vad-model-path.js';
