@@ -128,6 +128,17 @@ describe('segmentText: offsets, caps and merging', () => {
     expect(segments.map((segment) => segment.text).join(' ')).toBe(sentence);
   });
 
+  it('cuts before an opening bracket or quote, which starts the next piece, not after it', () => {
+    const cut = (text: string) =>
+      segmentText(text, { maxCharacters: 60, minCharacters: 0 }).map((segment) => segment.text);
+    expect(
+      cut('une phrase assez longue pour être coupée ici (avec une parenthèse qui suit) et encore'),
+    ).toEqual(['une phrase assez longue pour être coupée ici', '(avec une parenthèse qui suit) et encore']);
+    expect(
+      cut('une phrase assez longue pour être coupée à cet endroit « avec une citation » et puis'),
+    ).toEqual(['une phrase assez longue pour être coupée à cet endroit', '« avec une citation » et puis']);
+  });
+
   it('cuts a sentence without any punctuation at spaces, and a single huge word anywhere', () => {
     const words = Array.from({ length: 100 }, (_, index) => `mot${index}`).join(' ');
     for (const segment of segmentText(words, { maxCharacters: 50, minCharacters: 0 })) {
