@@ -44,7 +44,8 @@ describe('createSentenceStream', () => {
         expect(squeeze(result.join(''))).toBe(squeeze(whole.map((segment) => segment.text).join('')));
         for (const sentence of result.slice(1, -1)) {
           // Only a sentence that is the last of its line may stay short.
-          if (sentence.length < 24) expect(text).toMatch(new RegExp(`${escape(sentence)}\\s*(\\n|$)`, 'u'));
+          if (sentence.length < 24)
+            expect(text).toMatch(new RegExp(`${escapeRegExp(sentence)}\\s*(\\n|$)`, 'u'));
         }
       }
       expect(squeeze(run([...text], { language }).join(''))).toBe(squeeze(text));
@@ -106,6 +107,6 @@ describe('createSentenceStream', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
