@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { testDataPath } from '@klody/test-helpers';
+import { describeRequiring } from '@klody/test-helpers/vitest';
 import { describe, expect, it } from 'vitest';
 import { type SegmentTextOptions, segmentText } from './segment-text.js';
 import { createSentenceStream } from './sentence-stream.js';
@@ -106,6 +109,36 @@ describe('createSentenceStream', () => {
     );
   });
 });
+
+describeRequiring(
+  { data: ['books/fr/Candide.txt', 'books/en/Pride_and_Prejudice_JaneAusten.txt'] },
+  'createSentenceStream on novels',
+  () => {
+    it('gives the sentences of segmentText for 20 kB of Candide and Pride and Prejudice in random deltas', () => {
+      for (const [language, path] of [
+        ['fr', ['books', 'fr', 'Candide.txt']],
+        ['en', ['books', 'en', 'Pride_and_Prejudice_JaneAusten.txt']],
+      ] as const) {
+        // Paragraphs unwrapped into long lines, as a language model writes them.
+        const text = readFileSync(testDataPath(...path), 'utf8')
+          .slice(20_000, 40_000)
+          .replace(/\r\n/gu, '\n')
+          .replace(/([^\n])\n(?!\n)/gu, '$1 ');
+        let state = 3;
+        const deltas: string[] = [];
+        for (let offset = 0; offset < text.length; ) {
+          state = (state * 1664525 + 1013904223) % 4294967296;
+          const length = 1 + Math.floor((state / 4294967296) * 12);
+          deltas.push(text.slice(offset, offset + length));
+          offset += length;
+        }
+        const expected = segmentText(text, { language, minCharacters: 0 }).map((segment) => segment.text);
+        expect(expected.length).toBeGreaterThan(100);
+        expect(run(deltas, { language, minCharacters: 0 })).toEqual(expected);
+      }
+    });
+  },
+);
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
