@@ -216,7 +216,10 @@ function cutLongSpan(text: string, span: Span, maxCharacters: number): Span[] {
     }
     const piece = trimSpan(text, { start, end: cut });
     if (piece) parts.push(piece);
+    // The next piece starts at its first character: a space left in front would take a place in its
+    // window, and where a piece is cut would depend on whether the text before it is still there.
     start = cut;
+    while (start < span.end && /\s/u.test(text[start] ?? '')) start += 1;
   }
   const rest = trimSpan(text, { start, end: span.end });
   if (rest) parts.push(rest);
