@@ -39,7 +39,7 @@ export function createSentenceStream(options: SegmentTextOptions = {}): Sentence
   segmentText('', options);
   const sentenceOptions = { language: options.language, maxCharacters, minCharacters: 0 };
 
-  // The text from the start of the current line on: earlier lines are done and dropped.
+  // The text not given out yet (from the held sentences on, if any): what is out is dropped.
   let text = '';
   // Offset in `text` up to which sentences were given out or held.
   let consumed = 0;
@@ -90,10 +90,13 @@ export function createSentenceStream(options: SegmentTextOptions = {}): Sentence
       if (start < sentence.end) accept({ start, end: sentence.end }, output);
     }
     if (held && (ended || (lastBreak !== null && held.end <= lastBreak.start))) release(output);
-    if (lastBreak !== null && !held) {
-      // Every sentence before the last line break is out: forget those lines.
-      text = text.slice(lastBreak.end);
-      consumed = Math.max(0, consumed - lastBreak.end);
+    // Forget what is out (the decisions about it are taken), so that each push segments only the
+    // current sentences, not the whole paragraph again: a long paragraph would cost quadratic time.
+    const keep = held ? held.start : consumed;
+    if (keep > 0) {
+      text = text.slice(keep);
+      consumed -= keep;
+      if (held) held = { start: 0, end: held.end - keep };
     }
     return output;
   }
