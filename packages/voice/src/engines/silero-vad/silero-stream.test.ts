@@ -88,6 +88,10 @@ describeRequiring(
       const again = await stream.push(audio.subarray(0, 16_000));
       const whole = await vad.probabilities(audio.subarray(0, 16_000), 16_000);
       expect(again).toEqual(whole.subarray(0, 31));
+      // After close(), an open stream loads the model again and goes on from a fresh state.
+      await vad.close();
+      const fresh = await stream.push(audio.subarray(16_000, 32_000));
+      expect(fresh.length).toBe(31);
       const missing = createSileroVad({ modelPath: '/nowhere/silero_vad.onnx' }).createStream();
       await expect(missing.push(new Float32Array(1024))).rejects.toMatchObject({
         code: 'engine_unavailable',

@@ -19,6 +19,7 @@ export interface SileroStream extends VoiceActivityStream {
  */
 export function createSileroStream(load: () => Promise<SileroModel>): SileroStream {
   let scorer: SileroWindowScorer | null = null;
+  let scorerModel: SileroModel | null = null;
   // Samples after the last complete window, at most 511.
   let remainder = new Float32Array(0);
   // Bumped by reset(): a push that started before it must not touch the new stream's state.
@@ -28,7 +29,11 @@ export function createSileroStream(load: () => Promise<SileroModel>): SileroStre
   async function run(pcm: Float32Array, started: number): Promise<Float32Array> {
     const model = await load();
     if (started !== generation) return new Float32Array(0);
-    scorer ??= createSileroWindowScorer(model);
+    // A VAD closed and loaded again gives a new session: the old state goes with the old one.
+    if (scorer === null || scorerModel !== model) {
+      scorer = createSileroWindowScorer(model);
+      scorerModel = model;
+    }
     const current = scorer;
     const audio = new Float32Array(remainder.length + pcm.length);
     audio.set(remainder);

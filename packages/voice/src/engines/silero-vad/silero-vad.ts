@@ -35,7 +35,7 @@ export interface SileroVad extends VoiceActivityDetector {
    * probabilities of the windows it completes, equal to `probabilities()` on the whole audio.
    */
   createStream(): SileroStream;
-  /** Frees the ONNX session (open streams load it again on their next push). */
+  /** Frees the ONNX session (open streams load it again on their next push, with a fresh state). */
   close(): Promise<void>;
 }
 
