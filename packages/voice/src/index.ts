@@ -8,4 +8,4 @@ export * from './process/index.js';
 export type * from './speech-to-text/index.js';
 export * from './text/index.js';
 export * from './text-to-speech/index.js';
-export type * from './voice-activity/index.js';
+export * from './voice-activity/index.js';

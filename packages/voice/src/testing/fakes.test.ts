@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { VoiceError } from '../errors/index.js';
-import { createFakeSpeechToText, createFakeTextToSpeech, createFakeVoiceActivityDetector } from './index.js';
+import { createStreamingVoiceActivity } from '../voice-activity/index.js';
+import {
+  createFakeSpeechToText,
+  createFakeTextToSpeech,
+  createFakeVoiceActivityDetector,
+  createFakeVoiceActivityStream,
+} from './index.js';
 
 describe('fakes for consumers', () => {
   it('the fake TTS streams one chunk per segment, lazily, with offsets', async () => {
@@ -43,5 +49,21 @@ describe('fakes for consumers', () => {
     expect(segments).toHaveLength(1);
     expect(segments[0]?.start).toBeCloseTo(0.3, 1);
     expect(segments[0]?.end).toBeCloseTo(0.6, 1);
+  });
+
+  it('the fake VAD stream drives the streaming voice activity from energy', async () => {
+    const voice = createStreamingVoiceActivity({
+      vad: { createStream: () => createFakeVoiceActivityStream() },
+    });
+    const pcm = new Float32Array(3 * 16_000);
+    pcm.fill(0.5, 16_000, 32_000); // one loud second
+    const events = [];
+    for (let offset = 0; offset < pcm.length; offset += 480) {
+      events.push(...(await voice.push(pcm.subarray(offset, offset + 480))));
+    }
+    events.push(...(await voice.end()));
+    expect(events.map((event) => event.type)).toEqual(['speech-start', 'speech-end']);
+    expect(events[0]?.at).toBeCloseTo(0.8, 1);
+    expect(events[1]?.at).toBeCloseTo(2.2, 1);
   });
 });

@@ -12,3 +12,7 @@ export {
   createFakeVoiceActivityDetector,
   type FakeVoiceActivityDetectorOptions,
 } from './fake-voice-activity-detector.js';
+export {
+  createFakeVoiceActivityStream,
+  type FakeVoiceActivityStreamOptions,
+} from './fake-voice-activity-stream.js';

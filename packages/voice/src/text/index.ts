@@ -7,3 +7,4 @@ export {
   segmentTextForSpeech,
   type TextSegment,
 } from './segment-text.js';
+export { createSentenceStream, type SentenceStream } from './sentence-stream.js';

@@ -128,6 +128,39 @@ describe('segmentText: offsets, caps and merging', () => {
     expect(segments.map((segment) => segment.text).join(' ')).toBe(sentence);
   });
 
+  it('cuts before an opening bracket or quote, which starts the next piece, not after it', () => {
+    const cut = (text: string) =>
+      segmentText(text, { maxCharacters: 60, minCharacters: 0 }).map((segment) => segment.text);
+    expect(
+      cut('une phrase assez longue pour être coupée ici (avec une parenthèse qui suit) et encore'),
+    ).toEqual(['une phrase assez longue pour être coupée ici', '(avec une parenthèse qui suit) et encore']);
+    expect(
+      cut('une phrase assez longue pour être coupée à cet endroit « avec une citation » et puis'),
+    ).toEqual(['une phrase assez longue pour être coupée à cet endroit', '« avec une citation » et puis']);
+  });
+
+  it('cuts the rest of a long sentence the same whether the pieces before it are there or not', () => {
+    let state = 5;
+    const random = () => {
+      state = (state * 1664525 + 1013904223) % 4294967296;
+      return state / 4294967296;
+    };
+    const words = () =>
+      Array.from({ length: 1 + Math.floor(random() * 8) }, () => 'mot'.repeat(1 + Math.floor(random() * 3)));
+    for (let sentence = 0; sentence < 50; sentence += 1) {
+      const text = `${Array.from({ length: 30 }, () => words().join(' ')).join(', ')}.`;
+      const pieces = segmentText(text, { maxCharacters: 60, minCharacters: 0 });
+      for (const [index, piece] of pieces.entries()) {
+        const rest = segmentText(text.slice(piece.start), { maxCharacters: 60, minCharacters: 0 });
+        expect({ sentence, index, rest: rest.map((segment) => segment.text) }).toEqual({
+          sentence,
+          index,
+          rest: pieces.slice(index).map((segment) => segment.text),
+        });
+      }
+    }
+  });
+
   it('cuts a sentence without any punctuation at spaces, and a single huge word anywhere', () => {
     const words = Array.from({ length: 100 }, (_, index) => `mot${index}`).join(' ');
     for (const segment of segmentText(words, { maxCharacters: 50, minCharacters: 0 })) {

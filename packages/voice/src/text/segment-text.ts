@@ -188,8 +188,9 @@ function sentencesOfLine(text: string, line: Span, language: string | undefined)
   return sentences.map((span) => trimSpan(text, span)).filter((span): span is Span => span !== null);
 }
 
-// Where a too-long sentence may be cut, best first: after clause punctuation, else at a space.
-const clauseBreak = /[,;:)\]»—–]\s+|\s+[—–(«]\s*/gu;
+// Where a too-long sentence may be cut, best first: after clause punctuation, or before an opening
+// bracket, quote or dash (the mark opens the next piece: "ici (" then "avec…" read badly); else at a space.
+const clauseBreak = /[,;:)\]»—–]\s+|\s+(?=[—–(«])/gu;
 
 function cutLongSpan(text: string, span: Span, maxCharacters: number): Span[] {
   const parts: Span[] = [];
@@ -215,7 +216,10 @@ function cutLongSpan(text: string, span: Span, maxCharacters: number): Span[] {
     }
     const piece = trimSpan(text, { start, end: cut });
     if (piece) parts.push(piece);
+    // The next piece starts at its first character: a space left in front would take a place in its
+    // window, and where a piece is cut would depend on whether the text before it is still there.
     start = cut;
+    while (start < span.end && /\s/u.test(text[start] ?? '')) start += 1;
   }
   const rest = trimSpan(text, { start, end: span.end });
   if (rest) parts.push(rest);

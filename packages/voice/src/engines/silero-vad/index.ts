@@ -1,3 +1,4 @@
+export type { SileroStream } from './silero-stream.js';
 export { createSileroVad, type SileroVad, type SileroVadOptions } from './silero-vad.js';
 export {
   defaultSpeechTimestampOptions,

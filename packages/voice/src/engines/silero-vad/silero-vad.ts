@@ -1,11 +1,19 @@
 import { access } from 'node:fs/promises';
 import { resample } from '../../audio/resample.js';
 import { throwIfAborted, VoiceError } from '../../errors/index.js';
+import { checkDuration, checkProbability } from '../../voice-activity/check-options.js';
 import type {
   DetectSpeechOptions,
   SpeechSegment,
   VoiceActivityDetector,
 } from '../../voice-activity/voice-activity-detector.js';
+import { createSileroStream, type SileroStream } from './silero-stream.js';
+import {
+  createSileroWindowScorer,
+  type SileroModel,
+  sileroSampleRate as sampleRate,
+  sileroWindowSamples as windowSamples,
+} from './silero-window-scorer.js';
 import { defaultSpeechTimestampOptions, speechTimestamps } from './speech-timestamps.js';
 
 type OnnxRuntime = typeof import('onnxruntime-node');
@@ -22,33 +30,19 @@ export interface SileroVadOptions {
 export interface SileroVad extends VoiceActivityDetector {
   /** Speech probability of each 32 ms window (512 samples at 16 kHz). */
   probabilities(pcm: Float32Array, sampleRate: number, signal?: AbortSignal): Promise<Float32Array>;
-  /** Frees the ONNX session. */
+  /**
+   * A stream over 16 kHz mono frames of any length, sharing this VAD's model: each push gives the
+   * probabilities of the windows it completes, equal to `probabilities()` on the whole audio.
+   */
+  createStream(): SileroStream;
+  /** Frees the ONNX session (open streams load it again on their next push, with a fresh state). */
   close(): Promise<void>;
-}
-
-const sampleRate = 16_000;
-const windowSamples = 512;
-// Silero v5 needs the last 64 samples of the previous window in front of each new one (576 inputs);
-// without them it answers ~0 everywhere.
-const contextSamples = 64;
-
-function checkProbability(name: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isFinite(value) || value < 0 || value > 1)) {
-    throw new VoiceError('invalid_options', `${name} must be between 0 and 1, got ${value}`);
-  }
-}
-
-function checkDuration(name: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
-    throw new VoiceError('invalid_options', `${name} must be a number of milliseconds ≥ 0, got ${value}`);
-  }
 }
 
 /** Silero VAD v5 on onnxruntime-node (CPU), 16 kHz; other rates are resampled first. */
 export function createSileroVad(options: SileroVadOptions): SileroVad {
   const engine = 'silero-vad';
-  type Session = Awaited<ReturnType<OnnxRuntime['InferenceSession']['create']>>;
-  let loaded: Promise<{ runtime: OnnxRuntime; session: Session }> | null = null;
+  let loaded: Promise<SileroModel> | null = null;
   const load = () => {
     loaded ??= (async () => {
       try {
@@ -94,27 +88,15 @@ export function createSileroVad(options: SileroVadOptions): SileroVad {
 
   async function probabilities(pcm: Float32Array, rate: number, signal?: AbortSignal): Promise<Float32Array> {
     if (!(rate > 0)) throw new VoiceError('invalid_options', `invalid sample rate ${rate}`);
-    const { runtime, session } = await load();
+    const scorer = createSileroWindowScorer(await load());
     const audio = rate === sampleRate ? pcm : resample(pcm, rate, sampleRate);
     const windows = Math.ceil(audio.length / windowSamples);
     const output = new Float32Array(windows);
-    const input = new Float32Array(contextSamples + windowSamples);
-    let state = new runtime.Tensor('float32', new Float32Array(2 * 128), [2, 1, 128]);
-    const rateTensor = new runtime.Tensor('int64', BigInt64Array.from([BigInt(sampleRate)]), []);
     for (let window = 0; window < windows; window += 1) {
       if (window % 256 === 0) throwIfAborted(signal);
-      // Slide: the tail of the previous input becomes this window's context.
-      input.copyWithin(0, windowSamples, windowSamples + contextSamples);
-      const chunk = audio.subarray(window * windowSamples, (window + 1) * windowSamples);
-      input.set(chunk, contextSamples);
-      if (chunk.length < windowSamples) input.fill(0, contextSamples + chunk.length);
-      const result = await session.run({
-        input: new runtime.Tensor('float32', input.slice(), [1, contextSamples + windowSamples]),
-        state,
-        sr: rateTensor,
-      });
-      output[window] = (result.output?.data as Float32Array | undefined)?.[0] ?? 0;
-      state = result.stateN as typeof state;
+      output[window] = await scorer.score(
+        audio.subarray(window * windowSamples, (window + 1) * windowSamples),
+      );
     }
     return output;
   }
@@ -122,6 +104,7 @@ export function createSileroVad(options: SileroVadOptions): SileroVad {
   return {
     id: engine,
     probabilities,
+    createStream: () => createSileroStream(load),
     async detect(
       pcm: Float32Array,
       rate: number,
