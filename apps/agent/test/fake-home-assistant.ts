@@ -74,13 +74,26 @@ function initialEntities(): Map<string, FakeEntity> {
 }
 
 /** What a service does to an entity's state, for the domains the fake knows. */
-function applyService(entity: FakeEntity, domain: string, service: string, body: Record<string, unknown>): boolean {
+function applyService(
+  entity: FakeEntity,
+  domain: string,
+  service: string,
+  body: Record<string, unknown>,
+): boolean {
   const [entityDomain] = entity.entity_id.split('.');
   if (!['light', 'switch', 'homeassistant'].includes(domain)) return false;
   if (domain !== 'homeassistant' && domain !== entityDomain) return false;
   if (entityDomain !== 'light' && entityDomain !== 'switch') return false;
   const next =
-    service === 'turn_on' ? 'on' : service === 'turn_off' ? 'off' : service === 'toggle' ? (entity.state === 'on' ? 'off' : 'on') : null;
+    service === 'turn_on'
+      ? 'on'
+      : service === 'turn_off'
+        ? 'off'
+        : service === 'toggle'
+          ? entity.state === 'on'
+            ? 'off'
+            : 'on'
+          : null;
   if (next === null) return false;
   entity.state = next;
   if (entityDomain === 'light') {
@@ -103,9 +116,7 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-export async function startFakeHomeAssistant(
-  options: { token?: string } = {},
-): Promise<FakeHomeAssistant> {
+export async function startFakeHomeAssistant(options: { token?: string } = {}): Promise<FakeHomeAssistant> {
   const state: FakeHomeAssistant = {
     url: '',
     token: options.token ?? 'fake-long-lived-access-token',

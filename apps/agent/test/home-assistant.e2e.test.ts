@@ -18,7 +18,14 @@ const runs: CliRun[] = [];
 interface AskJson {
   sessionId: string;
   answer: string;
-  steps: { tool: string; arguments: unknown; effect: string; approval: string; status: string; output: string | null }[];
+  steps: {
+    tool: string;
+    arguments: unknown;
+    effect: string;
+    approval: string;
+    status: string;
+    output: string | null;
+  }[];
   pendingApprovals: { approvalId: string; tool: string; reason: string }[];
   stop: { reason: string } | null;
 }
@@ -143,7 +150,11 @@ describe('pnpm agent with KLODY_HOME_ASSISTANT_URL', () => {
     const run = await agent('ask', 'La lumière de la chambre est-elle allumée ?', '--json');
     expect(run.code).toBe(0);
     const result = onlyJsonLine(run.stdout) as AskJson;
-    expect(result.steps[0]).toMatchObject({ tool: 'home_assistant_states', effect: 'read', approval: 'not_needed' });
+    expect(result.steps[0]).toMatchObject({
+      tool: 'home_assistant_states',
+      effect: 'read',
+      approval: 'not_needed',
+    });
     expect(result.steps[0]?.output).toContain('the token was refused');
     expect(result.steps[0]?.output).not.toContain('not-the-right-token');
     expect(result.answer).toBe('Home Assistant refuse le jeton.');

@@ -41,20 +41,27 @@ describe('KLODY_HOME_ASSISTANT_URL and KLODY_HOME_ASSISTANT_TOKEN', () => {
   });
 
   it('stop the start when the URL comes without a token, saying how to make one', () => {
-    expect(() => readConfig({ KLODY_HOME_ASSISTANT_URL: 'http://127.0.0.1:8123' })).toThrow(ConfigurationError);
+    expect(() => readConfig({ KLODY_HOME_ASSISTANT_URL: 'http://127.0.0.1:8123' })).toThrow(
+      ConfigurationError,
+    );
     expect(() => readConfig({ KLODY_HOME_ASSISTANT_URL: 'http://127.0.0.1:8123' })).toThrow(
       /KLODY_HOME_ASSISTANT_TOKEN: unset.*long-lived access token/,
     );
   });
 
   it('stop the start when a token comes without a URL', () => {
-    expect(() => readConfig({ KLODY_HOME_ASSISTANT_TOKEN: token })).toThrow(/KLODY_HOME_ASSISTANT_URL: unset/);
+    expect(() => readConfig({ KLODY_HOME_ASSISTANT_TOKEN: token })).toThrow(
+      /KLODY_HOME_ASSISTANT_URL: unset/,
+    );
   });
 
   it('refuse a token with spaces without repeating it', () => {
     let message = '';
     try {
-      readConfig({ KLODY_HOME_ASSISTANT_URL: 'http://127.0.0.1:8123', KLODY_HOME_ASSISTANT_TOKEN: 'my secret token' });
+      readConfig({
+        KLODY_HOME_ASSISTANT_URL: 'http://127.0.0.1:8123',
+        KLODY_HOME_ASSISTANT_TOKEN: 'my secret token',
+      });
     } catch (error) {
       message = (error as Error).message;
     }

@@ -47,7 +47,10 @@ describe('createHomeAssistantClient', () => {
   });
 
   it('reads one entity, and null for an id Home Assistant does not have', async () => {
-    expect(await client().state('switch.cafetiere')).toMatchObject({ state: 'off', friendlyName: 'Cafetière' });
+    expect(await client().state('switch.cafetiere')).toMatchObject({
+      state: 'off',
+      friendlyName: 'Cafetière',
+    });
     expect(await client().state('light.cuisine')).toBeNull();
   });
 
@@ -74,7 +77,11 @@ describe('createHomeAssistantClient', () => {
     expect(error.message).not.toContain('wrong-token-5678');
     expect(error.message).not.toContain(home.token);
     const call = await toolError(
-      client({ token: 'wrong-token-5678' }).callService({ domain: 'light', service: 'turn_on', entityId: 'light.chambre' }),
+      client({ token: 'wrong-token-5678' }).callService({
+        domain: 'light',
+        service: 'turn_on',
+        entityId: 'light.chambre',
+      }),
     );
     expect(call.code).toBe('home_assistant_unauthorized');
     expect(home.serviceCalls).toEqual([]);
@@ -84,7 +91,9 @@ describe('createHomeAssistantClient', () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const error = await toolError(client({ url }).states());
     expect(error.code).toBe('home_assistant_unreachable');
-    expect(error.message).toBe(`Home Assistant cannot be reached at ${url} (connection refused: is it running?)`);
+    expect(error.message).toBe(
+      `Home Assistant cannot be reached at ${url} (connection refused: is it running?)`,
+    );
   });
 
   it('says when the answer is not JSON', async () => {

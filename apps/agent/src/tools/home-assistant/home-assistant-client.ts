@@ -147,9 +147,7 @@ export function createHomeAssistantClient(options: HomeAssistantClientOptions): 
   return {
     url: base,
     states({ signal } = {}) {
-      return request('/api/states', { method: 'GET', signal }, (body) =>
-        stateList.parse(body).map(entityOf),
-      );
+      return request('/api/states', { method: 'GET', signal }, (body) => stateList.parse(body).map(entityOf));
     },
     state(entityId, { signal } = {}) {
       return request<HomeAssistantEntity | null>(

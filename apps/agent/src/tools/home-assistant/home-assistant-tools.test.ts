@@ -60,7 +60,9 @@ describe('home_assistant_states', () => {
       ].join('\n'),
     );
     const loose = await states().execute({ filter: 'LUMIERE bureau', limit: 1 }, toolCallContext());
-    expect(loose.text.split('\n').slice(1)).toEqual(['light.bureau: on — "Lumière du bureau" (brightness=180)']);
+    expect(loose.text.split('\n').slice(1)).toEqual([
+      'light.bureau: on — "Lumière du bureau" (brightness=180)',
+    ]);
     const none = await states().execute({ filter: 'garage' }, toolCallContext());
     expect(none.text).toBe(
       'No device of Home Assistant matches "garage" (4 devices in all; call home_assistant_states without a filter to list them).',
@@ -91,7 +93,9 @@ describe('home_assistant_call', () => {
       { domain: 'light', service: 'turn_on', entity_id: 'light.chambre' },
       toolCallContext(),
     );
-    expect(output.text).toBe('Done: light.turn_on on light.chambre ("Lumière de la chambre"); it is now on (was off).');
+    expect(output.text).toBe(
+      'Done: light.turn_on on light.chambre ("Lumière de la chambre"); it is now on (was off).',
+    );
     expect(home.serviceCalls).toEqual([
       { domain: 'light', service: 'turn_on', body: { entity_id: 'light.chambre' } },
     ]);
@@ -127,13 +131,18 @@ describe('home_assistant_call', () => {
       call().execute({ domain: 'light', service: 'turn_on', entity_id: 'light.cuisine' }, toolCallContext()),
     );
     expect(error.code).toBe('home_assistant_unknown_entity');
-    expect(error.message).toBe('Home Assistant has no device light.cuisine; home_assistant_states lists the entity ids.');
+    expect(error.message).toBe(
+      'Home Assistant has no device light.cuisine; home_assistant_states lists the entity ids.',
+    );
     expect(home.serviceCalls).toEqual([]);
   });
 
   it('turns a refused token into a tool error, and nothing is called', async () => {
     const error = await toolError(
-      call('a-wrong-token').execute({ domain: 'light', service: 'turn_on', entity_id: 'light.chambre' }, toolCallContext()),
+      call('a-wrong-token').execute(
+        { domain: 'light', service: 'turn_on', entity_id: 'light.chambre' },
+        toolCallContext(),
+      ),
     );
     expect(error.code).toBe('home_assistant_unauthorized');
     expect(home.serviceCalls).toEqual([]);
@@ -158,11 +167,15 @@ describe('home_assistant_call', () => {
       { ...valid, data: { text: 'x'.repeat(3_000) } },
       { domain: 'light', service: 'turn_on' },
     ];
-    for (const input of invalid) expect(schema.safeParse(input).success, JSON.stringify(input).slice(0, 80)).toBe(false);
+    for (const input of invalid)
+      expect(schema.safeParse(input).success, JSON.stringify(input).slice(0, 80)).toBe(false);
   });
 
   it('shows the model a schema with domain, service and entity_id required and data optional', () => {
-    const schema = z.toJSONSchema(call().inputSchema) as { required: string[]; properties: Record<string, unknown> };
+    const schema = z.toJSONSchema(call().inputSchema) as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(schema.required).toEqual(['domain', 'service', 'entity_id']);
     expect(Object.keys(schema.properties)).toEqual(['domain', 'service', 'entity_id', 'data']);
   });
@@ -181,7 +194,9 @@ describe('the default tools with Home Assistant', () => {
 
   it('has no Home Assistant tool unless it is configured', () => {
     expect(names(createDefaultTools(base()))).not.toContain('home_assistant_states');
-    expect(names(createDefaultTools({ ...base(), homeAssistant: null }))).not.toContain('home_assistant_call');
+    expect(names(createDefaultTools({ ...base(), homeAssistant: null }))).not.toContain(
+      'home_assistant_call',
+    );
   });
 
   it('registers both tools with the configured URL and token', async () => {
@@ -190,7 +205,9 @@ describe('the default tools with Home Assistant', () => {
       'home_assistant_states',
       'home_assistant_call',
     ]);
-    const output = await tools.find((tool) => tool.name === 'home_assistant_states')?.execute({}, toolCallContext());
+    const output = await tools
+      .find((tool) => tool.name === 'home_assistant_states')
+      ?.execute({}, toolCallContext());
     expect(output?.text).toContain('light.chambre: off');
   });
 });
