@@ -141,6 +141,28 @@ describe('pnpm agent with KLODY_HOME_ASSISTANT_URL', () => {
     expect(home.entities.get('light.chambre')?.state).toBe('off');
   });
 
+  it('chat asks before the light, even with nothing untrusted read (the README exchange)', async () => {
+    gateway.replies.push(turnOnTheBedroomLight, { text: ['La lumière de la chambre est allumée.'] });
+    const run = await runAgentCli(['chat'], env, { input: 'Allume la lumière de la chambre.\noui\nexit\n' });
+    runs.push(run);
+    expect(run.code).toBe(0);
+    const call = 'home_assistant_call {"domain":"light","service":"turn_on","entity_id":"light.chambre"}';
+    expect(run.stdout.replace(/session_[\w-]+/, 'session_…')).toBe(
+      [
+        '> Allume la lumière de la chambre.',
+        `· ${call} · write · approval needed: home_assistant_call acts on the world outside this machine, which always asks.`,
+        `Approve ${call}? (oui/non/yes/no) oui`,
+        `· ${call} · write · approved · done · Done: light.turn_on on light.chambre ("Lumière de la chambre"); it is now on (was off).`,
+        'La lumière de la chambre est allumée.',
+        '> exit',
+        '(session session_…)',
+        '',
+      ].join('\n'),
+    );
+    expect(home.serviceCalls).toHaveLength(1);
+    expect(home.entities.get('light.chambre')?.state).toBe('on');
+  });
+
   it('reads the states without asking, and a refused token is an error the model reads', async () => {
     env.KLODY_HOME_ASSISTANT_TOKEN = 'not-the-right-token';
     gateway.replies.push(
