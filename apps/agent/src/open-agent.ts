@@ -186,6 +186,7 @@ export async function openAgent(config: AgentConfig, options: OpenAgentOptions =
       vocalBrainURL: config.vocalBrainURL,
       composeURL: config.composeURL,
       searxngURL: config.searxngURL,
+      homeAssistant: config.homeAssistant,
       memory: stores.memory.facts,
       model,
       audioFolder: join(config.home, 'audio'),

@@ -48,4 +48,26 @@ describe('approvalNeed', () => {
     };
     expect(approvalNeed(input).needed).toBe(true);
   });
+
+  it.each(['read', 'write', 'destructive', 'unknown'] as const)(
+    'asks for a tool marked alwaysAsks whatever its effect (%s) and whatever the turn has read',
+    (effect) => {
+      for (const untrustedSeen of [false, true]) {
+        const need = approvalNeed({
+          toolName: 'home_assistant_call',
+          effect,
+          untrustedSeen,
+          alwaysAsks: true,
+        });
+        expect(need.needed).toBe(true);
+        expect(need.reason).toMatch(/^home_assistant_call .*always asks\.$/);
+      }
+    },
+  );
+
+  it("reads alwaysAsks false or unset as the plain rules: a write at the user's request runs", () => {
+    const write = { toolName: 'speak', effect: 'write' as const, untrustedSeen: false };
+    expect(approvalNeed(write).needed).toBe(false);
+    expect(approvalNeed({ ...write, alwaysAsks: false }).needed).toBe(false);
+  });
 });

@@ -7,6 +7,8 @@ export interface ApprovalNeedInput {
   effect: ToolEffect | 'unknown';
   /** True once the turn has read output marked `untrustedOutput` (passages, memories, external servers). */
   untrustedSeen: boolean;
+  /** The registry's `alwaysAsks` for the tool: every call asks, whatever the effect and the turn. */
+  alwaysAsks?: boolean;
 }
 
 export interface ApprovalNeed {
@@ -22,10 +24,14 @@ export interface ApprovalNeed {
  * - `read` never asks: it changes nothing, and what it reads is what makes later calls ask;
  * - `write` asks once the turn has read untrusted text (a passage could have asked for it), else not;
  * - `destructive` always asks;
- * - `unknown` (a tool whose effect nobody could tell) always asks.
+ * - `unknown` (a tool whose effect nobody could tell) always asks;
+ * - a tool marked `alwaysAsks` always asks, before any of the rules above can let it run.
  */
 export function approvalNeed(input: ApprovalNeedInput): ApprovalNeed {
   const { toolName, effect, untrustedSeen } = input;
+  if (input.alwaysAsks === true) {
+    return { needed: true, reason: `${toolName} acts on the world outside this machine, which always asks.` };
+  }
   switch (effect) {
     case 'read':
       return { needed: false, reason: `${toolName} only reads, it changes nothing.` };

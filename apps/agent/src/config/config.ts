@@ -13,6 +13,7 @@ import {
 import { z } from 'zod';
 import type { ModelTimeLimits } from '../loop/model-time-limits.js';
 import { readVoiceConfig, type VoiceConfig } from './voice-config.js';
+import { type HomeAssistantConfig, readHomeAssistantConfig } from './home-assistant-config.js';
 
 /** The agent's configuration, read from the environment (CONTRACTS.md names the shared variables). */
 export interface AgentConfig {
@@ -45,6 +46,11 @@ export interface AgentConfig {
   composeURL: string | null;
   /** A self-hosted SearXNG behind `web_search` (`KLODY_SEARXNG_URL`); null (off, no web) unless set. */
   searxngURL: string | null;
+  /**
+   * Home Assistant behind `home_assistant_states` and `home_assistant_call` (`KLODY_HOME_ASSISTANT_URL`
+   * and `KLODY_HOME_ASSISTANT_TOKEN`); null (off, the tools are absent) unless the URL is set.
+   */
+  homeAssistant: HomeAssistantConfig | null;
   /** Tool calls in one turn before the agent asks whether to go on (`KLODY_AGENT_MAX_STEPS`, 12). */
   maxSteps: number;
   /**
@@ -177,6 +183,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     ),
     composeURL: readServiceURL('KLODY_AGENT_COMPOSE_URL', values.KLODY_AGENT_COMPOSE_URL, null),
     searxngURL: readServiceURL('KLODY_SEARXNG_URL', values.KLODY_SEARXNG_URL, null),
+    homeAssistant: readHomeAssistantConfig(env),
     maxSteps: values.KLODY_AGENT_MAX_STEPS ?? 12,
     toolChoice: values.KLODY_AGENT_TOOL_CHOICE ?? 'auto',
     tools: values.KLODY_AGENT_TOOLS ? values.KLODY_AGENT_TOOLS.split(',').map((name) => name.trim()) : null,

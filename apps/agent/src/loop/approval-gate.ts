@@ -35,7 +35,12 @@ export function approvalGate(
   const { store, approvals } = context;
   const key = { turnId: call.turnId, step: call.step, position: call.position };
   if (call.approvalId === null) {
-    const need = approvalNeed({ toolName: call.tool, effect: tool.effect, untrustedSeen });
+    const need = approvalNeed({
+      toolName: call.tool,
+      effect: tool.effect,
+      untrustedSeen,
+      alwaysAsks: tool.alwaysAsks === true,
+    });
     if (!need.needed) return { kind: 'run' };
     const record = approvals.request({
       sessionId: call.sessionId,

@@ -39,6 +39,12 @@ export interface AgentTool<Input = unknown> {
    */
   effect: ToolEffect | 'unknown';
   untrustedOutput: boolean;
+  /**
+   * True for a tool whose every call waits for the user, whatever its effect and whatever the turn has
+   * read: one that acts on the world outside this machine (a light, a lock), where "at your request"
+   * is not enough because the model may have misheard which device. Unset means false.
+   */
+  alwaysAsks?: boolean;
   execute(input: Input, context: ToolContext): Promise<ToolOutput>;
 }
 

@@ -5,6 +5,11 @@ import { createVocalBrainClient } from '../organs/vocalbrain-client.js';
 import type { AgentTool } from './agent-tool.js';
 import { createComposeTool } from './compose-tool.js';
 import { createCurrentTimeTool } from './current-time-tool.js';
+import {
+  createHomeAssistantCallTool,
+  createHomeAssistantClient,
+  createHomeAssistantStatesTool,
+} from './home-assistant/index.js';
 import { createAskBooksTool, createRemoveBookTool, createSearchBooksTool } from './library-brain-tools.js';
 import { createForgetTool, createRecallTool, createRememberTool } from './memory-tools.js';
 import { createSummarizeTool, type ModelInstance } from './summarize-tool.js';
@@ -28,6 +33,11 @@ export interface DefaultToolsDependencies {
   /** Page reads of web_search: most bytes and seconds per page (default 1 MiB, 10 s). */
   webPageMaxBytes?: number;
   webPageTimeoutMs?: number;
+  /**
+   * Home Assistant (KLODY_HOME_ASSISTANT_URL and _TOKEN); home_assistant_states and home_assistant_call
+   * are registered only when it is set.
+   */
+  homeAssistant?: { url: string; token: string } | null;
   /** The agent's facts (its semantic memory's `user` namespace). */
   memory: SemanticMemory;
   /** The chat model instance summarize calls (never a model-id string). */
@@ -113,6 +123,15 @@ export function createDefaultTools(dependencies: DefaultToolsDependencies): Agen
           }),
       }),
     );
+  }
+  if (dependencies.homeAssistant) {
+    const client = createHomeAssistantClient({
+      url: dependencies.homeAssistant.url,
+      token: dependencies.homeAssistant.token,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...shared,
+    });
+    tools.push(createHomeAssistantStatesTool(client), createHomeAssistantCallTool(client));
   }
   return tools;
 }

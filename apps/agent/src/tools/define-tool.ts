@@ -11,6 +11,7 @@ export function defineTool<Schema extends z.ZodType>(tool: {
   inputSchema: Schema;
   effect: ToolEffect;
   untrustedOutput: boolean;
+  alwaysAsks?: boolean;
   execute(input: z.output<Schema>, context: ToolContext): Promise<ToolOutput>;
 }): AgentTool<z.output<Schema>> {
   return tool as AgentTool<z.output<Schema>>;
