@@ -14,6 +14,8 @@ function port(value: string): number {
   return number;
 }
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 const program = new Command('agent')
   .description('Klody’s agent: it answers with its tools (books, voice, memory) and asks before it acts.')
   .exitOverride()
@@ -50,6 +52,51 @@ program
       approvals: options.approvals,
       json: !!options.json,
     }),
+  );
+
+program
+  .command('talk')
+  .description(
+    'speak to Klody: recordings with --in (each answers what Klody asked), or the microphone and speakers (arecord/aplay)',
+  )
+  .option('--in <wav>', 'a recording to say (repeat --in for the answers that follow)', collect, [])
+  .option('--out <wav>', 'write what Klody said to this WAV file')
+  .option('--session <id>', 'continue a session (a new one otherwise)')
+  .addOption(
+    new Option('--approvals <mode>', 'what needs an approval: ask aloud (ask) or refuse it (deny)')
+      .choices(['ask', 'deny'])
+      .default('ask'),
+  )
+  .addOption(
+    new Option(
+      '--duplex <mode>',
+      'half: the microphone is ignored while Klody speaks; full: you may interrupt it',
+    )
+      .choices(['half', 'full'])
+      .default('half'),
+  )
+  .option('--language <code>', 'the language you speak (fr, en); detected otherwise')
+  .option('--json', 'print {"transcript","answer","steps","metrics",…} as one JSON line')
+  .action(
+    (options: {
+      in: string[];
+      out?: string;
+      session?: string;
+      approvals: 'ask' | 'deny';
+      duplex: 'half' | 'full';
+      language?: string;
+      json?: boolean;
+    }) =>
+      runCli({
+        command: 'talk',
+        inputs: options.in,
+        out: options.out ?? null,
+        session: options.session ?? null,
+        approvals: options.approvals,
+        duplex: options.duplex,
+        language: options.language ?? null,
+        json: !!options.json,
+      }),
   );
 
 program

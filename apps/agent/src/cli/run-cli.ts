@@ -18,11 +18,13 @@ import {
   openAgentStores,
   openMcpServers,
 } from '../open-agent.js';
+import { voiceLoopFromConfig } from '../voice/voice-session-from-config.js';
 import { type ApprovalMode, runAsk, runDecision, runResume } from './ask.js';
 import { runChat } from './chat.js';
 import { type KnowledgeCommand, runKnowledgeCommand } from './knowledge-command.js';
 import { type McpCommand, runMcpCommand } from './mcp-command.js';
 import { argumentsLine, oneLine } from './step-line.js';
+import { runTalkCommand, type TalkCommand } from './talk-command.js';
 import { type TurnResult, turnJson } from './turn-result.js';
 
 export type CliCommand =
@@ -39,6 +41,7 @@ export type CliCommand =
   | { command: 'resume'; goOn: boolean; session: string; json: boolean }
   | { command: 'backfill'; json: boolean }
   | { command: 'serve'; port: number | null }
+  | TalkCommand
   | KnowledgeCommand
   | McpCommand;
 
@@ -109,6 +112,15 @@ async function run(command: CliCommand, config: AgentConfig): Promise<number> {
           output: command.json ? null : process.stdout,
         });
         return finishTurn(result, command.json);
+      });
+    case 'talk':
+      return withAgent(config, async (opened) => {
+        const loop = voiceLoopFromConfig(config, opened);
+        try {
+          return await runTalkCommand(command, loop.openVoiceSession);
+        } finally {
+          await loop.close();
+        }
       });
     case 'approvals':
       return withStores(config, async ({ records }) => {

@@ -12,8 +12,8 @@ import {
 } from '@klody/service';
 import { z } from 'zod';
 import type { ModelTimeLimits } from '../loop/model-time-limits.js';
-import { readVoiceConfig, type VoiceConfig } from './voice-config.js';
 import { type HomeAssistantConfig, readHomeAssistantConfig } from './home-assistant-config.js';
+import { readVoiceConfig, type VoiceConfig } from './voice-config.js';
 
 /** The agent's configuration, read from the environment (CONTRACTS.md names the shared variables). */
 export interface AgentConfig {
