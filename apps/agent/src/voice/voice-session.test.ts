@@ -1,0 +1,326 @@
+// The voice session's logic with named fakes around it: an energy-gate VAD (@klody/voice's fake
+// stream under the real turn detector), a scripted agent, a transcriber that reads scripted texts and a
+// speaker that makes a tone as long as the words. Audio is sent in real time where timing matters.
+import { createSentenceStream, createStreamingVoiceActivity } from '@klody/voice';
+import { createFakeVoiceActivityStream } from '@klody/voice/testing';
+import { describe, expect, it } from 'vitest';
+import { answerTurn, createFakeAgent, type FakeAgent, type FakeTurn } from '../../test/fake-agent.js';
+import type { AgentEvent } from '../agent/agent-events.js';
+import type { VoiceServerMessage } from './voice-protocol.js';
+import { createVoiceSessionOpener, type VoiceSessionOptions, type VoiceTurnRecord } from './voice-session.js';
+
+const rate = 16_000;
+const frameSamples = 320;
+
+/** A loud tone the fake VAD takes for speech, or silence. */
+function audio(milliseconds: number, loud: boolean): Int16Array {
+  const samples = new Int16Array(Math.round((rate * milliseconds) / 1000));
+  if (loud)
+    for (let index = 0; index < samples.length; index++)
+      samples[index] = Math.round(8000 * Math.sin(index / 5));
+  return samples;
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+interface Harness {
+  messages: VoiceServerMessage[];
+  audioSamples: number;
+  records: VoiceTurnRecord[];
+  heard: string[];
+  handler: ReturnType<ReturnType<typeof createVoiceSessionOpener>>;
+  /** Sends audio in 20 ms frames at real-time pace. */
+  say(milliseconds: number, loud?: boolean): Promise<void>;
+  waitFor(predicate: (message: VoiceServerMessage) => boolean, limitMs?: number): Promise<VoiceServerMessage>;
+}
+
+function harness(
+  agent: Pick<FakeAgent, 'agent'>,
+  transcripts: string[],
+  options: Partial<VoiceSessionOptions> = {},
+): Harness {
+  const result: Harness = {
+    messages: [],
+    audioSamples: 0,
+    records: [],
+    heard: [],
+    handler: undefined as never,
+    async say(milliseconds, loud = true) {
+      const pcm = audio(milliseconds, loud);
+      const started = performance.now();
+      for (let offset = 0; offset < pcm.length; offset += frameSamples) {
+        result.handler.audio(pcm.subarray(offset, offset + frameSamples));
+        const due = started + ((offset + frameSamples) / rate) * 1000 - performance.now();
+        if (due > 0) await sleep(due);
+      }
+    },
+    async waitFor(predicate, limitMs = 10_000) {
+      const started = performance.now();
+      for (;;) {
+        const found = result.messages.find(predicate);
+        if (found) return found;
+        if (performance.now() - started > limitMs)
+          throw new Error(
+            `no such message in ${JSON.stringify(result.messages.map((message) => message.type))}`,
+          );
+        await sleep(10);
+      }
+    },
+  };
+  const open = createVoiceSessionOpener({
+    agent: agent.agent,
+    createVoiceActivity: () =>
+      createStreamingVoiceActivity({
+        vad: { createStream: () => createFakeVoiceActivityStream() },
+        minSpeechMs: 100,
+        minSilenceMs: 300,
+        speechPadMs: 50,
+      }),
+    createSentenceSplitter: () => createSentenceStream(),
+    // The fake transcriber: the next scripted text for each utterance.
+    async transcribe() {
+      const text = transcripts.shift() ?? '';
+      result.heard.push(text);
+      return { text, language: 'fr' };
+    },
+    // The fake speaker: 150 ms of tone per word, at 16 kHz.
+    async speak(text) {
+      const words = text.split(/\s+/).length;
+      return { pcm: audio(words * 150, true), sampleRate: rate };
+    },
+    recordTurn: (record) => result.records.push(record),
+    ...options,
+  });
+  result.handler = open({
+    send: (message) => result.messages.push(message),
+    sendAudio: (pcm) => {
+      result.audioSamples += pcm.length;
+    },
+    bufferedBytes: () => 0,
+    close: () => {},
+  });
+  return result;
+}
+
+const longAnswer = [
+  'Achab commande le Pequod. ',
+  'Il poursuit la baleine blanche sur toutes les mers du monde. ',
+  'Son équipage le suit malgré les présages. ',
+  'Starbuck essaie de le raisonner plusieurs fois. ',
+  'À la fin, la baleine détruit le navire. ',
+  'Ismaël seul survit, accroché à un cercueil.',
+];
+
+describe('the voice session', () => {
+  it('turns an utterance into a turn, speaks the answer by sentence and reports the turn’s metrics', async () => {
+    const fake = createFakeAgent([answerTurn('session-1', ['Bonjour ', 'à toi. ', 'Il fait beau.'])]);
+    const session = harness(fake, ['Salut Klody']);
+    await session.say(600);
+    await session.say(500, false);
+    const end = await session.waitFor((message) => message.type === 'turn-end');
+    expect(fake.calls[0]).toMatchObject({ method: 'send', message: 'Salut Klody' });
+    const sentences = session.messages.filter((message) => message.type === 'sentence');
+    expect(sentences.map((message) => message.type === 'sentence' && message.text)).toEqual([
+      'Bonjour à toi.',
+      'Il fait beau.',
+    ]);
+    expect(session.audioSamples).toBe(Math.round((rate * 150 * 6) / 1000));
+    if (end.type !== 'turn-end') throw new Error('unreachable');
+    expect(end.answer).toBe('Bonjour à toi. Il fait beau.');
+    const { metrics } = end;
+    expect(metrics.interrupted).toBe(false);
+    // The VAD's silence (300 ms) is the end of turn; the rest follows it.
+    expect(metrics.endOfTurnMs).toBeGreaterThanOrEqual(200);
+    for (const value of [metrics.transcriptionMs, metrics.modelFirstTokenMs, metrics.speechFirstByteMs])
+      expect(value).not.toBeNull();
+    expect(metrics.endToEndMs).toBeGreaterThanOrEqual(metrics.endOfTurnMs ?? 0);
+    expect(session.records).toHaveLength(1);
+    expect(session.records[0]?.turnId).toBe('turn-1');
+    await session.waitFor((message) => message.type === 'listening');
+  });
+
+  it('speaks the first sentence before the model has written the last token', async () => {
+    let firstSentenceSeenBeforeEnd = false;
+    const messages: VoiceServerMessage[] = [];
+    const agent = {
+      async *send(): AsyncIterable<AgentEvent> {
+        yield { type: 'turn-start', sessionId: 's', turnId: 't' };
+        yield { type: 'text-delta', text: 'Première phrase ici. ' };
+        yield { type: 'text-delta', text: 'Deuxième' };
+        // The model is slow to go on: the first sentence must already be on its way to speech.
+        for (
+          let waited = 0;
+          waited < 2_000 && !messages.some((message) => message.type === 'audio-start');
+          waited += 10
+        )
+          await sleep(10);
+        firstSentenceSeenBeforeEnd = messages.some((message) => message.type === 'audio-start');
+        yield { type: 'text-delta', text: ' phrase.' };
+        yield {
+          type: 'turn-end',
+          sessionId: 's',
+          turnId: 't',
+          answer: 'Première phrase ici. Deuxième phrase.',
+          steps: [],
+          timing: { modelMs: 0, toolsMs: 0, approvalsWaitingMs: 0, totalMs: 0 },
+        };
+      },
+      decide: () => (async function* () {})(),
+      interrupt: async () => {},
+    };
+    const session = harness({ agent: agent as never }, ['Dis deux phrases']);
+    session.messages = messages;
+    await session.say(600);
+    await session.say(400, false);
+    const end = await session.waitFor((message) => message.type === 'turn-end');
+    expect(firstSentenceSeenBeforeEnd).toBe(true);
+    if (end.type !== 'turn-end') throw new Error('unreachable');
+    expect(end.metrics.modelFirstSentenceMs).toBeLessThan(end.metrics.modelTotalMs ?? 0);
+  });
+
+  it('full duplex: speaking over Klody for half a second stops it, and only what was played is kept', async () => {
+    const fake = createFakeAgent([answerTurn('session-1', longAnswer)]);
+    const session = harness(fake, ['Raconte Moby Dick', 'Stop, merci'], { duplex: 'full' });
+    await session.say(600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'audio-start');
+    await session.say(900);
+    const interrupted = await session.waitFor((message) => message.type === 'interrupted');
+    const end = await session.waitFor((message) => message.type === 'turn-end');
+    if (interrupted.type !== 'interrupted' || end.type !== 'turn-end') throw new Error('unreachable');
+    expect(end.metrics.interrupted).toBe(true);
+    expect(interrupted.played.length).toBeGreaterThan(0);
+    expect(interrupted.played.length).toBeLessThan(longAnswer.join('').length / 2);
+    expect(longAnswer.join('').startsWith(interrupted.played.replace(/…$/, ''))).toBe(true);
+    const call = fake.calls.find((candidate) => candidate.method === 'interrupt');
+    expect(call).toMatchObject({
+      method: 'interrupt',
+      sessionId: 'session-1',
+      turnId: 'turn-1',
+      played: interrupted.played,
+    });
+    expect(end.answer).toBe(interrupted.played);
+    // Playback stopped: far less audio went out than the whole answer.
+    const wholeAnswerSamples = (longAnswer.join('').split(/\s+/).length * 150 * rate) / 1000;
+    expect(session.audioSamples).toBeLessThan(wholeAnswerSamples / 2);
+  });
+
+  it('half duplex (the default): speech while Klody speaks is ignored, and the answer plays to its end', async () => {
+    const fake = createFakeAgent([answerTurn('session-1', longAnswer.slice(0, 2))]);
+    const session = harness(fake, ['Raconte Moby Dick', 'écho de Klody']);
+    await session.say(600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'audio-start');
+    await session.say(900);
+    await session.say(400, false);
+    const end = await session.waitFor((message) => message.type === 'turn-end');
+    if (end.type !== 'turn-end') throw new Error('unreachable');
+    expect(end.metrics.interrupted).toBe(false);
+    expect(end.answer).toBe(longAnswer.slice(0, 2).join(''));
+    expect(session.messages.some((message) => message.type === 'interrupted')).toBe(false);
+    expect(session.messages).toContainEqual({ type: 'ignored', reason: 'speaking' });
+    expect(fake.calls.filter((call) => call.method === 'send')).toHaveLength(1);
+    // The ignored speech was never transcribed.
+    expect(session.heard).toEqual(['Raconte Moby Dick']);
+  });
+
+  const approvalTurn = (): FakeTurn => ({
+    events: [
+      { type: 'turn-start', sessionId: 'session-1', turnId: 'turn-1' },
+      {
+        type: 'tool-call',
+        toolCallId: 'call-1',
+        tool: 'home_assistant_call',
+        arguments: {},
+        effect: 'write',
+      },
+      {
+        type: 'approval-request',
+        approvalId: 'approval-1',
+        toolCallId: 'call-1',
+        tool: 'home_assistant_call',
+        arguments: { domain: 'light', service: 'turn_on', entity_id: 'light.chambre' },
+        effect: 'write',
+        reason: 'home_assistant_call changes the world',
+        expiresAt: '2026-12-02T23:00:00.000Z',
+      },
+      { type: 'stop', reason: 'approval_pending', question: 'Puis-je allumer la lumière de la chambre ?' },
+    ],
+  });
+
+  it('takes "oui" after a spoken approval question as the approval, and "peut-être" as nothing', async () => {
+    const fake = createFakeAgent([approvalTurn(), answerTurn('session-1', ['C’est allumé.'])]);
+    const session = harness(fake, ['Allume la lumière de la chambre', 'Peut-être', 'Oui.']);
+    await session.say(600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'listening' && message.awaiting === 'approval');
+    expect(session.messages).toContainEqual({
+      type: 'sentence',
+      index: 0,
+      text: 'Puis-je allumer la lumière de la chambre ?',
+    });
+    await session.say(500);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'ignored' && message.reason === 'not_a_decision');
+    expect(fake.calls.filter((call) => call.method === 'decide')).toHaveLength(0);
+    await session.say(400);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'turn-end');
+    expect(session.messages).toContainEqual({ type: 'decision', heard: 'Oui.', decision: 'approve' });
+    expect(fake.calls.filter((call) => call.method === 'decide')).toMatchObject([
+      { method: 'decide', approvalId: 'approval-1', decision: 'approve' },
+    ]);
+  });
+
+  it('with approvals "deny", refuses without asking', async () => {
+    const fake = createFakeAgent([approvalTurn(), answerTurn('session-1', ['Je n’ai rien allumé.'])]);
+    const session = harness(fake, ['Allume la lumière de la chambre'], { approvals: 'deny' });
+    await session.say(600);
+    await session.say(400, false);
+    const end = await session.waitFor((message) => message.type === 'turn-end');
+    expect(fake.calls.filter((call) => call.method === 'decide')).toMatchObject([{ decision: 'deny' }]);
+    if (end.type !== 'turn-end') throw new Error('unreachable');
+    expect(end.answer).toBe('Je n’ai rien allumé.');
+    expect(
+      session.messages.some((message) => message.type === 'sentence' && message.text.startsWith('Puis-je')),
+    ).toBe(false);
+  });
+
+  it('while a tool runs, "stop" cancels it and other speech is not a new turn', async () => {
+    const running: FakeTurn = {
+      events: [
+        { type: 'turn-start', sessionId: 'session-1', turnId: 'turn-1' },
+        { type: 'tool-call', toolCallId: 'call-1', tool: 'search_books', arguments: {}, effect: 'read' },
+      ],
+      waitForAbort: true,
+    };
+    const fake = createFakeAgent([running]);
+    const session = harness(fake, ['Cherche la baleine', 'Et la météo ?', 'Stop !']);
+    await session.say(600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'agent' && message.event.type === 'tool-call');
+    await session.say(400);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'ignored' && message.reason === 'tool_running');
+    await session.say(400);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'turn-end');
+    expect(session.messages).toContainEqual({ type: 'decision', heard: 'Stop !', decision: 'cancel' });
+    expect(fake.calls.filter((call) => call.method === 'send')).toHaveLength(1);
+    const send = fake.calls[0];
+    expect(send && 'signal' in send ? send.signal?.aborted : false).toBe(true);
+    expect(fake.calls.some((call) => call.method === 'interrupt')).toBe(true);
+  });
+
+  it('an interrupt message stops Klody like speech would', async () => {
+    const fake = createFakeAgent([answerTurn('session-1', longAnswer)]);
+    const session = harness(fake, ['Raconte']);
+    await session.say(600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'audio-start');
+    session.handler.message({ type: 'interrupt' });
+    const end = await session.waitFor((message) => message.type === 'turn-end');
+    if (end.type !== 'turn-end') throw new Error('unreachable');
+    expect(end.metrics.interrupted).toBe(true);
+  });
+});
