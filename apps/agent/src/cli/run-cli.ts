@@ -18,6 +18,7 @@ import {
   openAgentStores,
   openMcpServers,
 } from '../open-agent.js';
+import type { OpenVoiceSession } from '../voice/voice-protocol.js';
 import { type ApprovalMode, runAsk, runDecision, runResume } from './ask.js';
 import { runChat } from './chat.js';
 import { type KnowledgeCommand, runKnowledgeCommand } from './knowledge-command.js';
@@ -192,7 +193,13 @@ async function run(command: CliCommand, config: AgentConfig): Promise<number> {
 
 async function serveForever(config: AgentConfig, port: number | null): Promise<number> {
   const logger = createLogger({ service: 'agent', level: config.logLevel });
-  const running = await startServer(config, { port: port ?? config.port, logger }).catch((error: unknown) => {
+  // The voice loop plugs in here once its session exists; until then `/voice` answers 404.
+  const openVoiceSession: OpenVoiceSession | undefined = undefined;
+  const running = await startServer(config, {
+    port: port ?? config.port,
+    logger,
+    ...(openVoiceSession ? { openVoiceSession } : {}),
+  }).catch((error: unknown) => {
     if (ConfigurationError.isInstance(error) && /cannot listen/.test(error.message))
       throw new UsageError(
         'invalid_configuration',
