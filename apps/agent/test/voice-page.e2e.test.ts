@@ -153,7 +153,7 @@ describeRequiring(
       expect(rms(samplesReceived(record))).toBeGreaterThan(200);
       const seconds = ((arrivals.at(-1) as number) - (arrivals[0] as number)) / 1000;
       const rate = ((frames.length - 1) * 480) / seconds;
-    expect(rate).toBeGreaterThan(13_000);
+      expect(rate).toBeGreaterThan(13_000);
       expect(rate).toBeLessThan(19_000);
 
       // Interrupted: the 6 s of speech stop at once, long before their end.
