@@ -81,3 +81,12 @@ export {
 export type { AgentTool, ToolContext, ToolEffect, ToolOutput } from './tools/agent-tool.js';
 export { ToolError } from './tools/agent-tool.js';
 export { createDefaultTools, type DefaultToolsDependencies } from './tools/default-tools.js';
+export { keyProtocol, voiceProtocol } from './voice/voice-key-protocol.js';
+export {
+  attachVoiceSocket,
+  defaultKeepAliveMs,
+  type VoiceSocket,
+  type VoiceSocketOptions,
+  voiceFrameLimitBytes,
+  voicePath,
+} from './voice/voice-socket.js';

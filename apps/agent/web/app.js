@@ -1,11 +1,19 @@
 // The agent's page: plain JavaScript, no framework. A message is answered as a stream of the agent's
 // events over SSE (fetch + ReadableStream, since EventSource cannot POST): text streams in, each tool
 // call is a row (tool, arguments, effect, approval, status, output), an approval request gets
-// approve/deny buttons, a max-steps or repeated-call question gets continue/stop buttons.
+// approve/deny buttons, a max-steps or repeated-call question gets continue/stop buttons. The Talk
+// button holds a spoken conversation over the `/voice` WebSocket (voice-talk.js), shown in the same
+// turn views, approvals included.
+import { startVoiceTalk } from '/voice-talk.js';
+
 const $ = (id) => document.getElementById(id);
 
 let sessionId = null;
 let busy = false;
+/** The spoken conversation in progress (voice-talk.js), its start attempt, and the turn it fills. */
+let talk = null;
+let talkAttempt = null;
+let voiceTurn = null;
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -84,6 +92,17 @@ function createTurnView(message) {
       }
       text.textContent += piece;
     },
+    /** A sentence Klody says aloud (a spoken turn's answer, as it is spoken). */
+    speak(sentence) {
+      if (!text) {
+        text = element('p', 'assistant-text spoken');
+        answer.append(text);
+      }
+      text.textContent += `${text.textContent ? ' ' : ''}${sentence}`;
+    },
+    removeApprovals() {
+      for (const card of asks.querySelectorAll('.decision.approval')) card.remove();
+    },
     setAnswer(value) {
       if (!value) return;
       // The stored answer is the last step's text; earlier text was the agent thinking aloud.
@@ -144,6 +163,53 @@ function createTurnView(message) {
   };
 }
 
+/** One of the agent's events (an SSE event, or a spoken turn's `agent` message) into a turn's view. */
+function showEvent(turn, event, data) {
+  switch (event) {
+    case 'turn-start':
+      if (!sessionId) {
+        sessionId = data.sessionId;
+        history.replaceState(null, '', `#${sessionId}`);
+      }
+      turn.setStatus('Working…');
+      break;
+    case 'step-start':
+      turn.newText();
+      break;
+    case 'text-delta':
+      turn.appendText(data.text);
+      break;
+    case 'tool-call':
+      turn.step({ ...data, approval: 'not_needed', status: 'running', output: null });
+      break;
+    case 'approval-request':
+      turn.step({ ...data, approval: 'pending', status: 'not_run', output: null });
+      turn.askApproval(data);
+      break;
+    case 'tool-result':
+      turn.step(data.step);
+      break;
+    case 'stop':
+      if (data.reason === 'max_steps' || data.reason === 'repeated_call') turn.askToGoOn(data.question);
+      else if (data.reason !== 'approval_pending') turn.note(data.question);
+      break;
+    case 'turn-end': {
+      turn.setAnswer(data.answer);
+      const seconds = (data.timing.totalMs / 1000).toFixed(1);
+      const steps = data.steps.length;
+      turn.setStatus(
+        data.answer
+          ? `${steps} step${steps === 1 ? '' : 's'} · ${seconds} s`
+          : `waiting for you · ${steps} step${steps === 1 ? '' : 's'} so far`,
+      );
+      break;
+    }
+    case 'error':
+      turn.note(data.message);
+      break;
+  }
+}
+
 /** Plays one stream of events into a turn's view. */
 async function play(turn, response) {
   if (!response.ok) {
@@ -152,48 +218,7 @@ async function play(turn, response) {
     setStatus(error.message);
     return false;
   }
-  for await (const { event, data } of serverSentEvents(response)) {
-    switch (event) {
-      case 'turn-start':
-        if (!sessionId) sessionId = data.sessionId;
-        turn.setStatus('Working…');
-        break;
-      case 'step-start':
-        turn.newText();
-        break;
-      case 'text-delta':
-        turn.appendText(data.text);
-        break;
-      case 'tool-call':
-        turn.step({ ...data, approval: 'not_needed', status: 'running', output: null });
-        break;
-      case 'approval-request':
-        turn.step({ ...data, approval: 'pending', status: 'not_run', output: null });
-        turn.askApproval(data);
-        break;
-      case 'tool-result':
-        turn.step(data.step);
-        break;
-      case 'stop':
-        if (data.reason === 'max_steps' || data.reason === 'repeated_call') turn.askToGoOn(data.question);
-        else if (data.reason !== 'approval_pending') turn.note(data.question);
-        break;
-      case 'turn-end': {
-        turn.setAnswer(data.answer);
-        const seconds = (data.timing.totalMs / 1000).toFixed(1);
-        const steps = data.steps.length;
-        turn.setStatus(
-          data.answer
-            ? `${steps} step${steps === 1 ? '' : 's'} · ${seconds} s`
-            : `waiting for you · ${steps} step${steps === 1 ? '' : 's'} so far`,
-        );
-        break;
-      }
-      case 'error':
-        turn.note(data.message);
-        break;
-    }
-  }
+  for await (const { event, data } of serverSentEvents(response)) showEvent(turn, event, data);
   return true;
 }
 
@@ -296,6 +321,109 @@ async function loadSessions() {
   }
 }
 
+function setVoiceStatus(text) {
+  $('voice-status').textContent = text;
+}
+
+function setTalking(talking) {
+  $('talk-button').setAttribute('aria-pressed', String(talking));
+  $('talk-button').textContent = talking ? 'Stop talking' : 'Talk';
+}
+
+/** The turn a spoken message fills: the one its transcript opened, or an unnamed one. */
+function currentVoiceTurn() {
+  voiceTurn ??= createTurnView(null);
+  return voiceTurn;
+}
+
+/** One message of the voice loop (voice-protocol.ts) onto the page. */
+function showVoiceMessage(message) {
+  switch (message.type) {
+    case 'ready':
+      setVoiceStatus(
+        message.duplex === 'full'
+          ? 'Listening. You can interrupt Klody by speaking.'
+          : 'Listening. Klody does not hear you while it speaks.',
+      );
+      break;
+    case 'speech-start':
+      setVoiceStatus('Hearing you…');
+      break;
+    case 'speech-end':
+      setVoiceStatus('Thinking…');
+      break;
+    case 'transcript':
+      if (!message.final) {
+        $('voice-transcript').textContent = message.text;
+        break;
+      }
+      $('voice-transcript').textContent = '';
+      voiceTurn = createTurnView(message.text);
+      voiceTurn.view.classList.add('spoken-turn');
+      break;
+    case 'agent':
+      // The answer's text comes as the sentences Klody speaks; steps and approvals as on a typed turn.
+      if (message.event.type !== 'text-delta' && message.event.type !== 'step-start')
+        showEvent(currentVoiceTurn(), message.event.type, message.event);
+      break;
+    case 'sentence':
+      currentVoiceTurn().speak(message.text);
+      setVoiceStatus('Klody is speaking…');
+      break;
+    case 'decision':
+      currentVoiceTurn().removeApprovals();
+      currentVoiceTurn().note(`Heard “${message.heard}”: ${message.decision}.`);
+      break;
+    case 'ignored':
+      if (message.reason === 'not_a_decision') setVoiceStatus('Say yes or no, or use the buttons.');
+      break;
+    case 'interrupted':
+      currentVoiceTurn().note('Interrupted.');
+      setVoiceStatus('Listening.');
+      break;
+    case 'turn-end':
+      voiceTurn = null;
+      setVoiceStatus('Listening.');
+      loadSessions();
+      break;
+    case 'error':
+      setVoiceStatus(message.message);
+      break;
+  }
+}
+
+async function toggleTalk() {
+  if (talk) {
+    talk.stop();
+    return;
+  }
+  if (talkAttempt) return; // still starting
+  const attempt = {};
+  talkAttempt = attempt;
+  setTalking(true);
+  setVoiceStatus('Starting the microphone…');
+  const onEnd = (reason) => {
+    if (talkAttempt !== attempt) return;
+    talkAttempt = null;
+    talk = null;
+    voiceTurn = null;
+    setTalking(false);
+    setVoiceStatus(reason ? `Stopped: ${reason}.` : 'Stopped.');
+  };
+  try {
+    const started = await startVoiceTalk({
+      sessionId,
+      onMessage: showVoiceMessage,
+      onEnd,
+      reportOn: $('talk'),
+    });
+    if (talkAttempt === attempt) talk = started;
+  } catch (error) {
+    onEnd(`cannot use the microphone (${error.message})`);
+  }
+}
+
+$('talk-button').addEventListener('click', () => toggleTalk());
 $('message-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const message = $('message').value.trim();
@@ -309,6 +437,7 @@ $('message').addEventListener('keydown', (event) => {
 });
 $('new-session').addEventListener('click', () => {
   if (busy) return;
+  talk?.stop();
   sessionId = null;
   history.replaceState(null, '', '#');
   $('conversation').replaceChildren();

@@ -204,7 +204,11 @@ async function run(command: CliCommand, config: AgentConfig): Promise<number> {
 
 async function serveForever(config: AgentConfig, port: number | null): Promise<number> {
   const logger = createLogger({ service: 'agent', level: config.logLevel });
-  const running = await startServer(config, { port: port ?? config.port, logger }).catch((error: unknown) => {
+  const running = await startServer(config, {
+    port: port ?? config.port,
+    logger,
+    voiceLoop: (opened) => voiceLoopFromConfig(config, opened),
+  }).catch((error: unknown) => {
     if (ConfigurationError.isInstance(error) && /cannot listen/.test(error.message))
       throw new UsageError(
         'invalid_configuration',

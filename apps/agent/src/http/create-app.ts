@@ -198,9 +198,11 @@ export function createApp({
   }
 
   app.get('/', (context) => context.html(webFile('index.html')));
-  app.get('/app.js', (context) =>
-    context.body(webFile('app.js'), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
-  );
+  // The page's modules: the app, and the Talk button's socket, player and microphone worklet.
+  for (const script of ['app.js', 'voice-talk.js', 'speech-player.js', 'microphone-worklet.js'])
+    app.get(`/${script}`, (context) =>
+      context.body(webFile(script), 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+    );
   app.get('/style.css', (context) =>
     context.body(webFile('style.css'), 200, { 'content-type': 'text/css; charset=utf-8' }),
   );

@@ -3,6 +3,9 @@ import type { AgentConfig } from '../config/config.js';
 import { createKlodyMcpServer } from '../mcp-server/klody-mcp-server.js';
 import { mcpDependenciesFromConfig } from '../mcp-server/mcp-dependencies-from-config.js';
 import { type OpenedAgent, openAgent } from '../open-agent.js';
+import type { OpenVoiceSession } from '../voice/voice-protocol.js';
+import type { VoiceLoop } from '../voice/voice-session-from-config.js';
+import { attachVoiceSocket } from '../voice/voice-socket.js';
 import { createApp } from './create-app.js';
 
 export interface StartServerOptions {
@@ -11,6 +14,14 @@ export interface StartServerOptions {
   /** Request logs and unexpected errors; none without it. */
   logger?: ServiceLogger;
   fetch?: typeof fetch;
+  /** The voice loop's sessions behind the `/voice` WebSocket; without it `/voice` answers 404. */
+  openVoiceSession?: OpenVoiceSession;
+  /**
+   * Builds the voice loop over the opened agent (`agent serve`: VAD, VocalBrain, metrics). When it
+   * cannot be built (no VocalBrain, no VAD model) the server still starts, `/voice` answers 404 and the
+   * reason is logged.
+   */
+  voiceLoop?: (opened: OpenedAgent) => VoiceLoop;
 }
 
 export interface RunningServer {
@@ -18,7 +29,10 @@ export interface RunningServer {
   url: string;
   port: number;
   opened: OpenedAgent;
-  /** Stops listening, lets streams in progress finish for up to `graceMs` (3 s), then closes the agent. */
+  /**
+   * Stops listening, closes voice sockets, lets streams in progress finish for up to `graceMs` (3 s),
+   * then closes the agent.
+   */
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
@@ -42,6 +56,20 @@ export async function startServer(
     onUnexpected: (tool, error) =>
       options.logger?.error({ err: error, tool }, `MCP tool ${tool} failed unexpectedly`),
   });
+  let voiceLoop: VoiceLoop | null = null;
+  try {
+    voiceLoop = options.voiceLoop?.(opened) ?? null;
+  } catch (error) {
+    options.logger?.warn(
+      { err: error },
+      `the voice loop is off (/voice answers 404): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const openVoiceSession = options.openVoiceSession ?? voiceLoop?.openVoiceSession;
+  // The same hosts and origins for the HTTP app and the `/voice` upgrades.
+  const policy = beyondLoopback
+    ? { allowedHosts: [config.host], allowedOrigins: [`http://${config.host}:${port}`] }
+    : undefined;
   const app = createApp({
     agent: opened.agent,
     records: opened.records,
@@ -51,14 +79,7 @@ export async function startServer(
     mcp: opened.mcp,
     metrics: () => opened.voiceTurns.renderMetrics(),
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(beyondLoopback
-      ? {
-          policy: {
-            allowedHosts: [config.host],
-            allowedOrigins: [`http://${config.host}:${port}`],
-          },
-        }
-      : {}),
+    ...(policy ? { policy } : {}),
   });
   let service: RunningService;
   try {
@@ -71,15 +92,24 @@ export async function startServer(
       apiKey: config.apiKey,
     });
   } catch (error) {
+    await voiceLoop?.close();
     await opened.close();
     throw error;
   }
+  const voice = attachVoiceSocket(service.server, {
+    apiKey: config.apiKey,
+    ...(policy ? { policy } : {}),
+    ...(openVoiceSession ? { openVoiceSession } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   return {
     url: service.url,
     port: service.port,
     opened,
     async close({ graceMs = 3_000 } = {}) {
-      await service.close({ graceMs });
+      // Open voice sockets hold the server open: they are told to go (1001) while requests finish.
+      await Promise.all([voice.close({ graceMs: Math.min(graceMs, 1_000) }), service.close({ graceMs })]);
+      await voiceLoop?.close();
       await opened.close();
     },
   };
