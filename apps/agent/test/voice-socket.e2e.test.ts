@@ -314,4 +314,24 @@ describe('the /voice WebSocket', () => {
       await new Promise((resolve) => plain.close(resolve));
     }
   });
+  it('tells the client and closes with 1011 when the voice session does not start', async () => {
+    const plain = createServer((_request, response) => response.end());
+    const voice = attachVoiceSocket(plain, {
+      openVoiceSession: () => {
+        throw new Error('no speech engine');
+      },
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const client = connect(`http://127.0.0.1:${(plain.address() as AddressInfo).port}`);
+      await client.opened;
+      expect(await client.closed).toBe(1011);
+      expect(client.messages).toEqual([
+        { type: 'error', code: 'voice_unavailable', message: 'the voice session did not start' },
+      ]);
+    } finally {
+      await voice.close({ graceMs: 100 });
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
 });

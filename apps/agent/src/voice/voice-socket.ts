@@ -93,6 +93,9 @@ export function attachVoiceSocket(server: Server, options: VoiceSocketOptions = 
   sockets.on('connection', (websocket: WebSocket) => {
     alive.add(websocket);
     websocket.on('pong', () => alive.add(websocket));
+    // ws emits 'error' for a protocol violation (a frame over maxPayload: 1009) and then closes; an
+    // 'error' without a listener would crash the server.
+    websocket.on('error', (error) => logger?.warn({ err: error }, 'voice connection failed'));
     const connection = createWebSocketVoiceConnection(websocket);
     const handler = openSession(connection, websocket);
     if (!handler) return;
@@ -104,8 +107,6 @@ export function attachVoiceSocket(server: Server, options: VoiceSocketOptions = 
       logger?.info({ code }, 'voice connection closed');
       guard(connection, () => handler.close(), 'closing');
     });
-    // ws emits 'error' for a protocol violation (a frame over maxPayload: 1009) and then closes.
-    websocket.on('error', (error) => logger?.warn({ err: error }, 'voice connection failed'));
     websocket.on('message', (data, isBinary) => {
       if (isBinary) {
         const pcm = pcmFromFrame(bytesOf(data));
