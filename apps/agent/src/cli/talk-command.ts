@@ -94,6 +94,7 @@ export function talkJson(result: TalkResult) {
     sessionId: result.sessionId,
     transcript: last?.transcript ?? '',
     answer: last?.answer ?? '',
+    spoken: last?.spoken ?? '',
     steps: last?.steps ?? [],
     metrics: last?.metrics ?? null,
     heard: result.heard,

@@ -16,6 +16,8 @@ import { microphoneSampleRate } from '../voice/voice-protocol.js';
 export interface TalkTurn {
   transcript: string;
   answer: string;
+  /** What Klody said aloud in the turn: the answer's sentences, and its questions. */
+  spoken: string;
   metrics: VoiceTurnMetrics;
   steps: StepRecord[];
 }
@@ -66,6 +68,7 @@ export async function runTalk(options: TalkOptions): Promise<TalkResult> {
   let speechRate = 0;
   let chunkRate = 0;
   let steps: StepRecord[] = [];
+  let spoken: string[] = [];
   let listening = 0;
   let heardSpeech = false;
 
@@ -88,6 +91,9 @@ export async function runTalk(options: TalkOptions): Promise<TalkResult> {
       case 'decision':
         result.decisions.push({ heard: message.heard, decision: message.decision });
         break;
+      case 'sentence':
+        spoken.push(message.text);
+        break;
       case 'audio-start':
         chunkRate = message.sampleRate;
         speechRate ||= message.sampleRate;
@@ -96,10 +102,12 @@ export async function runTalk(options: TalkOptions): Promise<TalkResult> {
         result.turns.push({
           transcript: message.transcript,
           answer: message.answer,
+          spoken: spoken.join(' '),
           metrics: message.metrics,
           steps,
         });
         steps = [];
+        spoken = [];
         break;
       case 'listening':
         listening++;

@@ -90,9 +90,10 @@ export type VoiceServerMessage =
   | { type: 'interrupted'; played: string }
   /**
    * Klody waits for the user: after a turn's last audio, or once an approval's question has been
-   * spoken (the next utterance answers it: `awaiting: 'approval'`).
+   * spoken (the next utterance answers it: `awaiting: 'approval'`), or a question whether to go on
+   * (max steps, a repeated call: `awaiting: 'question'`, a yes or no answers, anything else is a new turn).
    */
-  | { type: 'listening'; awaiting: 'turn' | 'approval' }
+  | { type: 'listening'; awaiting: 'turn' | 'approval' | 'question' }
   | { type: 'turn-end'; turnId: string | null; transcript: string; answer: string; metrics: VoiceTurnMetrics }
   | { type: 'error'; code: string; message: string };
 

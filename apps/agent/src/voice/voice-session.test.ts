@@ -312,6 +312,30 @@ describe('the voice session', () => {
     expect(fake.calls.some((call) => call.method === 'interrupt')).toBe(true);
   });
 
+  it('answers a spoken "oui" to a question whether to go on by resuming the turn', async () => {
+    const stopped: FakeTurn = {
+      events: [
+        { type: 'turn-start', sessionId: 'session-1', turnId: 'turn-1' },
+        {
+          type: 'stop',
+          reason: 'repeated_call',
+          question: 'search_books a été appelé deux fois. Je continue ?',
+        },
+      ],
+    };
+    const fake = createFakeAgent([stopped, answerTurn('session-1', ['Voilà la réponse.'])]);
+    const session = harness(fake, ['Cherche la baleine', 'Oui, vas-y']);
+    await session.say(600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'listening' && message.awaiting === 'question');
+    await session.say(400);
+    await session.say(400, false);
+    const end = await session.waitFor((message) => message.type === 'turn-end');
+    expect(fake.calls.filter((call) => call.method === 'resume')).toMatchObject([{ goOn: true }]);
+    if (end.type !== 'turn-end') throw new Error('unreachable');
+    expect(end.answer).toBe('Voilà la réponse.');
+  });
+
   it('an interrupt message stops Klody like speech would', async () => {
     const fake = createFakeAgent([answerTurn('session-1', longAnswer)]);
     const session = harness(fake, ['Raconte']);

@@ -53,7 +53,7 @@ export interface VoiceTurnRecord {
 }
 
 export interface VoiceSessionOptions {
-  agent: Pick<Agent, 'send' | 'decide' | 'interrupt'>;
+  agent: Pick<Agent, 'send' | 'decide' | 'resume' | 'interrupt'>;
   createVoiceActivity: () => VoiceActivity;
   transcribe: (
     pcm: Int16Array,
@@ -85,6 +85,8 @@ interface ActiveTurn {
   answer: string;
   toolRunning: boolean;
   approvalId: string | null;
+  /** The turn stopped to ask whether to go on (max steps, a repeated call): the next yes or no answers. */
+  questionAsked: boolean;
   stopping: boolean;
   /** The agent streams of this turn, consumed one after the other. */
   consumed: Promise<void>;
@@ -203,6 +205,7 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
         turn.approvalId = event.approvalId;
         break;
       case 'stop':
+        if (event.reason !== 'approval_pending') turn.questionAsked = true;
         for (const sentence of turn.sentences.flush()) say(turn, sentence);
         // An approval refused without asking needs no question.
         if (!(event.reason === 'approval_pending' && settings.approvals === 'deny'))
@@ -241,8 +244,8 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     }
     await turn.speech.finished();
     if (turn.stopping) return;
-    if (turn.approvalId !== null) {
-      send({ type: 'listening', awaiting: 'approval' });
+    if (turn.approvalId !== null || turn.questionAsked) {
+      send({ type: 'listening', awaiting: turn.approvalId !== null ? 'approval' : 'question' });
       return;
     }
     endTurn(turn);
@@ -282,6 +285,7 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
       answer: '',
       toolRunning: false,
       approvalId: null,
+      questionAsked: false,
       stopping: false,
       consumed: Promise.resolve(),
     };
@@ -317,20 +321,21 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     endTurn(turn);
   }
 
-  function decide(turn: ActiveTurn, decision: 'approve' | 'deny', heard: string) {
-    const approvalId = turn.approvalId;
-    if (!approvalId || !settings.sessionId) return;
+  /** The spoken answer to what the turn asked: an approval's decision, or whether to go on. */
+  function answer(turn: ActiveTurn, decision: 'approve' | 'deny', heard: string) {
+    const sessionId = settings.sessionId;
+    if (!sessionId) return;
     send({ type: 'decision', heard, decision });
+    const approvalId = turn.approvalId;
     turn.approvalId = null;
+    turn.questionAsked = false;
     turn.speech.stop(now());
     turn.speech = newSpeech(() => turn);
     turn.sentences = options.createSentenceSplitter();
-    const stream = agent.decide({
-      sessionId: settings.sessionId,
-      approvalId,
-      decision,
-      signal: turn.controller.signal,
-    });
+    const signal = turn.controller.signal;
+    const stream = approvalId
+      ? agent.decide({ sessionId, approvalId, decision, signal })
+      : agent.resume({ sessionId, goOn: decision === 'approve', signal });
     turn.consumed = consume(turn, stream);
   }
 
@@ -351,17 +356,26 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     const turn = current;
     if (!text) {
       // Noise the VAD took for speech: Klody keeps waiting for whatever it waited for.
-      if (!turn || turn.approvalId) send({ type: 'listening', awaiting: turn ? 'approval' : 'turn' });
+      if (!turn) send({ type: 'listening', awaiting: 'turn' });
+      else if (turn.approvalId || turn.questionAsked)
+        send({ type: 'listening', awaiting: turn.approvalId ? 'approval' : 'question' });
       return;
     }
     if (turn?.approvalId) {
       const decision = parseSpokenDecision(text);
-      if (decision) decide(turn, decision, text);
+      if (decision) answer(turn, decision, text);
       else {
         send({ type: 'ignored', reason: 'not_a_decision', text });
         send({ type: 'listening', awaiting: 'approval' });
       }
       return;
+    }
+    if (turn?.questionAsked) {
+      const decision = parseSpokenDecision(text);
+      if (decision) return answer(turn, decision, text);
+      // Anything else is a new message: the agent ends the waiting turn, as a typed one would.
+      endTurn(turn);
+      return startTurn(text, moments);
     }
     if (turn?.toolRunning && !turn.stopping) {
       if (isSpokenCancel(text)) {
@@ -381,7 +395,8 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     if (boundary.type === 'speech-start') {
       send({ type: 'speech-start', at: boundary.at });
       utteranceStart = boundary.at;
-      utteranceIgnored = settings.duplex === 'half' && klodyAudible() && !current?.approvalId;
+      utteranceIgnored =
+        settings.duplex === 'half' && klodyAudible() && !current?.approvalId && !current?.questionAsked;
       return;
     }
     send({ type: 'speech-end', at: boundary.at });
@@ -409,8 +424,8 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     if (!turn || turn.stopping || utteranceIgnored || !voiceActivity.speaking) return;
     if (voiceActivity.speechDurationMs < bargeInMs) return;
     // While a tool runs or an approval is asked, speech is the answer to it, taken when it ends.
-    if (turn.toolRunning || turn.approvalId) {
-      if (turn.approvalId && turn.speech.speaking()) {
+    if (turn.toolRunning || turn.approvalId || turn.questionAsked) {
+      if ((turn.approvalId || turn.questionAsked) && turn.speech.speaking()) {
         turn.speech.stop(now());
         turn.speech = newSpeech(() => turn);
       }

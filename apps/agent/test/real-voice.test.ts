@@ -1,0 +1,206 @@
+// The voice loop on real processes and real models: the gateway serves Gemma 3 270M, Library Brain
+// holds Candide, VocalBrain speaks (espeak-ng for French) and transcribes (Whisper base), and
+// `pnpm agent talk --in … --json --out …` (a real process, Silero VAD in it) runs the spoken turn.
+// The question is a recording crafted by VocalBrain's own speech; Klody's answer is transcribed back by
+// VocalBrain, and that is what is checked: the words it speaks are the answer's, and the answer came
+// through the book's passages. What the 270M model writes from them is its own: it is printed, not
+// held to a target (apps/agent/README.md reports how it fares).
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  type GatewayProcess,
+  gemmaEmbeddedWorkerEntry,
+  repositoryRoot,
+  sourceArguments,
+  startGatewayProcess,
+  startLibraryBrain,
+  testDataPath,
+  waitForHttp,
+} from '@klody/test-helpers';
+import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createVocalBrainClient } from '../src/organs/vocalbrain-client.js';
+import { normalizeSpokenText } from '../src/voice/spoken-decision.js';
+import { startFakeHomeAssistant } from './fake-home-assistant.js';
+import { onlyJsonLine, runAgentCli } from './run-agent-cli.js';
+
+interface TalkJson {
+  sessionId: string;
+  transcript: string;
+  answer: string;
+  steps: Array<{ tool: string; arguments: unknown; status: string; approval: string; output: string | null }>;
+  metrics: Record<string, number | boolean | null>;
+  heard: string[];
+  decisions: Array<{ heard: string; decision: string }>;
+  turns: unknown[];
+  errors: Array<{ code: string; message: string }>;
+}
+
+/** Share of the answer's words (3 letters or more) found in what was heard. */
+function wordsHeard(answer: string, heard: string): number {
+  const words = normalizeSpokenText(answer)
+    .split(' ')
+    .filter((word) => word.length >= 3);
+  const heardWords = new Set(normalizeSpokenText(heard).split(' '));
+  return words.length === 0 ? 0 : words.filter((word) => heardWords.has(word)).length / words.length;
+}
+
+describeRequiring(
+  { tools: ['espeak-ng'], models: ['gemma-3-270m', 'whisper-base'], data: ['books/fr/Candide.txt'] },
+  'talking to Klody: VAD, Whisper, Gemma 3 270M through the gateway, Library Brain and espeak-ng',
+  () => {
+    const reaper = useProcessReaper();
+    const home = mkdtempSync(join(tmpdir(), 'klody-real-voice-'));
+    let gateway: GatewayProcess | undefined;
+    let gatewayURL = '';
+    let libraryURL = '';
+    let vocalURL = '';
+
+    const agentEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+      KLODY_HOME: join(home, 'agent-home'),
+      KLODY_GATEWAY_URL: gatewayURL,
+      KLODY_LIBRARY_BRAIN_URL: libraryURL,
+      KLODY_VOCALBRAIN_URL: vocalURL,
+      KLODY_AGENT_TOOL_CHOICE: 'required-first',
+      KLODY_LOG_LEVEL: 'warn',
+      ...extra,
+    });
+
+    /** A recording of `text` in VocalBrain's voice (espeak-ng for French), written to `name`. */
+    async function recording(name: string, text: string): Promise<string> {
+      const vocal = createVocalBrainClient({ url: vocalURL, timeoutMs: 120_000 });
+      const { audio } = await vocal.speak(text);
+      const path = join(home, name);
+      writeFileSync(path, audio);
+      return path;
+    }
+
+    async function transcribe(path: string, language: string): Promise<string> {
+      const vocal = createVocalBrainClient({ url: vocalURL, timeoutMs: 120_000 });
+      const bytes = new Uint8Array(readFileSync(path));
+      return (await vocal.transcribe(bytes, { fileName: 'klody.wav', language })).text;
+    }
+
+    beforeAll(async () => {
+      gateway = await startGatewayProcess(reaper, {
+        home,
+        budgetGb: 4,
+        workers: [
+          {
+            ...gemmaEmbeddedWorkerEntry(await freePort(), { contextSize: 4096 }),
+            defaults: { max_tokens: 96, temperature: 0 },
+          },
+        ],
+      });
+      gatewayURL = gateway.url;
+      const books = join(home, 'books');
+      mkdirSync(books);
+      writeFileSync(join(books, 'candide.txt'), readFileSync(testDataPath('books', 'fr', 'Candide.txt')));
+      const library = await startLibraryBrain(reaper, { home: join(home, 'library-home'), roots: [books] });
+      libraryURL = library.url;
+      expect(await library.ingest([books])).toMatchObject({ added: 1, failed: [] });
+
+      const port = await freePort();
+      vocalURL = `http://127.0.0.1:${port}`;
+      reaper.spawn(
+        process.execPath,
+        sourceArguments('apps/vocalbrain/src/cli.ts', ['serve', '--port', String(port)]),
+        {
+          cwd: repositoryRoot(),
+          env: {
+            ...process.env,
+            KLODY_HOME: join(home, 'vocal-home'),
+            KLODY_GATEWAY_URL: 'none',
+            KLODY_VOCALBRAIN_CALIBRATE: '0',
+            KLODY_LOG_LEVEL: 'warn',
+          },
+        },
+      );
+      await waitForHttp(`${vocalURL}/health`, { timeoutMs: 90_000 });
+    }, 240_000);
+
+    afterAll(async () => {
+      await gateway?.stop();
+      await reaper.reapAll(10_000);
+    }, 60_000);
+
+    it('a spoken French question about Candide comes back as spoken French, from the book', async () => {
+      const question = await recording('question.wav', 'Que dit Pangloss dans le château du baron ?');
+      const out = join(home, 'answer.wav');
+      const run = await runAgentCli(
+        ['talk', '--in', question, '--out', out, '--language', 'fr', '--approvals', 'deny', '--json'],
+        agentEnv({ KLODY_AGENT_TOOLS: 'search_books' }),
+        { timeoutMs: 240_000 },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const result = onlyJsonLine(run.stdout) as TalkJson;
+      console.log(JSON.stringify(result));
+      expect(result.errors).toEqual([]);
+      expect(normalizeSpokenText(result.transcript)).toMatch(/pangloss|chateau|baron/);
+      // The answer went through the book: search_books ran and gave Candide's passages.
+      const search = result.steps.find((step) => step.tool === 'search_books');
+      expect(search?.status).toBe('done');
+      expect(search?.output ?? '').toMatch(/candide/i);
+      expect(result.answer.trim().length).toBeGreaterThan(0);
+      // What Klody said is the answer: transcribed back, most of its words are there.
+      const spoken = await transcribe(out, 'fr');
+      console.log(JSON.stringify({ spoken }));
+      expect(wordsHeard(result.answer, spoken)).toBeGreaterThanOrEqual(0.5);
+      expect(result.metrics.endToEndMs).toEqual(expect.any(Number));
+      expect(result.metrics.interrupted).toBe(false);
+    }, 300_000);
+
+    it('« allume les lumières dans la chambre », then a spoken « oui »: one approved call; « non » changes nothing', async () => {
+      const house = await startFakeHomeAssistant();
+      try {
+        const command = testDataPath('audio', 'fr', 'allume-les-lumieres-dans-la-chambre.wav');
+        const env = agentEnv({
+          KLODY_AGENT_TOOLS: 'home_assistant_call',
+          KLODY_HOME_ASSISTANT_URL: house.url,
+          KLODY_HOME_ASSISTANT_TOKEN: house.token,
+        });
+        const no = await recording('non.wav', 'Non.');
+        const refused = onlyJsonLine(
+          (
+            await runAgentCli(['talk', '--in', command, '--in', no, '--language', 'fr', '--json'], env, {
+              timeoutMs: 240_000,
+            })
+          ).stdout,
+        ) as TalkJson;
+        console.log(
+          JSON.stringify({
+            refused: { heard: refused.heard, decisions: refused.decisions, steps: refused.steps },
+          }),
+        );
+        expect(house.serviceCalls).toEqual([]);
+
+        const yes = await recording('oui.wav', 'Oui.');
+        const approved = onlyJsonLine(
+          (
+            await runAgentCli(['talk', '--in', command, '--in', yes, '--language', 'fr', '--json'], env, {
+              timeoutMs: 240_000,
+            })
+          ).stdout,
+        ) as TalkJson;
+        console.log(
+          JSON.stringify({
+            approved: { heard: approved.heard, decisions: approved.decisions, steps: approved.steps },
+          }),
+        );
+        const call = approved.steps.find((step) => step.tool === 'home_assistant_call');
+        if (approved.decisions.some((decision) => decision.decision === 'approve')) {
+          // The model's call was asked aloud, heard approved, and made once.
+          expect(call?.approval).toBe('approved');
+          expect(house.serviceCalls).toHaveLength(1);
+        } else {
+          expect(house.serviceCalls).toEqual([]);
+        }
+        expect(refused.decisions.some((decision) => decision.decision === 'approve')).toBe(false);
+      } finally {
+        await house.close();
+      }
+    }, 600_000);
+  },
+);
