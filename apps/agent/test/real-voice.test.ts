@@ -126,31 +126,59 @@ describeRequiring(
       await reaper.reapAll(10_000);
     }, 60_000);
 
-    it('a spoken French question about Candide comes back as spoken French, from the book', async () => {
-      const question = await recording('question.wav', 'Que dit Pangloss dans le château du baron ?');
+    it('a spoken French question about Candide comes back as spoken French, through the book', async () => {
+      // Whisper base hears espeak-ng's French roughly: a short question with common words.
+      const question = await recording('question.wav', 'Que fait Candide dans le château ?');
+      // Gemma 3 270M often calls the search twice, and the agent then asks whether to go on: « oui ».
+      const yes = await recording('oui-continue.wav', 'Oui.');
       const out = join(home, 'answer.wav');
       const run = await runAgentCli(
-        ['talk', '--in', question, '--out', out, '--language', 'fr', '--approvals', 'deny', '--json'],
+        [
+          'talk',
+          '--in',
+          question,
+          '--in',
+          yes,
+          '--out',
+          out,
+          '--language',
+          'fr',
+          '--approvals',
+          'deny',
+          '--json',
+        ],
         agentEnv({ KLODY_AGENT_TOOLS: 'search_books' }),
-        { timeoutMs: 240_000 },
+        { timeoutMs: 300_000 },
       );
       expect(run.code, run.stderr).toBe(0);
       const result = onlyJsonLine(run.stdout) as TalkJson;
-      console.log(JSON.stringify(result));
+      const turns = result.turns as Array<{
+        transcript: string;
+        answer: string;
+        spoken: string;
+        steps: TalkJson['steps'];
+      }>;
+      console.log(
+        JSON.stringify({
+          heard: result.heard,
+          turns: turns.map(({ transcript, answer, spoken }) => ({ transcript, answer, spoken })),
+          metrics: result.metrics,
+        }),
+      );
       expect(result.errors).toEqual([]);
-      expect(normalizeSpokenText(result.transcript)).toMatch(/pangloss|chateau|baron/);
-      // The answer went through the book: search_books ran and gave Candide's passages.
-      const search = result.steps.find((step) => step.tool === 'search_books');
+      expect(normalizeSpokenText(result.heard[0] ?? '')).toMatch(/chateau/);
+      // The turn went through the book: search_books ran and gave Candide's passages.
+      const search = turns.flatMap((turn) => turn.steps).find((step) => step.tool === 'search_books');
       expect(search?.status).toBe('done');
-      expect(search?.output ?? '').toMatch(/candide/i);
-      expect(result.answer.trim().length).toBeGreaterThan(0);
-      // What Klody said is the answer: transcribed back, most of its words are there.
-      const spoken = await transcribe(out, 'fr');
-      console.log(JSON.stringify({ spoken }));
-      expect(wordsHeard(result.answer, spoken)).toBeGreaterThanOrEqual(0.5);
+      expect(search?.output ?? '').toMatch(/Candide, CHAPITRE/);
+      // Klody spoke French, and its audio is what it said: transcribed back, most words are there.
+      const said = turns.map((turn) => turn.spoken).join(' ');
+      expect(said.trim().length).toBeGreaterThan(0);
+      const heardBack = await transcribe(out, 'fr');
+      console.log(JSON.stringify({ said, heardBack }));
+      expect(wordsHeard(said, heardBack)).toBeGreaterThanOrEqual(0.5);
       expect(result.metrics.endToEndMs).toEqual(expect.any(Number));
-      expect(result.metrics.interrupted).toBe(false);
-    }, 300_000);
+    }, 400_000);
 
     it('« allume les lumières dans la chambre », then a spoken « oui »: one approved call; « non » changes nothing', async () => {
       const house = await startFakeHomeAssistant();

@@ -10,7 +10,8 @@
 // same run and on the same turns: the sequential loop the seeds had — wait for the whole answer, then
 // speak it at once — whose end-to-end is end of turn + transcription + the model's whole answer +
 // VocalBrain's time to speak the whole answer (measured right after each turn).
-// Prints tables and writes tooling/bench/voice-loop/last-run.json.
+// `--tools books` (default): every turn searches the books first (search_books, required-first);
+// `--tools none`: the model answers at once. Prints tables and writes last-run-<tools>.json here.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,10 +37,15 @@ import {
 } from '../../test-helpers/src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '1' }, tools: { type: 'string', default: 'books' } },
+});
 const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  process.stderr.write('usage: voice-loop-bench.ts [--runs <n ≥ 1>]\n');
+// books: search_books with required-first (every turn searches the books first: two model steps);
+// none: the model answers directly (auto tool choice: this base model never calls a tool).
+const tools = values.tools;
+if (!Number.isInteger(runs) || runs < 1 || (tools !== 'books' && tools !== 'none')) {
+  process.stderr.write('usage: voice-loop-bench.ts [--runs <n ≥ 1>] [--tools books|none]\n');
   process.exit(2);
 }
 const log = (message: string) => process.stderr.write(`[voice-loop] ${message}\n`);
@@ -145,8 +151,8 @@ try {
     KLODY_GATEWAY_URL: gateway.url,
     KLODY_LIBRARY_BRAIN_URL: library.url,
     KLODY_VOCALBRAIN_URL: vocalURL,
-    KLODY_AGENT_TOOL_CHOICE: 'required-first',
-    KLODY_AGENT_TOOLS: 'search_books',
+    KLODY_AGENT_TOOL_CHOICE: tools === 'books' ? 'required-first' : 'auto',
+    KLODY_AGENT_TOOLS: tools === 'books' ? 'search_books' : 'current_time',
     KLODY_LOG_LEVEL: 'warn',
   });
   const opened = await openAgent(config);
@@ -256,19 +262,20 @@ try {
     ],
   ];
   process.stdout.write(
-    `\n### Voice loop: ${turns.length} turns (${runs} runs × ${recordings.length} recordings), ${cpus().length} cores\n\n` +
+    `\n### Voice loop, tools ${tools}: ${turns.length} turns (${runs} runs × ${recordings.length} recordings), ${cpus().length} cores\n\n` +
       `${renderTable(['stage', 'turns', 'p50 (s)', 'p95 (s)', 'share of mean end to end'], stageRows)}\n\n` +
       `${renderTable(['end to end: user stopped → first audio out', 'p50 (s)', 'p95 (s)'], comparison)}\n\n` +
       `${renderTable(['first sentence against the whole answer', ''], firstVsWhole)}\n\n` +
       `Targets: end to end p50 ≤ 1.5 s, p95 ≤ 3 s.\n`,
   );
   writeFileSync(
-    join(here, 'last-run.json'),
+    join(here, `last-run-${tools}.json`),
     `${JSON.stringify(
       {
         date: new Date().toISOString(),
         cores: cpus().length,
         runs,
+        tools,
         recordings: recordings.map((recording) => recording.name),
         endToEnd: { p50: streamedP50, p95: percentile(valuesOf('endToEndMs'), 0.95) },
         sequentialEndToEnd: { p50: sequentialP50, p95: percentile(sequential, 0.95) },
