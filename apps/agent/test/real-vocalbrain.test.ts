@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, sourceArguments, waitForHttp } from '@klody/test-helpers';
+import { startVocalBrain } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createVocalBrainClient } from '../src/organs/vocalbrain-client.js';
@@ -22,23 +22,7 @@ describeRequiring(
     let url = '';
 
     beforeAll(async () => {
-      const port = await freePort();
-      url = `http://127.0.0.1:${port}`;
-      reaper.spawn(
-        process.execPath,
-        sourceArguments('apps/vocalbrain/src/cli.ts', ['serve', '--port', String(port)]),
-        {
-          cwd: repositoryRoot(),
-          env: {
-            ...process.env,
-            KLODY_HOME: join(home, 'klody'),
-            KLODY_GATEWAY_URL: 'none',
-            KLODY_VOCALBRAIN_CALIBRATE: '0',
-            KLODY_LOG_LEVEL: 'warn',
-          },
-        },
-      );
-      await waitForHttp(`${url}/health`, { timeoutMs: 90_000 });
+      url = (await startVocalBrain(reaper, { home: join(home, 'klody') })).url;
     }, 120_000);
 
     afterAll(async () => {

@@ -12,12 +12,10 @@ import {
   freePort,
   type GatewayProcess,
   gemmaEmbeddedWorkerEntry,
-  repositoryRoot,
-  sourceArguments,
   startGatewayProcess,
   startLibraryBrain,
+  startVocalBrain,
   testDataPath,
-  waitForHttp,
 } from '@klody/test-helpers';
 import { describeRequiring, useProcessReaper } from '@klody/test-helpers/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -102,23 +100,7 @@ describeRequiring(
       libraryURL = library.url;
       expect(await library.ingest([books])).toMatchObject({ added: 1, failed: [] });
 
-      const port = await freePort();
-      vocalURL = `http://127.0.0.1:${port}`;
-      reaper.spawn(
-        process.execPath,
-        sourceArguments('apps/vocalbrain/src/cli.ts', ['serve', '--port', String(port)]),
-        {
-          cwd: repositoryRoot(),
-          env: {
-            ...process.env,
-            KLODY_HOME: join(home, 'vocal-home'),
-            KLODY_GATEWAY_URL: 'none',
-            KLODY_VOCALBRAIN_CALIBRATE: '0',
-            KLODY_LOG_LEVEL: 'warn',
-          },
-        },
-      );
-      await waitForHttp(`${vocalURL}/health`, { timeoutMs: 90_000 });
+      vocalURL = (await startVocalBrain(reaper, { home: join(home, 'vocal-home') })).url;
     }, 240_000);
 
     afterAll(async () => {

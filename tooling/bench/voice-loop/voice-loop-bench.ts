@@ -28,12 +28,10 @@ import {
   createProcessReaper,
   freePort,
   gemmaEmbeddedWorkerEntry,
-  repositoryRoot,
-  sourceArguments,
   startGatewayProcess,
   startLibraryBrain,
+  startVocalBrain,
   testDataPath,
-  waitForHttp,
 } from '../../test-helpers/src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,23 +107,7 @@ try {
   writeFileSync(join(books, 'alice.txt'), readFileSync(testDataPath('books', 'en', '11-0.txt')));
   const library = await startLibraryBrain(reaper, { home: join(home, 'library-home'), roots: [books] });
   await library.ingest([books]);
-  const vocalPort = await freePort();
-  const vocalURL = `http://127.0.0.1:${vocalPort}`;
-  reaper.spawn(
-    process.execPath,
-    sourceArguments('apps/vocalbrain/src/cli.ts', ['serve', '--port', String(vocalPort)]),
-    {
-      cwd: repositoryRoot(),
-      env: {
-        ...process.env,
-        KLODY_HOME: join(home, 'vocal-home'),
-        KLODY_GATEWAY_URL: 'none',
-        KLODY_VOCALBRAIN_CALIBRATE: '0',
-        KLODY_LOG_LEVEL: 'warn',
-      },
-    },
-  );
-  await waitForHttp(`${vocalURL}/health`, { timeoutMs: 120_000 });
+  const vocalURL = (await startVocalBrain(reaper, { home: join(home, 'vocal-home') })).url;
   const vocal = createVocalBrainClient({ url: vocalURL, timeoutMs: 180_000 });
 
   const recordings: Array<{ name: string; language: string; samples: Float32Array }> = [];

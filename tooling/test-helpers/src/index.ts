@@ -59,4 +59,6 @@ export {
   startE5Gateway,
   startGatewayProcess,
   startLibraryBrain,
+  startVocalBrain,
+  type VocalBrainProcess,
 } from './services/index.js';

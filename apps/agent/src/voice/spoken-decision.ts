@@ -1,6 +1,7 @@
 // What a short spoken answer means while the agent waits on something: an approval (yes / no) or a
 // tool call that runs (stop). Only a clear, short answer counts: a sentence that merely contains "oui"
 // is not a consent, and the approval stays asked.
+import { foldText } from '../text/fold-text.js';
 
 /** The answer heard, or null when it is not one. */
 export type SpokenDecision = 'approve' | 'deny' | null;
@@ -65,14 +66,7 @@ const refusals = [
 ];
 
 /** Lower case, no accents, no punctuation, single spaces: "D'accord !" → "d accord". */
-export function normalizeSpokenText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{Letter}\p{Number}]+/gu, ' ')
-    .trim();
-}
+export const normalizeSpokenText = foldText;
 
 const approvalSet = new Set(approvals);
 const refusalSet = new Set(refusals);

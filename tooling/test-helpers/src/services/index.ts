@@ -11,3 +11,4 @@ export {
   startLibraryBrain,
 } from './library-brain-process.js';
 export { sourceArguments } from './source-arguments.js';
+export { startVocalBrain, type VocalBrainProcess } from './vocalbrain-process.js';

@@ -1,14 +1,5 @@
+import { foldText as fold } from '../../text/fold-text.js';
 import type { HomeAssistantEntity } from './home-assistant-entity.js';
-
-/** Lower case without accents, words only: "Lumière" and "lumiere", "light.chambre" and "light chambre". */
-function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
 
 export interface EntityMatch {
   entities: HomeAssistantEntity[];
