@@ -128,6 +128,11 @@ try {
       samples: toMonoAt(await readWavFile(recording.path)).samples,
     });
 
+  // When the model stops to ask (a repeated search, an approval), the user says « non »: the turn ends.
+  const { audio: refusal } = await vocal.speak('Non.');
+  writeFileSync(join(home, 'non.wav'), refusal);
+  const answerWith = toMonoAt(await readWavFile(join(home, 'non.wav'))).samples;
+
   const config = readConfig({
     KLODY_HOME: join(home, 'agent-home'),
     KLODY_GATEWAY_URL: gateway.url,
@@ -140,6 +145,8 @@ try {
   const opened = await openAgent(config);
   const loop = voiceLoopFromConfig(config, opened);
   const turns: MeasuredTurn[] = [];
+  // Recordings that gave no turn (nothing recognized), reported rather than dropped.
+  const missed: Array<{ recording: string; run: number; errors: unknown }> = [];
   try {
     // One warm-up turn (models load on first use): not counted.
     log('warm-up turn');
@@ -155,10 +162,12 @@ try {
           recordings: [recording.samples],
           approvals: 'deny',
           language: recording.language,
+          answerWith,
         });
         const turn = result.turns.at(-1);
         if (!turn) {
           log(`${recording.name}: no turn (${JSON.stringify(result.errors)})`);
+          missed.push({ recording: recording.name, run, errors: result.errors });
           continue;
         }
         const started = performance.now();
@@ -245,9 +254,11 @@ try {
   ];
   process.stdout.write(
     `\n### Voice loop, tools ${tools}: ${turns.length} turns (${runs} runs × ${recordings.length} recordings), ${cpus().length} cores\n\n` +
-      `${renderTable(['stage', 'turns', 'p50 (s)', 'p95 (s)', 'share of mean end to end'], stageRows)}\n\n` +
-      `${renderTable(['end to end: user stopped → first audio out', 'p50 (s)', 'p95 (s)'], comparison)}\n\n` +
-      `${renderTable(['first sentence against the whole answer', ''], firstVsWhole)}\n\n` +
+      `${renderTable(['stage', 'turns', 'p50 (s)', 'p95 (s)', 'share of mean end to end'], stageRows).join('\n')}\n\n` +
+      `${renderTable(['end to end: user stopped → first audio out', 'p50 (s)', 'p95 (s)'], comparison).join('\n')}\n\n` +
+      `${renderTable(['first sentence against the whole answer', ''], firstVsWhole).join('\n')}\n\n` +
+      `Recordings that gave no turn: ${missed.length === 0 ? 'none' : missed.map((miss) => miss.recording).join(', ')}. ` +
+      `Turns without an end to end (interrupted before Klody spoke): ${turns.length - valuesOf('endToEndMs').length}.\n` +
       `Targets: end to end p50 ≤ 1.5 s, p95 ≤ 3 s.\n`,
   );
   writeFileSync(
@@ -261,6 +272,7 @@ try {
         recordings: recordings.map((recording) => recording.name),
         endToEnd: { p50: streamedP50, p95: percentile(valuesOf('endToEndMs'), 0.95) },
         sequentialEndToEnd: { p50: sequentialP50, p95: percentile(sequential, 0.95) },
+        missed,
         turns,
       },
       null,

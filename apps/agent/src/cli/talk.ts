@@ -48,6 +48,11 @@ export interface TalkOptions {
   waitLimitMs?: number;
   /** Audio per frame (default 20 ms, as a microphone sends). */
   frameMs?: number;
+  /**
+   * Said whenever Klody, after the last recording, still waits on an approval or a question (at most
+   * three times): a spoken « non » lets a benchmark's turns end however the model behaves.
+   */
+  answerWith?: Float32Array;
 }
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
@@ -70,6 +75,7 @@ export async function runTalk(options: TalkOptions): Promise<TalkResult> {
   let steps: StepRecord[] = [];
   let spoken: string[] = [];
   let listening = 0;
+  let awaiting: 'turn' | 'approval' | 'question' = 'turn';
   let heardSpeech = false;
 
   const onMessage = (message: VoiceServerMessage) => {
@@ -111,6 +117,7 @@ export async function runTalk(options: TalkOptions): Promise<TalkResult> {
         break;
       case 'listening':
         listening++;
+        awaiting = message.awaiting;
         break;
       case 'error':
         result.errors.push({ code: message.code, message: message.message });
@@ -147,7 +154,10 @@ export async function runTalk(options: TalkOptions): Promise<TalkResult> {
   const silence = new Float32Array(frameSamples);
 
   try {
-    for (const recording of options.recordings) {
+    const recordings = [...options.recordings];
+    let answers = 0;
+    for (let index = 0; index < recordings.length; index++) {
+      const recording = recordings[index] as Float32Array;
       const listeningBefore = listening;
       heardSpeech = false;
       for (let offset = 0; offset < recording.length; offset += frameSamples)
@@ -167,6 +177,10 @@ export async function runTalk(options: TalkOptions): Promise<TalkResult> {
           return finish();
         }
         await sendFrame(silence);
+      }
+      if (index === recordings.length - 1 && awaiting !== 'turn' && options.answerWith && answers < 3) {
+        answers++;
+        recordings.push(options.answerWith);
       }
     }
     return finish();

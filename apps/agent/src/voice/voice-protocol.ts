@@ -30,6 +30,8 @@ export const voiceClientMessageSchema = z.discriminatedUnion('type', [
     approvals: z.enum(voiceApprovalModes).optional(),
     /** A recognition language hint (`fr`, `en`); detected by the recognizer when absent. */
     language: z.string().min(2).max(8).optional(),
+    /** Partial transcripts while the user speaks (`transcript` with `final: false`); off by default. */
+    partials: z.boolean().optional(),
   }),
   /** The client's audio is over (end of a file): a turn in progress ends now instead of on silence. */
   z.object({ type: z.literal('end-of-audio') }),

@@ -336,6 +336,30 @@ describe('the voice session', () => {
     expect(end.answer).toBe('Voilà la réponse.');
   });
 
+  it('sends partial transcripts while the user speaks when asked, then the final one', async () => {
+    const fake = createFakeAgent([answerTurn('session-1', ['Ça va.'])]);
+    const session = harness(fake, ['Bonjour', 'Bonjour Klody, comment vas-tu ?']);
+    session.handler.message({ type: 'configure', partials: true });
+    await session.say(2_600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'turn-end');
+    const transcripts = session.messages.filter((message) => message.type === 'transcript');
+    expect(transcripts).toEqual([
+      { type: 'transcript', text: 'Bonjour', final: false, language: 'fr' },
+      { type: 'transcript', text: 'Bonjour Klody, comment vas-tu ?', final: true, language: 'fr' },
+    ]);
+    expect(fake.calls[0]).toMatchObject({ method: 'send', message: 'Bonjour Klody, comment vas-tu ?' });
+  });
+
+  it('sends no partial transcript unless asked', async () => {
+    const fake = createFakeAgent([answerTurn('session-1', ['Ça va.'])]);
+    const session = harness(fake, ['Bonjour Klody, comment vas-tu ?']);
+    await session.say(2_600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'turn-end');
+    expect(session.messages.filter((message) => message.type === 'transcript')).toHaveLength(1);
+  });
+
   it('an interrupt message stops Klody like speech would', async () => {
     const fake = createFakeAgent([answerTurn('session-1', longAnswer)]);
     const session = harness(fake, ['Raconte']);

@@ -5,6 +5,7 @@
 // the model, the speech and the playback, and only what was played is kept.
 import type { Agent } from '../agent/agent.js';
 import type { AgentEvent } from '../agent/agent-events.js';
+import { createPartialTranscripts } from './partial-transcripts.js';
 import { createRecordingBuffer } from './recording-buffer.js';
 import { createSpeechOutput, type Speak, type SpeechOutput } from './speech-output.js';
 import { isSpokenCancel, parseSpokenDecision } from './spoken-decision.js';
@@ -121,11 +122,13 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     duplex: DuplexMode;
     approvals: VoiceApprovalMode;
     language: string | undefined;
+    partials: boolean;
   } = {
     sessionId: null,
     duplex: options.duplex ?? 'half',
     approvals: options.approvals ?? 'ask',
     language: undefined,
+    partials: false,
   };
   const voiceActivity = options.createVoiceActivity();
   const recording = createRecordingBuffer(microphoneSampleRate);
@@ -135,6 +138,11 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
   let current: ActiveTurn | null = null;
   let utteranceStart: number | null = null;
   let utteranceIgnored = false;
+  const partials = createPartialTranscripts({
+    transcribe: (pcm, signal) =>
+      options.transcribe(pcm, { ...(settings.language ? { language: settings.language } : {}), signal }),
+    send: (text, language) => send({ type: 'transcript', text, final: false, language }),
+  });
   let silentUntil = 0;
 
   const send: VoiceConnection['send'] = (message) => {
@@ -402,6 +410,7 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     send({ type: 'speech-end', at: boundary.at });
     const start = utteranceStart ?? boundary.at;
     utteranceStart = null;
+    partials.stop();
     const pcm = recording.slice(start, boundary.at);
     recording.forgetBefore(boundary.at - 1);
     if (utteranceIgnored) {
@@ -447,6 +456,9 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
         recording.append(pcm);
         for (const boundary of await voiceActivity.push(pcm)) onBoundary(boundary);
         checkBargeIn();
+        const start = utteranceStart;
+        if (settings.partials && start !== null && !utteranceIgnored)
+          partials.heard(() => recording.slice(start, recording.position), recording.position);
       });
     },
     message(message: VoiceClientMessage) {
@@ -456,6 +468,7 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
           if (message.duplex) settings.duplex = message.duplex;
           if (message.approvals) settings.approvals = message.approvals;
           if (message.language) settings.language = message.language;
+          if (message.partials !== undefined) settings.partials = message.partials;
           sendReady();
           break;
         case 'end-of-audio':
@@ -470,6 +483,7 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
     },
     close() {
       if (closing.signal.aborted) return;
+      partials.stop();
       void interruptTurn();
       closing.abort();
     },
