@@ -285,6 +285,18 @@ describe('the agent HTTP API', () => {
     expect((await locked.request(get('/health'))).status).toBe(200);
   });
 
+  it('serves the voice metrics on /metrics, behind the key, and no /metrics without them', async () => {
+    const fake = createFakeAgent();
+    const metrics = () => 'klody_agent_voice_turns_total{interrupted="false"} 3\n';
+    const locked = createApp({ agent: fake.agent, records: fake.records, apiKey: 'secret', metrics });
+    expect((await locked.request(get('/metrics'))).status).toBe(401);
+    const scraped = await locked.request(get('/metrics', { authorization: 'Bearer secret' }));
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    expect(await scraped.text()).toContain('klody_agent_voice_turns_total{interrupted="false"} 3');
+    expect((await appOf(fake).request(get('/metrics'))).status).toBe(404);
+  });
+
   it('refuses a body over the limit with 413 before reading it', async () => {
     const fake = createFakeAgent();
     const app = appOf(fake);

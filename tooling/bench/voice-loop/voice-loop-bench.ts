@@ -171,8 +171,10 @@ try {
           continue;
         }
         const started = performance.now();
-        if (turn.answer.trim()) await vocal.speak(turn.answer);
-        const wholeAnswerSpeechMs = turn.answer.trim() ? performance.now() - started : 0;
+        // What Klody said (answer and questions): the baseline speaks it all at once.
+        const said = turn.spoken.trim();
+        if (said) await vocal.speak(said);
+        const wholeAnswerSpeechMs = said ? performance.now() - started : 0;
         const { endOfTurnMs, transcriptionMs, modelTotalMs } = turn.metrics;
         const sequentialEndToEndMs =
           endOfTurnMs === null || transcriptionMs === null || modelTotalMs === null

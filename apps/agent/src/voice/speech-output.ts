@@ -100,7 +100,8 @@ export function createSpeechOutput(options: SpeechOutputOptions): SpeechOutput {
   return {
     say(text) {
       const trimmed = text.trim();
-      if (!trimmed || controller.signal.aborted) return;
+      // Markdown fences, rules and emoji alone have nothing to say (and speech engines refuse them).
+      if (!/[\p{L}\p{N}]/u.test(trimmed) || controller.signal.aborted) return;
       const index = nextIndex++;
       firstQueuedAt ??= now();
       connection.send({ type: 'sentence', index, text: trimmed });
