@@ -260,7 +260,7 @@ try {
       `${renderTable(['end to end: user stopped → first audio out', 'p50 (s)', 'p95 (s)'], comparison).join('\n')}\n\n` +
       `${renderTable(['first sentence against the whole answer', ''], firstVsWhole).join('\n')}\n\n` +
       `Recordings that gave no turn: ${missed.length === 0 ? 'none' : missed.map((miss) => miss.recording).join(', ')}. ` +
-      `Turns without an end to end (interrupted before Klody spoke): ${turns.length - valuesOf('endToEndMs').length}.\n` +
+      `Turns without an end to end (Klody said nothing: interrupted first, or an answer with nothing to say): ${turns.length - valuesOf('endToEndMs').length}.\n` +
       `Targets: end to end p50 ≤ 1.5 s, p95 ≤ 3 s.\n`,
   );
   writeFileSync(
