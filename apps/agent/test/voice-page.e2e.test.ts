@@ -124,7 +124,12 @@ describeRequiring(
         .poll(() => fake.connections[0]?.messages.length ?? 0, { timeout: 15_000 })
         .toBeGreaterThan(0);
       const record = fake.connections[0] as FakeVoiceConnectionRecord;
-      expect(record.messages[0]).toEqual({ type: 'configure', duplex: 'full', approvals: 'ask' });
+      expect(record.messages[0]).toEqual({
+        type: 'configure',
+        duplex: 'full',
+        approvals: 'ask',
+        partials: true,
+      });
       await expect.poll(() => page.locator('#voice-status').textContent()).toMatch(/interrupt Klody/);
 
       // The page shows what the session said and plays its speech.
