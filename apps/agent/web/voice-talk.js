@@ -58,7 +58,13 @@ export async function startVoiceTalk({ sessionId, onMessage, onEnd, reportOn }) 
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => {
       socket.send(
-        JSON.stringify({ type: 'configure', duplex, approvals: 'ask', partials: true, ...(sessionId ? { sessionId } : {}) }),
+        JSON.stringify({
+          type: 'configure',
+          duplex,
+          approvals: 'ask',
+          partials: true,
+          ...(sessionId ? { sessionId } : {}),
+        }),
       );
     });
     socket.addEventListener('message', (event) => {

@@ -2,7 +2,7 @@
 // stream under the real turn detector), a scripted agent, a transcriber that reads scripted texts and a
 // speaker that makes a tone as long as the words. Audio is sent in real time where timing matters.
 import { describe, expect, it } from 'vitest';
-import { answerTurn, createFakeAgent, type FakeAgent, type FakeTurn } from '../../test/fake-agent.js';
+import { answerTurn, createFakeAgent, type FakeTurn } from '../../test/fake-agent.js';
 import type { AgentEvent } from '../agent/agent-events.js';
 import { harness, rate, sleep } from './testing/voice-session-harness.js';
 import type { VoiceServerMessage } from './voice-protocol.js';
