@@ -1,6 +1,5 @@
 // `pnpm agent talk`: from recordings (`--in`, what tests and the benchmark use) or from the microphone
 // and speakers (ALSA's `arecord` and `aplay`), through the agent's voice session in this process.
-import { spawn, spawnSync } from 'node:child_process';
 import { UsageError } from '@klody/service';
 import { readWavFile, toMonoAt, writeWavFile } from '@klody/voice';
 import type {
@@ -13,6 +12,7 @@ import type {
 import { microphoneSampleRate } from '../voice/voice-protocol.js';
 import { argumentsLine } from './step-line.js';
 import { runTalk, type TalkResult } from './talk.js';
+import { talkThroughMicrophone } from './talk-microphone.js';
 
 export interface TalkCommand {
   command: 'talk';
@@ -43,7 +43,7 @@ export function metricsLine(metrics: VoiceTurnMetrics): string {
 }
 
 /** The conversation as it happens, for a terminal. */
-function printMessage(message: VoiceServerMessage): void {
+export function printMessage(message: VoiceServerMessage): void {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   switch (message.type) {
     case 'transcript':
@@ -108,7 +108,8 @@ export async function runTalkCommand(
   command: TalkCommand,
   openVoiceSession: OpenVoiceSession,
 ): Promise<number> {
-  if (command.inputs.length === 0) return talkThroughMicrophone(command, openVoiceSession);
+  if (command.inputs.length === 0)
+    return talkThroughMicrophone(command, openVoiceSession, { onMessage: printMessage });
   const recordings = await Promise.all(command.inputs.map(readRecording));
   const result = await runTalk({
     openVoiceSession,
@@ -127,74 +128,4 @@ export async function runTalkCommand(
   if (command.json) process.stdout.write(`${JSON.stringify(talkJson(result))}\n`);
   else if (result.sessionId) process.stderr.write(`session ${result.sessionId}\n`);
   return result.errors.length > 0 || result.turns.length === 0 ? 1 : 0;
-}
-
-function hasCommand(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
-}
-
-/** The microphone through `arecord`, the speakers through `aplay`, until Ctrl-C. */
-async function talkThroughMicrophone(
-  command: TalkCommand,
-  openVoiceSession: OpenVoiceSession,
-): Promise<number> {
-  for (const tool of ['arecord', 'aplay'])
-    if (!hasCommand(tool))
-      throw new UsageError(
-        'missing_tool',
-        `${tool} is not installed: install ALSA's tools (apt install alsa-utils), or talk from a file with --in <wav>`,
-      );
-  let player: ReturnType<typeof spawn> | null = null;
-  let playerRate = 0;
-  const stopPlayback = () => {
-    player?.kill('SIGKILL');
-    player = null;
-  };
-  const handler = openVoiceSession({
-    send(message) {
-      printMessage(message);
-      if (message.type === 'interrupted') stopPlayback();
-      if (message.type === 'audio-start' && (player === null || playerRate !== message.sampleRate)) {
-        stopPlayback();
-        playerRate = message.sampleRate;
-        player = spawn('aplay', ['-q', '-t', 'raw', '-f', 'S16_LE', '-c', '1', '-r', String(playerRate)], {
-          stdio: ['pipe', 'ignore', 'inherit'],
-        });
-      }
-    },
-    sendAudio(pcm) {
-      player?.stdin?.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-    },
-    bufferedBytes: () => 0,
-    close: () => {},
-  });
-  handler.message({
-    type: 'configure',
-    ...(command.session ? { sessionId: command.session } : {}),
-    approvals: command.approvals,
-    duplex: command.duplex,
-    ...(command.language ? { language: command.language } : {}),
-  });
-  const recorder = spawn(
-    'arecord',
-    ['-q', '-t', 'raw', '-f', 'S16_LE', '-c', '1', '-r', String(microphoneSampleRate)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  process.stderr.write('listening: speak, Ctrl-C to stop\n');
-  let carry = Buffer.alloc(0);
-  recorder.stdout.on('data', (data: Buffer) => {
-    const bytes = Buffer.concat([carry, data]);
-    const even = bytes.length - (bytes.length % 2);
-    carry = bytes.subarray(even);
-    const copy = new Uint8Array(bytes.subarray(0, even));
-    handler.audio(new Int16Array(copy.buffer));
-  });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    recorder.once('exit', () => resolve());
-  });
-  recorder.kill();
-  handler.close();
-  stopPlayback();
-  return 0;
 }
