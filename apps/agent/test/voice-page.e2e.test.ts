@@ -168,6 +168,11 @@ describeRequiring(
       expect(Number(await panel.getAttribute('data-scheduled-seconds'))).toBe(before);
       await expect.poll(() => turn.locator('.note').last().textContent()).toBe('Interrupted.');
 
+      // The Approve button of a spoken approval answers inside the voice session, not over HTTP.
+      await turn.locator('.decision.approval button.approve').click();
+      await expect.poll(() => record.messages.at(-1)).toEqual({ type: 'answer', decision: 'approve' });
+      expect(await turn.locator('.decision.approval').count()).toBe(0);
+
       // Talk again: end of audio, the socket closes, the session is told once.
       await talk.click();
       expect(await talk.getAttribute('aria-pressed')).toBe('false');

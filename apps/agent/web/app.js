@@ -243,7 +243,16 @@ async function run(work) {
   }
 }
 
+/** A spoken turn waits inside the voice session: its answer goes there, so that Klody goes on aloud. */
+function answerAloud(turn, decision, card) {
+  if (!talk || !turn.view.classList.contains('spoken-turn')) return false;
+  card.remove();
+  talk.answer(decision);
+  return true;
+}
+
 async function decide(turn, approvalId, decision, card) {
+  if (answerAloud(turn, decision, card)) return;
   if (busy) return;
   await run(async () => {
     card.remove();
@@ -253,6 +262,7 @@ async function decide(turn, approvalId, decision, card) {
 }
 
 async function resume(turn, goOn, card) {
+  if (answerAloud(turn, goOn ? 'approve' : 'deny', card)) return;
   if (busy) return;
   await run(async () => {
     card.remove();
@@ -372,7 +382,9 @@ function showVoiceMessage(message) {
       break;
     case 'decision':
       currentVoiceTurn().removeApprovals();
-      currentVoiceTurn().note(`Heard “${message.heard}”: ${message.decision}.`);
+      currentVoiceTurn().note(
+        message.heard ? `Heard “${message.heard}”: ${message.decision}.` : `Answered: ${message.decision}.`,
+      );
       break;
     case 'ignored':
       if (message.reason === 'not_a_decision') setVoiceStatus('Say yes or no, or use the buttons.');

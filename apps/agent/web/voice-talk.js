@@ -98,6 +98,10 @@ export async function startVoiceTalk({ sessionId, onMessage, onEnd, reportOn }) 
 
   return {
     duplex,
+    /** Answers what Klody waits on (an approval, whether to go on) as « oui » or « non » would. */
+    answer(decision) {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'answer', decision }));
+    },
     /** Stop Klody now (the interrupt message), without ending the conversation. */
     interrupt() {
       player.stop();

@@ -37,6 +37,11 @@ export const voiceClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('end-of-audio') }),
   /** Stop whatever Klody is saying or doing now (a button rather than speech). */
   z.object({ type: z.literal('interrupt') }),
+  /**
+   * The answer to what Klody waits on (an approval, or whether to go on), given with a button rather
+   * than spoken: the same as hearing « oui » or « non ».
+   */
+  z.object({ type: z.literal('answer'), decision: z.enum(['approve', 'deny']) }),
 ]);
 export type VoiceClientMessage = z.infer<typeof voiceClientMessageSchema>;
 

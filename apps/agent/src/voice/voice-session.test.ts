@@ -177,6 +177,20 @@ describe('the voice session', () => {
     ]);
   });
 
+  it('takes an answer given with a button like a spoken one', async () => {
+    const fake = createFakeAgent([approvalTurn(), answerTurn('session-1', ['C’est allumé.'])]);
+    const session = harness(fake, ['Allume la lumière de la chambre']);
+    session.handler.message({ type: 'answer', decision: 'approve' });
+    await session.waitFor((message) => message.type === 'error' && message.code === 'nothing_to_answer');
+    await session.say(600);
+    await session.say(400, false);
+    await session.waitFor((message) => message.type === 'listening' && message.awaiting === 'approval');
+    session.handler.message({ type: 'answer', decision: 'approve' });
+    await session.waitFor((message) => message.type === 'turn-end');
+    expect(session.messages).toContainEqual({ type: 'decision', heard: '', decision: 'approve' });
+    expect(fake.calls.filter((call) => call.method === 'decide')).toMatchObject([{ decision: 'approve' }]);
+  });
+
   it('with approvals "deny", refuses without asking', async () => {
     const fake = createFakeAgent([approvalTurn(), answerTurn('session-1', ['Je n’ai rien allumé.'])]);
     const session = harness(fake, ['Allume la lumière de la chambre'], { approvals: 'deny' });

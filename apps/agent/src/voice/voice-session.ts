@@ -479,6 +479,11 @@ function startVoiceSession(connection: VoiceConnection, options: VoiceSessionOpt
         case 'interrupt':
           void interruptTurn();
           break;
+        case 'answer':
+          if (current && (current.approvalId || current.questionAsked)) answer(current, message.decision, '');
+          else
+            send({ type: 'error', code: 'nothing_to_answer', message: 'Klody is not waiting for an answer' });
+          break;
       }
     },
     close() {
