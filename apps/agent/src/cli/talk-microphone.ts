@@ -3,6 +3,7 @@
 // commands are injectable so that a test can stand fakes in for the sound card.
 import { spawn, spawnSync } from 'node:child_process';
 import { UsageError } from '@klody/service';
+import { frameFromPcm, pcmFromFrame } from '../voice/pcm-frames.js';
 import type { OpenVoiceSession, VoiceServerMessage } from '../voice/voice-protocol.js';
 import { microphoneSampleRate } from '../voice/voice-protocol.js';
 import type { TalkCommand } from './talk-command.js';
@@ -54,7 +55,7 @@ export async function talkThroughMicrophone(
       }
     },
     sendAudio(pcm) {
-      player?.stdin?.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+      player?.stdin?.write(frameFromPcm(pcm));
     },
     bufferedBytes: () => 0,
     close: () => {},
@@ -76,8 +77,8 @@ export async function talkThroughMicrophone(
     const bytes = Buffer.concat([carry, data]);
     const even = bytes.length - (bytes.length % 2);
     carry = bytes.subarray(even);
-    const copy = new Uint8Array(bytes.subarray(0, even));
-    handler.audio(new Int16Array(copy.buffer));
+    const pcm = pcmFromFrame(bytes.subarray(0, even));
+    if (pcm) handler.audio(pcm);
   });
   const recorderEnded = new Promise<void>((resolve) => recorder.once('exit', () => resolve()));
   const interrupted = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

@@ -7,8 +7,8 @@ import {
   createSileroVad,
   createStreamingVoiceActivity,
   decodeWav,
+  downmixToMono,
   encodeWav,
-  toMonoAt,
   vadModelPath,
 } from '@klody/voice';
 import type { Agent } from '../agent/agent.js';
@@ -75,8 +75,7 @@ export function createVoiceLoop({ agent, vocal, voiceTurns, config }: VoiceLoopD
     },
     async speak(text, signal) {
       const { audio } = await vocal.speak(text, { signal });
-      const decoded = decodeWav(audio, 'the speech');
-      const mono = toMonoAt(decoded, decoded.sampleRate);
+      const mono = downmixToMono(decodeWav(audio, 'the speech'));
       return { pcm: floatToInt16(mono.samples), sampleRate: mono.sampleRate };
     },
     recordTurn: (record) => voiceTurns.record(record),
